@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import MemberCountry, Programme, ProgrammeMembership
+
+
+@admin.register(MemberCountry)
+class MemberCountryAdmin(admin.ModelAdmin):
+    list_display = ["country", "code", "is_active"]
+    list_filter = ["is_active"]
+
+
+class ProgrammeMembershipInline(admin.TabularInline):
+    model = ProgrammeMembership
+    autocomplete_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["short_name_en", "title_en", "start_date", "end_date", "venue_city"]
+    search_fields = ["title_en", "title_id", "short_name_en"]
+    prepopulated_fields = {"slug": ["short_name_en"]}
+    inlines = [ProgrammeMembershipInline]

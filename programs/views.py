@@ -1,0 +1,11 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .permissions import get_programme_for_user
+
+
+@login_required
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug)
+    return render(request, "programs/programme_detail.html", {"programme": programme})

@@ -1,0 +1,58 @@
+import uuid
+
+import pytest
+from django.test import Client
+
+from tpbis.celery import app as celery_app
+
+from .factories import MembershipFactory, ParticipantFactory, ProgrammeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, request):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A cache namespace per test: rate-limit counters must not leak between tests (or runs,
+    # when the cache is a shared Redis).
+    cache = dict(settings.CACHES["default"])
+    cache["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {"default": cache}
+    # Tasks run in-process except in the tests that start a real worker.
+    eager = request.node.get_closest_marker("worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory()
+
+
+@pytest.fixture
+def cast(db, programme):
+    """The fixed cast for permission tests, around `programme`."""
+    delegate_a = UserFactory(email="delegate.a@example.org")
+    delegate_b = UserFactory(email="delegate.b@example.org")
+    ParticipantFactory(programme=programme, user=delegate_a, email=delegate_a.email)
+    ParticipantFactory(programme=programme, user=delegate_b, email=delegate_b.email)
+    staff = MembershipFactory(programme=programme, role="staff").user
+    organiser = MembershipFactory(programme=programme, role="organiser").user
+    other_organiser = MembershipFactory(role="organiser").user
+    admin = UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    return {
+        "anonymous": None,
+        "delegate": delegate_a,
+        "delegate_b": delegate_b,
+        "staff": staff,
+        "other_organiser": other_organiser,
+        "organiser": organiser,
+        "admin": admin,
+    }
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

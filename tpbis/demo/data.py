@@ -1,0 +1,386 @@
+"""The reference programme: TPBIS, Jakarta, 13–17 November 2023.
+
+Facts about the programme itself (title, host, dates, countries, the 16 November visit to
+Perpustakaan Mutiara Rawa Binong, the closing by Ofy Sofiana, the KSST framework, the credits)
+come from Perpusnas's news release about it. Participants' names, the other visits, session
+titles and times of day are invented sample data, marked as such.
+"""
+
+from datetime import date
+
+PROGRAMME = {
+    "slug": "tpbis-2023",
+    "title_en": "Knowledge Sharing Programme on Social Inclusion-Based Library Transformation",
+    "title_id": (
+        "Program Berbagi Pengetahuan tentang Transformasi Perpustakaan Berbasis Inklusi Sosial"
+    ),
+    "short_name_en": "TPBIS 2023",
+    "short_name_id": "TPBIS 2023",
+    "theme_en": "Social Inclusion-Based Library Transformation (TPBIS)",
+    "theme_id": "Transformasi Perpustakaan Berbasis Inklusi Sosial (TPBIS)",
+    "start_date": date(2023, 11, 13),
+    "end_date": date(2023, 11, 17),
+    "time_zone": "Asia/Jakarta",
+    "host_institution": "National Library of the Republic of Indonesia (Perpustakaan Nasional RI)",
+    "host_short_name": "Perpusnas",
+    "host_address": "Jl. Medan Merdeka Selatan, Jakarta",
+    "partners": "The Colombo Plan\n"
+    "Ministry of State Secretariat of the Republic of Indonesia (Kemensetneg)",
+    "cooperation_framework": (
+        "Indonesia's South-South and Triangular Cooperation (Kerja Sama Selatan-Selatan dan "
+        "Triangular, KSST), represented by the Ministry of State Secretariat (Kemensetneg), in "
+        "partnership with the Colombo Plan, as part of Indonesia's contribution to the 2030 "
+        "Agenda for Sustainable Development."
+    ),
+    "venue_city": "Jakarta",
+}
+
+# (e-mail, password, role): role is "admin", a programme role, or "delegate".
+ACCOUNTS = [
+    ("admin@example.org", "tpbis-admin-2023", "admin"),
+    ("organiser@example.org", "tpbis-organiser-2023", "organiser"),
+    ("staff@example.org", "tpbis-staff-2023", "staff"),
+    ("delegate@example.org", "tpbis-delegate-2023", "delegate"),
+]
+ACCOUNT_NAMES = {
+    "admin@example.org": ("Admin", "TPBIS"),
+    "organiser@example.org": ("Rahma", "Organiser (sample)"),
+    "staff@example.org": ("Budi", "Staff (sample)"),
+}
+DELEGATE_EMAIL = "delegate@example.org"
+
+SAMPLE = "Sample data."
+
+# Eight international participants from six member countries (sample names).
+INTERNATIONAL = [
+    (
+        "LA",
+        "ສົມພອນ ພົມມະວົງ",
+        "Somphone Phommavong",
+        "male",
+        "Deputy Director",
+        "National Library of Laos",
+        "somphone.phommavong@example.org",
+    ),
+    (
+        "LA",
+        "ວັນນະພອນ ສີສຸວັນ",
+        "Vannaphone Sisouvanh",
+        "female",
+        "Librarian",
+        "National Library of Laos",
+        "vannaphone.sisouvanh@example.org",
+    ),
+    (
+        "MY",
+        "Nurul Aina binti Ahmad",
+        "",
+        "female",
+        "Librarian",
+        "Perpustakaan Negara Malaysia",
+        "nurul.aina@example.org",
+    ),
+    (
+        "NP",
+        "सीता श्रेष्ठ",
+        "Sita Shrestha",
+        "female",
+        "Chief Librarian",
+        "Nepal National Library",
+        "sita.shrestha@example.org",
+    ),
+    (
+        "LK",
+        "නිමල් පෙරේරා",
+        "Nimal Perera",
+        "male",
+        "Director",
+        "National Library and Documentation Services Board",
+        "nimal.perera@example.org",
+    ),
+    (
+        "LK",
+        "கவிதா இராஜேந்திரன்",
+        "Kavitha Rajendran",
+        "female",
+        "Librarian",
+        "Jaffna Public Library",
+        "kavitha.rajendran@example.org",
+    ),
+    (
+        "MM",
+        "အောင်ကျော်မိုး",
+        "Aung Kyaw Moe",
+        "male",
+        "Assistant Director",
+        "National Library of Myanmar",
+        "aung.kyaw.moe@example.org",
+    ),
+    (
+        "VN",
+        "Nguyễn Thị Thu Hà",
+        "Nguyen Thi Thu Ha",
+        "female",
+        "Librarian",
+        "National Library of Vietnam",
+        DELEGATE_EMAIL,
+    ),
+]
+
+# Ten domestic participants representing provinces, regencies and cities (sample names).
+DOMESTIC = [
+    (
+        "Provinsi Jawa Barat",
+        "Siti Rahmawati",
+        "female",
+        "Pustakawan Ahli Madya",
+        "Dinas Perpustakaan dan Kearsipan Daerah Provinsi Jawa Barat",
+    ),
+    (
+        "Provinsi Sulawesi Selatan",
+        "Andi Pratama",
+        "male",
+        "Kepala Bidang Layanan",
+        "Dinas Perpustakaan Provinsi Sulawesi Selatan",
+    ),
+    (
+        "Provinsi Bali",
+        "I Made Suartana",
+        "male",
+        "Pustakawan Ahli Muda",
+        "Dinas Perpustakaan dan Kearsipan Provinsi Bali",
+    ),
+    (
+        "Provinsi Kalimantan Timur",
+        "Nur Aisyah",
+        "female",
+        "Pustakawan Ahli Pertama",
+        "Dinas Perpustakaan dan Kearsipan Provinsi Kalimantan Timur",
+    ),
+    (
+        "Kabupaten Banyuwangi",
+        "Dewi Lestari Wulandari",
+        "female",
+        "Kepala Seksi Pengembangan",
+        "Dinas Perpustakaan dan Kearsipan Kabupaten Banyuwangi",
+    ),
+    (
+        "Kabupaten Kulon Progo",
+        "Rina Marlina",
+        "female",
+        "Pustakawan",
+        "Dinas Perpustakaan dan Kearsipan Kabupaten Kulon Progo",
+    ),
+    (
+        "Kabupaten Kupang",
+        "Yohanes Kristianto",
+        "male",
+        "Pustakawan",
+        "Dinas Perpustakaan dan Arsip Daerah Kabupaten Kupang",
+    ),
+    (
+        "Kota Padang",
+        "Muhammad Fadli",
+        "male",
+        "Kepala Bidang Perpustakaan",
+        "Dinas Kearsipan dan Perpustakaan Kota Padang",
+    ),
+    (
+        "Kota Surabaya",
+        "Fitri Handayani",
+        "female",
+        "Pustakawan Ahli Muda",
+        "Dinas Perpustakaan dan Kearsipan Kota Surabaya",
+    ),
+    ("Kota Pontianak", "Agus Setiawan", "male", "Pustakawan", "Dinas Perpustakaan Kota Pontianak"),
+]
+
+SITES = {
+    "perpusnas": {
+        "name": "Perpustakaan Nasional Republik Indonesia",
+        "kind": "national",
+        "address": "Jl. Medan Merdeka Selatan No. 11",
+        "district": "Gambir",
+        "city": "Jakarta Pusat",
+        "latitude": "-6.181300",
+        "longitude": "106.827200",
+        "description": "The host institution, which leads the TPBIS programme nationwide.",
+    },
+    "rawa_binong": {
+        "name": "Perpustakaan Mutiara Rawa Binong",
+        "kind": "reading_house",
+        "address": "Rawa Binong",
+        "district": "",
+        "city": "Jakarta Timur",
+        "description": (
+            "Community library in East Jakarta where TPBIS has been put into practice: "
+            "the programme's last site visit."
+        ),
+    },
+    "jakarta_library": {
+        "name": "Perpustakaan Jakarta – Cikini",
+        "kind": "provincial",
+        "address": "Jl. Cikini Raya No. 73",
+        "district": "Menteng",
+        "city": "Jakarta Pusat",
+        "description": f"Provincial library of DKI Jakarta. {SAMPLE}",
+    },
+    "bogor_library": {
+        "name": "Perpustakaan Kota Bogor",
+        "kind": "city",
+        "address": "Jl. Kapten Muslihat",
+        "district": "Bogor Tengah",
+        "city": "Bogor",
+        "description": f"City library with community literacy programmes. {SAMPLE}",
+    },
+}
+
+CLOSING_SPEAKER = "Ofy Sofiana, Principal Secretary (Sekretaris Utama) of Perpusnas"
+
+# (day of November 2023, start, end, kind, English title, Indonesian title, site, room, speakers)
+AGENDA = [
+    (
+        13,
+        "09:00",
+        "10:00",
+        "opening",
+        "Opening ceremony",
+        "Upacara pembukaan",
+        "perpusnas",
+        "Auditorium",
+        "Perpusnas leadership and the Colombo Plan Secretariat (sample)",
+    ),
+    (13, "10:00", "10:30", "break", "Coffee break", "Rehat kopi", "perpusnas", "Foyer", ""),
+    (
+        13,
+        "10:30",
+        "12:00",
+        "lecture",
+        "Social inclusion-based library transformation: the Indonesian experience",
+        "Transformasi perpustakaan berbasis inklusi sosial: pengalaman Indonesia",
+        "perpusnas",
+        "Auditorium",
+        "Resource person, Perpusnas (sample)",
+    ),
+    (
+        13,
+        "13:00",
+        "15:00",
+        "panel",
+        "TPBIS strategies and projects: from national policy to village libraries",
+        "Strategi dan proyek TPBIS: dari kebijakan nasional hingga perpustakaan desa",
+        "perpusnas",
+        "Meeting room, 2nd floor",
+        "Panel of TPBIS facilitators (sample)",
+    ),
+    (
+        13,
+        "15:30",
+        "17:00",
+        "site_visit",
+        "Tour of the National Library",
+        "Tur Perpustakaan Nasional",
+        "perpusnas",
+        "",
+        "",
+    ),
+    (
+        14,
+        "09:00",
+        "12:00",
+        "workshop",
+        "Designing community-based library programmes",
+        "Merancang program perpustakaan berbasis komunitas",
+        "perpusnas",
+        "Meeting room, 2nd floor",
+        "TPBIS facilitators (sample)",
+    ),
+    (
+        14,
+        "13:30",
+        "16:30",
+        "site_visit",
+        "Site visit: Jakarta provincial library",
+        "Kunjungan lapangan: Perpustakaan Provinsi DKI Jakarta",
+        "jakarta_library",
+        "",
+        "",
+    ),
+    (
+        15,
+        "09:00",
+        "12:00",
+        "lecture",
+        "Measuring the impact of inclusive libraries",
+        "Mengukur dampak perpustakaan inklusif",
+        "perpusnas",
+        "Auditorium",
+        "Resource person, Perpusnas (sample)",
+    ),
+    (
+        15,
+        "13:00",
+        "16:30",
+        "site_visit",
+        "Site visit: Bogor city library",
+        "Kunjungan lapangan: Perpustakaan Kota Bogor",
+        "bogor_library",
+        "",
+        "",
+    ),
+    (
+        15,
+        "19:00",
+        "21:00",
+        "cultural",
+        "Cultural evening",
+        "Malam budaya",
+        "perpusnas",
+        "Auditorium",
+        "",
+    ),
+    (
+        16,
+        "08:30",
+        "12:30",
+        "site_visit",
+        "Site visit: Perpustakaan Mutiara Rawa Binong",
+        "Kunjungan lapangan: Perpustakaan Mutiara Rawa Binong",
+        "rawa_binong",
+        "",
+        "",
+    ),
+    (
+        16,
+        "14:00",
+        "16:30",
+        "workshop",
+        "Country action plans",
+        "Rencana aksi negara",
+        "perpusnas",
+        "Meeting room, 2nd floor",
+        "TPBIS facilitators (sample)",
+    ),
+    (
+        17,
+        "09:00",
+        "11:30",
+        "panel",
+        "Presentation of country action plans",
+        "Presentasi rencana aksi negara",
+        "perpusnas",
+        "Auditorium",
+        "All delegations",
+    ),
+    (
+        17,
+        "13:30",
+        "15:00",
+        "ceremony",
+        "Closing ceremony",
+        "Upacara penutupan",
+        "perpusnas",
+        "Auditorium",
+        CLOSING_SPEAKER,
+    ),
+]

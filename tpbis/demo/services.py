@@ -1,0 +1,114 @@
+from datetime import date
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from participants.models import Participant
+from programs.models import MemberCountry, Programme, ProgrammeMembership
+from visits.models import Session, Site
+
+from . import data
+
+
+def _hour_minute(text: str) -> tuple[int, int]:
+    hour, minute = text.split(":")
+    return int(hour), int(minute)
+
+
+def _account(email: str, password: str, *, superuser: bool = False):
+    User = get_user_model()
+    first, last = data.ACCOUNT_NAMES.get(email, ("", ""))
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={"first_name": first, "last_name": last},
+    )
+    if created:
+        user.set_password(password)
+    user.is_superuser = user.is_staff = superuser
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+@transaction.atomic
+def load_demo() -> Programme:
+    """Create or update the reference programme; running it again changes nothing.
+
+    Side effects: writes the programme, its sites, agenda, participants and the four demo
+    accounts (admin, organiser, staff, delegate) with verified e-mail addresses.
+    """
+    programme, _ = Programme.objects.update_or_create(
+        slug=data.PROGRAMME["slug"], defaults=data.PROGRAMME
+    )
+    accounts = {}
+    for email, password, role in data.ACCOUNTS:
+        accounts[role] = _account(email, password, superuser=role == "admin")
+    for role in (ProgrammeMembership.Role.ORGANISER, ProgrammeMembership.Role.STAFF):
+        ProgrammeMembership.objects.update_or_create(
+            programme=programme, user=accounts[role], defaults={"role": role}
+        )
+
+    countries = {c.country.code: c for c in MemberCountry.objects.all()}
+    participants = []
+    for code, name, latin, gender, position, institution, email in data.INTERNATIONAL:
+        participant, _ = Participant.objects.update_or_create(
+            programme=programme,
+            email=email,
+            defaults={
+                "category": Participant.Category.INTERNATIONAL,
+                "status": Participant.Status.COMPLETED,
+                "full_name": name,
+                "full_name_latin": latin,
+                "gender": gender,
+                "country": countries[code],
+                "region": "",
+                "position": position,
+                "institution": institution,
+                "user": accounts["delegate"] if email == data.DELEGATE_EMAIL else None,
+            },
+        )
+        participants.append(participant)
+    for region, name, gender, position, institution in data.DOMESTIC:
+        email = name.lower().replace(" ", ".") + "@example.org"
+        participant, _ = Participant.objects.update_or_create(
+            programme=programme,
+            email=email,
+            defaults={
+                "category": Participant.Category.DOMESTIC,
+                "status": Participant.Status.COMPLETED,
+                "full_name": name,
+                "full_name_latin": "",
+                "gender": gender,
+                "country": countries["ID"],
+                "region": region,
+                "position": position,
+                "institution": institution,
+            },
+        )
+        participants.append(participant)
+
+    sites = {}
+    for key, fields in data.SITES.items():
+        sites[key], _ = Site.objects.update_or_create(
+            name=fields["name"], city=fields["city"], defaults=fields
+        )
+    for day, start, end, kind, title_en, title_id, site, room, speakers in data.AGENDA:
+        on = date(2023, 11, day)
+        session, _ = Session.objects.update_or_create(
+            programme=programme,
+            title_en=title_en,
+            defaults={
+                "kind": kind,
+                "title_id": title_id,
+                "starts_at": programme.local_datetime(on, *_hour_minute(start)),
+                "ends_at": programme.local_datetime(on, *_hour_minute(end)),
+                "site": sites[site],
+                "room": room,
+                "speakers": speakers,
+            },
+        )
+        session.participants.set(participants)
+    return programme

@@ -1,0 +1,92 @@
+"""Roles of the signed-in user across the whole site: navigation and the MFA requirement."""
+
+from functools import cached_property
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from participants.models import Participant
+from programs.models import ProgrammeMembership
+
+
+class UserRoles:
+    """What one user is, computed once per request with at most two queries."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+
+    @cached_property
+    def memberships(self) -> list[ProgrammeMembership]:
+        if not self.user.is_authenticated:
+            return []
+        return list(
+            ProgrammeMembership.objects.filter(user=self.user)
+            .select_related("programme")
+            .order_by("-programme__start_date")
+        )
+
+    @cached_property
+    def participations(self) -> list[Participant]:
+        if not self.user.is_authenticated:
+            return []
+        return list(
+            Participant.objects.filter(user=self.user)
+            .select_related("programme")
+            .order_by("-programme__start_date")
+        )
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.is_authenticated and self.user.is_superuser
+
+    @property
+    def is_organiser(self) -> bool:
+        return any(m.role == ProgrammeMembership.Role.ORGANISER for m in self.memberships)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return any(m.role == ProgrammeMembership.Role.STAFF for m in self.memberships)
+
+    @property
+    def is_delegate(self) -> bool:
+        return bool(self.participations)
+
+    @property
+    def works_on_programmes(self) -> bool:
+        return self.is_admin or bool(self.memberships)
+
+
+def get_roles(request: HttpRequest) -> UserRoles:
+    if not hasattr(request, "_tpbis_roles"):
+        request._tpbis_roles = UserRoles(request.user)
+    return request._tpbis_roles
+
+
+def navigation(request: HttpRequest) -> dict:
+    return {"roles": get_roles(request)}
+
+
+class RequireMFAMiddleware:
+    """Sends admins and organisers without a second factor to enrol one, when required."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.REQUIRE_MFA_FOR_PRIVILEGED
+            and request.user.is_authenticated
+            and not self._exempt(request.path)
+        ):
+            roles = get_roles(request)
+            if (roles.is_admin or roles.is_organiser) and not is_mfa_enabled(request.user):
+                return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        # Enrolling, logging out and switching language must stay reachable.
+        return path.startswith(("/accounts/", "/i18n/", "/static/"))

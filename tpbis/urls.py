@@ -1,0 +1,22 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+# The admin's own login form would bypass allauth's rate limits and MFA: route it through allauth.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("TPBIS administration")
+admin.site.site_title = _("TPBIS administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("programmes/", include("programs.urls")),
+    path("programmes/", include("participants.urls")),
+    path("", include("visits.urls")),
+    path("", include("reports.urls")),
+]
