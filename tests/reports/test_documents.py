@@ -1,0 +1,130 @@
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from participants.models import Participant
+from reports.models import Document
+from reports.pdf import make_url_fetcher
+from reports.services import request_document
+from tests.conftest import client_for
+from tests.factories import ParticipantFactory, SessionFactory, UserFactory
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def generate(programme, user, django_capture_on_commit_callbacks, language="en") -> Document:
+    with django_capture_on_commit_callbacks(execute=True):
+        document = request_document(
+            programme=programme, kind=Document.Kind.PROGRAMME_OVERVIEW, language=language, user=user
+        )
+    document.refresh_from_db()
+    return document
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(is_superuser=True, is_staff=True)
+
+
+def test_overview_pdf_states_programme_people_and_agenda(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    ParticipantFactory(programme=programme, full_name="Somphone Phommavong")
+    SessionFactory(programme=programme, title_en="Opening ceremony")
+    document = generate(programme, admin, django_capture_on_commit_callbacks)
+    assert document.status == Document.Status.DONE
+    assert document.requested_by == admin
+    text = pdf_text(document.file.read())
+    assert programme.title_en in text
+    assert "Somphone Phommavong" in text
+    assert "Opening ceremony" in text
+    assert "09:00–10:00" in text  # Asia/Jakarta wall-clock time
+
+
+def test_indonesian_pdf_uses_indonesian_titles(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    document = generate(programme, admin, django_capture_on_commit_callbacks, language="id")
+    text = pdf_text(document.file.read())
+    assert programme.title_id in text
+    assert "Peserta" in text
+
+
+def test_regenerating_replaces_the_document(programme, admin, django_capture_on_commit_callbacks):
+    first = generate(programme, admin, django_capture_on_commit_callbacks)
+    second = generate(programme, admin, django_capture_on_commit_callbacks)
+    assert Document.objects.count() == 1
+    assert first.pk == second.pk
+    assert first.file.name == second.file.name
+
+
+def test_markup_in_participant_fields_is_printed_literally(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    ParticipantFactory(
+        programme=programme,
+        full_name='<img src="file:///etc/passwd">',
+        institution='<link rel="attachment" href="file:///etc/passwd">',
+    )
+    document = generate(programme, admin, django_capture_on_commit_callbacks)
+    data = document.file.read()
+    text = pdf_text(data)
+    assert '<img src="file:///etc/passwd">' in text
+    assert "root:x:0:0" not in text
+    assert not PdfReader(io.BytesIO(data)).attachments
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "https://example.org/logo.png",
+        "http://127.0.0.1:6379/",
+        "https://document.tpbis.invalid/media/reports/other.pdf",
+        "https://document.tpbis.invalid/static/../../etc/passwd",
+    ],
+)
+def test_url_fetcher_refuses_everything_but_own_files(url):
+    with pytest.raises(ValueError, match="Refused"):
+        make_url_fetcher().fetch(url)
+
+
+def test_url_fetcher_serves_app_static_files():
+    response = make_url_fetcher().fetch("https://document.tpbis.invalid/static/css/pdf.css")
+    assert b"@page" in response.read()
+
+
+def test_failed_render_is_visible_and_retryable(
+    programme, admin, django_capture_on_commit_callbacks, settings
+):
+    settings.STATICFILES_DIRS = []  # the PDF stylesheet cannot be found: rendering fails
+    from reports import pdf
+
+    pdf._base_stylesheet.cache_clear()
+    try:
+        document = generate(programme, admin, django_capture_on_commit_callbacks)
+    finally:
+        pdf._base_stylesheet.cache_clear()
+    assert document.status == Document.Status.FAILED
+    assert document.error
+    page = client_for(admin).get(reverse("reports:list", args=[programme.slug]))
+    assert "Failed" in page.content.decode()
+    settings.STATICFILES_DIRS = [settings.BASE_DIR / "static"]
+    retried = generate(programme, admin, django_capture_on_commit_callbacks)
+    assert retried.status == Document.Status.DONE
+    assert retried.error == ""
+
+
+def test_domestic_participant_shows_region(programme, admin, django_capture_on_commit_callbacks):
+    ParticipantFactory(
+        programme=programme,
+        category=Participant.Category.DOMESTIC,
+        full_name="Siti Rahmawati",
+        region="Provinsi Jawa Barat",
+    )
+    text = pdf_text(generate(programme, admin, django_capture_on_commit_callbacks).file.read())
+    assert "Provinsi Jawa Barat" in text

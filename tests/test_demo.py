@@ -1,0 +1,114 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from participants.models import Participant
+from programs.models import Programme, ProgrammeMembership
+from visits.models import Session, Site
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+MODELS = [Programme, ProgrammeMembership, Participant, Site, Session, get_user_model()]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Programme.objects.get(slug="tpbis-2023")
+
+
+def _counts() -> dict:
+    counts = {model.__name__: model.objects.count() for model in MODELS}
+    counts["assignments"] = Session.participants.through.objects.count()
+    return counts
+
+
+def test_loaddemo_twice_changes_nothing(demo):
+    before = _counts()
+    call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _counts() == before
+    assert before["Programme"] == 1
+
+
+def test_demo_programme_has_the_reference_participants(demo):
+    international = demo.participants.filter(category=Participant.Category.INTERNATIONAL)
+    domestic = demo.participants.filter(category=Participant.Category.DOMESTIC)
+    assert international.count() == 8
+    assert sorted({p.country.code for p in international}) == ["LA", "LK", "MM", "MY", "NP", "VN"]
+    assert domestic.count() == 10
+    regions = [p.region for p in domestic]
+    assert all(r.startswith(("Provinsi ", "Kabupaten ", "Kota ")) for r in regions)
+
+
+def test_demo_agenda_spans_five_days_with_visit_and_closing(demo):
+    days = {demo.to_local(s.starts_at).date() for s in demo.sessions.all()}
+    assert days == {date(2023, 11, d) for d in range(13, 18)}
+    visit = demo.sessions.get(site__name="Perpustakaan Mutiara Rawa Binong")
+    assert visit.kind == Session.Kind.SITE_VISIT
+    assert visit.site.city == "Jakarta Timur"
+    assert demo.to_local(visit.starts_at).date() == date(2023, 11, 16)
+    closing = demo.sessions.get(kind=Session.Kind.CEREMONY)
+    assert demo.to_local(closing.starts_at).date() == date(2023, 11, 17)
+    assert "Ofy Sofiana" in closing.speakers
+
+
+def test_demo_times_are_stored_in_utc_and_shown_in_jakarta_time(demo):
+    visit = demo.sessions.get(site__name="Perpustakaan Mutiara Rawa Binong")
+    assert visit.starts_at == datetime(2023, 11, 16, 8, 30, tzinfo=JAKARTA)
+    assert visit.starts_at.astimezone(ZoneInfo("UTC")).hour == 1
+    client = Client()
+    client.force_login(get_user_model().objects.get(email="staff@example.org"))
+    page = client.get(reverse("visits:agenda", args=[demo.slug])).content.decode()
+    assert "08:30" in page
+    assert "Thursday, 16 November 2023" in page
+
+
+def test_demo_programme_page_shows_8_international_from_6_countries_and_10_domestic(demo):
+    client = Client()
+    client.force_login(get_user_model().objects.get(email="organiser@example.org"))
+    response = client.get(reverse("participants:list", args=[demo.slug]))
+    stats = [(row["label"], row["count"]) for row in response.context["category_counts"]]
+    assert stats == [("International delegate", 8), ("Domestic representative", 10)]
+    assert response.context["country_count"] == 6
+    page = response.content.decode()
+    assert "ສົມພອນ ພົມມະວົງ" in page
+    assert "Nguyễn Thị Thu Hà" in page
+
+
+NAVIGATION = {
+    # role: (links shown, links hidden)
+    "admin@example.org": (["Programmes", "Administration"], ["My agenda"]),
+    "organiser@example.org": (["Programmes"], ["Administration", "My agenda"]),
+    "staff@example.org": (["Programmes"], ["Administration", "My agenda"]),
+    "delegate@example.org": (["My agenda"], ["Programmes", "Administration"]),
+}
+
+
+@pytest.mark.parametrize("email", NAVIGATION)
+def test_each_demo_role_sees_its_navigation(demo, email):
+    client = Client()
+    response = client.post(
+        reverse("account_login"), {"login": email, "password": f"tpbis-{email.split('@')[0]}-2023"}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("home")).content.decode()
+    nav = page[page.index('<nav class="main-nav"') : page.index("</nav>")]
+    shown, hidden = NAVIGATION[email]
+    for label in shown:
+        assert f">{label}</a>" in nav
+    for label in hidden:
+        assert f">{label}</a>" not in nav
+    assert "Sign out" in nav
+
+
+def test_demo_delegate_sees_only_their_own_agenda_page(demo):
+    client = Client()
+    client.force_login(get_user_model().objects.get(email="delegate@example.org"))
+    response = client.get(reverse("visits:my_agenda"))
+    assert response.context["participant"].full_name == "Nguyễn Thị Thu Hà"
+    assert "Perpustakaan Mutiara Rawa Binong" in response.content.decode()
+    assert client.get(reverse("participants:list", args=[demo.slug])).status_code == 404
