@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import MemberCountry, Programme
@@ -81,7 +82,11 @@ class Participant(models.Model):
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        ordering = ["full_name_latin", "full_name"]
+        # Latin name first so that lists read alphabetically whatever the native script.
+        ordering = [
+            Coalesce(NullIf("full_name_latin", models.Value("")), "full_name").asc(),
+            "full_name",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "email"],

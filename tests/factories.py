@@ -53,7 +53,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 def member_country(code: str) -> MemberCountry:
-    return MemberCountry.objects.get(country=code)
+    return MemberCountry.objects.get_or_create(country=code)[0]
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):

@@ -1,15 +1,10 @@
-import json
-from pathlib import Path
-
 from django.db import migrations
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "member_countries.json"
+from programs.services import ensure_member_countries
 
 
 def load_member_countries(apps, schema_editor):
-    MemberCountry = apps.get_model("programs", "MemberCountry")
-    for row in json.loads(FIXTURE.read_text(encoding="utf-8")):
-        MemberCountry.objects.get_or_create(country=row["fields"]["country"])
+    ensure_member_countries(model=apps.get_model("programs", "MemberCountry"))
 
 
 class Migration(migrations.Migration):

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from participants.models import Participant
 from programs.models import MemberCountry, Programme, ProgrammeMembership
+from programs.services import ensure_member_countries
 from visits.models import Session, Site
 
 from . import data
@@ -51,6 +52,7 @@ def load_demo() -> Programme:
             programme=programme, user=accounts[role], defaults={"role": role}
         )
 
+    ensure_member_countries()
     countries = {c.country.code: c for c in MemberCountry.objects.all()}
     participants = []
     for code, name, latin, gender, position, institution, email in data.INTERNATIONAL:

@@ -1,0 +1,25 @@
+import json
+from pathlib import Path
+
+MEMBER_COUNTRIES_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "member_countries.json"
+
+
+def member_country_codes() -> list[str]:
+    """ISO 3166-1 codes of the Colombo Plan's member countries, from the shipped fixture."""
+    rows = json.loads(MEMBER_COUNTRIES_FIXTURE.read_text(encoding="utf-8"))
+    return [row["fields"]["country"] for row in rows]
+
+
+def ensure_member_countries(*, model=None) -> int:
+    """Add any member country that is missing; returns how many were added.
+
+    Side effects: inserts MemberCountry rows; existing rows (and edits to them) are kept.
+    `model` lets the data migration pass its historical model.
+    """
+    if model is None:
+        from .models import MemberCountry as model
+    added = 0
+    for code in member_country_codes():
+        _, created = model.objects.get_or_create(country=code)
+        added += created
+    return added
