@@ -1,6 +1,23 @@
 from django.contrib import admin
 
-from .models import Participant
+from .models import Invitation, Participant, StatusChange
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "note"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["participant", "sent_to", "sent_at", "send_count", "expires_at", "accepted_at"]
+    readonly_fields = ["token_hash"]
+    list_select_related = ["participant"]
 
 
 @admin.register(Participant)
@@ -10,3 +27,4 @@ class ParticipantAdmin(admin.ModelAdmin):
     search_fields = ["full_name", "full_name_latin", "institution", "email"]
     list_select_related = ["programme", "country"]
     autocomplete_fields = ["user"]
+    inlines = [StatusChangeInline]

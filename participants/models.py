@@ -3,8 +3,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
-from programs.models import MemberCountry, Programme
+from programs.models import MemberCountry, Programme, Province
+
+
+def participant_photo_path(participant: "Participant", filename: str) -> str:
+    # One photo per participant; a new upload replaces it.
+    return f"participants/{participant.programme_id}/{participant.pk}/photo.jpg"
 
 
 class Participant(models.Model):
@@ -57,6 +63,12 @@ class Participant(models.Model):
         blank=True,
         help_text=_("Transliteration, when the full name is in another script."),
     )
+    certificate_name = models.CharField(
+        _("name on certificates"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name as it should be printed, in any script. Defaults to the full name."),
+    )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     country = models.ForeignKey(
         MemberCountry,
@@ -65,6 +77,14 @@ class Participant(models.Model):
         blank=True,
         related_name="participants",
         verbose_name=_("member country"),
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("province"),
     )
     region = models.CharField(
         _("province, regency or city"),
@@ -76,6 +96,33 @@ class Participant(models.Model):
     institution = models.CharField(_("institution"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    nationality = CountryField(_("nationality"), blank=True)
+    passport_number = models.CharField(_("passport number"), max_length=30, blank=True)
+    passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
+    passport_locked = models.BooleanField(
+        _("passport details locked"),
+        default=False,
+        help_text=_("Once checked by an organiser, the participant can no longer change them."),
+    )
+    arrival_at = models.DateTimeField(_("arrival"), null=True, blank=True)
+    arrival_details = models.CharField(_("arrival flight or transport"), max_length=120, blank=True)
+    departure_at = models.DateTimeField(_("departure"), null=True, blank=True)
+    departure_details = models.CharField(
+        _("departure flight or transport"), max_length=120, blank=True
+    )
+    accommodation = models.CharField(_("accommodation"), max_length=200, blank=True)
+    dietary_needs = models.CharField(_("dietary needs"), max_length=200, blank=True)
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=200, blank=True)
+    emergency_contact_name = models.CharField(
+        _("emergency contact name"), max_length=200, blank=True
+    )
+    emergency_contact_phone = models.CharField(
+        _("emergency contact phone"), max_length=40, blank=True
+    )
+    emergency_contact_relation = models.CharField(
+        _("emergency contact relation"), max_length=60, blank=True
+    )
+    photo = models.ImageField(_("photo"), upload_to=participant_photo_path, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -94,12 +141,20 @@ class Participant(models.Model):
                 name="one_participant_per_email_per_programme",
             ),
             models.UniqueConstraint(
+                fields=["programme", "passport_number"],
+                condition=~models.Q(passport_number=""),
+                name="one_participant_per_passport_per_programme",
+            ),
+            models.UniqueConstraint(
                 fields=["programme", "user"],
                 condition=models.Q(user__isnull=False),
                 name="one_participant_per_account_per_programme",
             ),
         ]
-        indexes = [models.Index(fields=["programme", "category", "status"])]
+        indexes = [
+            models.Index(fields=["programme", "category", "status"]),
+            models.Index(fields=["programme", "country"]),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -112,6 +167,14 @@ class Participant(models.Model):
         return self.full_name
 
     @property
+    def name_for_certificate(self) -> str:
+        return self.certificate_name or self.full_name
+
+    @property
+    def has_special_needs(self) -> bool:
+        return bool(self.dietary_needs or self.accessibility_needs)
+
+    @property
     def origin(self) -> str:
         if self.category == self.Category.DOMESTIC or not self.country_id:
             return self.region
@@ -120,7 +183,91 @@ class Participant(models.Model):
     def clean(self) -> None:
         if self.category == self.Category.INTERNATIONAL and not self.country_id:
             raise ValidationError({"country": _("An international delegate needs a country.")})
-        if self.category == self.Category.DOMESTIC and not self.region:
+        if self.category == self.Category.DOMESTIC and not (self.region or self.province_id):
             raise ValidationError(
                 {"region": _("A domestic representative needs a province, regency or city.")}
             )
+
+
+# Status moves a participant may make; withdrawn and declined people can be invited again.
+ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
+    Participant.Status.INVITED: {
+        Participant.Status.CONFIRMED,
+        Participant.Status.DECLINED,
+        Participant.Status.WITHDRAWN,
+    },
+    Participant.Status.CONFIRMED: {Participant.Status.ARRIVED, Participant.Status.WITHDRAWN},
+    Participant.Status.ARRIVED: {Participant.Status.COMPLETED, Participant.Status.WITHDRAWN},
+    Participant.Status.COMPLETED: set(),
+    Participant.Status.WITHDRAWN: {Participant.Status.INVITED},
+    Participant.Status.DECLINED: {Participant.Status.INVITED},
+}
+
+
+class StatusChange(models.Model):
+    """One move of a participant's status: who made it and when."""
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("participant"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Participant.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Participant.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.from_status} → {self.to_status}"
+
+
+class Invitation(models.Model):
+    """An e-mailed link that lets a participant set up their account and confirm.
+
+    Only a hash of the token is stored; re-sending issues a new token and the old link stops
+    working.
+    """
+
+    participant = models.OneToOneField(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="invitation",
+        verbose_name=_("participant"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_to = models.EmailField(_("sent to"))
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    send_count = models.PositiveIntegerField(_("times sent"), default=1)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.participant} ({self.sent_to})"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import MemberCountry, Programme, ProgrammeMembership
+from .models import Delegation, MemberCountry, Programme, ProgrammeMembership, Province
 
 
 @admin.register(MemberCountry)
@@ -15,9 +15,20 @@ class ProgrammeMembershipInline(admin.TabularInline):
     extra = 0
 
 
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name"]
+
+
+class DelegationInline(admin.TabularInline):
+    model = Delegation
+    extra = 0
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["short_name_en", "title_en", "start_date", "end_date", "venue_city"]
     search_fields = ["title_en", "title_id", "short_name_en"]
     prepopulated_fields = {"slug": ["short_name_en"]}
-    inlines = [ProgrammeMembershipInline]
+    inlines = [ProgrammeMembershipInline, DelegationInline]

@@ -43,6 +43,30 @@ class MemberCountry(models.Model):
         return self.country.code
 
 
+class Province(models.Model):
+    """An Indonesian province (38 since 2022), with its Kemendagri code."""
+
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def programme_logo_path(programme: "Programme", filename: str) -> str:
+    return f"programmes/{programme.slug}/logo.jpg"
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
 class Programme(models.Model):
     """A knowledge-sharing programme: one event of a few days with its own people and agenda."""
 
@@ -64,8 +88,20 @@ class Programme(models.Model):
     partners = models.TextField(_("partners"), blank=True, help_text=_("One per line."))
     cooperation_framework = models.TextField(_("cooperation framework"), blank=True)
     venue_city = models.CharField(_("venue city"), max_length=100)
+    expected_international = models.PositiveIntegerField(
+        _("expected international delegates"), default=0
+    )
+    expected_domestic = models.PositiveIntegerField(
+        _("expected domestic representatives"), default=0
+    )
+    expected_other = models.PositiveIntegerField(
+        _("expected speakers, observers and staff"), default=0
+    )
+    logo = models.ImageField(_("logo"), upload_to=programme_logo_path, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("programme")
@@ -96,6 +132,14 @@ class Programme(models.Model):
     @property
     def theme(self) -> str:
         return in_current_language(self.theme_en, self.theme_id)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def expected_total(self) -> int:
+        return self.expected_international + self.expected_domestic + self.expected_other
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -144,3 +188,89 @@ class ProgrammeMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.programme}"
+
+
+class Delegation(models.Model):
+    """Seats offered to one invited member country, or to one Indonesian region.
+
+    International delegations name a member country; domestic ones a province and optionally
+    the regency or city (typed) that holds the seats.
+    """
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="delegations", verbose_name=_("programme")
+    )
+    country = models.ForeignKey(
+        MemberCountry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations",
+        verbose_name=_("member country"),
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegations",
+        verbose_name=_("province"),
+    )
+    locality = models.CharField(
+        _("regency or city"),
+        max_length=120,
+        blank=True,
+        help_text=_("Leave empty when the seats belong to the province itself."),
+    )
+    seats = models.PositiveIntegerField(_("seats"), default=1)
+    nominating_agency = models.CharField(_("nominating agency"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["country", "province__name", "locality"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(country__isnull=False, province__isnull=True, locality="")
+                    | models.Q(country__isnull=True, province__isnull=False)
+                ),
+                name="delegation_is_country_or_region",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "country"],
+                condition=models.Q(country__isnull=False),
+                name="one_delegation_per_country",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "province", "locality"],
+                condition=models.Q(province__isnull=False),
+                name="one_delegation_per_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.origin
+
+    @property
+    def is_domestic(self) -> bool:
+        return self.province_id is not None
+
+    @property
+    def origin(self) -> str:
+        if self.country_id:
+            return str(self.country)
+        if self.locality:
+            return f"{self.locality} ({self.province})"
+        return str(self.province)
+
+    def clean(self) -> None:
+        if bool(self.country_id) == bool(self.province_id):
+            raise ValidationError(_("Choose either a member country or an Indonesian province."))
+        if self.country_id and self.locality:
+            raise ValidationError(
+                {"locality": _("A regency or city only applies to a domestic delegation.")}
+            )

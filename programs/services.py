@@ -1,7 +1,9 @@
 import json
 from pathlib import Path
 
-MEMBER_COUNTRIES_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "member_countries.json"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MEMBER_COUNTRIES_FIXTURE = FIXTURES / "member_countries.json"
+PROVINCES_FIXTURE = FIXTURES / "provinces.json"
 
 
 def member_country_codes() -> list[str]:
@@ -21,5 +23,19 @@ def ensure_member_countries(*, model=None) -> int:
     added = 0
     for code in member_country_codes():
         _, created = model.objects.get_or_create(country=code)
+        added += created
+    return added
+
+
+def ensure_provinces(*, model=None) -> int:
+    """Add any Indonesian province that is missing; returns how many were added."""
+    if model is None:
+        from .models import Province as model
+    rows = json.loads(PROVINCES_FIXTURE.read_text(encoding="utf-8"))
+    added = 0
+    for row in rows:
+        _, created = model.objects.get_or_create(
+            code=row["fields"]["code"], defaults={"name": row["fields"]["name"]}
+        )
         added += created
     return added

@@ -8,11 +8,11 @@ from django.test import Client
 from django.urls import reverse
 
 from participants.models import Participant
-from programs.models import Programme, ProgrammeMembership
+from programs.models import Delegation, Programme, ProgrammeMembership
 from visits.models import Session, Site
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-MODELS = [Programme, ProgrammeMembership, Participant, Site, Session, get_user_model()]
+MODELS = [Programme, ProgrammeMembership, Delegation, Participant, Site, Session, get_user_model()]
 
 
 @pytest.fixture

@@ -33,6 +33,9 @@ PROGRAMME = {
         "Agenda for Sustainable Development."
     ),
     "venue_city": "Jakarta",
+    "expected_international": 8,
+    "expected_domestic": 10,
+    "expected_other": 0,
 }
 
 # (e-mail, password, role): role is "admin", a programme role, or "delegate".
@@ -194,6 +197,30 @@ DOMESTIC = [
     ),
     ("Kota Pontianak", "Agus Setiawan", "male", "Pustakawan", "Dinas Perpustakaan Kota Pontianak"),
 ]
+
+# The province of each represented region above.
+PROVINCE_OF_REGION = {
+    "Provinsi Jawa Barat": "Jawa Barat",
+    "Provinsi Sulawesi Selatan": "Sulawesi Selatan",
+    "Provinsi Bali": "Bali",
+    "Provinsi Kalimantan Timur": "Kalimantan Timur",
+    "Kabupaten Banyuwangi": "Jawa Timur",
+    "Kabupaten Kulon Progo": "DI Yogyakarta",
+    "Kabupaten Kupang": "Nusa Tenggara Timur",
+    "Kota Padang": "Sumatera Barat",
+    "Kota Surabaya": "Jawa Timur",
+    "Kota Pontianak": "Kalimantan Barat",
+}
+
+# Seats per invited member country, and the nominating agency (sample contacts).
+INTERNATIONAL_SEATS = {
+    "LA": (2, "National Library of Laos"),
+    "MY": (1, "Perpustakaan Negara Malaysia"),
+    "NP": (1, "Nepal National Library"),
+    "LK": (2, "National Library and Documentation Services Board"),
+    "MM": (1, "National Library of Myanmar"),
+    "VN": (1, "National Library of Vietnam"),
+}
 
 SITES = {
     "perpusnas": {

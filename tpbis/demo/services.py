@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from participants.models import Participant
-from programs.models import MemberCountry, Programme, ProgrammeMembership
-from programs.services import ensure_member_countries
+from programs.models import Delegation, MemberCountry, Programme, ProgrammeMembership, Province
+from programs.services import ensure_member_countries, ensure_provinces
 from visits.models import Session, Site
 
 from . import data
@@ -53,7 +53,24 @@ def load_demo() -> Programme:
         )
 
     ensure_member_countries()
+    ensure_provinces()
     countries = {c.country.code: c for c in MemberCountry.objects.all()}
+    provinces = {p.name: p for p in Province.objects.all()}
+    for code, (seats, agency) in data.INTERNATIONAL_SEATS.items():
+        Delegation.objects.update_or_create(
+            programme=programme,
+            country=countries[code],
+            defaults={"seats": seats, "nominating_agency": agency},
+        )
+    for region, *_rest in data.DOMESTIC:
+        province = provinces[data.PROVINCE_OF_REGION[region]]
+        locality = "" if region.startswith("Provinsi ") else region
+        Delegation.objects.update_or_create(
+            programme=programme,
+            province=province,
+            locality=locality,
+            defaults={"seats": 1, "nominating_agency": _rest[-1]},
+        )
     participants = []
     for code, name, latin, gender, position, institution, email in data.INTERNATIONAL:
         participant, _ = Participant.objects.update_or_create(
@@ -85,6 +102,7 @@ def load_demo() -> Programme:
                 "full_name_latin": "",
                 "gender": gender,
                 "country": countries["ID"],
+                "province": provinces[data.PROVINCE_OF_REGION[region]],
                 "region": region,
                 "position": position,
                 "institution": institution,
