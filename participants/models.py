@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -271,3 +273,38 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} ({self.sent_to})"
+
+
+class ImportBatch(models.Model):
+    """An uploaded participant list, parsed and validated, waiting to be confirmed.
+
+    `rows` holds each row's cleaned values, its action ("new", "update" or "error") and its
+    messages per column, so the preview and the save work from the same validated data.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="import_batches",
+        verbose_name=_("programme"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    rows = models.JSONField(_("rows"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("saved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

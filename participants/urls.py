@@ -1,8 +1,34 @@
 from django.urls import path
 
-from . import views
+from . import invitation_views, transfer_views, views
 
 app_name = "participants"
+
+P = "programmes/<slug:slug>/"
 urlpatterns = [
-    path("<slug:slug>/participants/", views.participant_list, name="list"),
+    # Registration (views.py)
+    path(P, views.dashboard, name="dashboard"),
+    path(f"{P}participants/", views.participant_list, name="list"),
+    path(f"{P}participants/new/", views.participant_create, name="create"),
+    path(f"{P}participants/<int:pk>/", views.participant_detail, name="detail"),
+    path(f"{P}participants/<int:pk>/edit/", views.participant_edit, name="edit"),
+    path(f"{P}participants/<int:pk>/status/", views.participant_status, name="status"),
+    path(f"{P}participants/<int:pk>/photo/", views.participant_photo, name="photo"),
+    # Bulk import and export (transfer_views.py)
+    path(f"{P}participants/import/", transfer_views.import_upload, name="import"),
+    path(
+        f"{P}participants/import/<uuid:batch_id>/",
+        transfer_views.import_preview,
+        name="import_preview",
+    ),
+    path(
+        f"{P}participants/import-template.<str:file_format>",
+        transfer_views.import_template,
+        name="import_template",
+    ),
+    path(f"{P}participants/export.<str:file_format>", transfer_views.export, name="export"),
+    # Invitations and the participant's own profile (invitation_views.py)
+    path(f"{P}participants/<int:pk>/invite/", invitation_views.invite, name="invite"),
+    path("invitations/<str:token>/", invitation_views.accept, name="invitation"),
+    path("me/profile/", invitation_views.my_profile, name="my_profile"),
 ]

@@ -20,3 +20,14 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
             "country_count": countries_represented(programme),
         },
     )
+
+
+def _missing(*args, **kwargs):
+    from django.http import Http404
+
+    raise Http404
+
+
+# Placeholders, replaced by the real implementation.
+dashboard = participant_create = participant_detail = participant_edit = _missing
+participant_status = participant_photo = _missing

@@ -4,5 +4,18 @@ from . import views
 
 app_name = "programs"
 urlpatterns = [
-    path("<slug:slug>/", views.programme_detail, name="detail"),
+    path("new/", views.programme_create, name="create"),
+    path("<slug:slug>/about/", views.programme_detail, name="detail"),
+    path("<slug:slug>/edit/", views.programme_edit, name="edit"),
+    path("<slug:slug>/archive/", views.programme_archive, name="archive"),
+    path("<slug:slug>/logo/", views.programme_logo, name="logo"),
+    path("<slug:slug>/team/", views.team, name="team"),
+    path("<slug:slug>/team/<int:pk>/remove/", views.team_remove, name="team_remove"),
+    path("<slug:slug>/delegations/", views.delegations, name="delegations"),
+    path("<slug:slug>/delegations/<int:pk>/", views.delegation_edit, name="delegation_edit"),
+    path(
+        "<slug:slug>/delegations/<int:pk>/delete/",
+        views.delegation_delete,
+        name="delegation_delete",
+    ),
 ]

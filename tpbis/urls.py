@@ -16,7 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("programmes/", include("programs.urls")),
-    path("programmes/", include("participants.urls")),
+    path("", include("participants.urls")),
     path("", include("visits.urls")),
     path("", include("reports.urls")),
 ]

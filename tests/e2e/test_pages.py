@@ -95,6 +95,6 @@ def test_organiser_on_a_desktop_sees_programme_and_participants(demo, live_serve
 
 def test_anonymous_visitor_gets_the_login_page(demo, live_server, browser):
     page = browser.new_page(viewport=PHONE)
-    page.goto(f"{live_server.url}/programmes/tpbis-2023/")
+    page.goto(f"{live_server.url}/programmes/tpbis-2023/about/")
     assert page.url.startswith(f"{live_server.url}/accounts/login/")
     shoot(page, "login-phone")

@@ -1,0 +1,48 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import ALLOWED_STATUS_CHANGES, Participant, StatusChange
+
+
+def can_change_status(participant: Participant, to_status: str) -> bool:
+    return to_status in ALLOWED_STATUS_CHANGES.get(participant.status, set())
+
+
+@transaction.atomic
+def change_status(*, participant: Participant, to_status: str, by, note: str = "") -> StatusChange:
+    """Move a participant along the status workflow.
+
+    Side effects: saves the participant's new status and records a StatusChange with who made
+    it and when. Raises ValidationError for a move the workflow does not allow.
+    """
+    # Lock the row so two organisers changing the status at once cannot skip the workflow.
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    if not can_change_status(locked, to_status):
+        raise ValidationError(
+            _("A participant cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "from": locked.get_status_display(),
+                "to": Participant.Status(to_status).label,
+            }
+        )
+    change = StatusChange.objects.create(
+        participant=locked,
+        from_status=locked.status,
+        to_status=to_status,
+        changed_by=by if by is not None and by.is_authenticated else None,
+        note=note,
+    )
+    Participant.objects.filter(pk=locked.pk).update(status=to_status)
+    participant.status = to_status
+    return change
+
+
+def record_initial_status(*, participant: Participant, by) -> StatusChange:
+    """Record the status a new participant starts with (usually invited)."""
+    return StatusChange.objects.create(
+        participant=participant,
+        from_status="",
+        to_status=participant.status,
+        changed_by=by if by is not None and by.is_authenticated else None,
+    )
