@@ -1,0 +1,89 @@
+"""Filtering, searching and sorting the participant list.
+
+The list page and the export share this filter set, so an export contains exactly what the
+list shows.
+"""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import MemberCountry, Programme, Province
+
+from .models import Participant
+
+
+class ParticipantFilter(django_filters.FilterSet):
+    NEEDS_CHOICES = [
+        ("any", _("Any need")),
+        ("dietary", _("Dietary needs")),
+        ("accessibility", _("Accessibility needs")),
+    ]
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Participant.Status.choices)
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Participant.Category.choices
+    )
+    country = django_filters.ModelChoiceFilter(
+        label=_("Country"), queryset=MemberCountry.objects.all()
+    )
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"), queryset=Province.objects.all()
+    )
+    gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Participant.Gender.choices)
+    needs = django_filters.ChoiceFilter(label=_("Needs"), choices=NEEDS_CHOICES, method="needs")
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("full_name_latin", "name"),
+            ("country", "country"),
+            ("category", "category"),
+            ("status", "status"),
+            ("institution", "institution"),
+            ("created_at", "created"),
+        ],
+        field_labels={
+            "full_name_latin": _("Name"),
+            "country": _("Country"),
+            "category": _("Category"),
+            "status": _("Status"),
+            "institution": _("Institution"),
+            "created_at": _("Registered"),
+        },
+    )
+
+    class Meta:
+        model = Participant
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(full_name__icontains=value)
+            | Q(full_name_latin__icontains=value)
+            | Q(certificate_name__icontains=value)
+            | Q(institution__icontains=value)
+            | Q(email__icontains=value)
+        )
+
+    def needs(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "dietary":
+            return queryset.exclude(dietary_needs="")
+        if value == "accessibility":
+            return queryset.exclude(accessibility_needs="")
+        if value == "any":
+            return queryset.exclude(dietary_needs="", accessibility_needs="")
+        return queryset
+
+
+def filter_participants(programme: Programme, params) -> ParticipantFilter:
+    """The filter set for a programme's participants; `.qs` is the filtered queryset.
+
+    Invalid parameters (an unknown status, say) are reported in `.errors` and the filter
+    falls back to the unfiltered list rather than failing.
+    """
+    queryset = programme.participants.select_related("country", "province", "programme")
+    return ParticipantFilter(params, queryset=queryset)
