@@ -20,7 +20,7 @@ class ParticipantFilter(django_filters.FilterSet):
         ("accessibility", _("Accessibility needs")),
     ]
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Participant.Status.choices)
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=Participant.Category.choices
@@ -32,7 +32,9 @@ class ParticipantFilter(django_filters.FilterSet):
         label=_("Province"), queryset=Province.objects.all()
     )
     gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Participant.Gender.choices)
-    needs = django_filters.ChoiceFilter(label=_("Needs"), choices=NEEDS_CHOICES, method="needs")
+    needs = django_filters.ChoiceFilter(
+        label=_("Needs"), choices=NEEDS_CHOICES, method="filter_needs"
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=[
@@ -57,7 +59,7 @@ class ParticipantFilter(django_filters.FilterSet):
         model = Participant
         fields: list[str] = []
 
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         if not value:
             return queryset
@@ -69,7 +71,7 @@ class ParticipantFilter(django_filters.FilterSet):
             | Q(email__icontains=value)
         )
 
-    def needs(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_needs(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "dietary":
             return queryset.exclude(dietary_needs="")
         if value == "accessibility":
