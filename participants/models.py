@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -8,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from programs.models import MemberCountry, Programme, Province
+
+
+def new_badge_code() -> str:
+    """An unguessable code for the participant's QR badge (check-in)."""
+    return secrets.token_urlsafe(12)
 
 
 def participant_photo_path(participant: "Participant", filename: str) -> str:
@@ -125,6 +131,9 @@ class Participant(models.Model):
         _("emergency contact relation"), max_length=60, blank=True
     )
     photo = models.ImageField(_("photo"), upload_to=participant_photo_path, blank=True)
+    badge_code = models.CharField(
+        _("badge code"), max_length=32, unique=True, default=new_badge_code, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

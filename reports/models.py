@@ -9,7 +9,8 @@ from programs.models import Programme
 
 def document_path(document: "Document", filename: str) -> str:
     # One fixed name per (programme, kind, language): regenerating overwrites, never adds.
-    return f"reports/{document.programme.slug}/{document.kind}-{document.language}.pdf"
+    subject = f"-{document.subject.replace(':', '-')}" if document.subject else ""
+    return f"reports/{document.programme.slug}/{document.kind}{subject}-{document.language}.pdf"
 
 
 class Document(models.Model):
@@ -17,6 +18,8 @@ class Document(models.Model):
 
     class Kind(models.TextChoices):
         PROGRAMME_OVERVIEW = "programme_overview", _("Programme overview")
+        BADGES = "badges", _("Badges")
+        MANIFEST = "manifest", _("Passenger manifest")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -30,6 +33,9 @@ class Document(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    # What the document is about within the programme: "" for the whole programme,
+    # "participant:<id>" or "vehicle:<id>" for one badge or one manifest.
+    subject = models.CharField(_("subject"), max_length=60, blank=True, default="")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
@@ -53,7 +59,8 @@ class Document(models.Model):
         ordering = ["kind", "language"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "kind", "language"], name="one_document_per_kind_and_language"
+                fields=["programme", "kind", "language", "subject"],
+                name="one_document_per_subject_kind_and_language",
             )
         ]
 
@@ -66,4 +73,5 @@ class Document(models.Model):
 
     @property
     def download_name(self) -> str:
-        return f"{self.programme.slug}-{self.kind.replace('_', '-')}-{self.language}.pdf"
+        subject = f"-{self.subject.replace(':', '-')}" if self.subject else ""
+        return f"{self.programme.slug}-{self.kind.replace('_', '-')}{subject}-{self.language}.pdf"

@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 TEMPLATES = {Document.Kind.PROGRAMME_OVERVIEW: "reports/pdf/programme_overview.html"}
 
 
-def request_document(*, programme: Programme, kind: str, language: str, user) -> Document:
+def request_document(
+    *, programme: Programme, kind: str, language: str, user, subject: str = ""
+) -> Document:
     """Queue (re)generation of one document.
 
     Side effects: creates or resets the document's row (one per programme, kind and language)
@@ -29,6 +31,7 @@ def request_document(*, programme: Programme, kind: str, language: str, user) ->
         programme=programme,
         kind=kind,
         language=language,
+        subject=subject,
         defaults={
             "status": Document.Status.QUEUED,
             "error": "",

@@ -64,3 +64,11 @@ def document_download(request: HttpRequest, document_id) -> FileResponse:
         filename=document.download_name,
         content_type="application/pdf",
     )
+
+
+def _missing(*args, **kwargs):
+    raise Http404
+
+
+# Placeholders, replaced by the real implementation.
+badges = manifest = document_status = _missing

@@ -1,3 +1,6 @@
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +33,13 @@ class Site(models.Model):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     description = models.TextField(_("inclusion programme"), blank=True)
+    host_contact_name = models.CharField(_("host contact"), max_length=200, blank=True)
+    host_contact_phone = models.CharField(_("host contact phone"), max_length=40, blank=True)
+    host_contact_email = models.EmailField(_("host contact e-mail"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("How many visitors the site can host.")
+    )
+    accessibility_notes = models.TextField(_("accessibility notes"), blank=True)
 
     class Meta:
         verbose_name = _("site")
@@ -80,10 +90,37 @@ class Session(models.Model):
     )
     room = models.CharField(_("room"), max_length=120, blank=True)
     speakers = models.CharField(
-        _("speakers"), max_length=300, blank=True, help_text=_("Names and roles, as printed.")
+        _("external speakers"),
+        max_length=300,
+        blank=True,
+        help_text=_("Guests who are not participants: names and roles, as printed."),
     )
+    speaker_participants = models.ManyToManyField(
+        Participant,
+        blank=True,
+        related_name="sessions_as_speaker",
+        verbose_name=_("speakers from the participants"),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Most participants the item can take; empty for no limit."),
+    )
+    # Site visits: where and when the bus leaves and comes back.
+    departure_point = models.CharField(_("departure point"), max_length=200, blank=True)
+    departs_at = models.DateTimeField(_("departure time"), null=True, blank=True)
+    returns_at = models.DateTimeField(_("return time"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Bumped on every change of time or place: calendar feeds use it as SEQUENCE.
+    revision = models.PositiveIntegerField(_("revision"), default=0)
     participants = models.ManyToManyField(
-        Participant, blank=True, related_name="sessions", verbose_name=_("participants")
+        Participant,
+        blank=True,
+        through="Assignment",
+        related_name="sessions",
+        verbose_name=_("participants"),
     )
 
     class Meta:
@@ -109,6 +146,14 @@ class Session(models.Model):
     def description(self) -> str:
         return in_current_language(self.description_en, self.description_id)
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_site_visit(self) -> bool:
+        return self.kind == self.Kind.SITE_VISIT
+
     def clean(self) -> None:
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -117,3 +162,176 @@ class Session(models.Model):
             errors["site"] = _("A site visit needs a site.")
         if errors:
             raise ValidationError(errors)
+
+
+class VisitGroup(models.Model):
+    """A group of a site visit, with its own capacity and guide."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="groups", verbose_name=_("agenda item")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    guide_name = models.CharField(_("guide"), max_length=200, blank=True)
+    guide_phone = models.CharField(_("guide phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("visit group")
+        verbose_name_plural = _("visit groups")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "name"], name="unique_group_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Vehicle(models.Model):
+    """A vehicle taking participants to a site visit."""
+
+    class Kind(models.TextChoices):
+        BUS = "bus", _("Bus")
+        MINIBUS = "minibus", _("Minibus")
+        VAN = "van", _("Van")
+        CAR = "car", _("Car")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="vehicles", verbose_name=_("agenda item")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("For example “Bus 1”."))
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.BUS)
+    seats = models.PositiveIntegerField(_("seats"))
+    plate = models.CharField(_("plate number"), max_length=20, blank=True)
+    driver_name = models.CharField(_("driver"), max_length=200, blank=True)
+    driver_phone = models.CharField(_("driver phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "name"], name="unique_vehicle_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """A participant booked on an agenda item, with their group, vehicle and attendance."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("agenda item")
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("participant"),
+    )
+    group = models.ForeignKey(
+        VisitGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("group"),
+    )
+    vehicle = models.ForeignKey(
+        Vehicle,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("vehicle"),
+    )
+    # None: not recorded yet; True: present; False: absent.
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    attendance_recorded_at = models.DateTimeField(_("attendance recorded"), null=True, blank=True)
+    attendance_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant"], name="one_assignment_per_participant"
+            )
+        ]
+        indexes = [models.Index(fields=["participant", "session"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.session}"
+
+
+def material_path(material: "SessionMaterial", filename: str) -> str:
+    return f"sessions/{material.session_id}/materials/{filename}"
+
+
+class SessionMaterial(models.Model):
+    """A handout or slide deck for an agenda item: an uploaded file or a link."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="materials", verbose_name=_("agenda item")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=material_path, blank=True)
+    url = models.URLField(_("link"), blank=True)
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(file="") | ~models.Q(url=""), name="material_has_file_or_link"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def photo_path(photo: "SessionPhoto", filename: str) -> str:
+    return f"sessions/{photo.session_id}/photos/{uuid.uuid4().hex}.jpg"
+
+
+class SessionPhoto(models.Model):
+    """Documentation of an agenda item, used in the gallery and the closing report."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="photos", verbose_name=_("agenda item")
+    )
+    image = models.ImageField(_("photo"), upload_to=photo_path)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    photographer = models.CharField(_("photographer"), max_length=200, blank=True)
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    consent_to_publish = models.BooleanField(
+        _("consent to publish"),
+        default=False,
+        help_text=_("The people shown agreed that the photo may be published."),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["taken_at", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name

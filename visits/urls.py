@@ -1,9 +1,61 @@
 from django.urls import path
 
-from . import views
+from . import attendance_views, gallery_views, views
 
 app_name = "visits"
+
+PROGRAMME = "programmes/<slug:slug>/"
+ITEM = f"{PROGRAMME}items/<int:pk>/"
 urlpatterns = [
-    path("programmes/<slug:slug>/agenda/", views.agenda, name="agenda"),
     path("me/agenda/", views.my_agenda, name="my_agenda"),
+    # Agenda and timetable editing (views.py)
+    path(f"{PROGRAMME}agenda/", views.agenda, name="agenda"),
+    path(f"{PROGRAMME}timetable/", views.timetable, name="timetable"),
+    path(f"{PROGRAMME}timetable/new/", views.item_create, name="item_create"),
+    path(
+        f"{PROGRAMME}timetable/days/<str:day>/duplicate/", views.day_duplicate, name="day_duplicate"
+    ),
+    path(ITEM, views.item_detail, name="item_detail"),
+    path(f"{ITEM}edit/", views.item_edit, name="item_edit"),
+    path(f"{ITEM}move/", views.item_move, name="item_move"),
+    path(f"{ITEM}cancel/", views.item_cancel, name="item_cancel"),
+    path(f"{ITEM}delete/", views.item_delete, name="item_delete"),
+    path(f"{ITEM}groups/", views.group_create, name="group_create"),
+    path(f"{ITEM}groups/<int:group_id>/", views.group_edit, name="group_edit"),
+    path(f"{ITEM}groups/<int:group_id>/delete/", views.group_delete, name="group_delete"),
+    path(f"{ITEM}vehicles/", views.vehicle_create, name="vehicle_create"),
+    path(f"{ITEM}vehicles/<int:vehicle_id>/", views.vehicle_edit, name="vehicle_edit"),
+    path(f"{ITEM}vehicles/<int:vehicle_id>/delete/", views.vehicle_delete, name="vehicle_delete"),
+    path(f"{ITEM}materials/", views.material_create, name="material_create"),
+    path(
+        f"{ITEM}materials/<int:material_id>/",
+        views.material_download,
+        name="material_download",
+    ),
+    path(
+        f"{ITEM}materials/<int:material_id>/delete/",
+        views.material_delete,
+        name="material_delete",
+    ),
+    path("sites/", views.site_list, name="sites"),
+    path("sites/new/", views.site_create, name="site_create"),
+    path("sites/<int:site_id>/", views.site_edit, name="site_edit"),
+    # Assignment and attendance (attendance_views.py)
+    path(f"{ITEM}assign/", attendance_views.assign, name="assign"),
+    path(
+        f"{ITEM}assignments/<int:assignment_id>/remove/",
+        attendance_views.unassign,
+        name="unassign",
+    ),
+    path(f"{ITEM}groups/split/", attendance_views.split_into_groups, name="split_groups"),
+    path(f"{ITEM}attendance/", attendance_views.attendance, name="attendance"),
+    path(f"{ITEM}attendance/scan/", attendance_views.attendance_scan, name="attendance_scan"),
+    path(f"{PROGRAMME}attendance/", attendance_views.attendance_rates, name="attendance_rates"),
+    # Documentation photos (gallery_views.py)
+    path(f"{PROGRAMME}gallery/", gallery_views.gallery, name="gallery"),
+    path(f"{ITEM}photos/", gallery_views.photo_upload, name="photo_upload"),
+    path(f"{PROGRAMME}photos/<int:photo_id>/", gallery_views.photo, name="photo"),
+    path(
+        f"{PROGRAMME}photos/<int:photo_id>/delete/", gallery_views.photo_delete, name="photo_delete"
+    ),
 ]

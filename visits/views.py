@@ -33,3 +33,16 @@ def my_agenda(request: HttpRequest) -> HttpResponse:
         "visits/my_agenda.html",
         {"programme": programme, "participant": participant, "days": days},
     )
+
+
+def _missing(*args, **kwargs):
+    from django.http import Http404
+
+    raise Http404
+
+
+# Placeholders, replaced by the real implementation.
+timetable = item_create = day_duplicate = item_detail = item_edit = item_move = _missing
+item_cancel = item_delete = group_create = group_edit = group_delete = _missing
+vehicle_create = vehicle_edit = vehicle_delete = material_create = _missing
+material_download = material_delete = site_list = site_create = site_edit = _missing
