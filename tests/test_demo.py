@@ -9,10 +9,21 @@ from django.urls import reverse
 
 from participants.models import Participant
 from programs.models import Delegation, Programme, ProgrammeMembership
-from visits.models import Session, Site
+from visits.models import Assignment, Session, Site, Vehicle, VisitGroup
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-MODELS = [Programme, ProgrammeMembership, Delegation, Participant, Site, Session, get_user_model()]
+MODELS = [
+    Programme,
+    ProgrammeMembership,
+    Delegation,
+    Vehicle,
+    VisitGroup,
+    Assignment,
+    Participant,
+    Site,
+    Session,
+    get_user_model(),
+]
 
 
 @pytest.fixture
@@ -23,7 +34,6 @@ def demo(db):
 
 def _counts() -> dict:
     counts = {model.__name__: model.objects.count() for model in MODELS}
-    counts["assignments"] = Session.participants.through.objects.count()
     return counts
 
 
@@ -112,3 +122,22 @@ def test_demo_delegate_sees_only_their_own_agenda_page(demo):
     assert response.context["participant"].full_name == "Nguyễn Thị Thu Hà"
     assert "Perpustakaan Mutiara Rawa Binong" in response.content.decode()
     assert client.get(reverse("participants:list", args=[demo.slug])).status_code == 404
+
+
+def test_demo_visits_have_buses_groups_and_recorded_attendance(demo):
+    visit = demo.sessions.get(site__name="Perpustakaan Mutiara Rawa Binong")
+    assert visit.departure_point == "Perpustakaan Nasional RI, main lobby"
+    assert [v.name for v in visit.vehicles.all()] == ["Bus 1"]
+    assert [(g.name, g.assignments.count()) for g in visit.groups.all()] == [
+        ("Group A", 9),
+        ("Group B", 9),
+    ]
+    assignments = Assignment.objects.filter(session__programme=demo)
+    assert assignments.count() == 18 * demo.sessions.count()
+    assert assignments.filter(attended__isnull=True).count() == 0
+    absent = assignments.filter(attended=False)
+    assert sorted(a.session.title_en for a in absent) == [
+        "Cultural evening",
+        "Measuring the impact of inclusive libraries",
+        "Site visit: Bogor city library",
+    ]

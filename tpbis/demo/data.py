@@ -232,6 +232,10 @@ SITES = {
         "latitude": "-6.181300",
         "longitude": "106.827200",
         "description": "The host institution, which leads the TPBIS programme nationwide.",
+        "capacity": 300,
+        "host_contact_name": "Protocol office, Perpusnas (sample)",
+        "host_contact_phone": "+62 21 0000 0001",
+        "accessibility_notes": "Step-free entrance and lifts to every floor (sample).",
     },
     "rawa_binong": {
         "name": "Perpustakaan Mutiara Rawa Binong",
@@ -243,6 +247,10 @@ SITES = {
             "Community library in East Jakarta where TPBIS has been put into practice: "
             "the programme's last site visit."
         ),
+        "capacity": 30,
+        "host_contact_name": "Library manager (sample)",
+        "host_contact_phone": "+62 21 0000 0002",
+        "accessibility_notes": "Ground-floor reading room; narrow access lane (sample).",
     },
     "jakarta_library": {
         "name": "Perpustakaan Jakarta – Cikini",
@@ -251,6 +259,9 @@ SITES = {
         "district": "Menteng",
         "city": "Jakarta Pusat",
         "description": f"Provincial library of DKI Jakarta. {SAMPLE}",
+        "capacity": 60,
+        "host_contact_name": "Visitor services (sample)",
+        "host_contact_phone": "+62 21 0000 0003",
     },
     "bogor_library": {
         "name": "Perpustakaan Kota Bogor",
@@ -259,6 +270,9 @@ SITES = {
         "district": "Bogor Tengah",
         "city": "Bogor",
         "description": f"City library with community literacy programmes. {SAMPLE}",
+        "capacity": 40,
+        "host_contact_name": "Head of services (sample)",
+        "host_contact_phone": "+62 251 0000 004",
     },
 }
 
@@ -411,3 +425,28 @@ AGENDA = [
         CLOSING_SPEAKER,
     ),
 ]
+
+# Site visits leave from the host's lobby by bus (sample logistics).
+DEPARTURE_POINT = "Perpustakaan Nasional RI, main lobby"
+VISIT_CAPACITY = 25
+VEHICLE = {
+    "name": "Bus 1",
+    "kind": "bus",
+    "seats": 30,
+    "plate": "B 7123 TPB",
+    "driver_name": "Slamet Riyadi (sample)",
+    "driver_phone": "+62 812 0000 0101",
+}
+# The visit to Perpustakaan Mutiara Rawa Binong was split into two groups with a guide each.
+RAWA_BINONG_GROUPS = [
+    ("Group A", 10, "Guide A (sample)", "+62 812 0000 0201"),
+    ("Group B", 10, "Guide B (sample)", "+62 812 0000 0202"),
+]
+# Attendance as recorded (sample): everyone attended everything except these
+# (agenda title, participant e-mail) pairs.
+ABSENCES = [
+    ("Cultural evening", "aung.kyaw.moe@example.org"),
+    ("Site visit: Bogor city library", "yohanes.kristianto@example.org"),
+    ("Measuring the impact of inclusive libraries", "muhammad.fadli@example.org"),
+]
+ATTENDANCE_RECORDED_BY = "staff@example.org"

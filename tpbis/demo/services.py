@@ -7,7 +7,7 @@ from django.db import transaction
 from participants.models import Participant
 from programs.models import Delegation, MemberCountry, Programme, ProgrammeMembership, Province
 from programs.services import ensure_member_countries, ensure_provinces
-from visits.models import Session, Site
+from visits.models import Assignment, Session, Site, Vehicle, VisitGroup
 
 from . import data
 
@@ -128,7 +128,54 @@ def load_demo() -> Programme:
                 "site": sites[site],
                 "room": room,
                 "speakers": speakers,
+                **_visit_logistics(kind, site, programme, on, start, end),
             },
         )
-        session.participants.set(participants)
+        _book_everyone(session, participants, recorded_by=accounts["staff"])
     return programme
+
+
+def _visit_logistics(
+    kind: str, site: str, programme: Programme, on: date, start: str, end: str
+) -> dict:
+    # Visits away from the host travel by bus; the tour of the host's own building does not.
+    if kind != Session.Kind.SITE_VISIT or site == "perpusnas":
+        return {"capacity": None, "departure_point": "", "departs_at": None, "returns_at": None}
+    return {
+        "capacity": data.VISIT_CAPACITY,
+        "departure_point": data.DEPARTURE_POINT,
+        "departs_at": programme.local_datetime(on, *_hour_minute(start)),
+        "returns_at": programme.local_datetime(on, *_hour_minute(end)),
+    }
+
+
+def _book_everyone(session: Session, participants: list[Participant], *, recorded_by) -> None:
+    """Book every participant on the item, with bus and groups for visits, and attendance."""
+    vehicle = groups = None
+    if session.departure_point:
+        vehicle, _ = Vehicle.objects.update_or_create(
+            session=session, name=data.VEHICLE["name"], defaults=data.VEHICLE
+        )
+        if session.site.name == data.SITES["rawa_binong"]["name"]:
+            groups = [
+                VisitGroup.objects.update_or_create(
+                    session=session,
+                    name=name,
+                    defaults={"capacity": capacity, "guide_name": guide, "guide_phone": phone},
+                )[0]
+                for name, capacity, guide, phone in data.RAWA_BINONG_GROUPS
+            ]
+    absent = {email for title, email in data.ABSENCES if title == session.title_en}
+    recorded_at = session.ends_at
+    for index, participant in enumerate(participants):
+        Assignment.objects.update_or_create(
+            session=session,
+            participant=participant,
+            defaults={
+                "vehicle": vehicle,
+                "group": groups[index % len(groups)] if groups else None,
+                "attended": participant.email not in absent,
+                "attendance_recorded_at": recorded_at,
+                "attendance_recorded_by": recorded_by,
+            },
+        )
