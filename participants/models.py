@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from programs.models import MemberCountry, Programme, Province
+from programs.models import MemberCountry, Programme, Province, validate_time_zone
 
 
 def new_badge_code() -> str:
@@ -131,6 +131,13 @@ class Participant(models.Model):
         _("emergency contact relation"), max_length=60, blank=True
     )
     photo = models.ImageField(_("photo"), upload_to=participant_photo_path, blank=True)
+    # Secret of the personal calendar feed; None when revoked or never issued.
+    feed_token = models.CharField(
+        _("calendar feed token"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    home_time_zone = models.CharField(
+        _("home time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
     badge_code = models.CharField(
         _("badge code"), max_length=32, unique=True, default=new_badge_code, editable=False
     )
@@ -317,3 +324,111 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class EvaluationQuestion(models.Model):
+    """One question of a programme's evaluation form."""
+
+    class Kind(models.TextChoices):
+        RATING = "rating", _("Rating from 1 to 5")
+        TEXT = "text", _("Free text")
+        CHOICE = "choice", _("One choice from a list")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="evaluation_questions",
+        verbose_name=_("programme"),
+    )
+    text_en = models.CharField(_("question (English)"), max_length=300)
+    text_id = models.CharField(_("question (Indonesian)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RATING)
+    choices = models.TextField(
+        _("choices"), blank=True, help_text=_("For a choice question: one option per line.")
+    )
+    required = models.BooleanField(_("required"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("evaluation question")
+        verbose_name_plural = _("evaluation questions")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text_en
+
+    @property
+    def text(self) -> str:
+        from programs.models import in_current_language
+
+        return in_current_language(self.text_en, self.text_id)
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class EvaluationResponse(models.Model):
+    """A participant's answers to the evaluation: at most one per participant."""
+
+    participant = models.OneToOneField(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="evaluation",
+        verbose_name=_("participant"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("evaluation response")
+        verbose_name_plural = _("evaluation responses")
+
+    def __str__(self) -> str:
+        return str(self.participant)
+
+
+class EvaluationAnswer(models.Model):
+    response = models.ForeignKey(
+        EvaluationResponse, on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        EvaluationQuestion, on_delete=models.CASCADE, related_name="answers"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    text = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation answer")
+        verbose_name_plural = _("evaluation answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="one_answer_per_question"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__range=(1, 5)),
+                name="rating_from_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.rating or self.text}"
+
+
+class DailyReminder(models.Model):
+    """Marks that a participant got the evening e-mail for one programme day (send once)."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="daily_reminders"
+    )
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("daily reminder")
+        verbose_name_plural = _("daily reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "day"], name="one_reminder_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.day}"

@@ -98,6 +98,12 @@ class Programme(models.Model):
         _("expected speakers, observers and staff"), default=0
     )
     logo = models.ImageField(_("logo"), upload_to=programme_logo_path, blank=True)
+    # Practical information for delegates, written by organisers (free text, any language).
+    venue_details = models.TextField(_("venue"), blank=True)
+    hotel_details = models.TextField(_("hotel"), blank=True)
+    contacts = models.TextField(_("contacts"), blank=True)
+    emergency_numbers = models.TextField(_("emergency numbers"), blank=True)
+    dress_code = models.TextField(_("dress code"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
@@ -274,3 +280,33 @@ class Delegation(models.Model):
             raise ValidationError(
                 {"locality": _("A regency or city only applies to a domestic delegation.")}
             )
+
+
+class Announcement(models.Model):
+    """A message from the organisers to everyone in a programme."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="announcements",
+        verbose_name=_("programme"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return self.title
