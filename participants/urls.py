@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import invitation_views, transfer_views, views
+from . import evaluation_views, invitation_views, transfer_views, views
 
 app_name = "participants"
 
@@ -31,4 +31,22 @@ urlpatterns = [
     path(f"{P}participants/<int:pk>/invite/", invitation_views.invite, name="invite"),
     path("invitations/<str:token>/", invitation_views.accept, name="invitation"),
     path("me/profile/", invitation_views.my_profile, name="my_profile"),
+    # Evaluation (evaluation_views.py)
+    path("me/evaluation/", evaluation_views.evaluation, name="evaluation"),
+    path(f"{P}evaluation/", evaluation_views.evaluation_results, name="evaluation_results"),
+    path(
+        f"{P}evaluation/questions/",
+        evaluation_views.evaluation_questions,
+        name="evaluation_questions",
+    ),
+    path(
+        f"{P}evaluation/questions/<int:question_id>/delete/",
+        evaluation_views.evaluation_question_delete,
+        name="evaluation_question_delete",
+    ),
+    path(
+        f"{P}evaluation/export.<str:file_format>",
+        evaluation_views.evaluation_export,
+        name="evaluation_export",
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import info_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -9,6 +9,18 @@ urlpatterns = [
     path("<slug:slug>/edit/", views.programme_edit, name="edit"),
     path("<slug:slug>/archive/", views.programme_archive, name="archive"),
     path("<slug:slug>/logo/", views.programme_logo, name="logo"),
+    path("<slug:slug>/information/", info_views.info_edit, name="info_edit"),
+    path("<slug:slug>/announcements/", info_views.announcements, name="announcements"),
+    path(
+        "<slug:slug>/announcements/<int:pk>/",
+        info_views.announcement_edit,
+        name="announcement_edit",
+    ),
+    path(
+        "<slug:slug>/announcements/<int:pk>/delete/",
+        info_views.announcement_delete,
+        name="announcement_delete",
+    ),
     path("<slug:slug>/team/", views.team, name="team"),
     path("<slug:slug>/team/<int:pk>/remove/", views.team_remove, name="team_remove"),
     path("<slug:slug>/delegations/", views.delegations, name="delegations"),

@@ -121,6 +121,14 @@ CELERY_TASK_IGNORE_RESULT = True  # job state lives in the database, not a resul
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
+# Beat runs this every 15 minutes; each programme's evening (18:00 local) triggers the e-mail
+# about the next day, sent once per delegate per day.
+CELERY_BEAT_SCHEDULE = {
+    "daily-agenda-reminders": {
+        "task": "visits.send_daily_reminders",
+        "schedule": 15 * 60,
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,13 +1,17 @@
 from django.urls import path
 
-from . import attendance_views, gallery_views, views
+from . import attendance_views, delegate_views, gallery_views, views
 
 app_name = "visits"
 
 PROGRAMME = "programmes/<slug:slug>/"
 ITEM = f"{PROGRAMME}items/<int:pk>/"
 urlpatterns = [
-    path("me/agenda/", views.my_agenda, name="my_agenda"),
+    # The delegate's own pages (delegate_views.py)
+    path("me/agenda/", delegate_views.my_agenda, name="my_agenda"),
+    path("me/calendar/", delegate_views.calendar, name="calendar"),
+    path("me/information/", delegate_views.programme_info, name="programme_info"),
+    path("calendar/<str:token>.ics", delegate_views.feed, name="feed"),
     # Agenda and timetable editing (views.py)
     path(f"{PROGRAMME}agenda/", views.agenda, name="agenda"),
     path(f"{PROGRAMME}timetable/", views.timetable, name="timetable"),
