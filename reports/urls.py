@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import certificate_views, job_views, views
 
 app_name = "reports"
+P = "programmes/<slug:slug>/"
 urlpatterns = [
     path("programmes/<slug:slug>/reports/", views.document_list, name="list"),
     path("programmes/<slug:slug>/reports/generate/", views.document_generate, name="generate"),
@@ -13,5 +14,50 @@ urlpatterns = [
         name="manifest",
     ),
     path("reports/<uuid:document_id>/", views.document_status, name="status"),
+    # Certificates and their public verification (certificate_views.py)
+    path(f"{P}certificates/", certificate_views.certificates, name="certificates"),
+    path(
+        f"{P}certificates/template/",
+        certificate_views.certificate_template,
+        name="certificate_template",
+    ),
+    path(
+        f"{P}certificates/template/preview/",
+        certificate_views.certificate_preview,
+        name="certificate_preview",
+    ),
+    path(
+        f"{P}certificates/template/signatories/<int:signatory_id>/delete/",
+        certificate_views.signatory_delete,
+        name="signatory_delete",
+    ),
+    path(
+        f"{P}certificates/<int:participant_id>/",
+        certificate_views.certificate_download,
+        name="certificate_download",
+    ),
+    path(
+        f"{P}certificates/<int:participant_id>/revoke/",
+        certificate_views.certificate_revoke,
+        name="certificate_revoke",
+    ),
+    path("verify/", certificate_views.verify_lookup, name="verify_lookup"),
+    path("verify/<str:code>/", certificate_views.verify, name="verify"),
+    path("me/certificate/", certificate_views.my_certificate, name="my_certificate"),
+    # Closing report, visa letters and batch jobs (job_views.py)
+    path(f"{P}closing-report/", job_views.closing_report, name="closing_report"),
+    path(
+        f"{P}closing-report/quotes/<int:quote_id>/delete/",
+        job_views.quote_delete,
+        name="quote_delete",
+    ),
+    path(f"{P}visa-letters/", job_views.visa_letters, name="visa_letters"),
+    path(f"{P}jobs/", job_views.jobs, name="jobs"),
+    path(f"{P}jobs/start/", job_views.job_start, name="job_start"),
+    path("jobs/<uuid:job_id>/", job_views.job_status, name="job_status"),
+    path("jobs/<uuid:job_id>/archive.zip", job_views.job_archive, name="job_archive"),
+    path("jobs/<uuid:job_id>/combined.pdf", job_views.job_combined, name="job_combined"),
+    path("jobs/<uuid:job_id>/retry/", job_views.job_retry, name="job_retry"),
+    path("me/agenda.pdf", job_views.my_agenda_pdf, name="my_agenda_pdf"),
     path("reports/<uuid:document_id>/download/", views.document_download, name="download"),
 ]
