@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import Invitation, Participant, StatusChange
+from .models import (
+    DailyReminder,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
+    Invitation,
+    Participant,
+    StatusChange,
+)
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -28,3 +36,25 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_select_related = ["programme", "country"]
     autocomplete_fields = ["user"]
     inlines = [StatusChangeInline]
+
+
+@admin.register(EvaluationQuestion)
+class EvaluationQuestionAdmin(admin.ModelAdmin):
+    list_display = ["text_en", "programme", "kind", "position"]
+    list_filter = ["programme", "kind"]
+
+
+class EvaluationAnswerInline(admin.TabularInline):
+    model = EvaluationAnswer
+    extra = 0
+
+
+@admin.register(EvaluationResponse)
+class EvaluationResponseAdmin(admin.ModelAdmin):
+    list_display = ["participant", "submitted_at"]
+    inlines = [EvaluationAnswerInline]
+
+
+@admin.register(DailyReminder)
+class DailyReminderAdmin(admin.ModelAdmin):
+    list_display = ["participant", "day", "sent_at"]

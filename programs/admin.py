@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import Delegation, MemberCountry, Programme, ProgrammeMembership, Province
+from .models import (
+    Announcement,
+    Delegation,
+    MemberCountry,
+    Programme,
+    ProgrammeMembership,
+    Province,
+)
 
 
 @admin.register(MemberCountry)
@@ -32,3 +39,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["title_en", "title_id", "short_name_en"]
     prepopulated_fields = {"slug": ["short_name_en"]}
     inlines = [ProgrammeMembershipInline, DelegationInline]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "published_at"]
+    list_filter = ["programme"]
