@@ -228,7 +228,8 @@ class Quote(models.Model):
     report = models.ForeignKey(ClosingReport, on_delete=models.CASCADE, related_name="quotes")
     speaker = models.CharField(_("speaker"), max_length=200)
     role = models.CharField(_("role"), max_length=200, blank=True)
-    text = models.TextField(_("quote"))
+    text = models.TextField(_("quote"), help_text=_("In the language it was said."))
+    translation = models.TextField(_("translation"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

@@ -450,3 +450,102 @@ ABSENCES = [
     ("Measuring the impact of inclusive libraries", "muhammad.fadli@example.org"),
 ]
 ATTENDANCE_RECORDED_BY = "staff@example.org"
+
+PRACTICAL_INFORMATION = {
+    "venue_details": (
+        "Perpustakaan Nasional RI, Jl. Medan Merdeka Selatan No. 11, Gambir, Jakarta Pusat.\n"
+        "Sessions take place in the auditorium and the 2nd-floor meeting room."
+    ),
+    "hotel_details": "Delegates stay at a hotel near Medan Merdeka (sample).",
+    "contacts": "Programme secretariat (sample): +62 21 0000 0100\nsecretariat@example.org",
+    "emergency_numbers": "Police 110\nAmbulance 118 / 119\nFire 113",
+    "dress_code": "Smart casual; batik welcome at the closing ceremony.",
+}
+ANNOUNCEMENTS = [
+    (
+        "Bus leaves at 08:30 for Perpustakaan Mutiara Rawa Binong",
+        "Please be in the main lobby by 08:15 on Thursday 16 November. (Sample announcement.)",
+        16,
+    ),
+]
+EVALUATION_QUESTIONS = [
+    (
+        "How useful was the programme for your work?",
+        "Seberapa bermanfaat program ini bagi pekerjaan Anda?",
+        "rating",
+        "",
+    ),
+    (
+        "Which site visit inspired you most?",
+        "Kunjungan lapangan mana yang paling menginspirasi Anda?",
+        "choice",
+        "Perpustakaan Jakarta – Cikini\nPerpustakaan Kota Bogor\nPerpustakaan Mutiara Rawa Binong",
+    ),
+    (
+        "What will you do differently at home?",
+        "Apa yang akan Anda lakukan secara berbeda di negara Anda?",
+        "text",
+        "",
+    ),
+]
+
+# The closing report: facts and remarks from the news release of 17 November 2023.
+CLOSING_REPORT = {
+    "summary_en": (
+        "Over five full days, participants from six Colombo Plan member countries and from "
+        "Indonesian provinces, regencies and cities travelled, learned and discovered the "
+        "strategies and projects of social inclusion-based library transformation (TPBIS) "
+        "pioneered by the National Library of Indonesia, through visits and exploration."
+    ),
+    "summary_id": (
+        "Selama lima hari penuh, peserta dari enam negara anggota Colombo Plan dan dari "
+        "provinsi/kabupaten/kota di Indonesia terlibat dalam perjalanan, pembelajaran, dan "
+        "penemuan strategi dan proyek TPBIS yang dipelopori oleh Perpustakaan Nasional "
+        "Indonesia melalui kunjungan dan eksplorasi."
+    ),
+    "outcomes_en": (
+        "Participants take home not only new knowledge but a commitment to promote social "
+        "inclusion through the library systems of their countries. The programme is not an "
+        "end but a starting point for further collaboration."
+    ),
+    "outcomes_id": (
+        "Peserta tidak hanya membawa pulang pengetahuan baru, tetapi juga komitmen untuk "
+        "mendorong inklusi sosial melalui sistem perpustakaan di negara masing-masing. Hasil "
+        "kegiatan ini bukanlah akhir, melainkan titik awal untuk kolaborasi lebih lanjut."
+    ),
+    "reporter": "Wara Merdeka",
+    "photographer": "Prakas Agrestian",
+}
+QUOTES = [
+    (
+        "Ofy Sofiana",
+        "Principal Secretary (Sekretaris Utama), Perpusnas",
+        "Ini juga menjadi bukti nyata kekuatan transformatif perpustakaan dalam meningkatkan "
+        "kesejahteraan masyarakat.",
+        "This is also real proof of the transformative power of libraries in improving "
+        "people's welfare.",
+    ),
+    (
+        "Ofy Sofiana",
+        "Principal Secretary (Sekretaris Utama), Perpusnas",
+        "Kami dari Perpusnas, bersama mitra kami, akan memastikan bahwa pengetahuan dan "
+        "pengalaman yang dibagikan di sini akan menjadi sumber inspirasi untuk inisiatif baru "
+        "di negara dan wilayah asal Anda.",
+        "We at Perpusnas, together with our partners, will make sure that the knowledge and "
+        "experience shared here become a source of inspiration for new initiatives in your "
+        "home countries and regions.",
+    ),
+    (
+        "Ofy Sofiana",
+        "Principal Secretary (Sekretaris Utama), Perpusnas",
+        "Marilah bersama-sama mengoptimalkan kekuatan perpustakaan sebagai katalisator "
+        "perubahan sosial, membuka jalan bagi masyarakat yang lebih inklusif, terinformasi, "
+        "dan tangguh.",
+        "Let us together make the most of the power of libraries as catalysts of social "
+        "change, opening the way to a more inclusive, informed and resilient society.",
+    ),
+]
+SIGNATORIES = [
+    ("Ofy Sofiana", "Principal Secretary", "Perpustakaan Nasional Republik Indonesia"),
+    ("Signatory of the Colombo Plan (sample)", "Colombo Plan Secretariat", "The Colombo Plan"),
+]

@@ -4,8 +4,15 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from participants.models import Participant
-from programs.models import Delegation, MemberCountry, Programme, ProgrammeMembership, Province
+from participants.models import EvaluationQuestion, Participant
+from programs.models import (
+    Announcement,
+    Delegation,
+    MemberCountry,
+    Programme,
+    ProgrammeMembership,
+    Province,
+)
 from programs.services import ensure_member_countries, ensure_provinces
 from visits.models import Assignment, Session, Site, Vehicle, VisitGroup
 
@@ -42,7 +49,7 @@ def load_demo() -> Programme:
     accounts (admin, organiser, staff, delegate) with verified e-mail addresses.
     """
     programme, _ = Programme.objects.update_or_create(
-        slug=data.PROGRAMME["slug"], defaults=data.PROGRAMME
+        slug=data.PROGRAMME["slug"], defaults={**data.PROGRAMME, **data.PRACTICAL_INFORMATION}
     )
     accounts = {}
     for email, password, role in data.ACCOUNTS:
@@ -132,7 +139,50 @@ def load_demo() -> Programme:
             },
         )
         _book_everyone(session, participants, recorded_by=accounts["staff"])
+    _load_information_and_evaluation(programme, author=accounts["organiser"])
+    _load_closing_documents(programme)
     return programme
+
+
+def _load_information_and_evaluation(programme: Programme, *, author) -> None:
+    for title, body, day in data.ANNOUNCEMENTS:
+        Announcement.objects.update_or_create(
+            programme=programme,
+            title=title,
+            defaults={
+                "body": body,
+                "published_at": programme.local_datetime(date(2023, 11, day - 1), 17),
+                "created_by": author,
+            },
+        )
+    for position, (text_en, text_id, kind, choices) in enumerate(data.EVALUATION_QUESTIONS):
+        EvaluationQuestion.objects.update_or_create(
+            programme=programme,
+            text_en=text_en,
+            defaults={"text_id": text_id, "kind": kind, "choices": choices, "position": position},
+        )
+
+
+def _load_closing_documents(programme: Programme) -> None:
+    # Imported here: the demo sits above every app, but reports is only needed for this step.
+    from reports.models import CertificateTemplate, ClosingReport, Quote, Signatory
+
+    report, _ = ClosingReport.objects.update_or_create(
+        programme=programme, defaults=data.CLOSING_REPORT
+    )
+    for position, (speaker, role, text, translation) in enumerate(data.QUOTES):
+        Quote.objects.update_or_create(
+            report=report,
+            position=position,
+            defaults={"speaker": speaker, "role": role, "text": text, "translation": translation},
+        )
+    template, _ = CertificateTemplate.objects.get_or_create(programme=programme)
+    for position, (name, title, organisation) in enumerate(data.SIGNATORIES):
+        Signatory.objects.update_or_create(
+            template=template,
+            position=position,
+            defaults={"name": name, "title": title, "organisation": organisation},
+        )
 
 
 def _visit_logistics(
