@@ -31,6 +31,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The public address of the site, for links in e-mails and QR codes made outside a request.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -127,6 +129,11 @@ CELERY_BEAT_SCHEDULE = {
     "daily-agenda-reminders": {
         "task": "visits.send_daily_reminders",
         "schedule": 15 * 60,
+    },
+    # Jobs saved while the broker was down are sent once it is back.
+    "sweep-queued-jobs": {
+        "task": "reports.sweep_queued_jobs",
+        "schedule": 60,
     },
 }
 
