@@ -1,0 +1,103 @@
+"""An invited delegate on a phone: opens the link, creates an account, confirms, sees the profile.
+
+Screenshots of each step land in artifacts/screenshots/ to be looked at.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from participants.invitations import send_invitation
+from participants.models import Participant
+from tests.factories import MembershipFactory, ParticipantFactory, ProgrammeFactory
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "a-long-and-unusual-passphrase-42"
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the live
+    # server's fixtures are safe here because they do not run concurrently with it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def fits_the_phone(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_invited_delegate_creates_account_and_confirms_on_a_phone(live_server, browser):
+    programme = ProgrammeFactory(
+        title_en="Knowledge Sharing Programme on Social Inclusion",
+        short_name_en="TPBIS 2023",
+    )
+    organiser = MembershipFactory(programme=programme).user
+    participant = ParticipantFactory(
+        programme=programme, full_name="Nguyễn Thị Lan", email="lan@example.org"
+    )
+    send_invitation(participant=participant, by=organiser, request_or_base_url=live_server.url)
+    link = re.search(r"http://\S+/invitations/\S+/", mail.outbox[0].body)[0]
+
+    page = browser.new_page(viewport=PHONE)
+    page.goto(link)
+    assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Nguyễn Thị Lan"
+    assert fits_the_phone(page)
+    shoot(page, "invitation-1-welcome-phone")
+
+    page.get_by_role("link", name="Create your account").click()
+    email = page.locator('input[name="email"]')
+    assert email.input_value() == "lan@example.org"
+    page.locator('input[name="password1"]').fill(PASSWORD)
+    page.locator('input[name="password2"]').fill(PASSWORD)
+    assert fits_the_phone(page)
+    shoot(page, "invitation-2-signup-phone")
+
+    page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url(link)
+    assert page.get_by_role("heading", level=1).inner_text() == "Will you attend?"
+    assert fits_the_phone(page)
+    shoot(page, "invitation-3-confirm-phone")
+
+    page.get_by_role("button", name="I will attend").click()
+    page.wait_for_url(re.compile(r".*/me/profile/.*"))
+    assert page.get_by_role("heading", level=1).inner_text() == "My profile"
+    assert page.get_by_text("Thank you: your attendance").is_visible()
+    assert fits_the_phone(page)
+    shoot(page, "invitation-4-profile-phone")
+
+    participant.refresh_from_db()
+    assert participant.status == Participant.Status.CONFIRMED
+    assert participant.user.email == "lan@example.org"
