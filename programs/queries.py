@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from .models import Programme
+from .models import Delegation, Programme, ProgrammeMembership
 
 
 def programmes_for_user(user) -> QuerySet[Programme]:
@@ -10,3 +10,24 @@ def programmes_for_user(user) -> QuerySet[Programme]:
     if user.is_superuser:
         return Programme.objects.all()
     return Programme.objects.filter(memberships__user=user).distinct()
+
+
+def team_of(programme: Programme) -> QuerySet[ProgrammeMembership]:
+    """The programme's organisers, then its staff, by name."""
+    return programme.memberships.select_related("user").order_by(
+        "role", "user__last_name", "user__first_name", "user__email"
+    )
+
+
+def delegations_of(programme: Programme) -> tuple[list[Delegation], list[Delegation]]:
+    """The programme's international delegations by country name, and its domestic seats.
+
+    One query; countries are sorted here because the table holds ISO codes, not names.
+    """
+    international: list[Delegation] = []
+    domestic: list[Delegation] = []
+    for delegation in programme.delegations.select_related("country", "province"):
+        (domestic if delegation.is_domestic else international).append(delegation)
+    international.sort(key=lambda d: str(d.country))
+    domestic.sort(key=lambda d: (d.province.name, d.locality))
+    return international, domestic

@@ -1,6 +1,21 @@
 import json
+import logging
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import Programme, ProgrammeMembership
+
+logger = logging.getLogger(__name__)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MEMBER_COUNTRIES_FIXTURE = FIXTURES / "member_countries.json"
 PROVINCES_FIXTURE = FIXTURES / "provinces.json"
@@ -39,3 +54,151 @@ def ensure_provinces(*, model=None) -> int:
         )
         added += created
     return added
+
+
+def user_with_email(email: str):
+    """The account that signs in with this address (its main or a secondary one), if any."""
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is None:
+        address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+        user = address.user if address else None
+    return user
+
+
+def unique_programme_slug(short_name: str) -> str:
+    """A slug made from the short name, with "-2", "-3"… when it is already taken."""
+    # Room for a numeric suffix within the field's 60 characters.
+    base = slugify(short_name)[:50].strip("-") or "programme"
+    taken = set(Programme.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def create_programme(*, programme: Programme, by) -> Programme:
+    """Save a new programme and make its creator an organiser of it.
+
+    Side effects: chooses a unique slug from the English short name, saves the programme
+    (and its logo file), and creates an organiser membership for `by`.
+    """
+    for attempt in range(3):
+        programme.slug = unique_programme_slug(programme.short_name_en)
+        try:
+            with transaction.atomic():
+                programme.save()
+                ProgrammeMembership.objects.create(
+                    programme=programme, user=by, role=ProgrammeMembership.Role.ORGANISER
+                )
+            return programme
+        except IntegrityError:
+            # Someone took the same slug between our check and the insert: pick again.
+            programme.pk = None
+            if attempt == 2:
+                raise
+    return programme
+
+
+def update_programme(*, programme: Programme) -> Programme:
+    """Save an edited programme.
+
+    Side effects: saves the programme; when the logo was replaced or cleared, deletes the
+    previous logo file once the change is committed.
+    """
+    with transaction.atomic():
+        previous = (
+            Programme.objects.filter(pk=programme.pk).values_list("logo", flat=True).first() or ""
+        )
+        programme.save()
+    if previous and previous != programme.logo.name:
+        storage = programme.logo.storage
+        transaction.on_commit(lambda: storage.delete(previous))
+    return programme
+
+
+def set_programme_archived(*, programme: Programme, archived: bool) -> None:
+    """Archive a programme (hidden from the home page, still reachable) or restore it.
+
+    Side effects: sets or clears `archived_at`; archiving an archived programme keeps its date.
+    """
+    if archived == programme.is_archived:
+        return
+    programme.archived_at = timezone.now() if archived else None
+    Programme.objects.filter(pk=programme.pk).update(archived_at=programme.archived_at)
+
+
+def add_team_member(
+    *, programme: Programme, email: str, role: str, sign_in_url: str
+) -> tuple[ProgrammeMembership, bool]:
+    """Give the person with this e-mail address a role in the programme.
+
+    Returns the membership and whether a new account was created. Side effects: creates the
+    account when nobody has this address (no password; an unverified primary e-mail address,
+    so that they sign in with an e-mailed code), creates the membership, and e-mails them
+    once the change is committed. Raises ValidationError when they are already in the team.
+    """
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = user_with_email(email)
+        created = user is None
+        if created:
+            user = get_user_model().objects.create_user(email, password=None)
+            EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+        try:
+            with transaction.atomic():
+                membership = ProgrammeMembership.objects.create(
+                    programme=programme, user=user, role=role
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                _("%(email)s is already in this programme's team.") % {"email": email}
+            ) from error
+
+    context = {
+        "programme": programme,
+        "role": membership.get_role_display(),
+        "new_account": created,
+        "email": user.email,
+        "sign_in_url": sign_in_url,
+    }
+    subject = " ".join(render_to_string("programs/email/team_added_subject.txt", context).split())
+    body = render_to_string("programs/email/team_added_body.txt", context)
+    recipient = user.email
+
+    def send() -> None:
+        # The membership is saved whatever happens to the message: a mail server that is
+        # down must not turn the organiser's request into an error page.
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+        except OSError:
+            logger.exception("Could not e-mail %s about %s", recipient, programme.slug)
+
+    transaction.on_commit(send)
+    return membership, created
+
+
+def remove_team_member(*, membership: ProgrammeMembership) -> None:
+    """Take a person off a programme's team.
+
+    Side effects: deletes the membership (the account stays). Raises ValidationError for the
+    programme's last organiser: someone must be left to manage it.
+    """
+    organiser = ProgrammeMembership.Role.ORGANISER
+    with transaction.atomic():
+        # Lock the organisers' rows so that two organisers removing each other at the same
+        # time cannot leave the programme with none.
+        organisers = list(
+            ProgrammeMembership.objects.select_for_update()
+            .filter(programme_id=membership.programme_id, role=organiser)
+            .values_list("pk", flat=True)
+        )
+        if membership.role == organiser and organisers == [membership.pk]:
+            raise ValidationError(
+                _(
+                    "%(person)s is the programme's only organiser and cannot be removed. Add "
+                    "another organiser first."
+                )
+                % {"person": membership.user}
+            )
+        membership.delete()

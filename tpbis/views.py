@@ -3,20 +3,35 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from programs.queries import programmes_for_user
+from programs.views import can_create_programmes
 
 from .roles import get_roles
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's start page: the programmes they work on and those they attend."""
+    """The signed-in user's start page: the programmes they work on and those they attend.
+
+    Archived programmes are left out unless `?archived=1` asks for them.
+    """
     roles = get_roles(request)
     role_by_programme = {m.programme_id: m.get_role_display() for m in roles.memberships}
+    show_archived = request.GET.get("archived") == "1"
+    # One query for all of them: the archived ones are counted for the "show" link.
     programmes = list(programmes_for_user(request.user))
+    archived_count = sum(programme.is_archived for programme in programmes)
+    if not show_archived:
+        programmes = [programme for programme in programmes if not programme.is_archived]
     for programme in programmes:
         programme.role_label = role_by_programme.get(programme.pk, "")
     return render(
         request,
         "home.html",
-        {"programmes": programmes, "participations": roles.participations},
+        {
+            "programmes": programmes,
+            "participations": roles.participations,
+            "show_archived": show_archived,
+            "archived_count": archived_count,
+            "can_create": can_create_programmes(request.user),
+        },
     )

@@ -84,6 +84,7 @@ def test_organiser_on_a_desktop_sees_programme_and_participants(demo, live_serve
     log_in(page, live_server, "organiser@example.org", "tpbis-organiser-2023")
     shoot(page, "organiser-home-desktop")
     page.get_by_role("link", name="Knowledge Sharing Programme on Social Inclusion").click()
+    page.get_by_role("navigation", name="Programme").get_by_role("link", name="About").click()
     assert "National Library of the Republic of Indonesia" in page.content()
     shoot(page, "organiser-programme-desktop")
     page.get_by_role("link", name="Participants").click()

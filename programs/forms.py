@@ -1,0 +1,278 @@
+import zoneinfo
+from collections import defaultdict
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .images import reencode_image
+from .models import Delegation, MemberCountry, Programme, ProgrammeMembership, Province
+from .services import user_with_email
+
+LOGO_MAX_SIDE = 600
+
+
+def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every IANA time zone, grouped by region ("Asia", "Europe"…) for a shorter select."""
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for name in sorted(zoneinfo.available_timezones()):
+        region, _sep, place = name.partition("/")
+        group = region if place else _("Other")
+        groups[str(group)].append((name, name.replace("_", " ")))
+    return sorted(groups.items())
+
+
+class LogoInput(forms.ClearableFileInput):
+    """Shows the current logo itself, through the permission-checked view, not its file path."""
+
+    template_name = "programs/widgets/logo_input.html"
+    logo_url = ""
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["logo_url"] = self.logo_url
+        return context
+
+
+class ProgrammeForm(forms.ModelForm):
+    """Create or edit a programme; the slug is derived when it is created.
+
+    A last day before the first is refused by the model's clean, under the last day.
+    """
+
+    # (legend, field names): the template renders one fieldset per group.
+    FIELDSETS = [
+        (
+            _("Name"),
+            ["title_en", "title_id", "short_name_en", "short_name_id", "theme_en", "theme_id"],
+        ),
+        (_("Dates"), ["start_date", "end_date", "time_zone"]),
+        (
+            _("Host and venue"),
+            ["host_institution", "host_short_name", "host_address", "venue_city"],
+        ),
+        (_("Partners and cooperation"), ["partners", "cooperation_framework"]),
+        (
+            _("Expected participants"),
+            ["expected_international", "expected_domestic", "expected_other"],
+        ),
+        (_("Logo"), ["logo"]),
+    ]
+
+    required_css_class = "required"
+    # Fields that span both columns of the form's grid.
+    WIDE_FIELDS = {"host_address", "partners", "cooperation_framework", "logo"}
+
+    time_zone = forms.ChoiceField(
+        label=capfirst(_("time zone")),
+        choices=time_zone_choices,
+        initial="Asia/Jakarta",
+        help_text=_("Agenda times are entered and shown in this time zone."),
+    )
+    # A plain file field: reencode_image checks the content, so a renamed text file gets
+    # the same message as any other non-image.
+    logo = forms.FileField(
+        label=capfirst(_("logo")),
+        required=False,
+        widget=LogoInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        help_text=_("JPEG, PNG, WebP or GIF, up to 10 MB; stored as a JPEG of at most 600 pixels."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "title_en",
+            "title_id",
+            "short_name_en",
+            "short_name_id",
+            "theme_en",
+            "theme_id",
+            "start_date",
+            "end_date",
+            "time_zone",
+            "host_institution",
+            "host_short_name",
+            "host_address",
+            "venue_city",
+            "partners",
+            "cooperation_framework",
+            "expected_international",
+            "expected_domestic",
+            "expected_other",
+            "logo",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "partners": forms.Textarea(attrs={"rows": 4}),
+            "cooperation_framework": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "short_name_en": _(
+                "Used in menus, e.g. TPBIS 2023; when the programme is created, also in its "
+                "web address."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.logo:
+            self.fields["logo"].widget.logo_url = reverse(
+                "programs:logo", args=[self.instance.slug]
+            )
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+
+    def clean_logo(self) -> Any:
+        logo = self.cleaned_data.get("logo")
+        # Only a new upload is checked; the stored logo (or False, "clear") passes through.
+        if isinstance(logo, UploadedFile):
+            return reencode_image(logo, max_side=LOGO_MAX_SIDE)
+        return logo
+
+
+class TeamMemberForm(forms.Form):
+    """Add an organiser or a staff member to a programme by e-mail address."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=ProgrammeMembership.Role.choices,
+        initial=ProgrammeMembership.Role.STAFF,
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        self.programme = programme
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        user = user_with_email(email)
+        if user is not None and self.programme.memberships.filter(user=user).exists():
+            raise forms.ValidationError(
+                _("%(email)s is already in this programme's team."), params={"email": email}
+            )
+        return email
+
+
+class DelegationForm(forms.ModelForm):
+    """A delegation of a member country, or the seats of an Indonesian region.
+
+    The kind says which of the two the organiser means, so that a stray choice in the other
+    part of the form is reported at its field instead of as a vague form-wide error.
+    """
+
+    INTERNATIONAL = "international"
+    DOMESTIC = "domestic"
+    LOCATION_FIELDS = ("kind", "country", "province", "locality")
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(INTERNATIONAL, _("Member country")), (DOMESTIC, _("Indonesian region"))],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Delegation
+        fields = [
+            "country",
+            "province",
+            "locality",
+            "seats",
+            "nominating_agency",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
+        labels = {
+            "country": _("Member country"),
+            "province": _("Province"),
+        }
+        widgets = {"contact_phone": forms.TextInput(attrs={"type": "tel"})}
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        self.programme = programme
+        super().__init__(*args, **kwargs)
+        self.order_fields(["kind"])
+        if self.instance.pk:
+            self.fields["kind"].initial = (
+                self.DOMESTIC if self.instance.is_domestic else self.INTERNATIONAL
+            )
+        else:
+            self.fields["kind"].initial = self.INTERNATIONAL
+        # Only active members are offered; a delegation keeps the country it already has.
+        countries = MemberCountry.objects.filter(Q(is_active=True) | Q(pk=self.instance.country_id))
+        country_field = self.fields["country"]
+        country_field.queryset = countries
+        # Sorted by the translated name: the table holds ISO codes, not names.
+        country_field.choices = [("", country_field.empty_label)] + sorted(
+            ((c.pk, str(c)) for c in countries), key=lambda choice: choice[1]
+        )
+        self.fields["province"].queryset = Province.objects.all()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        country = cleaned.get("country")
+        province = cleaned.get("province")
+        locality = cleaned.get("locality", "")
+        if kind == self.INTERNATIONAL:
+            if not country and not self.has_error("country"):
+                self.add_error(
+                    "country",
+                    _("Choose a member country, or choose “Indonesian region” as the kind."),
+                )
+            if province:
+                self.add_error(
+                    "province",
+                    _("A member country's delegation has no province: clear this field."),
+                )
+            if locality:
+                self.add_error(
+                    "locality",
+                    _("A regency or city only applies to a domestic delegation."),
+                )
+        elif kind == self.DOMESTIC:
+            if not province and not self.has_error("province"):
+                self.add_error(
+                    "province",
+                    _("Choose a province, or choose “Member country” as the kind."),
+                )
+            if country:
+                self.add_error(
+                    "country",
+                    _("Domestic seats belong to a region, not a member country: clear this field."),
+                )
+        if not self.errors:
+            self._check_unique(country, province, locality)
+        return cleaned
+
+    def _check_unique(
+        self, country: MemberCountry | None, province: Province | None, locality: str
+    ) -> None:
+        # The database constraints would refuse these; say so at the field instead.
+        others = self.programme.delegations.exclude(pk=self.instance.pk)
+        if country and others.filter(country=country).exists():
+            self.add_error(
+                "country",
+                _("%(country)s already has a delegation in this programme.") % {"country": country},
+            )
+        if province and others.filter(province=province, locality=locality).exists():
+            place = f"{locality} ({province})" if locality else str(province)
+            self.add_error(
+                "locality" if locality else "province",
+                _("%(place)s already has seats in this programme.") % {"place": place},
+            )
+
+    def _post_clean(self) -> None:
+        if any(self.has_error(name) for name in self.LOCATION_FIELDS):
+            # The kind's rules above already explained the problem at the right field; the
+            # model's clean and check constraint would only repeat it in vaguer words.
+            return
+        self.instance.programme = self.programme
+        super()._post_clean()
