@@ -1,8 +1,14 @@
-from django.db.models import Count, QuerySet
+from collections import defaultdict
+from dataclasses import dataclass
 
-from programs.models import Programme
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries as all_countries
 
-from .models import Participant
+from programs.models import Delegation, Programme
+
+from .models import Participant, StatusChange
 
 
 def participants_of(programme: Programme) -> QuerySet[Participant]:
@@ -26,3 +32,296 @@ def countries_represented(programme: Programme) -> int:
         .distinct()
         .count()
     )
+
+
+# Withdrawn and declined people keep their record but take no seat and need no meal.
+INACTIVE_STATUSES = (Participant.Status.WITHDRAWN, Participant.Status.DECLINED)
+DELEGATE_CATEGORIES = (Participant.Category.INTERNATIONAL, Participant.Category.DOMESTIC)
+OTHER_CATEGORIES = (
+    Participant.Category.SPEAKER,
+    Participant.Category.OBSERVER,
+    Participant.Category.ORGANISING_STAFF,
+)
+
+
+def active_participants(programme: Programme) -> QuerySet[Participant]:
+    """Participants who count: everyone but the withdrawn and the declined."""
+    return programme.participants.exclude(status__in=INACTIVE_STATUSES)
+
+
+# The name people read: the Latin transliteration when there is one, else the full name.
+READABLE_NAME = Coalesce(NullIf("full_name_latin", Value("")), "full_name")
+
+
+def _readable_order(order_by) -> list:
+    """The ordering with "by Latin name" turned into "by the name shown".
+
+    Many participants (all the Indonesian ones) have no separate Latin name: sorting on that
+    column alone would put them first, in no order.
+    """
+    terms: list = []
+    for term in order_by:
+        if term in ("full_name_latin", "-full_name_latin"):
+            descending = term.startswith("-")
+            terms.append(READABLE_NAME.desc() if descending else READABLE_NAME.asc())
+            terms.append("-full_name" if descending else "full_name")
+        else:
+            terms.append(term)
+    return terms
+
+
+def participant_list_queryset(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
+    """The columns of the participant list and nothing else, in a stable order.
+
+    A secondary order on the primary key keeps pagination stable when the chosen sort has
+    ties (many participants share a status or a category).
+    """
+    queryset = queryset.select_related(None).select_related("country", "province")
+    if queryset.query.order_by:
+        queryset = queryset.order_by(*_readable_order(queryset.query.order_by), "pk")
+    return queryset.only(
+        "id",
+        "programme_id",
+        "category",
+        "status",
+        "full_name",
+        "full_name_latin",
+        "country__id",
+        "country__country",
+        "province__id",
+        "province__name",
+        "region",
+        "institution",
+        "dietary_needs",
+        "accessibility_needs",
+    )
+
+
+def participant_for_detail(programme: Programme, pk: int) -> Participant | None:
+    """One participant of the programme with what the detail page shows, or None."""
+    return (
+        programme.participants.filter(pk=pk)
+        .select_related("country", "province", "user", "invitation", "invitation__sent_by")
+        .first()
+    )
+
+
+def status_history(participant: Participant) -> QuerySet[StatusChange]:
+    return participant.status_changes.select_related("changed_by")
+
+
+@dataclass(frozen=True)
+class DelegationQuota:
+    """A delegation's seats against the active delegates registered for it."""
+
+    delegation: Delegation
+    registered: int
+
+    @property
+    def seats(self) -> int:
+        return self.delegation.seats
+
+    @property
+    def is_over(self) -> bool:
+        return self.registered > self.delegation.seats
+
+    @property
+    def excess(self) -> int:
+        return max(self.registered - self.delegation.seats, 0)
+
+    @property
+    def free(self) -> int:
+        return max(self.delegation.seats - self.registered, 0)
+
+
+def _same_place(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def _delegation_takes(delegation: Delegation, origin: dict) -> bool:
+    """Whether delegates from `origin` (a row of `_delegate_origins`) fill this delegation.
+
+    International delegates fill their member country's seats. A domestic representative of a
+    regency or city fills that locality's seats; one of the province itself (no region, or a
+    region named "Provinsi …") fills the province's. Speakers, observers and staff take no
+    delegation seat.
+    """
+    if delegation.country_id:
+        return (
+            origin["category"] == Participant.Category.INTERNATIONAL
+            and origin["country_id"] == delegation.country_id
+        )
+    if origin["category"] != Participant.Category.DOMESTIC:
+        return False
+    region = origin["region"] or ""
+    if delegation.locality:
+        # The region names the locality; a province, when given, must agree.
+        return _same_place(region, delegation.locality) and origin["province_id"] in (
+            None,
+            delegation.province_id,
+        )
+    return origin["province_id"] == delegation.province_id and (
+        not region.strip() or region.strip().casefold().startswith("provinsi")
+    )
+
+
+def _delegate_origins(programme: Programme) -> list[dict]:
+    """Active delegates counted per category, country, province and region: one query."""
+    return list(
+        active_participants(programme)
+        .filter(category__in=DELEGATE_CATEGORIES)
+        .values(
+            "category",
+            "country_id",
+            "country__country",
+            "province_id",
+            "province__name",
+            "region",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def _quotas(delegations: list[Delegation], origins: list[dict]) -> list[DelegationQuota]:
+    return [
+        DelegationQuota(
+            delegation=delegation,
+            registered=sum(row["n"] for row in origins if _delegation_takes(delegation, row)),
+        )
+        for delegation in delegations
+    ]
+
+
+def _delegations_of(programme: Programme) -> list[Delegation]:
+    """Member countries, then Indonesian regions, each by the name shown.
+
+    Sorted here rather than in SQL: databases disagree on where null countries go.
+    """
+    delegations = programme.delegations.select_related("country", "province")
+    return sorted(delegations, key=lambda d: (d.is_domestic, d.origin.casefold()))
+
+
+def delegation_quotas(programme: Programme) -> list[DelegationQuota]:
+    """Every delegation of the programme with its registered count: two queries."""
+    return _quotas(_delegations_of(programme), _delegate_origins(programme))
+
+
+def delegation_quota_of(participant: Participant) -> DelegationQuota | None:
+    """The quota of the delegation whose seats this participant fills, if there is one."""
+    origin = {
+        "category": participant.category,
+        "country_id": participant.country_id,
+        "province_id": participant.province_id,
+        "region": participant.region,
+    }
+    for quota in delegation_quotas(participant.programme):
+        if _delegation_takes(quota.delegation, origin):
+            return quota
+    return None
+
+
+def _choice_rows(choices, counts: dict) -> list[dict]:
+    return [
+        {"value": value, "label": label, "count": counts.get(value, 0)} for value, label in choices
+    ]
+
+
+def dashboard_summary(programme: Programme) -> dict:
+    """The dashboard's counts, in a fixed number of queries whatever the number of people.
+
+    Queries: statuses of everyone; active people by category and gender; active people's
+    needs; active delegates by origin; the delegations. Everything else is derived in Python.
+    """
+    status_counts = dict(
+        programme.participants.values_list("status").annotate(n=Count("id")).order_by()
+    )
+    by_category_and_gender = list(
+        active_participants(programme)
+        .values("category", "gender")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    needs = active_participants(programme).aggregate(
+        dietary=Count("id", filter=~Q(dietary_needs="")),
+        accessibility=Count("id", filter=~Q(accessibility_needs="")),
+        any=Count("id", filter=~Q(dietary_needs="") | ~Q(accessibility_needs="")),
+    )
+    origins = _delegate_origins(programme)
+    quotas = _quotas(_delegations_of(programme), origins)
+
+    category_counts: dict[str, int] = defaultdict(int)
+    gender_counts: dict[str, int] = defaultdict(int)
+    for row in by_category_and_gender:
+        category_counts[row["category"]] += row["n"]
+        gender_counts[row["gender"]] += row["n"]
+
+    others = _choice_rows([(c.value, c.label) for c in OTHER_CATEGORIES], category_counts)
+    categories = [
+        {
+            "label": Participant.Category.INTERNATIONAL.label,
+            "registered": category_counts[Participant.Category.INTERNATIONAL],
+            "expected": programme.expected_international,
+            "parts": [],
+        },
+        {
+            "label": Participant.Category.DOMESTIC.label,
+            "registered": category_counts[Participant.Category.DOMESTIC],
+            "expected": programme.expected_domestic,
+            "parts": [],
+        },
+        {
+            "label": _("Speakers, observers and staff"),
+            "registered": sum(row["count"] for row in others),
+            "expected": programme.expected_other,
+            "parts": [row for row in others if row["count"]],
+        },
+    ]
+
+    countries: dict[str, int] = defaultdict(int)
+    provinces: dict[str, dict] = {}
+    for row in origins:
+        if row["category"] == Participant.Category.INTERNATIONAL:
+            countries[row["country__country"] or ""] += row["n"]
+        else:
+            name = row["province__name"] or ""
+            entry = provinces.setdefault(name, {"name": name, "count": 0, "regions": {}})
+            entry["count"] += row["n"]
+            region = row["region"].strip()
+            if region:
+                entry["regions"][region] = entry["regions"].get(region, 0) + row["n"]
+    country_rows = sorted(
+        (
+            {"code": code, "name": str(all_countries.name(code)) if code else "", "count": n}
+            for code, n in countries.items()
+        ),
+        key=lambda row: (-row["count"], row["name"]),
+    )
+    province_rows = sorted(
+        (
+            {
+                "name": entry["name"],
+                "count": entry["count"],
+                "regions": sorted(entry["regions"].items()),
+            }
+            for entry in provinces.values()
+        ),
+        key=lambda row: (-row["count"], row["name"]),
+    )
+    genders = _choice_rows(Participant.Gender.choices, gender_counts)
+    if gender_counts.get(""):
+        genders.append({"value": "", "label": _("Not recorded"), "count": gender_counts[""]})
+
+    return {
+        "statuses": _choice_rows(Participant.Status.choices, status_counts),
+        "total": sum(status_counts.values()),
+        "active_total": sum(category_counts.values()),
+        "categories": categories,
+        "expected_total": programme.expected_total,
+        "countries": country_rows,
+        "provinces": province_rows,
+        "genders": genders,
+        "needs": needs,
+        "quotas": quotas,
+        "over_quota": [quota for quota in quotas if quota.is_over],
+    }

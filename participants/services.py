@@ -1,5 +1,7 @@
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from .models import ALLOWED_STATUS_CHANGES, Participant, StatusChange
@@ -46,3 +48,31 @@ def record_initial_status(*, participant: Participant, by) -> StatusChange:
         to_status=participant.status,
         changed_by=by if by is not None and by.is_authenticated else None,
     )
+
+
+@transaction.atomic
+def save_participant(*, participant: Participant, photo: File | bool | None, by) -> Participant:
+    """Save an organiser's entry for a participant, new or existing, with its photo.
+
+    `photo` is a new (already re-encoded) image to store, False to remove the current photo,
+    or None or the current file to leave it alone.
+
+    Side effects: saves the participant; a new participant also gets its initial status
+    recorded as a StatusChange by `by`; a new photo replaces the stored file (one file per
+    participant) and a removed photo is deleted from storage.
+    """
+    created = participant.pk is None
+    participant.save()
+    if created:
+        record_initial_status(participant=participant, by=by)
+    if photo is False:
+        if participant.photo:
+            participant.photo.delete(save=False)
+            participant.save(update_fields=["photo", "updated_at"])
+    elif isinstance(photo, File) and not isinstance(photo, FieldFile):
+        # The stored name is fixed per participant: free it so storage does not pick another.
+        if participant.photo:
+            participant.photo.delete(save=False)
+        participant.photo.save("photo.jpg", photo, save=False)
+        participant.save(update_fields=["photo", "updated_at"])
+    return participant

@@ -1,33 +1,258 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from programs.permissions import TEAM, get_programme_for_user
+from programs.models import Programme
+from programs.permissions import MANAGERS, TEAM, get_programme_for_user, programme_role
 
-from .queries import countries_represented, counts_by_category, participants_of
+from .filters import filter_participants
+from .forms import ParticipantForm
+from .models import ALLOWED_STATUS_CHANGES, Participant
+from .queries import (
+    countries_represented,
+    counts_by_category,
+    dashboard_summary,
+    delegation_quota_of,
+    participant_for_detail,
+    participant_list_queryset,
+    status_history,
+)
+from .services import change_status, save_participant
+
+PAGE_SIZE = 50
+
+# Sortable columns of the list: (sort key of the filter set, heading).
+SORTABLE_COLUMNS = [
+    ("name", gettext_lazy("Name")),
+    ("category", gettext_lazy("Category")),
+    ("country", gettext_lazy("Country or region")),
+    ("institution", gettext_lazy("Institution")),
+    ("status", gettext_lazy("Status")),
+]
+
+
+def _participant_or_404(programme: Programme, pk: int) -> Participant:
+    participant = programme.participants.filter(pk=pk).first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    return render(
+        request,
+        "participants/dashboard.html",
+        {
+            "programme": programme,
+            "summary": dashboard_summary(programme),
+            "can_manage": programme.user_role in MANAGERS,
+        },
+    )
+
+
+def _sort_columns(request: HttpRequest) -> list[dict]:
+    """Column headings that sort by their column, ascending first, then the other way."""
+    current = request.GET.get("sort", "")
+    columns = []
+    for key, label in SORTABLE_COLUMNS:
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["sort"] = f"-{key}" if current == key else key
+        if current == key:
+            direction = "ascending"
+        elif current == f"-{key}":
+            direction = "descending"
+        else:
+            direction = ""
+        columns.append(
+            {"key": key, "label": label, "query": params.urlencode(), "direction": direction}
+        )
+    return columns
 
 
 @login_required
 def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    participant_filter = filter_participants(programme, request.GET)
+    # get_page shows the first page for a non-numeric number and the last for one too large.
+    page = Paginator(participant_list_queryset(participant_filter.qs), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # Labels looked up once per page: get_FOO_display() rebuilds its choices on every call,
+    # a measurable share of the page's time at 50 rows.
+    categories, statuses = dict(Participant.Category.choices), dict(Participant.Status.choices)
+    for participant in page.object_list:
+        participant.category_label = categories.get(participant.category, participant.category)
+        participant.status_label = statuses.get(participant.status, participant.status)
+    filters = request.GET.copy()
+    filters.pop("page", None)
     return render(
         request,
         "participants/participant_list.html",
         {
             "programme": programme,
-            "participants": participants_of(programme),
+            "filter": participant_filter,
+            "page": page,
+            "participants": page.object_list,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "columns": _sort_columns(request),
+            "filters_query": filters.urlencode(),
+            "is_filtered": any(value for key, value in filters.items() if key != "sort"),
+            "can_manage": programme.user_role in MANAGERS,
             "category_counts": counts_by_category(programme),
             "country_count": countries_represented(programme),
         },
     )
 
 
-def _missing(*args, **kwargs):
-    from django.http import Http404
+def _warn_if_over_quota(request: HttpRequest, participant: Participant) -> None:
+    quota = delegation_quota_of(participant)
+    if quota is not None and quota.is_over:
+        messages.warning(
+            request,
+            _(
+                "The delegation “%(delegation)s” now has %(registered)s participants "
+                "for %(seats)s seats."
+            )
+            % {
+                "delegation": quota.delegation.origin,
+                "registered": quota.registered,
+                "seats": quota.seats,
+            },
+        )
 
-    raise Http404
+
+def _participant_form(
+    request: HttpRequest, programme: Programme, participant: Participant
+) -> HttpResponse:
+    """Show and save the participant form, new or existing, in the programme's time zone."""
+    is_new = participant.pk is None
+    # datetime-local inputs carry no zone: read and show them as programme-local times.
+    with timezone.override(programme.tzinfo):
+        if request.method == "POST":
+            form = ParticipantForm(
+                request.POST, request.FILES, instance=participant, programme=programme
+            )
+            if form.is_valid():
+                try:
+                    participant = save_participant(
+                        participant=form.save(commit=False),
+                        photo=form.cleaned_data.get("photo"),
+                        by=request.user,
+                    )
+                except IntegrityError:
+                    # Someone saved the same address or passport between validation and save.
+                    if is_new:
+                        participant.pk = None
+                    form.add_error(
+                        None,
+                        _(
+                            "Another participant with this e-mail address or passport number "
+                            "was just saved. Please check and try again."
+                        ),
+                    )
+                else:
+                    message = _("%(name)s was added.") if is_new else _("%(name)s was saved.")
+                    messages.success(request, message % {"name": participant.display_name})
+                    _warn_if_over_quota(request, participant)
+                    return redirect("participants:detail", programme.slug, participant.pk)
+        else:
+            form = ParticipantForm(instance=participant, programme=programme)
+        return render(
+            request,
+            "participants/participant_form.html",
+            {"programme": programme, "participant": participant, "form": form, "is_new": is_new},
+        )
 
 
-# Placeholders, replaced by the real implementation.
-dashboard = participant_create = participant_detail = participant_edit = _missing
-participant_status = participant_photo = _missing
+@login_required
+def participant_create(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    return _participant_form(request, programme, Participant(programme=programme))
+
+
+@login_required
+def participant_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    return _participant_form(request, programme, _participant_or_404(programme, pk))
+
+
+@login_required
+def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    participant = participant_for_detail(programme, pk)
+    if participant is None:
+        raise Http404
+    allowed = ALLOWED_STATUS_CHANGES.get(participant.status, set())
+    return render(
+        request,
+        "participants/participant_detail.html",
+        {
+            "programme": programme,
+            "participant": participant,
+            "history": status_history(participant),
+            "next_statuses": [
+                (value, label) for value, label in Participant.Status.choices if value in allowed
+            ],
+            "invitation": getattr(participant, "invitation", None),
+            "can_manage": programme.user_role in MANAGERS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def participant_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    participant = _participant_or_404(programme, pk)
+    to_status = request.POST.get("status", "")
+    if to_status not in Participant.Status.values:
+        messages.error(request, _("Choose one of the statuses offered."))
+    else:
+        try:
+            change_status(participant=participant, to_status=to_status, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now “%(status)s”.")
+                % {"name": participant.display_name, "status": participant.get_status_display()},
+            )
+    return redirect("participants:detail", programme.slug, participant.pk)
+
+
+@login_required
+def participant_photo(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """The photo, for the programme's team and for the participant themselves; 404 otherwise.
+
+    Delegates are not team members, so the programme is not fetched through
+    `get_programme_for_user`: anyone who may not see the photo gets the same 404.
+    """
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        raise Http404
+    participant = _participant_or_404(programme, pk)
+    is_self = participant.user_id is not None and participant.user_id == request.user.pk
+    if not (is_self or programme_role(request.user, programme) in TEAM):
+        raise Http404
+    if not participant.photo:
+        raise Http404
+    try:
+        photo = participant.photo.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(photo, content_type="image/jpeg")
+    # Personal data: browsers may cache it, shared caches must not.
+    response["Cache-Control"] = "private, max-age=300"
+    return response

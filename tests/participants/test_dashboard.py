@@ -1,0 +1,179 @@
+"""The programme dashboard: counts at a glance and the delegations' seats."""
+
+import pytest
+from django.urls import reverse
+
+from participants.models import Participant
+from programs.models import Delegation, Province
+
+from ..conftest import client_for
+from ..factories import ParticipantFactory, member_country
+
+ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
+TEAM_PAGE = {
+    "anonymous": 302,
+    "delegate": 404,
+    "staff": 200,
+    "other_organiser": 404,
+    "organiser": 200,
+    "admin": 200,
+}
+
+Category, Status, Gender = Participant.Category, Participant.Status, Participant.Gender
+
+
+def _dashboard(user, programme):
+    return client_for(user).get(reverse("participants:dashboard", args=[programme.slug]))
+
+
+@pytest.fixture
+def registrations(cast, programme):
+    """Beside the cast's two Vietnamese delegates: a small programme with every case."""
+    programme.expected_international = 4
+    programme.expected_domestic = 3
+    programme.expected_other = 2
+    programme.save()
+    laos, vietnam = member_country("LA"), member_country("VN")
+    bali = Province.objects.get(name="Bali")
+    east_java = Province.objects.get(name="Jawa Timur")
+    Delegation.objects.create(programme=programme, country=vietnam, seats=1)
+    Delegation.objects.create(programme=programme, country=laos, seats=2)
+    Delegation.objects.create(programme=programme, province=bali, seats=1)
+    Delegation.objects.create(
+        programme=programme, province=east_java, locality="Kota Surabaya", seats=1
+    )
+
+    def add(**fields):
+        return ParticipantFactory(programme=programme, **fields)
+
+    add(country=laos, gender=Gender.MALE, dietary_needs="Halal")
+    add(country=laos, status=Status.WITHDRAWN)  # takes no seat
+    add(country=laos, category=Category.SPEAKER, gender="")  # speakers take no delegation seat
+    domestic = {"category": Category.DOMESTIC, "country": None}
+    add(**domestic, province=bali, region="Provinsi Bali", accessibility_needs="Wheelchair")
+    add(**domestic, province=bali, region="", dietary_needs="Vegan", accessibility_needs="Ramp")
+    add(**domestic, province=bali, region="Kota Denpasar")  # a city without its own seats
+    add(**domestic, province=east_java, region="Kota Surabaya", status=Status.CONFIRMED)
+    add(**domestic, province=east_java, region="Kota Surabaya", status=Status.DECLINED)
+    add(category=Category.OBSERVER, country=None, status=Status.ARRIVED)
+    return programme
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_dashboard_for_each_role(cast, programme, role):
+    response = _dashboard(cast[role], programme)
+    assert response.status_code == TEAM_PAGE[role]
+    if role == "anonymous":
+        assert response["Location"].startswith(reverse("account_login"))
+    if response.status_code == 200:
+        page = response.content.decode()
+        assert programme.title_en in page
+        assert "13 November 2023 – 17 November 2023" in page
+        assert '<a href="/programmes/' in page and 'aria-current="page">Dashboard</a>' in page
+        assert ("Add participant" in page) == (role in ("organiser", "admin"))
+
+
+def test_dashboard_counts(cast, registrations):
+    summary = _dashboard(cast["staff"], registrations).context["summary"]
+    assert [(row["value"], row["count"]) for row in summary["statuses"]] == [
+        ("invited", 7),
+        ("confirmed", 1),
+        ("arrived", 1),
+        ("completed", 0),
+        ("withdrawn", 1),
+        ("declined", 1),
+    ]
+    assert summary["total"] == 11
+    assert summary["active_total"] == 9
+    assert [
+        (row["label"], row["registered"], row["expected"]) for row in summary["categories"]
+    ] == [
+        ("International delegate", 3, 4),
+        ("Domestic representative", 4, 3),
+        ("Speakers, observers and staff", 2, 2),
+    ]
+    assert [(row["label"], row["count"]) for row in summary["categories"][2]["parts"]] == [
+        ("Speaker / resource person", 1),
+        ("Observer", 1),
+    ]
+    assert summary["expected_total"] == 9
+    assert [(row["name"], row["count"]) for row in summary["countries"]] == [
+        ("Vietnam", 2),
+        ("Laos", 1),
+    ]
+    assert summary["provinces"] == [
+        {"name": "Bali", "count": 3, "regions": [("Kota Denpasar", 1), ("Provinsi Bali", 1)]},
+        {"name": "Jawa Timur", "count": 1, "regions": [("Kota Surabaya", 1)]},
+    ]
+    assert [(row["value"], row["count"]) for row in summary["genders"]] == [
+        ("female", 7),
+        ("male", 1),
+        ("other", 0),
+        ("", 1),
+    ]
+    # The declined Surabaya representative had no needs; the withdrawn one neither.
+    assert summary["needs"] == {"dietary": 2, "accessibility": 2, "any": 3}
+
+
+def test_dashboard_delegation_seats_and_over_quota_warning(cast, registrations):
+    response = _dashboard(cast["organiser"], registrations)
+    quotas = response.context["summary"]["quotas"]
+    assert [(str(q.delegation), q.seats, q.registered, q.is_over) for q in quotas] == [
+        ("Laos", 2, 1, False),
+        ("Vietnam", 1, 2, True),
+        ("Bali", 1, 2, True),
+        ("Kota Surabaya (Jawa Timur)", 1, 1, False),
+    ]
+    page = response.content.decode()
+    assert "2 delegations are over their seats:" in page
+    assert "Vietnam (2/1), Bali (2/1)" in page
+    assert page.count("Over quota by 1") == 2
+    assert "1 seat free" in page
+    assert ">Full</span>" in page
+
+
+def test_dashboard_without_participants_or_delegations(programme):
+    from ..factories import MembershipFactory
+
+    organiser = MembershipFactory(programme=programme).user
+    response = _dashboard(organiser, programme)
+    page = response.content.decode()
+    assert response.context["summary"]["total"] == 0
+    assert "No delegations have been set up." in page
+    assert "No international delegates yet." in page
+    assert "over their seats" not in page
+
+
+def _bulk(programme, count: int) -> None:
+    laos = member_country("LA")
+    bali = Province.objects.get(name="Bali")
+    Delegation.objects.create(programme=programme, country=laos, seats=3)
+    Delegation.objects.create(programme=programme, province=bali, seats=3)
+    Participant.objects.bulk_create(
+        Participant(
+            programme=programme,
+            category=Category.DOMESTIC if n % 2 else Category.INTERNATIONAL,
+            status=Status.CONFIRMED,
+            full_name=f"Person {n}",
+            gender=Gender.MALE if n % 3 else Gender.FEMALE,
+            country=None if n % 2 else laos,
+            province=bali if n % 2 else None,
+            region=f"Kabupaten {n % 9}" if n % 2 else "",
+            email=f"person{n}@example.org",
+            dietary_needs="Halal" if n % 4 == 0 else "",
+        )
+        for n in range(count)
+    )
+
+
+@pytest.mark.parametrize("size", [10, 500])
+def test_dashboard_query_count_does_not_grow(cast, programme, size, django_assert_max_num_queries):
+    _bulk(programme, size)
+    client = client_for(cast["organiser"])
+    url = reverse("participants:dashboard", args=[programme.slug])
+    # Session, user, programme, membership role; counts by status, by category and gender,
+    # the needs, delegates by origin, the delegations; the navigation's memberships and
+    # participations.
+    with django_assert_max_num_queries(11):
+        response = client.get(url)
+    assert response.context["summary"]["total"] == size + 2
