@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import MemberCountry, Programme, Province
 
-from .models import Participant
+from .models import READABLE_NAME, Participant
+
+
+class ParticipantOrderingFilter(django_filters.OrderingFilter):
+    """Sorting "by name" means by the name shown, not by the (often empty) Latin column."""
+
+    def get_ordering_value(self, param: str):
+        if param.lstrip("-") == "name":
+            return READABLE_NAME.desc() if param.startswith("-") else READABLE_NAME.asc()
+        return super().get_ordering_value(param)
 
 
 class ParticipantFilter(django_filters.FilterSet):
@@ -35,7 +44,7 @@ class ParticipantFilter(django_filters.FilterSet):
     needs = django_filters.ChoiceFilter(
         label=_("Needs"), choices=NEEDS_CHOICES, method="filter_needs"
     )
-    sort = django_filters.OrderingFilter(
+    sort = ParticipantOrderingFilter(
         label=_("Sort by"),
         fields=[
             ("full_name_latin", "name"),

@@ -10,6 +10,9 @@ from django_countries.fields import CountryField
 
 from programs.models import MemberCountry, Programme, Province, validate_time_zone
 
+# The name people read: the Latin transliteration when there is one, else the full name.
+READABLE_NAME = Coalesce(NullIf("full_name_latin", models.Value("")), "full_name")
+
 
 def new_badge_code() -> str:
     """An unguessable code for the participant's QR badge (check-in)."""
@@ -148,10 +151,7 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         # Latin name first so that lists read alphabetically whatever the native script.
-        ordering = [
-            Coalesce(NullIf("full_name_latin", models.Value("")), "full_name").asc(),
-            "full_name",
-        ]
+        ordering = [READABLE_NAME.asc(), "full_name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "email"],

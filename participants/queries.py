@@ -1,8 +1,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
@@ -49,27 +48,6 @@ def active_participants(programme: Programme) -> QuerySet[Participant]:
     return programme.participants.exclude(status__in=INACTIVE_STATUSES)
 
 
-# The name people read: the Latin transliteration when there is one, else the full name.
-READABLE_NAME = Coalesce(NullIf("full_name_latin", Value("")), "full_name")
-
-
-def _readable_order(order_by) -> list:
-    """The ordering with "by Latin name" turned into "by the name shown".
-
-    Many participants (all the Indonesian ones) have no separate Latin name: sorting on that
-    column alone would put them first, in no order.
-    """
-    terms: list = []
-    for term in order_by:
-        if term in ("full_name_latin", "-full_name_latin"):
-            descending = term.startswith("-")
-            terms.append(READABLE_NAME.desc() if descending else READABLE_NAME.asc())
-            terms.append("-full_name" if descending else "full_name")
-        else:
-            terms.append(term)
-    return terms
-
-
 def participant_list_queryset(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
     """The columns of the participant list and nothing else, in a stable order.
 
@@ -78,7 +56,7 @@ def participant_list_queryset(queryset: QuerySet[Participant]) -> QuerySet[Parti
     """
     queryset = queryset.select_related(None).select_related("country", "province")
     if queryset.query.order_by:
-        queryset = queryset.order_by(*_readable_order(queryset.query.order_by), "pk")
+        queryset = queryset.order_by(*queryset.query.order_by, "pk")
     return queryset.only(
         "id",
         "programme_id",
