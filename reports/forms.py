@@ -2,9 +2,36 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from participants.models import Participant
+from participants.queries import active_participants
+from programs.models import Programme
+
 from .models import Document
+
+# Kinds generated for the whole programme from the reports page. Badges of one participant and
+# manifests of one vehicle are requested from their own pages.
+PROGRAMME_KINDS = (Document.Kind.PROGRAMME_OVERVIEW, Document.Kind.BADGES)
 
 
 class GenerateDocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Document"), choices=Document.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Document"), choices=[(kind.value, kind.label) for kind in PROGRAMME_KINDS]
+    )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class DocumentLanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class BadgeRequestForm(DocumentLanguageForm):
+    """Badges of every active participant, or of the one named."""
+
+    participant = forms.ModelChoiceField(
+        queryset=Participant.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only active people of this programme: an id from elsewhere is a field error, not a leak.
+        self.fields["participant"].queryset = active_participants(programme)

@@ -1,10 +1,131 @@
-"""Placeholder views, replaced by the real implementation."""
+"""Documentation photos of a programme's agenda items, for the team only.
+
+Photos are served through a permission-checked view, never from a public media URL: people in
+them may not have agreed to publication.
+"""
+
+from datetime import date, datetime
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from programs.models import Programme
+from programs.permissions import TEAM, get_programme_for_user
+
+from .gallery_forms import PhotoUploadForm
+from .models import Session, SessionPhoto
+from .queries import agenda_of, group_by_local_day
 
 
-def _missing(*args, **kwargs):
-    from django.http import Http404
+def photos_of(programme: Programme):
+    """Every photo of the programme with its agenda item: one query."""
+    return SessionPhoto.objects.filter(session__programme=programme).select_related("session")
 
-    raise Http404
+
+def _moment(photo: SessionPhoto) -> datetime:
+    # Photos without a time belong to their item's start.
+    return photo.taken_at or photo.session.starts_at
 
 
-gallery = photo_upload = photo = photo_delete = _missing
+def photos_by_local_day(
+    programme: Programme, photos: list[SessionPhoto]
+) -> list[tuple[date, list[SessionPhoto]]]:
+    """Photos grouped by their calendar day in the programme's time zone, in time order."""
+    ordered = sorted(photos, key=lambda photo: (_moment(photo), photo.uploaded_at, photo.pk))
+    return [
+        (day, list(items))
+        for day, items in groupby(ordered, key=lambda p: programme.to_local(_moment(p)).date())
+    ]
+
+
+@login_required
+def gallery(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    photos = list(photos_of(programme))
+    return render(
+        request,
+        "visits/gallery.html",
+        {
+            "programme": programme,
+            "days": photos_by_local_day(programme, photos),
+            "photo_count": len(photos),
+            "private_count": sum(1 for photo in photos if not photo.consent_to_publish),
+            "item_days": group_by_local_day(programme, agenda_of(programme)),
+        },
+    )
+
+
+def _upload_page(
+    request: HttpRequest, programme: Programme, item: Session, form: PhotoUploadForm
+) -> HttpResponse:
+    photos = list(item.photos.select_related("session"))
+    return render(
+        request,
+        "visits/gallery_upload.html",
+        {"programme": programme, "item": item, "form": form, "photos": photos},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photo_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    item = get_object_or_404(programme.sessions.select_related("site"), pk=pk)
+    if request.method == "GET":
+        initial = {"photographer": request.user.get_full_name()}
+        return _upload_page(
+            request, programme, item, PhotoUploadForm(programme=programme, initial=initial)
+        )
+    form = PhotoUploadForm(request.POST, request.FILES, programme=programme)
+    if not form.is_valid():
+        return _upload_page(request, programme, item, form)
+    photo = form.save(commit=False)
+    photo.session = item
+    photo.uploaded_by = request.user
+    photo.save()
+    messages.success(request, _("The photo was added to “%(item)s”.") % {"item": item.title})
+    return redirect("visits:photo_upload", slug=programme.slug, pk=item.pk)
+
+
+def _photo_of(programme: Programme, photo_id: int) -> SessionPhoto:
+    return get_object_or_404(SessionPhoto, pk=photo_id, session__programme=programme)
+
+
+@login_required
+def photo(request: HttpRequest, slug: str, photo_id: int) -> FileResponse:
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    photo = _photo_of(programme, photo_id)
+    try:
+        image = photo.image.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(image, content_type="image/jpeg")
+    # Team-only content: browsers may keep it, shared caches must not.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_POST
+def photo_delete(request: HttpRequest, slug: str, photo_id: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    photo = _photo_of(programme, photo_id)
+    storage, name = photo.image.storage, photo.image.name
+    photo.delete()
+    # The file goes only once the row is surely gone, so a rollback never leaves a broken photo.
+    transaction.on_commit(lambda: storage.delete(name))
+    messages.success(request, _("The photo was deleted."))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(reverse("visits:gallery", args=[programme.slug]))

@@ -1,0 +1,417 @@
+import io
+
+import pytest
+import segno
+from django.template.loader import render_to_string
+from django.urls import reverse
+from pypdf import PdfReader
+
+from participants.models import Participant
+from reports.models import Document
+from reports.qr import qr_svg
+from reports.services import badges_context, participant_subject, render_document, request_document
+from tests.conftest import client_for
+from tests.factories import ParticipantFactory, ProgrammeFactory, UserFactory, member_country
+
+from .test_documents import pdf_text
+
+ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
+# 302 sends anonymous visitors to the login page; delegates and outsiders never learn of it.
+TEAM_ONLY = {
+    "anonymous": 302,
+    "delegate": 404,
+    "staff": 200,
+    "other_organiser": 404,
+    "organiser": 200,
+    "admin": 200,
+}
+ADMIN_ONLY = {**TEAM_ONLY, "staff": 403, "organiser": 403}
+
+LAO = {"full_name": "ສົມພອນ ພົມມະວົງ", "full_name_latin": "Somphone Phommavong"}
+MYANMAR = {"full_name": "အောင်ကျော်မိုး", "full_name_latin": "Aung Kyaw Moe"}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(is_superuser=True, is_staff=True)
+
+
+def generate(programme, user, capture, *, subject="", language="en") -> Document:
+    with capture(execute=True):
+        document = request_document(
+            programme=programme,
+            kind=Document.Kind.BADGES,
+            language=language,
+            user=user,
+            subject=subject,
+        )
+    document.refresh_from_db()
+    return document
+
+
+def _expect(response, expected: int) -> None:
+    assert response.status_code == expected
+    if expected == 302:
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_badges_print_names_in_every_script_and_no_private_data(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    lao = ParticipantFactory(
+        programme=programme,
+        **LAO,
+        country=member_country("LA"),
+        passport_number="P1234567",
+        phone="+856 20 5555 0101",
+    )
+    myanmar = ParticipantFactory(programme=programme, **MYANMAR, passport_number="MA7654321")
+    domestic = ParticipantFactory(
+        programme=programme,
+        category=Participant.Category.DOMESTIC,
+        country=None,
+        full_name="Siti Rahmawati",
+        region="Provinsi Jawa Barat",
+    )
+
+    document = generate(programme, admin, django_capture_on_commit_callbacks)
+
+    assert document.status == Document.Status.DONE
+    text = pdf_text(document.file.read())
+    for name in [*LAO.values(), *MYANMAR.values(), "Siti Rahmawati"]:
+        assert name in text
+    # Origins and categories are set in capitals by the stylesheet.
+    assert "LAOS" in text
+    assert "PROVINSI JAWA BARAT" in text
+    assert "DOMESTIC REPRESENTATIVE" in text
+    assert programme.short_name_en in text
+    for private in [
+        "P1234567",
+        "MA7654321",
+        "+856 20 5555 0101",
+        lao.email,
+        myanmar.email,
+        domestic.email,
+    ]:
+        assert private not in text
+
+
+def test_badge_qr_holds_exactly_the_badge_code(programme):
+    participant = ParticipantFactory(programme=programme, **LAO)
+
+    [badge] = badges_context(programme)["badges"]
+
+    expected = segno.make(participant.badge_code, error="m", micro=False)
+    assert badge.qr == expected.svg_inline(scale=1, omitsize=True, dark="#000")
+    assert badge.qr == qr_svg(participant.badge_code)
+    # A QR code of anything else (the name, say) would differ.
+    assert badge.qr != qr_svg(participant.full_name_latin)
+
+
+def test_badge_html_carries_the_qr_but_no_contact_data(programme):
+    participant = ParticipantFactory(
+        programme=programme, phone="+62 812 0000 0101", passport_number="X1234567"
+    )
+    html = render_to_string("reports/pdf/badges.html", badges_context(programme))
+    assert str(qr_svg(participant.badge_code)) in html
+    assert participant.email not in html
+    assert "+62 812 0000 0101" not in html
+    assert "X1234567" not in html
+
+
+def test_markup_in_a_name_prints_literally(programme, admin, django_capture_on_commit_callbacks):
+    ParticipantFactory(programme=programme, full_name='<img src="file:///etc/passwd">')
+    text = pdf_text(generate(programme, admin, django_capture_on_commit_callbacks).file.read())
+    # The long name wraps on the badge; joined up it is the markup, character for character.
+    assert '<img src="file:///etc/passwd">' in text.replace("\n", "")
+    assert "root:x:0:0" not in text
+
+
+def test_badges_fill_a4_sheets_four_at_a_time(programme, admin, django_capture_on_commit_callbacks):
+    ParticipantFactory.create_batch(5, programme=programme)
+    document = generate(programme, admin, django_capture_on_commit_callbacks)
+    pages = PdfReader(io.BytesIO(document.file.read())).pages
+    assert len(pages) == 2
+    assert [round(float(v)) for v in pages[0].mediabox[2:]] == [595, 842]  # A4 in points
+
+
+def test_all_badges_leave_out_withdrawn_and_declined(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    ParticipantFactory(programme=programme, full_name="Active Person")
+    ParticipantFactory(
+        programme=programme, full_name="Withdrawn Person", status=Participant.Status.WITHDRAWN
+    )
+    ParticipantFactory(
+        programme=programme, full_name="Declined Person", status=Participant.Status.DECLINED
+    )
+    text = pdf_text(generate(programme, admin, django_capture_on_commit_callbacks).file.read())
+    assert "Active Person" in text
+    assert "Withdrawn Person" not in text
+    assert "Declined Person" not in text
+
+
+def test_single_badge_shows_only_its_participant(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    chosen = ParticipantFactory(programme=programme, full_name="Chosen Person")
+    ParticipantFactory(programme=programme, full_name="Other Person")
+    document = generate(
+        programme,
+        admin,
+        django_capture_on_commit_callbacks,
+        subject=participant_subject(chosen.pk),
+    )
+    text = pdf_text(document.file.read())
+    assert "Chosen Person" in text
+    assert "Other Person" not in text
+    assert document.download_name == f"{programme.slug}-badges-participant-{chosen.pk}-en.pdf"
+
+
+def test_regenerating_a_badge_replaces_it(
+    programme, admin, django_capture_on_commit_callbacks, tmp_path
+):
+    participant = ParticipantFactory(programme=programme)
+    subject = participant_subject(participant.pk)
+    first = generate(programme, admin, django_capture_on_commit_callbacks, subject=subject)
+    second = generate(programme, admin, django_capture_on_commit_callbacks, subject=subject)
+    assert first.pk == second.pk
+    assert first.file.name == second.file.name
+    assert Document.objects.filter(kind=Document.Kind.BADGES).count() == 1
+    stored = sorted(p.name for p in (tmp_path / "reports" / programme.slug).iterdir())
+    assert stored == [f"badges-participant-{participant.pk}-en.pdf"]
+
+
+def test_badge_of_a_removed_participant_fails_visibly(programme, admin):
+    participant = ParticipantFactory(programme=programme)
+    # Not run on commit: the participant goes before the worker picks the job up.
+    document = request_document(
+        programme=programme,
+        kind=Document.Kind.BADGES,
+        language="en",
+        user=admin,
+        subject=participant_subject(participant.pk),
+    )
+    participant.delete()
+    render_document(document=document)
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED
+    assert document.error == "The participant no longer exists."
+
+
+# The page -----------------------------------------------------------------------------------
+
+
+def test_badges_page_lists_active_participants_and_their_documents(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    lao = ParticipantFactory(programme=programme, **LAO)
+    ParticipantFactory(
+        programme=programme, full_name="Withdrawn Person", status=Participant.Status.WITHDRAWN
+    )
+    document = generate(
+        programme, admin, django_capture_on_commit_callbacks, subject=participant_subject(lao.pk)
+    )
+    response = client_for(admin).get(reverse("reports:badges", args=[programme.slug]))
+    page = response.content.decode()
+    assert [participant for participant, _ in response.context["rows"]] == [lao]
+    assert response.context["rows"][0][1] == [document]
+    assert "Somphone Phommavong" in page
+    assert "ສົມພອນ ພົມມະວົງ" in page
+    assert "Withdrawn Person" not in page
+    assert reverse("reports:download", args=[document.pk]) in page
+    assert 'aria-current="page"' in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_badges_page_permissions(cast, programme, role):
+    response = client_for(cast[role]).get(reverse("reports:badges", args=[programme.slug]))
+    _expect(response, TEAM_ONLY[role])
+    if response.status_code == 200:
+        assert "Badges" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_generating_all_badges_permissions(
+    cast, programme, role, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast[role]).post(
+            reverse("reports:badges", args=[programme.slug]), {"language": "id"}
+        )
+    documents = Document.objects.filter(programme=programme)
+    if TEAM_ONLY[role] == 200:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("reports:badges", args=[programme.slug])
+        document = documents.get()
+        assert (document.kind, document.subject, document.language, document.status) == (
+            "badges",
+            "",
+            "id",
+            "done",
+        )
+        assert document.requested_by == cast[role]
+    else:
+        _expect(response, TEAM_ONLY[role])
+        assert not documents.exists()
+
+
+def test_generating_one_badge_names_its_participant(
+    cast, programme, django_capture_on_commit_callbacks
+):
+    participant = ParticipantFactory(programme=programme, full_name="Chosen Person")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast["staff"]).post(
+            reverse("reports:badges", args=[programme.slug]),
+            {"participant": participant.pk, "language": "en"},
+            follow=True,
+        )
+    document = Document.objects.get(programme=programme)
+    assert document.subject == f"participant:{participant.pk}"
+    assert "Chosen Person" in pdf_text(document.file.read())
+    assert "The badge of Chosen Person is being generated." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "participant",
+    ["other_programme", "withdrawn", "not-a-number"],
+)
+def test_badge_for_someone_not_active_here_is_refused(
+    cast, programme, participant, django_capture_on_commit_callbacks
+):
+    ids = {
+        "other_programme": ParticipantFactory(programme=ProgrammeFactory()).pk,
+        "withdrawn": ParticipantFactory(
+            programme=programme, status=Participant.Status.WITHDRAWN
+        ).pk,
+        "not-a-number": "abc",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast["organiser"]).post(
+            reverse("reports:badges", args=[programme.slug]),
+            {"participant": ids[participant], "language": "en"},
+            follow=True,
+        )
+    assert response.status_code == 200
+    assert "Choose an active participant and a language." in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_badges_page_query_count_is_fixed(
+    programme, admin, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    client = client_for(admin)
+    url = reverse("reports:badges", args=[programme.slug])
+
+    def load(size: int) -> None:
+        Participant.objects.bulk_create(
+            Participant(
+                programme=programme,
+                category=Participant.Category.DOMESTIC,
+                full_name=f"Person {size}-{n}",
+                region="Kota Bandung",
+                badge_code=f"code-{size}-{n}",
+            )
+            for n in range(size)
+        )
+
+    load(10)
+    generate(programme, admin, django_capture_on_commit_callbacks)
+    # Session, user, programme (an admin needs no membership query), active participants with
+    # country and province, badge documents with who asked, the menu's delegate check.
+    with django_assert_num_queries(6):
+        assert len(client.get(url).context["rows"]) == 10
+    load(490)
+    with django_assert_num_queries(6):
+        assert len(client.get(url).context["rows"]) == 500
+
+
+# Document status and download ----------------------------------------------------------------
+
+
+def _document(programme, kind, status, subject=""):
+    return Document.objects.create(
+        programme=programme,
+        kind=kind,
+        language="en",
+        subject=subject,
+        status=status,
+        requested_at="2023-11-13T02:00:00Z",
+    )
+
+
+def test_status_partial_polls_while_pending_and_stops_when_done(cast, programme):
+    document = _document(programme, Document.Kind.BADGES, Document.Status.RUNNING)
+    client = client_for(cast["staff"])
+    url = reverse("reports:status", args=[document.pk])
+
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert "HX-Request" in response["Vary"]
+    pending = response.content.decode()
+    assert f'hx-get="{url}"' in pending
+    assert 'hx-trigger="every 2s"' in pending
+    assert "Running" in pending
+    assert "<html" not in pending
+
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.DONE)
+    done = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in done
+    assert reverse("reports:download", args=[document.pk]) in done
+
+
+def test_status_page_works_without_javascript(cast, programme):
+    document = _document(programme, Document.Kind.BADGES, Document.Status.QUEUED)
+    client = client_for(cast["organiser"])
+    url = reverse("reports:status", args=[document.pk])
+
+    page = client.get(url).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "All active participants" in page
+    assert reverse("reports:badges", args=[programme.slug]) in page
+
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.FAILED, error="Boom")
+    page = client.get(url).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "Boom" in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [(Document.Kind.BADGES, TEAM_ONLY), (Document.Kind.PROGRAMME_OVERVIEW, ADMIN_ONLY)],
+)
+def test_document_status_permissions(cast, programme, role, kind, expected):
+    document = _document(programme, kind, Document.Status.QUEUED)
+    response = client_for(cast[role]).get(reverse("reports:status", args=[document.pk]))
+    _expect(response, expected[role])
+    if response.status_code == 200:
+        assert "Queued" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_badge_download_permissions(cast, programme, role, django_capture_on_commit_callbacks):
+    document = generate(programme, cast["admin"], django_capture_on_commit_callbacks)
+    response = client_for(cast[role]).get(reverse("reports:download", args=[document.pk]))
+    _expect(response, TEAM_ONLY[role])
+    if response.status_code == 200:
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+        assert f'filename="{programme.slug}-badges-en.pdf"' in response["Content-Disposition"]
+
+
+def test_unfinished_document_cannot_be_downloaded(cast, programme):
+    document = _document(programme, Document.Kind.BADGES, Document.Status.RUNNING)
+    response = client_for(cast["admin"]).get(reverse("reports:download", args=[document.pk]))
+    assert response.status_code == 404
+
+
+def test_reports_page_lists_only_programme_wide_documents(cast, programme):
+    overview = _document(programme, Document.Kind.PROGRAMME_OVERVIEW, Document.Status.DONE)
+    _document(programme, Document.Kind.BADGES, Document.Status.DONE, subject="participant:1")
+    response = client_for(cast["admin"]).get(reverse("reports:list", args=[programme.slug]))
+    assert response.context["documents"] == [overview]

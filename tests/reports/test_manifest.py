@@ -1,0 +1,300 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from participants.models import Participant
+from reports.models import Document
+from reports.services import render_document, request_document, vehicle_subject
+from tests.conftest import client_for
+from tests.factories import ParticipantFactory, SessionFactory, SiteFactory, member_country
+from visits.models import Assignment, Session, Vehicle
+
+from .test_badges import ROLES, TEAM_ONLY, _expect
+from .test_documents import pdf_text
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def visit(programme):
+    site = SiteFactory(
+        name="Perpustakaan Kota Bogor",
+        city="Bogor",
+        address="Jl. Kapten Muslihat 8",
+        host_contact_name="Ibu Ratna",
+        host_contact_phone="+62 251 000 111",
+    )
+    starts = programme.local_datetime(programme.start_date + timedelta(days=1), 13, 30)
+    return SessionFactory(
+        programme=programme,
+        kind=Session.Kind.SITE_VISIT,
+        title_en="Site visit: Bogor city library",
+        site=site,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        departure_point="Main lobby",
+        departs_at=starts - timedelta(minutes=15),
+        returns_at=starts + timedelta(hours=4, minutes=30),
+    )
+
+
+@pytest.fixture
+def bus(visit):
+    return Vehicle.objects.create(
+        session=visit,
+        name="Bus 1",
+        kind=Vehicle.Kind.BUS,
+        seats=3,
+        plate="B 7123 TPB",
+        driver_name="Pak Slamet",
+        driver_phone="+62 812 0000 0101",
+    )
+
+
+def _manifest_url(programme, vehicle) -> str:
+    return reverse("reports:manifest", args=[programme.slug, vehicle.session_id, vehicle.pk])
+
+
+def generate(programme, vehicle, user, capture, language="en") -> Document:
+    with capture(execute=True):
+        document = request_document(
+            programme=programme,
+            kind=Document.Kind.MANIFEST,
+            language=language,
+            user=user,
+            subject=vehicle_subject(vehicle.pk),
+        )
+    document.refresh_from_db()
+    return document
+
+
+def test_manifest_lists_exactly_the_vehicle_passengers(
+    programme, visit, bus, cast, django_capture_on_commit_callbacks
+):
+    van = Vehicle.objects.create(session=visit, name="Van 2", kind=Vehicle.Kind.VAN, seats=6)
+    riders = [
+        ParticipantFactory(
+            programme=programme,
+            full_name="ສົມພອນ ພົມມະວົງ",
+            full_name_latin="Somphone Phommavong",
+            country=member_country("LA"),
+            phone="+856 20 5555 0101",
+            accessibility_needs="Wheelchair access",
+        ),
+        ParticipantFactory(
+            programme=programme,
+            category=Participant.Category.DOMESTIC,
+            country=None,
+            full_name="Siti Rahmawati",
+            region="Kota Bandung",
+            phone="+62 811 2222 333",
+            dietary_needs="Vegetarian",
+        ),
+    ]
+    in_the_van = ParticipantFactory(programme=programme, full_name="Van Passenger")
+    no_vehicle = ParticipantFactory(programme=programme, full_name="Walking Participant")
+    withdrawn = ParticipantFactory(
+        programme=programme, full_name="Withdrawn Rider", status=Participant.Status.WITHDRAWN
+    )
+    for participant in riders:
+        Assignment.objects.create(session=visit, participant=participant, vehicle=bus)
+    Assignment.objects.create(session=visit, participant=in_the_van, vehicle=van)
+    Assignment.objects.create(session=visit, participant=no_vehicle)
+    Assignment.objects.create(session=visit, participant=withdrawn, vehicle=bus)
+
+    document = generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks)
+
+    assert document.status == Document.Status.DONE
+    # Words as printed, whatever the line breaks in the table's cells.
+    text = " ".join(pdf_text(document.file.read()).split())
+    for expected in [
+        "Passenger manifest: Bus 1",
+        "Site visit: Bogor city library",
+        "Tuesday, 14 November 2023, 13:30–17:30 (Asia/Jakarta)",
+        "13:15 · Main lobby",  # departure, programme time
+        "18:00",  # return
+        "Bus 1 · Bus · B 7123 TPB · 3 seats",
+        "Pak Slamet · +62 812 0000 0101",
+        "Perpustakaan Kota Bogor, Jl. Kapten Muslihat 8, Bogor",
+        "Ibu Ratna · +62 251 000 111",
+        "Somphone Phommavong",
+        "ສົມພອນ ພົມມະວົງ",
+        "Laos",
+        "+856 20 5555 0101",
+        "Access: Wheelchair access",
+        "Siti Rahmawati",
+        "Kota Bandung",
+        "+62 811 2222 333",
+        "Diet: Vegetarian",
+        "2 passengers for 3 seats · 1 seat free · 1 with accessibility needs · "
+        "1 with dietary needs",
+    ]:
+        assert expected in text
+    for absent in ["Van Passenger", "Walking Participant", "Withdrawn Rider", riders[0].email]:
+        assert absent not in text
+    assert text.index("Siti Rahmawati") < text.index("Somphone Phommavong")  # by Latin name
+
+
+def test_manifest_shows_when_a_vehicle_is_over_capacity(
+    programme, visit, bus, cast, django_capture_on_commit_callbacks
+):
+    for participant in ParticipantFactory.create_batch(4, programme=programme):
+        Assignment.objects.create(session=visit, participant=participant, vehicle=bus)
+    text = pdf_text(
+        generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks).file.read()
+    )
+    assert "4 passengers for 3 seats · 1 over capacity" in text
+
+
+def test_regenerating_a_manifest_replaces_it(
+    programme, bus, cast, django_capture_on_commit_callbacks, tmp_path
+):
+    first = generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks)
+    second = generate(programme, bus, cast["organiser"], django_capture_on_commit_callbacks)
+    assert first.pk == second.pk
+    assert second.requested_by == cast["organiser"]
+    assert Document.objects.count() == 1
+    stored = sorted(p.name for p in (tmp_path / "reports" / programme.slug).iterdir())
+    assert stored == [f"manifest-vehicle-{bus.pk}-en.pdf"]
+
+
+def test_manifest_of_a_removed_vehicle_fails_visibly(programme, bus, cast):
+    document = request_document(
+        programme=programme,
+        kind=Document.Kind.MANIFEST,
+        language="id",
+        user=cast["staff"],
+        subject=vehicle_subject(bus.pk),
+    )
+    bus.delete()
+    render_document(document=document)
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED
+    assert document.error  # in Indonesian, the document's language
+
+
+def test_manifest_page_shows_passengers_and_documents(
+    programme, visit, bus, cast, django_capture_on_commit_callbacks
+):
+    rider = ParticipantFactory(programme=programme, full_name="Nimal Perera", dietary_needs="Halal")
+    Assignment.objects.create(session=visit, participant=rider, vehicle=bus)
+    document = generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks)
+    response = client_for(cast["staff"]).get(_manifest_url(programme, bus))
+    page = response.content.decode()
+    assert [a.participant for a in response.context["passengers"]] == [rider]
+    assert response.context["documents"] == [document]
+    assert "Nimal Perera" in page
+    assert "Halal" in page
+    assert "1 passenger for 3 seats" in page
+    assert reverse("reports:download", args=[document.pk]) in page
+    assert "13:15 · Main lobby" in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_manifest_page_permissions(cast, programme, bus, role):
+    response = client_for(cast[role]).get(_manifest_url(programme, bus))
+    _expect(response, TEAM_ONLY[role])
+    if response.status_code == 200:
+        assert "Passenger manifest: Bus 1" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_generating_a_manifest_permissions(
+    cast, programme, bus, role, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast[role]).post(_manifest_url(programme, bus), {"language": "en"})
+    if TEAM_ONLY[role] == 200:
+        assert response.status_code == 302
+        assert response["Location"] == _manifest_url(programme, bus)
+        document = Document.objects.get()
+        assert (document.kind, document.subject, document.status) == (
+            "manifest",
+            f"vehicle:{bus.pk}",
+            "done",
+        )
+    else:
+        _expect(response, TEAM_ONLY[role])
+        assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_manifest_download_permissions(
+    cast, programme, bus, role, django_capture_on_commit_callbacks
+):
+    document = generate(programme, bus, cast["admin"], django_capture_on_commit_callbacks)
+    response = client_for(cast[role]).get(reverse("reports:download", args=[document.pk]))
+    _expect(response, TEAM_ONLY[role])
+    if response.status_code == 200:
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+        assert f"manifest-vehicle-{bus.pk}-en.pdf" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_manifest_status_permissions(
+    cast, programme, bus, role, django_capture_on_commit_callbacks
+):
+    document = generate(programme, bus, cast["admin"], django_capture_on_commit_callbacks)
+    response = client_for(cast[role]).get(reverse("reports:status", args=[document.pk]))
+    _expect(response, TEAM_ONLY[role])
+    if response.status_code == 200:
+        page = response.content.decode()
+        assert "Bus 1 – Site visit: Bogor city library" in page
+        assert _manifest_url(programme, bus) in page
+
+
+def test_vehicle_is_reached_only_through_its_item(cast, programme, visit, bus):
+    client = client_for(cast["organiser"])
+    other_item = SessionFactory(programme=programme)
+    foreign_bus = Vehicle.objects.create(session=SessionFactory(), name="Bus 9", seats=40)
+    urls = [
+        reverse("reports:manifest", args=[programme.slug, other_item.pk, bus.pk]),
+        reverse("reports:manifest", args=[programme.slug, foreign_bus.session_id, foreign_bus.pk]),
+        reverse("reports:manifest", args=[programme.slug, visit.pk, foreign_bus.pk]),
+    ]
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+    assert [client.post(url, {"language": "en"}).status_code for url in urls] == [404, 404, 404]
+    assert not Document.objects.exists()
+
+
+def test_manifest_with_an_unknown_language_is_refused(cast, programme, bus):
+    response = client_for(cast["staff"]).post(
+        _manifest_url(programme, bus), {"language": "xx"}, follow=True
+    )
+    assert "Choose a language." in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_manifest_page_query_count_is_fixed(cast, programme, visit, django_assert_num_queries):
+    bus = Vehicle.objects.create(session=visit, name="Big bus", seats=600)
+    client = client_for(cast["staff"])
+    url = _manifest_url(programme, bus)
+
+    def board(size: int) -> None:
+        people = Participant.objects.bulk_create(
+            Participant(
+                programme=programme,
+                category=Participant.Category.INTERNATIONAL,
+                country=member_country("VN"),
+                full_name=f"Passenger {size}-{n}",
+                badge_code=f"code-{size}-{n}",
+            )
+            for n in range(size)
+        )
+        Assignment.objects.bulk_create(
+            Assignment(session=visit, participant=person, vehicle=bus) for person in people
+        )
+
+    board(10)
+    # Session, user, programme, staff role, item with site, vehicle, manifest documents,
+    # passengers with their country, province and group, the menu's membership and delegate
+    # checks.
+    with django_assert_num_queries(10):
+        assert len(client.get(url).context["passengers"]) == 10
+    board(490)
+    with django_assert_num_queries(10):
+        assert len(client.get(url).context["passengers"]) == 500

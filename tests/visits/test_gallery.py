@@ -1,0 +1,326 @@
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from tests.conftest import client_for
+from tests.factories import ProgrammeFactory, SessionFactory
+from visits.models import SessionPhoto
+
+ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
+TEAM_ONLY = {
+    "anonymous": 302,
+    "delegate": 404,
+    "staff": 200,
+    "other_organiser": 404,
+    "organiser": 200,
+    "admin": 200,
+}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def item(programme):
+    return SessionFactory(programme=programme, title_en="Opening ceremony")
+
+
+def image_upload(name="photo.png", size=(2400, 1200), image_format="PNG") -> SimpleUploadedFile:
+    output = io.BytesIO()
+    Image.new("RGB", size, "#0b5d7a").save(output, image_format)
+    return SimpleUploadedFile(name, output.getvalue(), content_type=f"image/{image_format.lower()}")
+
+
+def stored_photo(item, **fields) -> SessionPhoto:
+    photo = SessionPhoto(session=item, **fields)
+    photo.image.save("photo.jpg", image_upload(size=(40, 30), image_format="JPEG"), save=False)
+    photo.save()
+    return photo
+
+
+def _expect(response, expected: int) -> None:
+    assert response.status_code == expected
+    if expected == 302:
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+def _upload_url(programme, item) -> str:
+    return reverse("visits:photo_upload", args=[programme.slug, item.pk])
+
+
+# Upload ---------------------------------------------------------------------------------------
+
+
+def test_upload_reencodes_and_keeps_the_details(cast, programme, item):
+    response = client_for(cast["staff"]).post(
+        _upload_url(programme, item),
+        {
+            "image": image_upload(),
+            "caption": "Ribbon cutting",
+            "photographer": "Dewi Lestari",
+            "taken_at": "2023-11-13T23:30",
+            "consent_to_publish": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _upload_url(programme, item)
+    photo = SessionPhoto.objects.get()
+    assert (photo.session, photo.caption, photo.photographer, photo.consent_to_publish) == (
+        item,
+        "Ribbon cutting",
+        "Dewi Lestari",
+        True,
+    )
+    assert photo.uploaded_by == cast["staff"]
+    # 23:30 in Jakarta (UTC+7), wherever the uploader's browser is.
+    assert photo.taken_at == datetime(2023, 11, 13, 16, 30, tzinfo=UTC)
+    assert photo.image.name.startswith(f"sessions/{item.pk}/photos/")
+    assert photo.image.name.endswith(".jpg")
+    with Image.open(photo.image) as stored:
+        assert (stored.format, stored.size) == ("JPEG", (1600, 800))
+
+
+@pytest.mark.parametrize(
+    ("upload", "error"),
+    [
+        (
+            SimpleUploadedFile("holiday.jpg", b"#!/bin/sh\necho not a photo\n", "image/jpeg"),
+            "The file is not an image (JPEG, PNG, WebP or GIF).",
+        ),
+        (
+            SimpleUploadedFile("big.jpg", b"\xff" * (10 * 1024 * 1024 + 1), "image/jpeg"),
+            "The image is 10.0 MB; the limit is 10 MB.",
+        ),
+    ],
+    ids=["not-an-image", "too-large"],
+)
+def test_upload_refuses_bad_files_with_a_field_error(cast, programme, item, upload, error):
+    response = client_for(cast["organiser"]).post(
+        _upload_url(programme, item), {"image": upload, "caption": "Kept caption"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"image": [error]}
+    assert 'value="Kept caption"' in response.content.decode()
+    assert not SessionPhoto.objects.exists()
+
+
+def test_upload_refuses_a_decompression_bomb(cast, programme, item):
+    output = io.BytesIO()
+    Image.new("1", (8000, 5001)).save(output, "PNG")  # 40 million pixels, a few kB on disk
+    upload = SimpleUploadedFile("bomb.png", output.getvalue(), "image/png")
+    response = client_for(cast["staff"]).post(_upload_url(programme, item), {"image": upload})
+    assert response.context["form"].errors == {"image": ["The image has too many pixels."]}
+    assert not SessionPhoto.objects.exists()
+
+
+def test_upload_requires_a_file_and_a_valid_time(cast, programme, item):
+    response = client_for(cast["staff"]).post(
+        _upload_url(programme, item), {"taken_at": "yesterday"}
+    )
+    errors = response.context["form"].errors
+    assert errors == {
+        "image": ["This field is required."],
+        "taken_at": ["Enter a valid date/time."],
+    }
+
+
+def test_upload_page_shows_the_form_in_programme_time(cast, programme, item):
+    stored_photo(item, caption="Earlier photo")
+    response = client_for(cast["staff"]).get(_upload_url(programme, item))
+    page = response.content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    assert "In the programme's time zone (Asia/Jakarta)." in page
+    assert "Monday, 13 November 2023, 09:00" in page
+    assert "Earlier photo" in page
+    assert response.context["form"]["photographer"].value() == cast["staff"].get_full_name()
+
+
+def test_upload_to_an_item_of_another_programme_is_not_found(cast, programme):
+    foreign = SessionFactory(programme=ProgrammeFactory())
+    response = client_for(cast["organiser"]).post(
+        _upload_url(programme, foreign), {"image": image_upload()}
+    )
+    assert response.status_code == 404
+    assert not SessionPhoto.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_upload_page_permissions(cast, programme, item, role):
+    response = client_for(cast[role]).get(_upload_url(programme, item))
+    _expect(response, TEAM_ONLY[role])
+    if response.status_code == 200:
+        assert "Opening ceremony" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_upload_permissions(cast, programme, item, role):
+    response = client_for(cast[role]).post(
+        _upload_url(programme, item), {"image": image_upload(size=(20, 20))}
+    )
+    if TEAM_ONLY[role] == 200:
+        assert response.status_code == 302
+        assert SessionPhoto.objects.get().uploaded_by == cast[role]
+    else:
+        _expect(response, TEAM_ONLY[role])
+        assert not SessionPhoto.objects.exists()
+
+
+# Gallery --------------------------------------------------------------------------------------
+
+
+def test_gallery_groups_photos_by_programme_day(cast, programme, item):
+    tuesday = SessionFactory(
+        programme=programme,
+        title_en="Library visit",
+        starts_at=programme.local_datetime(programme.start_date + timedelta(days=1), 9),
+    )
+    late = stored_photo(
+        item,
+        caption="Late dinner",
+        taken_at=datetime(2023, 11, 13, 16, 30, tzinfo=UTC),  # 23:30 Monday in Jakarta
+    )
+    after_midnight = stored_photo(
+        item,
+        caption="After midnight",
+        taken_at=datetime(2023, 11, 13, 17, 30, tzinfo=UTC),  # 00:30 Tuesday in Jakarta
+    )
+    untimed = stored_photo(tuesday, caption="No time given", photographer="Budi")
+    morning = stored_photo(
+        item, caption="Morning", taken_at=datetime(2023, 11, 13, 2, 0, tzinfo=UTC)
+    )
+
+    response = client_for(cast["staff"]).get(reverse("visits:gallery", args=[programme.slug]))
+
+    assert response.context["days"] == [
+        (programme.start_date, [morning, late]),
+        (programme.start_date + timedelta(days=1), [after_midnight, untimed]),
+    ]
+    page = response.content.decode()
+    assert "Monday, 13 November 2023" in page
+    assert "Tuesday, 14 November 2023" in page
+    assert "Photo: Budi" in page
+    assert reverse("visits:photo", args=[programme.slug, untimed.pk]) in page
+    assert "23:30" in page
+
+
+def test_gallery_marks_photos_not_for_publication(cast, programme, item):
+    stored_photo(item, caption="Agreed", consent_to_publish=True)
+    stored_photo(item, caption="Not agreed", consent_to_publish=False)
+    response = client_for(cast["staff"]).get(reverse("visits:gallery", args=[programme.slug]))
+    figures = response.content.decode().split("<figure")[1:]
+    marked = {
+        caption: "Not for publication" in figure
+        for figure in figures
+        for caption in ["Agreed", "Not agreed"]
+        if f"<p>{caption}</p>" in figure
+    }
+    assert marked == {"Agreed": False, "Not agreed": True}
+    assert response.context["private_count"] == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_gallery_permissions(cast, programme, role):
+    response = client_for(cast[role]).get(reverse("visits:gallery", args=[programme.slug]))
+    _expect(response, TEAM_ONLY[role])
+    if response.status_code == 200:
+        assert 'aria-current="page">Gallery' in response.content.decode()
+
+
+def test_gallery_query_count_is_fixed(cast, programme, item, django_assert_num_queries):
+    client = client_for(cast["staff"])
+    url = reverse("visits:gallery", args=[programme.slug])
+
+    def add(size: int) -> None:
+        start = datetime(2023, 11, 13, 2, 0, tzinfo=UTC)
+        SessionPhoto.objects.bulk_create(
+            SessionPhoto(
+                session=item,
+                image=f"sessions/{item.pk}/photos/{size}-{n}.jpg",
+                caption=f"Photo {size}-{n}",
+                taken_at=start + timedelta(minutes=5 * n),
+            )
+            for n in range(size)
+        )
+
+    add(10)
+    # Session, user, programme, staff role, photos with their items, agenda items with their
+    # sites (for the upload links), the menu's membership and delegate checks.
+    with django_assert_num_queries(8):
+        assert client.get(url).context["photo_count"] == 10
+    add(190)
+    with django_assert_num_queries(8):
+        assert client.get(url).context["photo_count"] == 200
+
+
+# Serving and deleting -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_photo_permissions(cast, programme, item, role):
+    photo = stored_photo(item)
+    response = client_for(cast[role]).get(reverse("visits:photo", args=[programme.slug, photo.pk]))
+    _expect(response, TEAM_ONLY[role])
+    if response.status_code == 200:
+        assert response["Content-Type"] == "image/jpeg"
+        assert response["Cache-Control"] == "private, max-age=3600"
+        assert b"".join(response.streaming_content) == photo.image.open("rb").read()
+
+
+def test_photo_of_another_programme_is_not_found(cast, programme):
+    foreign = stored_photo(SessionFactory(programme=ProgrammeFactory()))
+    client = client_for(cast["organiser"])
+    assert client.get(reverse("visits:photo", args=[programme.slug, foreign.pk])).status_code == 404
+    response = client.post(reverse("visits:photo_delete", args=[programme.slug, foreign.pk]))
+    assert response.status_code == 404
+    assert SessionPhoto.objects.filter(pk=foreign.pk).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_photo_delete_permissions(
+    cast, programme, item, role, tmp_path, django_capture_on_commit_callbacks
+):
+    photo = stored_photo(item)
+    path = tmp_path / photo.image.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast[role]).post(
+            reverse("visits:photo_delete", args=[programme.slug, photo.pk])
+        )
+    if TEAM_ONLY[role] == 200:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("visits:gallery", args=[programme.slug])
+        assert not SessionPhoto.objects.exists()
+        assert not path.exists()
+    else:
+        _expect(response, TEAM_ONLY[role])
+        assert SessionPhoto.objects.get() == photo
+        assert path.exists()
+
+
+def test_photo_delete_returns_to_a_local_page_only(cast, programme, item):
+    client = client_for(cast["staff"])
+    here = _upload_url(programme, item)
+    first, second = stored_photo(item), stored_photo(item)
+    response = client.post(
+        reverse("visits:photo_delete", args=[programme.slug, first.pk]), {"next": here}
+    )
+    assert response["Location"] == here
+    response = client.post(
+        reverse("visits:photo_delete", args=[programme.slug, second.pk]),
+        {"next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("visits:gallery", args=[programme.slug])
+
+
+def test_photo_delete_requires_post(cast, programme, item):
+    photo = stored_photo(item)
+    response = client_for(cast["admin"]).get(
+        reverse("visits:photo_delete", args=[programme.slug, photo.pk])
+    )
+    assert response.status_code == 405
+    assert SessionPhoto.objects.exists()

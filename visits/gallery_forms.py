@@ -1,0 +1,57 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from programs.images import MAX_UPLOAD_BYTES, reencode_image
+from programs.models import Programme
+
+from .models import SessionPhoto
+
+# Long enough for print in the closing report, small enough to keep the gallery and PDFs light.
+PHOTO_MAX_SIDE = 1600
+
+
+class PhotoUploadForm(forms.ModelForm):
+    """A documentation photo: checked by its content, then re-encoded as a JPEG."""
+
+    # A plain file field: the image checks (content, size, pixels) all happen in
+    # `reencode_image`, before Pillow is asked to decode anything large.
+    image = forms.FileField(
+        label=_("Photo"),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    taken_at = forms.DateTimeField(
+        label=_("Taken at"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    class Meta:
+        model = SessionPhoto
+        fields = ["image", "caption", "photographer", "taken_at", "consent_to_publish"]
+
+    def __init__(self, *args, programme: Programme, **kwargs) -> None:
+        self.programme = programme
+        super().__init__(*args, **kwargs)
+        self.fields["image"].help_text = gettext(
+            "JPEG, PNG, WebP or GIF, at most %(limit)s MB."
+        ) % {"limit": MAX_UPLOAD_BYTES // 1_048_576}
+        self.fields["taken_at"].help_text = gettext("In the programme's time zone (%(zone)s).") % {
+            "zone": programme.time_zone
+        }
+
+    def full_clean(self) -> None:
+        # Typed times are wall-clock times of the programme, wherever the uploader is.
+        with timezone.override(self.programme.tzinfo):
+            super().full_clean()
+
+    def clean_image(self) -> ContentFile:
+        upload = self.cleaned_data["image"]
+        try:
+            return reencode_image(upload, max_side=PHOTO_MAX_SIDE)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
