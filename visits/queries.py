@@ -1,13 +1,13 @@
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from participants.models import Participant
 from programs.models import Programme
 
-from .models import Session
+from .models import Session, Site, Vehicle, VisitGroup
 
 
 def agenda_of(programme: Programme) -> QuerySet[Session]:
@@ -15,7 +15,11 @@ def agenda_of(programme: Programme) -> QuerySet[Session]:
 
 
 def agenda_of_participant(participant: Participant) -> QuerySet[Session]:
-    return participant.sessions.select_related("site").order_by("starts_at")
+    return (
+        participant.sessions.select_related("site")
+        .prefetch_related("materials")
+        .order_by("starts_at")
+    )
 
 
 def group_by_local_day(
@@ -26,3 +30,50 @@ def group_by_local_day(
         (day, list(items))
         for day, items in groupby(sessions, key=lambda s: programme.to_local(s.starts_at).date())
     ]
+
+
+def timetable_items(programme: Programme) -> QuerySet[Session]:
+    """Every item of the programme with its site and how many participants it has."""
+    return agenda_of(programme).annotate(assigned=Count("assignments"))
+
+
+def timetable_columns(
+    programme: Programme, items: Iterable[Session]
+) -> list[tuple[date, list[Session]]]:
+    """One column per programme day, empty ones included, plus any day an item strays to."""
+    by_day: dict[date, list[Session]] = {
+        programme.start_date + timedelta(days=offset): []
+        for offset in range(programme.duration_days)
+    }
+    for item in items:
+        by_day.setdefault(programme.to_local(item.starts_at).date(), []).append(item)
+    return sorted(by_day.items())
+
+
+def item_for_detail(programme: Programme, pk: int) -> Session | None:
+    """One item with everything its page shows, in a fixed number of queries."""
+    return (
+        programme.sessions.filter(pk=pk)
+        .select_related("site")
+        .annotate(assigned=Count("assignments"))
+        .prefetch_related(
+            Prefetch(
+                "speaker_participants",
+                queryset=Participant.objects.select_related("country"),
+            ),
+            "materials",
+            Prefetch(
+                "groups",
+                queryset=VisitGroup.objects.annotate(assigned=Count("assignments")),
+            ),
+            Prefetch(
+                "vehicles",
+                queryset=Vehicle.objects.annotate(assigned=Count("assignments")),
+            ),
+        )
+        .first()
+    )
+
+
+def site_list_queryset() -> QuerySet[Site]:
+    return Site.objects.order_by("name", "city")

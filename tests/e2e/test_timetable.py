@@ -1,0 +1,113 @@
+"""The staff timetable in a real headless Chromium: columns, phone layout, htmx quick add.
+
+Screenshots land in artifacts/screenshots/ to be looked at.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from visits.models import Session
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the live
+    # server's fixtures are safe here because they do not run concurrently with it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddemo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def log_in(page, live_server, email: str, password: str) -> None:
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_staff_adds_an_item_to_the_timetable_without_leaving_the_page(demo, live_server, browser):
+    page = browser.new_page(viewport=DESKTOP)
+    log_in(page, live_server, "staff@example.org", "tpbis-staff-2023")
+    timetable_url = f"{live_server.url}/programmes/tpbis-2023/timetable/"
+    page.goto(timetable_url)
+
+    # Five day columns side by side.
+    days = page.locator("section.tt-day")
+    assert days.count() == 5
+    tops = {round(days.nth(n).bounding_box()["y"]) for n in range(5)}
+    assert len(tops) == 1
+    # A mark on the window survives only if the page never reloads.
+    page.evaluate("window.stillTheSamePage = true")
+
+    page.get_by_role("link", name="+ Add item on Tuesday 14 November").click()
+    page.get_by_label("Title (English)").fill("Library makerspace demonstration")
+    page.get_by_label("Kind").select_option("workshop")
+    assert page.get_by_label("Start time").input_value() == "16:30"
+    page.get_by_label("Room").fill("Makerspace")
+    page.get_by_role("button", name="Add item").click()
+
+    tuesday = page.locator("section.tt-day").nth(1)
+    new_item = tuesday.locator(".tt-item", has_text="Library makerspace demonstration")
+    new_item.wait_for()
+    assert "16:30–17:30" in new_item.inner_text()
+    assert (
+        page.get_by_role("status")
+        .first.inner_text()
+        .startswith("“Library makerspace demonstration” was added on Tuesday 14 November, 16:30.")
+    )
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert page.url == timetable_url
+    assert Session.objects.filter(title_en="Library makerspace demonstration").count() == 1
+    shoot(page, "timetable-desktop")
+
+    phone = browser.new_page(viewport=PHONE)
+    log_in(phone, live_server, "staff@example.org", "tpbis-staff-2023")
+    phone.goto(timetable_url)
+    # One column: each day below the one before, and nothing overflows sideways.
+    first, second = (phone.locator("section.tt-day").nth(n).bounding_box() for n in (0, 1))
+    assert second["y"] > first["y"] + first["height"] - 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert phone.get_by_role(
+        "link", name="Library makerspace demonstration", exact=True
+    ).is_visible()
+    shoot(phone, "timetable-phone")

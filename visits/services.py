@@ -1,0 +1,489 @@
+"""Scheduling of agenda items and the conflicts a timetable can hold.
+
+Conflicts are warnings, never errors: an organiser may knowingly overbook a room or let a bus
+run full. They are computed for a whole programme at once, in a fixed number of queries, by
+fetching the rows involved once and sweeping them in Python.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from programs.models import Programme
+
+from .models import Assignment, Session, Vehicle, VisitGroup
+
+# Changing any of these moves the item in time or space: calendars must be told (revision).
+TIME_AND_PLACE_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "site_id",
+    "room",
+    "departure_point",
+    "departs_at",
+    "returns_at",
+)
+
+# Participant names listed in one warning before "and N more".
+NAMES_SHOWN = 5
+
+
+class ConflictKind(StrEnum):
+    PARTICIPANT_OVERLAP = "participant_overlap"
+    SITE_OVERLAP = "site_overlap"
+    OUTSIDE_DATES = "outside_dates"
+    OVER_CAPACITY = "over_capacity"
+    VEHICLE_SEATS = "vehicle_seats"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: ConflictKind
+    session_id: int
+    message: str
+
+
+# --- Scheduling -----------------------------------------------------------------------------
+
+
+def local_day(programme: Programme, moment: datetime) -> date:
+    return programme.to_local(moment).date()
+
+
+def programme_days(programme: Programme) -> list[date]:
+    return [
+        programme.start_date + timedelta(days=offset) for offset in range(programme.duration_days)
+    ]
+
+
+def at_local_time(programme: Programme, day: date, wall_clock: time) -> datetime:
+    """An aware datetime for a date and wall-clock time of the programme's time zone."""
+    return programme.local_datetime(day, wall_clock.hour, wall_clock.minute)
+
+
+def _time_and_place(item: Session) -> tuple:
+    return tuple(getattr(item, field) for field in TIME_AND_PLACE_FIELDS)
+
+
+@transaction.atomic
+def save_item(*, item: Session, speaker_participants: Iterable | None = None) -> Session:
+    """Save a new or edited agenda item.
+
+    Side effects: writes the item; replaces its speakers from the participants when given;
+    bumps `revision` of an existing item whose time or place changed (calendar feeds use it).
+    """
+    if item.pk is not None:
+        stored = Session.objects.filter(pk=item.pk).values_list(*TIME_AND_PLACE_FIELDS).first()
+        if stored is not None and tuple(stored) != _time_and_place(item):
+            item.revision += 1
+    item.save()
+    if speaker_participants is not None:
+        item.speaker_participants.set(speaker_participants)
+    return item
+
+
+def move_item(
+    *, item: Session, programme: Programme, to_day: date | None, to_time: time | None
+) -> Session:
+    """Move an item to another day and/or start time, keeping its duration.
+
+    Side effects: writes the item's start, end, departure and return times (shifted by the
+    same amount) and bumps its revision when it actually moved.
+    """
+    local_start = programme.to_local(item.starts_at)
+    new_start = at_local_time(
+        programme,
+        to_day or local_start.date(),
+        to_time or local_start.time(),
+    )
+    shift = new_start - item.starts_at
+    if not shift:
+        return item
+    item.starts_at += shift
+    item.ends_at += shift
+    if item.departs_at:
+        item.departs_at += shift
+    if item.returns_at:
+        item.returns_at += shift
+    item.revision += 1
+    item.save(update_fields=["starts_at", "ends_at", "departs_at", "returns_at", "revision"])
+    return item
+
+
+@transaction.atomic
+def duplicate_day(*, programme: Programme, from_day: date, to_day: date) -> list[Session]:
+    """Copy every item of one day that is not cancelled to another day, at the same local times.
+
+    The copies have no participants, speakers from the participants, groups, vehicles,
+    materials or photos: those belong to the original. Side effects: creates the copies.
+    """
+    copies = []
+    for item in items_on_day(programme, from_day).filter(cancelled_at__isnull=True):
+        local_start = programme.to_local(item.starts_at)
+        new_start = at_local_time(programme, to_day, local_start.time())
+        shift = new_start - item.starts_at
+        copies.append(
+            Session(
+                programme=programme,
+                kind=item.kind,
+                title_en=item.title_en,
+                title_id=item.title_id,
+                description_en=item.description_en,
+                description_id=item.description_id,
+                starts_at=new_start,
+                ends_at=item.ends_at + shift,
+                site_id=item.site_id,
+                room=item.room,
+                speakers=item.speakers,
+                capacity=item.capacity,
+                departure_point=item.departure_point,
+                departs_at=item.departs_at + shift if item.departs_at else None,
+                returns_at=item.returns_at + shift if item.returns_at else None,
+            )
+        )
+    return Session.objects.bulk_create(copies)
+
+
+def items_on_day(programme: Programme, day: date):
+    """The items starting on a calendar day of the programme's time zone."""
+    start = programme.local_datetime(day, 0)
+    end = programme.local_datetime(day + timedelta(days=1), 0)
+    return programme.sessions.filter(starts_at__gte=start, starts_at__lt=end)
+
+
+def toggle_cancelled(*, item: Session) -> Session:
+    """Cancel an item, or restore a cancelled one.
+
+    Side effects: sets or clears `cancelled_at` and bumps the revision (calendars show the
+    cancellation). Assignments are kept, so that restoring the item loses nothing.
+    """
+    item.cancelled_at = None if item.cancelled_at else timezone.now()
+    item.revision += 1
+    item.save(update_fields=["cancelled_at", "revision", "updated_at"])
+    return item
+
+
+def can_delete_item(item: Session) -> bool:
+    """An item whose attendance was recorded is history: cancel it instead."""
+    return not item.assignments.filter(attended__isnull=False).exists()
+
+
+# --- Conflicts ------------------------------------------------------------------------------
+
+
+def _overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:NAMES_SHOWN])
+    hidden = len(names) - NAMES_SHOWN
+    if hidden > 0:
+        return ngettext("%(names)s and %(count)d more", "%(names)s and %(count)d more", hidden) % {
+            "names": shown,
+            "count": hidden,
+        }
+    return shown
+
+
+class _Span:
+    """An agenda item's times as the sweep needs them, from this or another programme."""
+
+    __slots__ = ("end", "pk", "programme_id", "room", "site_id", "start", "title")
+
+    def __init__(
+        self,
+        pk: int,
+        programme_id: int,
+        start: datetime,
+        end: datetime,
+        site_id: int | None,
+        room: str,
+        title: str,
+    ):
+        self.pk, self.programme_id = pk, programme_id
+        self.start, self.end = start, end
+        self.site_id, self.room, self.title = site_id, room, title
+
+
+class _Detector:
+    def __init__(self, programme: Programme, items: Sequence[Session]):
+        self.programme = programme
+        self.items = {item.pk: item for item in items}
+        self.found: dict[int, list[Conflict]] = defaultdict(list)
+
+    def add(self, kind: ConflictKind, session_id: int, message: str) -> None:
+        self.found[session_id].append(Conflict(kind, session_id, message))
+
+    def when(self, start: datetime, end: datetime, with_day: bool = False) -> str:
+        local_start, local_end = self.programme.to_local(start), self.programme.to_local(end)
+        text = f"{date_format(local_start, 'H:i')}–{date_format(local_end, 'H:i')}"
+        if with_day:
+            return f"{date_format(local_start, 'D j M Y')}, {text}"
+        return text
+
+    # (a) A participant booked on two items at once.
+    def participant_overlaps(self, rows: Iterable[tuple[int, int, str, str]]) -> None:
+        by_participant: dict[int, list[int]] = defaultdict(list)
+        names: dict[int, str] = {}
+        for session_id, participant_id, full_name, full_name_latin in rows:
+            if session_id in self.items and not self.items[session_id].is_cancelled:
+                by_participant[participant_id].append(session_id)
+                names[participant_id] = full_name_latin or full_name
+        # (item, other item) → names of the participants booked on both.
+        clashes: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for participant_id, session_ids in by_participant.items():
+            booked = sorted((self.items[pk] for pk in session_ids), key=lambda s: s.starts_at)
+            # Sorted by start: each item can only clash with later ones that start before
+            # it ends, so the inner loop stops early.
+            for index, item in enumerate(booked):
+                for later in booked[index + 1 :]:
+                    if later.starts_at >= item.ends_at:
+                        break
+                    clashes[(item.pk, later.pk)].append(names[participant_id])
+                    clashes[(later.pk, item.pk)].append(names[participant_id])
+        for (pk, other_pk), clash_names in sorted(clashes.items()):
+            other = self.items[other_pk]
+            self.add(
+                ConflictKind.PARTICIPANT_OVERLAP,
+                pk,
+                ngettext(
+                    "%(count)d participant is also booked on “%(title)s” (%(when)s): %(names)s.",
+                    "%(count)d participants are also booked on “%(title)s” (%(when)s): %(names)s.",
+                    len(clash_names),
+                )
+                % {
+                    "count": len(clash_names),
+                    "title": other.title,
+                    "when": self.when(other.starts_at, other.ends_at),
+                    "names": _names(sorted(clash_names)),
+                },
+            )
+
+    # (b) A site used by two items at once, in this programme or another one.
+    def site_overlaps(self, foreign: Iterable[_Span]) -> None:
+        spans = [
+            _Span(s.pk, s.programme_id, s.starts_at, s.ends_at, s.site_id, s.room, s.title)
+            for s in self.items.values()
+            if s.site_id and not s.is_cancelled
+        ]
+        spans.extend(foreign)
+        by_site: dict[int, list[_Span]] = defaultdict(list)
+        for span in spans:
+            by_site[span.site_id].append(span)
+        for site_spans in by_site.values():
+            site_spans.sort(key=lambda s: s.start)
+            for index, span in enumerate(site_spans):
+                for later in site_spans[index + 1 :]:
+                    if later.start >= span.end:
+                        break
+                    # Two different rooms of one building can be used at the same time.
+                    if span.room and later.room and span.room.casefold() != later.room.casefold():
+                        continue
+                    self._report_site_clash(span, later)
+                    self._report_site_clash(later, span)
+
+    def _report_site_clash(self, span: _Span, other: _Span) -> None:
+        if span.pk not in self.items:
+            return
+        site = self.items[span.pk].site
+        if other.programme_id == self.programme.pk:
+            message = _("%(site)s is also used by “%(title)s” (%(when)s).") % {
+                "site": site,
+                "title": other.title,
+                "when": self.when(other.start, other.end),
+            }
+        else:
+            # Another programme's agenda is not ours to show: only that the site is taken.
+            message = _("%(site)s is booked by another programme (%(when)s).") % {
+                "site": site,
+                "when": self.when(other.start, other.end, with_day=True),
+            }
+        self.add(ConflictKind.SITE_OVERLAP, span.pk, message)
+
+    # (c) An item outside the programme's days.
+    def outside_dates(self) -> None:
+        first, last = self.programme.start_date, self.programme.end_date
+        for item in self.items.values():
+            if item.is_cancelled:
+                continue
+            starts_on = local_day(self.programme, item.starts_at)
+            # An item ending at midnight ends on the day before.
+            ends_on = local_day(self.programme, item.ends_at - timedelta(microseconds=1))
+            if starts_on < first or ends_on > last:
+                self.add(
+                    ConflictKind.OUTSIDE_DATES,
+                    item.pk,
+                    _("The item is outside the programme's dates (%(first)s – %(last)s).")
+                    % {
+                        "first": date_format(first, "j M Y"),
+                        "last": date_format(last, "j M Y"),
+                    },
+                )
+
+    # (d) More people than the item, its groups, its site or a group can take; (e) seats.
+    def capacities(
+        self,
+        assigned: dict[int, int],
+        groups: Iterable[tuple[int, int, str, int]],
+        group_assigned: dict[int, int],
+        vehicles: Iterable[tuple[int, int, str, int]],
+        vehicle_assigned: dict[int, int],
+    ) -> None:
+        group_capacity: dict[int, int] = defaultdict(int)
+        for group_id, session_id, name, capacity in groups:
+            group_capacity[session_id] += capacity
+            count = group_assigned.get(group_id, 0)
+            if count > capacity and self._is_live(session_id):
+                self.add(
+                    ConflictKind.OVER_CAPACITY,
+                    session_id,
+                    _("Group %(group)s has %(assigned)d people for %(capacity)d places.")
+                    % {"group": name, "assigned": count, "capacity": capacity},
+                )
+        for vehicle_id, session_id, name, seats in vehicles:
+            count = vehicle_assigned.get(vehicle_id, 0)
+            if count > seats and self._is_live(session_id):
+                self.add(
+                    ConflictKind.VEHICLE_SEATS,
+                    session_id,
+                    _("%(vehicle)s has %(seats)d seats for %(assigned)d people.")
+                    % {"vehicle": name, "seats": seats, "assigned": count},
+                )
+        for item in self.items.values():
+            count = assigned.get(item.pk, 0)
+            if item.is_cancelled or not count:
+                continue
+            limits = []
+            if item.capacity is not None and count > item.capacity:
+                limits.append(_("the item takes %(capacity)d") % {"capacity": item.capacity})
+            if item.pk in group_capacity and count > group_capacity[item.pk]:
+                limits.append(
+                    _("its groups take %(capacity)d") % {"capacity": group_capacity[item.pk]}
+                )
+            if item.site_id and item.site.capacity is not None and count > item.site.capacity:
+                limits.append(
+                    _("%(site)s hosts %(capacity)d")
+                    % {"site": item.site, "capacity": item.site.capacity}
+                )
+            for limit in limits:
+                self.add(
+                    ConflictKind.OVER_CAPACITY,
+                    item.pk,
+                    ngettext(
+                        "%(assigned)d person is assigned but %(limit)s.",
+                        "%(assigned)d people are assigned but %(limit)s.",
+                        count,
+                    )
+                    % {"assigned": count, "limit": limit},
+                )
+
+    def _is_live(self, session_id: int) -> bool:
+        return session_id in self.items and not self.items[session_id].is_cancelled
+
+
+def _detect(
+    programme: Programme,
+    items: Sequence[Session],
+    assignments,
+    groups,
+    vehicles,
+    foreign_sessions,
+) -> dict[int, list[Conflict]]:
+    detector = _Detector(programme, items)
+    rows = list(
+        assignments.values_list(
+            "session_id",
+            "participant_id",
+            "group_id",
+            "vehicle_id",
+            "participant__full_name",
+            "participant__full_name_latin",
+        )
+    )
+    assigned: dict[int, int] = defaultdict(int)
+    group_assigned: dict[int, int] = defaultdict(int)
+    vehicle_assigned: dict[int, int] = defaultdict(int)
+    for session_id, _participant, group_id, vehicle_id, _name, _latin in rows:
+        assigned[session_id] += 1
+        if group_id:
+            group_assigned[group_id] += 1
+        if vehicle_id:
+            vehicle_assigned[vehicle_id] += 1
+    detector.participant_overlaps((r[0], r[1], r[4], r[5]) for r in rows)
+    detector.site_overlaps(
+        _Span(pk, programme_id, start, end, site_id, room, title)
+        for pk, programme_id, start, end, site_id, room, title in foreign_sessions.values_list(
+            "pk", "programme_id", "starts_at", "ends_at", "site_id", "room", "title_en"
+        )
+    )
+    detector.outside_dates()
+    detector.capacities(
+        assigned,
+        groups.values_list("pk", "session_id", "name", "capacity"),
+        group_assigned,
+        vehicles.values_list("pk", "session_id", "name", "seats"),
+        vehicle_assigned,
+    )
+    return dict(detector.found)
+
+
+def _foreign_sessions_at_sites(programme: Programme, items: Sequence[Session], site_ids):
+    """Other programmes' live items at the given sites during this programme's items."""
+    live = [item for item in items if item.site_id and not item.is_cancelled]
+    if not live:
+        return Session.objects.none()
+    return Session.objects.filter(
+        site_id__in=site_ids,
+        cancelled_at__isnull=True,
+        starts_at__lt=max(item.ends_at for item in live),
+        ends_at__gt=min(item.starts_at for item in live),
+    ).exclude(programme=programme)
+
+
+def programme_conflicts(
+    *, programme: Programme, items: Sequence[Session]
+) -> dict[int, list[Conflict]]:
+    """Every conflict of a programme's agenda, by item id.
+
+    `items` are all the programme's items with their sites (`agenda_of(programme)`). Runs four
+    queries whatever the size: assignments with names, groups, vehicles and other programmes'
+    items at the same sites. No side effects.
+    """
+    site_ids = {item.site_id for item in items if item.site_id}
+    return _detect(
+        programme,
+        items,
+        Assignment.objects.filter(session__programme=programme),
+        VisitGroup.objects.filter(session__programme=programme),
+        Vehicle.objects.filter(session__programme=programme),
+        _foreign_sessions_at_sites(programme, items, site_ids),
+    )
+
+
+def item_conflicts(*, programme: Programme, item: Session) -> list[Conflict]:
+    """The conflicts of one item, fetching only the rows that can concern it. No side effects.
+
+    Runs five queries: the programme's items, the assignments of the item's participants,
+    the item's groups and vehicles, and other programmes' items at its site.
+    """
+    items = list(programme.sessions.select_related("site"))
+    # The item as edited may not be saved yet in its current form: use this very object.
+    items = [item if other.pk == item.pk else other for other in items]
+    participants = Assignment.objects.filter(session=item).values("participant")
+    return _detect(
+        programme,
+        items,
+        Assignment.objects.filter(session__programme=programme, participant__in=participants),
+        VisitGroup.objects.filter(session=item),
+        Vehicle.objects.filter(session=item),
+        _foreign_sessions_at_sites(programme, [item], [item.site_id] if item.site_id else []),
+    ).get(item.pk, [])
