@@ -1,10 +1,374 @@
-"""Placeholder views, replaced by the real implementation."""
+"""Booking participants on agenda items, and taking attendance at them."""
+
+from functools import cache
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from programs.models import Programme
+from programs.permissions import TEAM, get_programme_for_user
+
+from .assignments import (
+    INACTIVE_STATUSES,
+    AssignmentResult,
+    Rate,
+    assign_participants,
+    attendance_counts,
+    attendance_list,
+    check_in_by_badge,
+    count_attendance,
+    item_rates,
+    move_assignment,
+    origin_rates,
+    participant_rates,
+    record_attendance,
+    remove_assignment,
+    split_participants_into_groups,
+)
+from .attendance_forms import AssignForm, MarkForm, MoveForm, ScanForm, SplitForm
+from .models import Session
 
 
-def _missing(*args, **kwargs):
-    from django.http import Http404
+@cache
+def htmx_available() -> bool:
+    """Whether htmx is vendored: the pages work without it, and use it when it is there."""
+    return finders.find("js/htmx.min.js") is not None
 
-    raise Http404
+
+def _item_or_404(programme: Programme, pk: int) -> Session:
+    session = programme.sessions.filter(pk=pk).select_related("site").first()
+    if session is None:
+        raise Http404
+    return session
 
 
-assign = unassign = split_into_groups = attendance = attendance_scan = attendance_rates = _missing
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# Booking.
+
+
+def _result_message(result: AssignmentResult) -> str:
+    parts = [
+        ngettext("%(count)s participant added.", "%(count)s participants added.", len(result.added))
+        % {"count": len(result.added)}
+    ]
+    if result.already_assigned:
+        parts.append(
+            ngettext(
+                "%(count)s was already booked and was skipped.",
+                "%(count)s were already booked and were skipped.",
+                result.already_assigned,
+            )
+            % {"count": result.already_assigned}
+        )
+    if result.inactive:
+        parts.append(
+            ngettext(
+                "%(count)s has withdrawn or declined and was not added.",
+                "%(count)s have withdrawn or declined and were not added.",
+                result.inactive,
+            )
+            % {"count": result.inactive}
+        )
+    return " ".join(parts)
+
+
+def _assign_page(
+    request: HttpRequest,
+    programme: Programme,
+    session: Session,
+    *,
+    assign_form: AssignForm | None = None,
+    split_form: SplitForm | None = None,
+) -> HttpResponse:
+    """The booking page. Queries: groups and vehicles with their counts, the bookings, the
+    participants who can still be picked, the form's member countries."""
+    assign_form = assign_form or AssignForm(programme=programme, session=session)
+    split_form = split_form or SplitForm()
+    groups = list(session.groups.annotate(taken=Count("assignments")))
+    vehicles = list(session.vehicles.annotate(taken=Count("assignments")))
+    assignments = list(attendance_list(session))
+    booked_ids = {a.participant_id for a in assignments}
+    query = request.GET.get("q", "").strip()
+    pickable = programme.participants.exclude(status__in=INACTIVE_STATUSES).select_related(
+        "country"
+    )
+    if query:
+        pickable = pickable.filter(
+            Q(full_name__icontains=query)
+            | Q(full_name_latin__icontains=query)
+            | Q(institution__icontains=query)
+            | Q(region__icontains=query)
+        )
+    pickable = [p for p in pickable if p.pk not in booked_ids]
+    return render(
+        request,
+        "visits/assign.html",
+        {
+            "programme": programme,
+            "session": session,
+            "assign_form": assign_form,
+            "split_form": split_form,
+            "groups": groups,
+            "vehicles": vehicles,
+            "assignments": assignments,
+            "seats_left": None
+            if session.capacity is None
+            else max(session.capacity - len(assignments), 0),
+            "pickable": pickable,
+            "query": query,
+            "picked": {str(v) for v in assign_form["participants"].value() or []},
+        },
+    )
+
+
+@login_required
+def assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Book participants on an item (POST), or move one into another group or vehicle."""
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    session = _item_or_404(programme, pk)
+    here = reverse("visits:assign", args=[programme.slug, session.pk])
+    if request.method != "POST":
+        return _assign_page(request, programme, session)
+
+    if request.POST.get("action") == "move":
+        form = MoveForm(request.POST, session=session)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(here)
+        assignment = form.cleaned_data["assignment"]
+        try:
+            move_assignment(
+                assignment=assignment,
+                group=form.cleaned_data["group"],
+                vehicle=form.cleaned_data["vehicle"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s moved.") % {"name": assignment.participant.display_name},
+            )
+        return redirect(f"{here}#assignment-{assignment.pk}")
+
+    form = AssignForm(request.POST, programme=programme, session=session)
+    if form.is_valid():
+        try:
+            result = assign_participants(
+                session=session,
+                participants=form.selection(),
+                group=form.cleaned_data["group"],
+                vehicle=form.cleaned_data["vehicle"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            level = messages.SUCCESS if result.added else messages.WARNING
+            messages.add_message(request, level, _result_message(result))
+            return redirect(here)
+    return _assign_page(request, programme, session, assign_form=form)
+
+
+@login_required
+@require_POST
+def unassign(request: HttpRequest, slug: str, pk: int, assignment_id: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    session = _item_or_404(programme, pk)
+    assignment = session.assignments.filter(pk=assignment_id).select_related("participant").first()
+    if assignment is None:
+        raise Http404
+    remove_assignment(assignment=assignment, by=request.user)
+    messages.success(
+        request,
+        _("%(name)s was removed from this item.") % {"name": assignment.participant.display_name},
+    )
+    return redirect("visits:assign", programme.slug, session.pk)
+
+
+@login_required
+@require_POST
+def split_into_groups(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    session = _item_or_404(programme, pk)
+    form = SplitForm(request.POST)
+    if form.is_valid():
+        try:
+            groups = split_participants_into_groups(
+                session=session,
+                group_count=form.cleaned_data["group_count"],
+                capacity=form.cleaned_data["capacity"],
+                replace=form.cleaned_data["replace"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            sizes = dict(
+                session.assignments.filter(group__in=groups)
+                .values_list("group_id")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            summary = ", ".join(f"{group.name} ({sizes.get(group.pk, 0)})" for group in groups)
+            messages.success(request, _("Split into groups: %(groups)s.") % {"groups": summary})
+            return redirect("visits:assign", programme.slug, session.pk)
+    return _assign_page(request, programme, session, split_form=form)
+
+
+# Attendance.
+
+
+def _mark_url(programme: Programme, session: Session, group_id: int | None) -> str:
+    url = reverse("visits:attendance", args=[programme.slug, session.pk])
+    return f"{url}?group={group_id}" if group_id is not None else url
+
+
+def _group_filter(request: HttpRequest, session: Session) -> tuple[list, int | None]:
+    groups = list(session.groups.all())
+    try:
+        chosen = int(request.GET.get("group", ""))
+    except ValueError:
+        chosen = None
+    if chosen is not None and chosen not in {g.pk for g in groups}:
+        chosen = None
+    return groups, chosen
+
+
+@login_required
+def attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The phone list of an item's bookings, with Present and Absent buttons on each row.
+
+    Queries: the item's groups, the bookings with their people, groups, vehicles and
+    recorders; counts are taken from the bookings (or one aggregate when filtered by group).
+    """
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    session = _item_or_404(programme, pk)
+    if request.method == "POST":
+        return _mark(request, programme, session)
+
+    groups, group_id = _group_filter(request, session)
+    assignments = list(attendance_list(session, group_id=group_id))
+    counts = count_attendance(assignments)
+    return render(
+        request,
+        "visits/attendance.html",
+        {
+            "programme": programme,
+            "session": session,
+            "assignments": assignments,
+            "counts": counts,
+            "groups": groups,
+            "group_id": group_id,
+            "mark_url": _mark_url(programme, session, group_id),
+            "htmx": htmx_available(),
+        },
+    )
+
+
+def _mark(request: HttpRequest, programme: Programme, session: Session) -> HttpResponse:
+    form = MarkForm(request.POST, session=session)
+    _groups, group_id = _group_filter(request, session)
+    back = _mark_url(programme, session, group_id)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        if _is_htmx(request):
+            # A stale row: reload the whole list, which shows the message.
+            return HttpResponse(headers={"HX-Redirect": back})
+        return redirect(back)
+    assignment = form.cleaned_data["assignment"]
+    record_attendance(assignment=assignment, attended=form.attended, by=request.user)
+    if _is_htmx(request):
+        return render(
+            request,
+            "visits/attendance_row.html",
+            {
+                "programme": programme,
+                "session": session,
+                "assignment": assignment,
+                "counts": attendance_counts(session, group_id=group_id),
+                "group_id": group_id,
+                "mark_url": back,
+                "htmx": True,
+                "oob": True,
+            },
+        )
+    return redirect(f"{back}#assignment-{assignment.pk}")
+
+
+@login_required
+def attendance_scan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Check-in by badge: a scanner types the code and Enter, or the phone's camera reads it."""
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    session = _item_or_404(programme, pk)
+    check_in = error = None
+    if request.method == "POST":
+        form = ScanForm(request.POST)
+        if form.is_valid():
+            try:
+                check_in = check_in_by_badge(
+                    session=session, code=form.cleaned_data["code"], by=request.user
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            # An empty field is ready for the next badge either way.
+            form = ScanForm()
+    else:
+        form = ScanForm()
+    return render(
+        request,
+        "visits/attendance_scan.html",
+        {
+            "programme": programme,
+            "session": session,
+            "form": form,
+            "check_in": check_in,
+            "error": error,
+            "counts": attendance_counts(session),
+        },
+    )
+
+
+@login_required
+def attendance_rates(request: HttpRequest, slug: str) -> HttpResponse:
+    """Attendance per item, participant, country and province.
+
+    Queries: items with their counts, participants with theirs, and the bookings grouped by
+    origin: three aggregates whatever the size of the programme.
+    """
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    items = item_rates(programme)
+    origins = origin_rates(programme)
+    assigned = sum(rate.assigned for rate in items)
+    recorded = sum(rate.recorded for rate in items)
+    present = sum(rate.present for rate in items)
+    return render(
+        request,
+        "visits/attendance_rates.html",
+        {
+            "programme": programme,
+            "items": items,
+            "participants": participant_rates(programme),
+            "countries": origins["countries"],
+            "provinces": origins["provinces"],
+            "overall": Rate(
+                label=_("All items"), assigned=assigned, recorded=recorded, present=present
+            ),
+        },
+    )
