@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from participants.models import Participant
 from programs.models import Programme
 from programs.permissions import TEAM, get_programme_for_user, programme_role
 from tpbis.roles import get_roles
@@ -39,7 +38,6 @@ from .forms import (
 from .models import Assignment, Session, SessionMaterial, Site
 from .queries import (
     agenda_of,
-    agenda_of_participant,
     group_by_local_day,
     item_for_detail,
     site_list_queryset,
@@ -64,26 +62,6 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     days = group_by_local_day(programme, agenda_of(programme))
     return render(request, "visits/agenda.html", {"programme": programme, "days": days})
-
-
-@login_required
-def my_agenda(request: HttpRequest) -> HttpResponse:
-    """The delegate's own agenda, for their most recent programme."""
-    participant = (
-        Participant.objects.filter(user=request.user)
-        .select_related("programme", "country")
-        .order_by("-programme__start_date")
-        .first()
-    )
-    if participant is None:
-        raise Http404
-    programme = participant.programme
-    days = group_by_local_day(programme, agenda_of_participant(participant))
-    return render(
-        request,
-        "visits/my_agenda.html",
-        {"programme": programme, "participant": participant, "days": days, "show_materials": True},
-    )
 
 
 # --- Helpers --------------------------------------------------------------------------------
