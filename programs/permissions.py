@@ -46,3 +46,11 @@ def get_programme_for_user(user, slug: str, roles: Iterable[str] = TEAM) -> Prog
         raise PermissionDenied
     programme.user_role = role
     return programme
+
+
+ADD_PROGRAMME_PERMISSION = "programs.add_programme"
+
+
+def can_create_programmes(user) -> bool:
+    # Superusers hold every permission, so this covers admins too.
+    return user.is_authenticated and user.has_perm(ADD_PROGRAMME_PERMISSION)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from .forms import DelegationForm, ProgrammeForm, TeamMemberForm
 from .models import Delegation
-from .permissions import MANAGERS, TEAM, get_programme_for_user
+from .permissions import MANAGERS, TEAM, can_create_programmes, get_programme_for_user
 from .queries import delegations_of, team_of
 from .services import (
     add_team_member,
@@ -21,13 +21,6 @@ from .services import (
     set_programme_archived,
     update_programme,
 )
-
-ADD_PROGRAMME_PERMISSION = "programs.add_programme"
-
-
-def can_create_programmes(user) -> bool:
-    # Superusers hold every permission, so this covers admins too.
-    return user.is_authenticated and user.has_perm(ADD_PROGRAMME_PERMISSION)
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:

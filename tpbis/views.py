@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from programs.permissions import can_create_programmes
 from programs.queries import programmes_for_user
-from programs.views import can_create_programmes
 
 from .roles import get_roles
 
