@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+# Two processes: the suite is large and the machine it is sized for has two cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install messages migrate demo lint fmt ci clean
 
