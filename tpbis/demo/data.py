@@ -519,7 +519,7 @@ CLOSING_REPORT = {
 QUOTES = [
     (
         "Ofy Sofiana",
-        "Principal Secretary (Sekretaris Utama), Perpusnas",
+        "Principal Secretary (Sekretaris Utama, Sestama), Perpusnas",
         "Ini juga menjadi bukti nyata kekuatan transformatif perpustakaan dalam meningkatkan "
         "kesejahteraan masyarakat.",
         "This is also real proof of the transformative power of libraries in improving "
@@ -527,7 +527,7 @@ QUOTES = [
     ),
     (
         "Ofy Sofiana",
-        "Principal Secretary (Sekretaris Utama), Perpusnas",
+        "Principal Secretary (Sekretaris Utama, Sestama), Perpusnas",
         "Kami dari Perpusnas, bersama mitra kami, akan memastikan bahwa pengetahuan dan "
         "pengalaman yang dibagikan di sini akan menjadi sumber inspirasi untuk inisiatif baru "
         "di negara dan wilayah asal Anda.",
@@ -537,7 +537,7 @@ QUOTES = [
     ),
     (
         "Ofy Sofiana",
-        "Principal Secretary (Sekretaris Utama), Perpusnas",
+        "Principal Secretary (Sekretaris Utama, Sestama), Perpusnas",
         "Marilah bersama-sama mengoptimalkan kekuatan perpustakaan sebagai katalisator "
         "perubahan sosial, membuka jalan bagi masyarakat yang lebih inklusif, terinformasi, "
         "dan tangguh.",
@@ -549,3 +549,15 @@ SIGNATORIES = [
     ("Ofy Sofiana", "Principal Secretary", "Perpustakaan Nasional Republik Indonesia"),
     ("Signatory of the Colombo Plan (sample)", "Colombo Plan Secretariat", "The Colombo Plan"),
 ]
+
+# Sample passport details of the international delegates (invented; for visa letters).
+PASSPORTS = {
+    "somphone.phommavong@example.org": ("LA", "P1234567", "2029-03-31"),
+    "vannaphone.sisouvanh@example.org": ("LA", "P7654321", "2030-08-15"),
+    "nurul.aina@example.org": ("MY", "A12345678", "2028-12-01"),
+    "sita.shrestha@example.org": ("NP", "PA0123456", "2031-01-20"),
+    "nimal.perera@example.org": ("LK", "N1234567", "2029-06-30"),
+    "kavitha.rajendran@example.org": ("LK", "N7654321", "2030-02-28"),
+    "aung.kyaw.moe@example.org": ("MM", "MA123456", "2028-09-09"),
+    "delegate@example.org": ("VN", "C1234567", "2032-04-04"),
+}

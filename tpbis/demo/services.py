@@ -80,6 +80,7 @@ def load_demo() -> Programme:
         )
     participants = []
     for code, name, latin, gender, position, institution, email in data.INTERNATIONAL:
+        nationality, passport, expiry = data.PASSPORTS[email]
         participant, _ = Participant.objects.update_or_create(
             programme=programme,
             email=email,
@@ -94,6 +95,9 @@ def load_demo() -> Programme:
                 "position": position,
                 "institution": institution,
                 "user": accounts["delegate"] if email == data.DELEGATE_EMAIL else None,
+                "nationality": nationality,
+                "passport_number": passport,
+                "passport_expiry": date.fromisoformat(expiry),
             },
         )
         participants.append(participant)
