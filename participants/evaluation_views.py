@@ -1,12 +1,202 @@
-"""Placeholder views, replaced by the real implementation."""
+"""The programme evaluation: delegates answer on their phone, the team reads the summary.
+
+The delegate's page has no participant id in its URL: the response is always the signed-in
+user's own.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from programs.models import Programme
+from programs.permissions import MANAGERS, TEAM, get_programme_for_user
+from tpbis.roles import get_roles
+
+from .evaluation import (
+    answers_by_question,
+    evaluation_is_open,
+    evaluation_opens_on,
+    evaluation_summary,
+    evaluation_table,
+    may_take_part,
+    move_question,
+    next_position,
+    questions_of,
+    save_evaluation,
+    table_as_csv,
+    table_as_xlsx,
+)
+from .evaluation_forms import EvaluationForm, EvaluationQuestionForm
+from .models import EvaluationQuestion, EvaluationResponse, Participant
 
 
-def _missing(*args, **kwargs):
-    from django.http import Http404
-
+def _own_participant(request: HttpRequest) -> Participant:
+    """The signed-in user's participant record: their latest programme, or `?programme=`."""
+    participations = get_roles(request).participations
+    if not participations:
+        raise Http404
+    slug = request.GET.get("programme")
+    if not slug:
+        return participations[0]
+    for participant in participations:
+        if participant.programme.slug == slug:
+            return participant
     raise Http404
 
 
-evaluation = evaluation_questions = evaluation_question_delete = evaluation_results = (
-    evaluation_export
-) = _missing
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation(request: HttpRequest) -> HttpResponse:
+    """The delegate's evaluation form; sending it again replaces their answers."""
+    participant = _own_participant(request)
+    programme = participant.programme
+    questions = list(questions_of(programme))
+    response = (
+        EvaluationResponse.objects.filter(participant=participant)
+        .prefetch_related("answers")
+        .first()
+    )
+    is_open = may_take_part(participant) and evaluation_is_open(participant, now=timezone.now())
+    query = f"?programme={programme.slug}" if len(get_roles(request).participations) > 1 else ""
+    form = None
+    status = 200
+    if is_open and questions:
+        saved = answers_by_question(response)
+        form = EvaluationForm(
+            request.POST if request.method == "POST" else None,
+            questions=questions,
+            initial={EvaluationForm.field_name(q): saved[q.pk] for q in questions if q.pk in saved},
+        )
+        if request.method == "POST" and form.is_valid():
+            save_evaluation(participant=participant, answers=form.answers())
+            messages.success(request, _("Thank you! Your answers have been saved."))
+            return redirect(reverse("participants:evaluation") + query)
+    elif request.method == "POST":
+        # Nothing to answer (yet): say so on the page, and save nothing.
+        status = 403
+    return render(
+        request,
+        "participants/evaluation.html",
+        {
+            "participant": participant,
+            "programme": programme,
+            "participations": get_roles(request).participations,
+            "form": form,
+            "response": response,
+            "has_questions": bool(questions),
+            "is_open": is_open,
+            "may_take_part": may_take_part(participant),
+            "opens_on": evaluation_opens_on(participant),
+            "query": query,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def evaluation_results(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    return render(
+        request,
+        "participants/evaluation_results.html",
+        {
+            "programme": programme,
+            "summary": evaluation_summary(programme),
+            "can_manage": programme.user_role in MANAGERS,
+        },
+    )
+
+
+def _question_of(programme: Programme, question_id: str | int | None) -> EvaluationQuestion:
+    try:
+        question_id = int(question_id or "")
+    except ValueError:
+        raise Http404 from None
+    return get_object_or_404(programme.evaluation_questions.all(), pk=question_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_questions(request: HttpRequest, slug: str) -> HttpResponse:
+    """List, add, edit (`?edit=<id>`) and reorder the questions."""
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    back = redirect("participants:evaluation_questions", slug=programme.slug)
+    editing = None
+    if request.method == "POST" and request.POST.get("move") in ("up", "down"):
+        question = _question_of(programme, request.POST.get("question"))
+        move_question(question=question, offset=-1 if request.POST["move"] == "up" else 1)
+        return back
+    if request.method == "POST" and request.POST.get("question"):
+        editing = _question_of(programme, request.POST.get("question"))
+    elif request.GET.get("edit"):
+        editing = _question_of(programme, request.GET.get("edit"))
+
+    # The form writes onto `editing`: keep its place for when the position is left empty.
+    position = editing.position if editing else None
+    form = EvaluationQuestionForm(
+        request.POST if request.method == "POST" else None, instance=editing
+    )
+    if request.method == "POST" and form.is_valid():
+        question = form.save(commit=False)
+        question.programme = programme
+        if form.cleaned_data.get("position") is None:
+            question.position = position if position is not None else next_position(programme)
+        question.save()
+        messages.success(
+            request,
+            _("The question has been saved.") if editing else _("The question has been added."),
+        )
+        return back
+    return render(
+        request,
+        "participants/evaluation_questions.html",
+        {
+            "programme": programme,
+            # Queries: the questions, with how many answers each has (for the delete warning).
+            "questions": questions_of(programme).annotate(answer_count=Count("answers")),
+            "form": form,
+            "editing": editing,
+        },
+    )
+
+
+@login_required
+@require_POST
+def evaluation_question_delete(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    question = _question_of(programme, question_id)
+    question.delete()
+    messages.success(
+        request,
+        _("The question “%(text)s” and its answers were deleted.") % {"text": question.text},
+    )
+    return redirect("participants:evaluation_questions", slug=programme.slug)
+
+
+@login_required
+@require_GET
+def evaluation_export(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
+    """The answers as a spreadsheet: one row per response, without names."""
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    header, rows = evaluation_table(programme)
+    if file_format == "csv":
+        body = table_as_csv(header, rows)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        body = table_as_xlsx(header, rows, title="Evaluation")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{programme.slug}-evaluation.{file_format}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,10 +1,326 @@
-"""Placeholder views, replaced by the real implementation."""
+"""The delegate's own pages, made for a phone: agenda, calendar feed and practical information.
+
+No participant id ever appears in these URLs: the record is always the signed-in user's own
+(their most recent programme, or `?programme=<slug>` among theirs). Team members who take no
+part in a programme get 404. The feed alone is public: its secret token is the credential.
+"""
+
+import hashlib
+import re
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.html import escape, format_html, urlize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
+
+from participants.models import Participant
+from programs.forms import time_zone_choices
+from programs.models import Programme
+from tpbis.roles import get_roles
+
+from .feeds import (
+    NowAndNext,
+    agenda_digest,
+    build_feed,
+    entries_by_day,
+    issue_feed_token,
+    mark_now_and_next,
+    now_and_next,
+    personal_agenda,
+)
+
+# Rendered agendas and feeds are kept this long at most; a change makes a new one at once.
+RENDERED_AGENDA_SECONDS = 3600
 
 
-def _missing(*args, **kwargs):
-    from django.http import Http404
+def _own_participant(request: HttpRequest) -> Participant:
+    """The signed-in user's participant record, or 404 for someone who takes part in nothing.
 
+    The list is the one the navigation already loaded for this request (no extra query).
+    """
+    participations = get_roles(request).participations
+    if not participations:
+        raise Http404
+    slug = request.GET.get("programme")
+    if not slug:
+        return participations[0]
+    for participant in participations:
+        if participant.programme.slug == slug:
+            return participant
     raise Http404
 
 
-my_agenda = calendar = feed = programme_info = _missing
+def _programme_query(request: HttpRequest, participant: Participant, **extra: str) -> str:
+    """`?programme=…` (when the user has several programmes) plus `extra`, for links."""
+    params = {}
+    if len(get_roles(request).participations) > 1:
+        params["programme"] = participant.programme.slug
+    params.update(extra)
+    return f"?{urlencode(params)}" if params else ""
+
+
+def _feed_url(request: HttpRequest, participant: Participant) -> str:
+    if not participant.feed_token:
+        return ""
+    return request.build_absolute_uri(reverse("visits:feed", args=[participant.feed_token]))
+
+
+class HomeTimeZoneForm(forms.ModelForm):
+    home_time_zone = forms.ChoiceField(
+        label=_("Your home time zone"),
+        choices=lambda: [("", "—"), *time_zone_choices()],
+        required=False,
+        help_text=_("Times are then shown in the programme's time zone and in yours."),
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["home_time_zone"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_agenda(request: HttpRequest) -> HttpResponse:
+    """The delegate's items day by day, with what is on now and next.
+
+    `?tz=home` also shows every time in the delegate's home time zone and lets them set it.
+    """
+    participant = _own_participant(request)
+    programme = participant.programme
+    home_tz = participant.home_time_zone
+    show_home = request.GET.get("tz") == "home"
+    form = None
+    if request.method == "POST":
+        form = HomeTimeZoneForm(request.POST, instance=participant)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your home time zone has been saved."))
+            return redirect(
+                reverse("visits:my_agenda") + _programme_query(request, participant, tz="home")
+            )
+        show_home = True
+    elif show_home:
+        form = HomeTimeZoneForm(instance=participant)
+
+    highlights = now_and_next(participant, now=timezone.now())
+    home = home_tz if show_home else ""
+    return render(
+        request,
+        "visits/delegate/my_agenda.html",
+        {
+            "participant": participant,
+            "programme": programme,
+            "participations": get_roles(request).participations,
+            "days_html": _agenda_days_html(participant, highlights, home_tz=home),
+            "now_items": highlights.under_way,
+            "next_items": highlights.upcoming,
+            "show_home": show_home,
+            "home_tz": home,
+            "form": form,
+            "feed_url": _feed_url(request, participant),
+            "query": _programme_query(request, participant),
+            "home_query": _programme_query(request, participant, tz="home"),
+        },
+    )
+
+
+def _cache_key(prefix: str, *parts: object) -> str:
+    return f"{prefix}:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _agenda_days_html(participant: Participant, highlights: NowAndNext, *, home_tz: str) -> str:
+    """The agenda's days as HTML, rendered again only when something on them changes.
+
+    Rendering hundreds of items is most of the page's cost; the cache key holds the agenda's
+    digest, the language, the home time zone and which items are now and next, so the cached
+    copy is always the one that would be rendered.
+    """
+    key = _cache_key(
+        "visits:my-agenda",
+        participant.pk,
+        agenda_digest(participant),
+        get_language(),
+        home_tz,
+        highlights.session_ids,
+    )
+
+    def render_days() -> str:
+        entries = personal_agenda(participant)
+        mark_now_and_next(entries, highlights)
+        return render_to_string(
+            "visits/delegate/_days.html",
+            {
+                "programme": participant.programme,
+                "days": entries_by_day(participant.programme, entries),
+                "home_tz": home_tz,
+            },
+        )
+
+    return cache.get_or_set(key, render_days, RENDERED_AGENDA_SECONDS)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The personal feed address with instructions; POST creates or replaces it."""
+    participant = _own_participant(request)
+    query = _programme_query(request, participant)
+    if request.method == "POST":
+        replaced = bool(participant.feed_token)
+        issue_feed_token(participant=participant)
+        if replaced:
+            messages.success(
+                request,
+                _(
+                    "You have a new calendar link. The old one no longer works: subscribe again "
+                    "with the new one."
+                ),
+            )
+        else:
+            messages.success(request, _("Your calendar link is ready."))
+        return redirect(reverse("visits:calendar") + query)
+
+    feed_url = _feed_url(request, participant)
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1] if feed_url else ""
+    return render(
+        request,
+        "visits/delegate/calendar.html",
+        {
+            "participant": participant,
+            "programme": participant.programme,
+            "feed_url": feed_url,
+            "webcal_url": webcal_url,
+            "google_url": (
+                "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal_url})
+                if webcal_url
+                else ""
+            ),
+            "query": query,
+        },
+    )
+
+
+@require_safe
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal agenda as iCalendar, for calendar apps; the token is the only key."""
+    participant = Participant.objects.select_related("programme").filter(feed_token=token).first()
+    if participant is None:
+        raise Http404
+    host = request.get_host()
+    # The host without its port: stable for a subscriber, unique across installations.
+    uid_domain = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    agenda_url = request.build_absolute_uri(reverse("visits:my_agenda"))
+    key = _cache_key(
+        "visits:feed", participant.pk, agenda_digest(participant), uid_domain, agenda_url
+    )
+    # Calendar apps poll the same unchanged feed again and again: those that send back the
+    # ETag get "not modified", the others a copy built once per version of the agenda.
+    etag = f'"{key.rsplit(":", 1)[1]}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        not_modified["Cache-Control"] = "private, max-age=300"
+        not_modified["ETag"] = etag
+        return not_modified
+    body = cache.get_or_set(
+        key,
+        lambda: build_feed(
+            participant,
+            personal_agenda(participant, with_materials=False),
+            uid_domain=uid_domain,
+            agenda_url=agenda_url,
+            now=timezone.now(),
+        ),
+        RENDERED_AGENDA_SECONDS,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    response["Content-Disposition"] = 'inline; filename="agenda.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    response["ETag"] = etag
+    return response
+
+
+# A web or e-mail address, or something that looks like a phone number.
+_LINKABLE = re.compile(
+    r"(?P<url>(?:https?://|www\.)[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<phone>\+?\(?\d[\d ().-]*\d)"
+)
+
+
+def _phone_link(text: str, *, short_numbers: bool) -> str:
+    digits = re.sub(r"\D", "", text)
+    # Full numbers start with + or 0 (so dates and years stay text); emergency lists also
+    # hold three-digit numbers such as 112.
+    is_phone = len(digits) >= 3 if short_numbers else len(digits) >= 7 and text[0] in "+0("
+    if not is_phone:
+        return escape(text)
+    return format_html(
+        '<a href="tel:{}">{}</a>', ("+" if text.startswith("+") else "") + digits, text
+    )
+
+
+def linkify(text: str, *, short_numbers: bool = False) -> SafeString:
+    """Organisers' free text as HTML: lines kept, web and e-mail addresses and phones tappable."""
+    lines = []
+    for line in text.strip().splitlines():
+        pieces, last = [], 0
+        for match in _LINKABLE.finditer(line):
+            pieces.append(escape(line[last : match.start()]))
+            if match.group("url"):
+                pieces.append(urlize(match.group("url"), nofollow=True, autoescape=True))
+            else:
+                pieces.append(_phone_link(match.group("phone"), short_numbers=short_numbers))
+            last = match.end()
+        pieces.append(escape(line[last:]))
+        lines.append("".join(pieces))
+    return mark_safe("<br>\n".join(lines))  # noqa: S308 - every piece is escaped above
+
+
+def _practical_sections(programme: Programme) -> list[tuple[str, str, SafeString]]:
+    fields = [
+        ("venue", _("Venue"), programme.venue_details, False),
+        ("hotel", _("Hotel"), programme.hotel_details, False),
+        ("contacts", _("Contacts"), programme.contacts, False),
+        ("emergency", _("Emergency numbers"), programme.emergency_numbers, True),
+        ("dress-code", _("Dress code"), programme.dress_code, False),
+    ]
+    return [
+        (key, label, linkify(text, short_numbers=short))
+        for key, label, text, short in fields
+        if text.strip()
+    ]
+
+
+@login_required
+@require_GET
+def programme_info(request: HttpRequest) -> HttpResponse:
+    """Practical information and the organisers' announcements, newest first."""
+    participant = _own_participant(request)
+    programme = participant.programme
+    announcements = programme.announcements.filter(published_at__lte=timezone.now()).order_by(
+        "-published_at", "-pk"
+    )
+    return render(
+        request,
+        "visits/delegate/programme_info.html",
+        {
+            "participant": participant,
+            "programme": programme,
+            "participations": get_roles(request).participations,
+            "sections": _practical_sections(programme),
+            "announcements": announcements,
+            "query": _programme_query(request, participant),
+        },
+    )

@@ -1,0 +1,299 @@
+"""The programme evaluation: who may answer and when, saving answers, the summary, the export.
+
+Answers are anonymous to the team: the summary and the export never show names or e-mail
+addresses, only a participant's country and category.
+"""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Programme
+
+from .models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse, Participant
+
+RATINGS = (1, 2, 3, 4, 5)
+# Who is asked: participants who came (or were expected to) and have an account.
+ELIGIBLE_STATUSES = (
+    Participant.Status.CONFIRMED,
+    Participant.Status.ARRIVED,
+    Participant.Status.COMPLETED,
+)
+# Participants known to be present may answer at once; the others from the last day on.
+PRESENT_STATUSES = (Participant.Status.ARRIVED, Participant.Status.COMPLETED)
+
+
+def may_take_part(participant: Participant) -> bool:
+    return participant.status in ELIGIBLE_STATUSES
+
+
+def evaluation_opens_on(participant: Participant) -> date:
+    return participant.programme.end_date
+
+
+def evaluation_is_open(participant: Participant, *, now: datetime) -> bool:
+    """Whether the participant may answer at `now`.
+
+    Arrived or completed participants may answer at once; confirmed ones once the programme's
+    last day has begun in its own time zone; invited, withdrawn or declined ones never.
+    """
+    if participant.status in PRESENT_STATUSES:
+        return True
+    if participant.status != Participant.Status.CONFIRMED:
+        return False
+    programme = participant.programme
+    return programme.to_local(now).date() >= programme.end_date
+
+
+def questions_of(programme: Programme) -> QuerySet[EvaluationQuestion]:
+    return programme.evaluation_questions.order_by("position", "pk")
+
+
+def answers_by_question(response: EvaluationResponse | None) -> dict[int, int | str]:
+    """The saved value of each answered question, to fill the form again."""
+    if response is None:
+        return {}
+    return {
+        answer.question_id: answer.rating if answer.rating is not None else answer.text
+        for answer in response.answers.all()
+    }
+
+
+def save_evaluation(
+    *, participant: Participant, answers: dict[int, int | str | None]
+) -> EvaluationResponse:
+    """Record the participant's answers, replacing any they gave before.
+
+    `answers` maps question ids of the participant's programme to a rating (int) or a text;
+    empty answers are not stored. Side effects: creates the participant's one response (or
+    locks and updates it), deletes its previous answers and writes the new ones.
+    """
+    questions = {q.pk: q for q in participant.programme.evaluation_questions.all()}
+    with transaction.atomic():
+        response, _created = EvaluationResponse.objects.get_or_create(participant=participant)
+        # Two submissions at once must not interleave their deletes and inserts.
+        response = EvaluationResponse.objects.select_for_update().get(pk=response.pk)
+        response.answers.all().delete()
+        rows = []
+        for question_id, value in answers.items():
+            question = questions.get(question_id)
+            if question is None or value in (None, ""):
+                continue
+            if question.kind == EvaluationQuestion.Kind.RATING:
+                rows.append(EvaluationAnswer(response=response, question=question, rating=value))
+            else:
+                rows.append(EvaluationAnswer(response=response, question=question, text=value))
+        EvaluationAnswer.objects.bulk_create(rows)
+        response.save(update_fields=["submitted_at"])
+    return response
+
+
+def renumber_questions(programme: Programme) -> list[EvaluationQuestion]:
+    """Positions 1, 2, 3… in the current order. Side effects: saves changed positions."""
+    questions = list(questions_of(programme))
+    changed = []
+    for position, question in enumerate(questions, start=1):
+        if question.position != position:
+            question.position = position
+            changed.append(question)
+    EvaluationQuestion.objects.bulk_update(changed, ["position"])
+    return questions
+
+
+def move_question(*, question: EvaluationQuestion, offset: int) -> None:
+    """Move a question up (-1) or down (+1) the form.
+
+    Side effects: renumbers the programme's questions and swaps two positions.
+    """
+    with transaction.atomic():
+        questions = renumber_questions(question.programme)
+        index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+        other = index + offset
+        if not 0 <= other < len(questions):
+            return
+        first, second = questions[index], questions[other]
+        first.position, second.position = second.position, first.position
+        EvaluationQuestion.objects.bulk_update([first, second], ["position"])
+
+
+def next_position(programme: Programme) -> int:
+    last = programme.evaluation_questions.order_by("-position").values_list("position").first()
+    return (last[0] if last else 0) + 1
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    percent: int
+
+
+@dataclass
+class QuestionSummary:
+    question: EvaluationQuestion
+    answered: int = 0
+    average: float | None = None
+    bars: list[Bar] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvaluationSummary:
+    responses: int
+    eligible: int
+    questions: list[QuestionSummary]
+
+    @property
+    def response_rate(self) -> int:
+        return round(100 * self.responses / self.eligible) if self.eligible else 0
+
+
+def _bars(counts: dict[Any, int], labels: list[Any]) -> list[Bar]:
+    total = sum(counts.values())
+    return [
+        Bar(
+            label=str(label), count=counts.get(label, 0), percent=_percent(counts.get(label), total)
+        )
+        for label in labels
+    ]
+
+
+def _percent(count: int | None, total: int) -> int:
+    return round(100 * (count or 0) / total) if total else 0
+
+
+def evaluation_summary(programme: Programme) -> EvaluationSummary:
+    """Counts, averages and distributions per question, without names: five queries.
+
+    Queries: the questions; the responses; the eligible participants; ratings and choices
+    counted per question and value; the free-text answers.
+    """
+    questions = list(questions_of(programme))
+    responses = EvaluationResponse.objects.filter(participant__programme=programme).count()
+    eligible = programme.participants.filter(
+        user__isnull=False, status__in=ELIGIBLE_STATUSES
+    ).count()
+    answers = EvaluationAnswer.objects.filter(question__programme=programme)
+    counted: dict[int, dict[Any, int]] = defaultdict(dict)
+    for question_id, rating, text, n in (
+        answers.exclude(question__kind=EvaluationQuestion.Kind.TEXT)
+        .values_list("question_id", "rating", "text")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counted[question_id][rating if rating is not None else text] = n
+    texts: dict[int, list[str]] = defaultdict(list)
+    # Sorted by text, not by submission, so that the order says nothing about who wrote what.
+    for question_id, text in (
+        answers.filter(question__kind=EvaluationQuestion.Kind.TEXT)
+        .exclude(text="")
+        .order_by("text")
+        .values_list("question_id", "text")
+    ):
+        texts[question_id].append(text)
+
+    summaries = []
+    for question in questions:
+        counts = counted.get(question.pk, {})
+        summary = QuestionSummary(question=question)
+        if question.kind == EvaluationQuestion.Kind.RATING:
+            summary.answered = sum(counts.values())
+            if summary.answered:
+                total = sum(rating * n for rating, n in counts.items())
+                summary.average = round(total / summary.answered, 2)
+            summary.bars = _bars(counts, list(RATINGS))
+        elif question.kind == EvaluationQuestion.Kind.CHOICE:
+            summary.answered = sum(counts.values())
+            options = question.choice_list
+            # Answers to options the organisers have since removed are still counted.
+            options += sorted(str(value) for value in counts if value not in options)
+            summary.bars = _bars(counts, options)
+        else:
+            summary.texts = texts.get(question.pk, [])
+            summary.answered = len(summary.texts)
+        summaries.append(summary)
+    return EvaluationSummary(responses=responses, eligible=eligible, questions=summaries)
+
+
+# Spreadsheets run a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def evaluation_table(programme: Programme) -> tuple[list[str], list[list[Any]]]:
+    """One row per response, one column per question; no names or e-mail addresses.
+
+    Queries: the questions, the responses with country, and their answers. Every text cell is
+    made safe for spreadsheets.
+    """
+    questions = list(questions_of(programme))
+    responses = list(
+        EvaluationResponse.objects.filter(participant__programme=programme)
+        .select_related("participant__country")
+        .only(
+            "id",
+            "submitted_at",
+            "participant__category",
+            "participant__country__id",
+            "participant__country__country",
+        )
+        .order_by("pk")
+    )
+    values: dict[int, dict[int, Any]] = defaultdict(dict)
+    for response_id, question_id, rating, text in EvaluationAnswer.objects.filter(
+        response__participant__programme=programme
+    ).values_list("response_id", "question_id", "rating", "text"):
+        values[response_id][question_id] = rating if rating is not None else text
+
+    # In the page's language, like every other download.
+    header = [str(_("Response")), str(_("Submitted")), str(_("Country")), str(_("Category"))]
+    header += [q.text for q in questions]
+    categories = dict(Participant.Category.choices)
+    tz = programme.tzinfo
+    rows = []
+    for number, response in enumerate(responses, start=1):
+        participant = response.participant
+        row = [
+            number,
+            timezone.localtime(response.submitted_at, tz).date().isoformat(),
+            str(participant.country) if participant.country_id else "",
+            str(categories.get(participant.category, participant.category)),
+        ]
+        row += [values[response.pk].get(q.pk, "") for q in questions]
+        rows.append([spreadsheet_safe(cell) for cell in row])
+    return [spreadsheet_safe(cell) for cell in header], rows
+
+
+def table_as_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    # The byte-order mark makes Excel read the file as UTF-8 (Indonesian and other scripts).
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def table_as_xlsx(header: list[str], rows: list[list[Any]], *, title: str) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,437 @@
+"""The delegate's own agenda on the phone: their items, now and next, home time zone."""
+
+import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from participants.models import Participant
+from visits.feeds import (
+    NowAndNext,
+    entries_by_day,
+    mark_now_and_next,
+    now_and_next,
+    personal_agenda,
+)
+from visits.models import Assignment, Session, SessionMaterial, Site, Vehicle, VisitGroup
+
+from ..conftest import client_for
+from ..factories import ParticipantFactory, ProgrammeFactory, SessionFactory, SiteFactory
+
+# The agenda's digest is computed by PostgreSQL in one query, elsewhere from three.
+DIGEST_QUERIES = 1 if connection.vendor == "postgresql" else 3
+ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
+# Delegate pages: only someone who takes part sees one; team members who do not get 404.
+DELEGATE_PAGE = {
+    "anonymous": 302,
+    "delegate": 200,
+    "staff": 404,
+    "other_organiser": 404,
+    "organiser": 404,
+    "admin": 404,
+}
+
+
+def expect(response, expected: int) -> None:
+    assert response.status_code == expected
+    if expected == 302:
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+def participant_of(user, programme=None) -> Participant:
+    participants = Participant.objects.filter(user=user)
+    if programme is not None:
+        participants = participants.filter(programme=programme)
+    return participants.get()
+
+
+def book(participant: Participant, session: Session, **fields) -> Assignment:
+    return Assignment.objects.create(participant=participant, session=session, **fields)
+
+
+def agenda_of_size(programme, participant: Participant, size: int) -> list[Session]:
+    """`size` items with a site, group, vehicle, speakers and a material each, in bulk."""
+    site = SiteFactory(address="Jl. Salemba Raya 28A", latitude=Decimal("-6.19"))
+    speaker = ParticipantFactory(programme=programme, full_name="Ana Speaker")
+    start = programme.local_datetime(programme.start_date, 8)
+    sessions = Session.objects.bulk_create(
+        Session(
+            programme=programme,
+            kind=Session.Kind.SITE_VISIT if n % 3 == 0 else Session.Kind.LECTURE,
+            title_en=f"Bulk item {n}",
+            starts_at=start + timedelta(minutes=20 * n),
+            ends_at=start + timedelta(minutes=20 * n + 15),
+            site=site,
+            room=f"Room {n}",
+            speakers="Guest",
+            departure_point="Lobby" if n % 3 == 0 else "",
+            departs_at=start + timedelta(minutes=20 * n) if n % 3 == 0 else None,
+        )
+        for n in range(size)
+    )
+    groups = VisitGroup.objects.bulk_create(
+        VisitGroup(session=session, name="Group A", capacity=10) for session in sessions
+    )
+    vehicles = Vehicle.objects.bulk_create(
+        Vehicle(session=session, name="Bus 1", seats=30) for session in sessions
+    )
+    Assignment.objects.bulk_create(
+        Assignment(participant=participant, session=session, group=group, vehicle=vehicle)
+        for session, group, vehicle in zip(sessions, groups, vehicles, strict=True)
+    )
+    SessionMaterial.objects.bulk_create(
+        SessionMaterial(session=session, title=f"Slides {n}", url="https://example.org/s.pdf")
+        for n, session in enumerate(sessions)
+    )
+    Session.speaker_participants.through.objects.bulk_create(
+        Session.speaker_participants.through(session=session, participant=speaker)
+        for session in sessions
+    )
+    return sessions
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_my_agenda_for_each_role(cast, programme, role):
+    delegate = participant_of(cast["delegate"])
+    book(delegate, SessionFactory(programme=programme, title_en="Opening ceremony"))
+    response = client_for(cast[role]).get(reverse("visits:my_agenda"))
+    expect(response, DELEGATE_PAGE[role])
+    if role == "delegate":
+        assert "Opening ceremony" in response.content.decode()
+
+
+def test_my_agenda_shows_only_the_delegates_own_items(cast, programme):
+    mine = SessionFactory(programme=programme, title_en="Workshop for A")
+    theirs = SessionFactory(programme=programme, title_en="Visit for B")
+    book(participant_of(cast["delegate"]), mine)
+    book(participant_of(cast["delegate_b"]), theirs)
+    page = client_for(cast["delegate"]).get(reverse("visits:my_agenda")).content.decode()
+    assert "Workshop for A" in page
+    assert "Visit for B" not in page
+
+
+def test_my_agenda_of_another_programme_is_404(cast, programme):
+    other = ProgrammeFactory()
+    ParticipantFactory(programme=other, user=cast["delegate_b"])
+    SessionFactory(programme=other, title_en="Secret item")
+    response = client_for(cast["delegate"]).get(
+        reverse("visits:my_agenda"), {"programme": other.slug}
+    )
+    assert response.status_code == 404
+    assert "Secret item" not in response.content.decode()
+
+
+def test_my_agenda_chooses_among_the_delegates_programmes(cast, programme):
+    earlier = ProgrammeFactory(start_date=programme.start_date - timedelta(days=400))
+    old = ParticipantFactory(programme=earlier, user=cast["delegate"])
+    book(old, SessionFactory(programme=earlier, title_en="Last year's visit"))
+    book(participant_of(cast["delegate"], programme), SessionFactory(programme=programme))
+    client = client_for(cast["delegate"])
+
+    latest = client.get(reverse("visits:my_agenda")).content.decode()
+    assert "Last year&#x27;s visit" not in latest
+    chosen = client.get(reverse("visits:my_agenda"), {"programme": earlier.slug})
+    assert chosen.status_code == 200
+    assert "Last year&#x27;s visit" in chosen.content.decode()
+    # The switcher links to both programmes by slug, never by participant id.
+    assert f"?programme={earlier.slug}" in latest
+    assert str(old.pk) not in reverse("visits:my_agenda")
+
+
+def test_my_agenda_shows_place_logistics_speakers_and_materials(cast, programme):
+    delegate = participant_of(cast["delegate"])
+    site = SiteFactory(
+        name="Perpustakaan Kota Bogor",
+        address="Jl. Kapten Muslihat",
+        city="Bogor",
+        latitude=Decimal("-6.595"),
+        longitude=Decimal("106.79"),
+    )
+    day = programme.start_date
+    visit = SessionFactory(
+        programme=programme,
+        kind=Session.Kind.SITE_VISIT,
+        title_en="Site visit: Bogor",
+        site=site,
+        room="Reading room",
+        speakers="Head librarian",
+        departure_point="Main lobby",
+        departs_at=programme.local_datetime(day, 7, 45),
+        starts_at=programme.local_datetime(day, 9),
+        ends_at=programme.local_datetime(day, 12),
+        returns_at=programme.local_datetime(day, 13, 30),
+    )
+    speaker = ParticipantFactory(programme=programme, full_name="Siti Rahma")
+    visit.speaker_participants.add(speaker)
+    material = SessionMaterial.objects.create(
+        session=visit, title="Visit briefing", url="https://example.org/briefing.pdf"
+    )
+    group = VisitGroup.objects.create(session=visit, name="Group B", capacity=10)
+    vehicle = Vehicle.objects.create(session=visit, name="Bus 2", seats=30, plate="B 1 TPB")
+    book(delegate, visit, group=group, vehicle=vehicle)
+
+    page = client_for(cast["delegate"]).get(reverse("visits:my_agenda")).content.decode()
+    site.refresh_from_db()
+    assert "Perpustakaan Kota Bogor, Reading room" in page
+    assert "Jl. Kapten Muslihat, Bogor" in page
+    assert site.map_url.replace("&", "&amp;") in page
+    assert "07:45, Main lobby" in page
+    assert "13:30" in page
+    assert "Group B" in page
+    assert "Bus 2 (B 1 TPB)" in page
+    assert "Head librarian; Siti Rahma" in page
+    download = reverse("visits:material_download", args=[programme.slug, visit.pk, material.pk])
+    assert f'href="{download}"' in page
+
+
+def test_my_agenda_strikes_through_cancelled_items(cast, programme):
+    delegate = participant_of(cast["delegate"])
+    book(
+        delegate,
+        SessionFactory(programme=programme, title_en="Panel", cancelled_at=timezone.now()),
+    )
+    page = client_for(cast["delegate"]).get(reverse("visits:my_agenda")).content.decode()
+    assert "<del>Panel</del>" in page
+    assert "Cancelled" in page
+
+
+def test_my_agenda_groups_items_by_day_in_the_programme_time_zone(cast, programme):
+    delegate = participant_of(cast["delegate"])
+    # 23:30 UTC on the 13th is 06:30 on the 14th in Jakarta.
+    starts = datetime(2023, 11, 13, 23, 30, tzinfo=UTC)
+    book(
+        delegate,
+        SessionFactory(programme=programme, starts_at=starts, ends_at=starts + timedelta(hours=1)),
+    )
+    page = client_for(cast["delegate"]).get(reverse("visits:my_agenda")).content.decode()
+    assert "Tuesday, 14 November 2023" in page
+    assert ">06:30</time>" in page
+
+
+def test_now_and_next_with_a_frozen_clock(programme):
+    delegate = ParticipantFactory(programme=programme)
+    day = programme.start_date
+    at = programme.local_datetime
+    items = {
+        "early": SessionFactory(programme=programme, starts_at=at(day, 8), ends_at=at(day, 9)),
+        "running": SessionFactory(programme=programme, starts_at=at(day, 9), ends_at=at(day, 11)),
+        "parallel": SessionFactory(programme=programme, starts_at=at(day, 10), ends_at=at(day, 12)),
+        "cancelled": SessionFactory(
+            programme=programme, starts_at=at(day, 11), ends_at=at(day, 12), cancelled_at=at(day, 7)
+        ),
+        "next_a": SessionFactory(programme=programme, starts_at=at(day, 13), ends_at=at(day, 14)),
+        "next_b": SessionFactory(programme=programme, starts_at=at(day, 13), ends_at=at(day, 15)),
+        "later": SessionFactory(programme=programme, starts_at=at(day, 16), ends_at=at(day, 17)),
+    }
+    for session in items.values():
+        book(delegate, session)
+    # Someone else's item at 12:00 is nobody's "next" here.
+    book(
+        ParticipantFactory(programme=programme),
+        SessionFactory(programme=programme, starts_at=at(day, 12), ends_at=at(day, 13)),
+    )
+    names = {session.pk: name for name, session in items.items()}
+
+    highlights = now_and_next(delegate, now=at(day, 10, 30))
+    assert [names[item.session_id] for item in highlights.under_way] == ["running", "parallel"]
+    # The cancelled item at 11:00 is skipped: next are the two items at 13:00.
+    assert sorted(names[item.session_id] for item in highlights.upcoming) == ["next_a", "next_b"]
+
+    entries = personal_agenda(delegate)
+    mark_now_and_next(entries, highlights)
+    assert [names[e.session.pk] for e in entries if e.is_now] == ["running", "parallel"]
+    assert sorted(names[e.session.pk] for e in entries if e.is_next) == ["next_a", "next_b"]
+
+    # Between items: nothing is on, the next one is.
+    highlights = now_and_next(delegate, now=at(day, 12, 30))
+    assert highlights.under_way == []
+    assert sorted(names[item.session_id] for item in highlights.upcoming) == ["next_a", "next_b"]
+    # After the last item: neither.
+    assert now_and_next(delegate, now=at(day, 18)) == NowAndNext(under_way=[], upcoming=[])
+
+
+def test_entries_by_day_uses_the_programme_time_zone(programme):
+    delegate = ParticipantFactory(programme=programme)
+    late = datetime(2023, 11, 13, 18, 0, tzinfo=UTC)  # 01:00 on the 14th in Jakarta
+    book(delegate, SessionFactory(programme=programme, starts_at=late, ends_at=late + timedelta(1)))
+    days = entries_by_day(programme, personal_agenda(delegate))
+    assert [day.isoformat() for day, _entries in days] == ["2023-11-14"]
+
+
+def test_my_agenda_highlights_what_is_on_now(cast):
+    # A programme happening today, with one item under way and one to come.
+    today = timezone.localdate(timezone=timezone.get_fixed_timezone(420))
+    programme = ProgrammeFactory(start_date=today - timedelta(days=1))
+    delegate = ParticipantFactory(programme=programme, user=cast["delegate"])
+    now = timezone.now()
+    running = SessionFactory(
+        programme=programme,
+        title_en="Under way",
+        starts_at=now - timedelta(minutes=10),
+        ends_at=now + timedelta(minutes=50),
+    )
+    coming = SessionFactory(
+        programme=programme,
+        title_en="Coming up",
+        starts_at=now + timedelta(hours=2),
+        ends_at=now + timedelta(hours=3),
+    )
+    book(delegate, running)
+    book(delegate, coming)
+    page = client_for(cast["delegate"]).get(reverse("visits:my_agenda")).content.decode()
+    assert f'id="item-{running.pk}" class="item kind-lecture is-now" aria-current="time"' in page
+    assert f'id="item-{coming.pk}" class="item kind-lecture is-next"' in page
+
+
+def test_my_agenda_shows_home_times_when_asked(cast, programme):
+    delegate = participant_of(cast["delegate"])
+    delegate.home_time_zone = "Europe/Berlin"
+    delegate.save()
+    day = programme.start_date
+    book(
+        delegate,
+        SessionFactory(
+            programme=programme,
+            starts_at=programme.local_datetime(day, 9),
+            ends_at=programme.local_datetime(day, 10, 30),
+        ),
+    )
+    client = client_for(cast["delegate"])
+    plain = client.get(reverse("visits:my_agenda")).content.decode()
+    assert "your time" not in plain
+    # 09:00 in Jakarta (UTC+7) is 03:00 in Berlin (UTC+1) in November.
+    home = client.get(reverse("visits:my_agenda"), {"tz": "home"}).content.decode()
+    assert "Mon 03:00–04:30" in home
+    assert "your time" in home
+
+
+def test_home_time_zone_can_be_set_and_is_validated(cast, programme):
+    client = client_for(cast["delegate"])
+    url = reverse("visits:my_agenda") + "?tz=home"
+    response = client.post(url, {"home_time_zone": "Asia/Tokyo"})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert participant_of(cast["delegate"]).home_time_zone == "Asia/Tokyo"
+
+    response = client.post(url, {"home_time_zone": "Mars/Olympus_Mons"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert participant_of(cast["delegate"]).home_time_zone == "Asia/Tokyo"
+
+
+def test_my_agenda_links_the_calendar_feed_when_there_is_one(cast, programme):
+    delegate = participant_of(cast["delegate"])
+    client = client_for(cast["delegate"])
+    page = client.get(reverse("visits:my_agenda")).content.decode()
+    assert 'type="text/calendar"' not in page
+    assert f'href="{reverse("visits:calendar")}"' in page
+
+    delegate.feed_token = "a-secret-token-for-the-feed-of-delegate-a"
+    delegate.save()
+    page = client.get(reverse("visits:my_agenda")).content.decode()
+    feed = "http://testserver" + reverse("visits:feed", args=[delegate.feed_token])
+    assert f'<link rel="alternate" type="text/calendar" title="{programme.short_name_en}' in page
+    assert f'href="{feed}"' in page
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_my_agenda_queries_do_not_grow_with_items(
+    cast, programme, size, django_assert_max_num_queries
+):
+    delegate = participant_of(cast["delegate"])
+    agenda_of_size(programme, delegate, size)
+    client = client_for(cast["delegate"])
+    # Queries: session, user, the user's participations, their memberships (navigation);
+    # what is on now and next; the agenda's digest (one query on PostgreSQL, three
+    # elsewhere); when the rendered days are not cached yet: the assignments with item,
+    # site, group and vehicle, the speakers, the materials.
+    with django_assert_max_num_queries(6 + DIGEST_QUERIES + 3):
+        response = client.get(reverse("visits:my_agenda"))
+    assert response.content.decode().count('<li id="item-') == size
+    # Rendered again only when something changes.
+    with django_assert_max_num_queries(6 + DIGEST_QUERIES):
+        again = client.get(reverse("visits:my_agenda"))
+    assert again.content.decode().count('<li id="item-') == size
+
+
+def test_my_agenda_shows_every_change_at_once(cast, programme):
+    """The rendered days are cached: each change to what they show must show at once."""
+    delegate = participant_of(cast["delegate"])
+    (item,) = agenda_of_size(programme, delegate, 1)
+    client = client_for(cast["delegate"])
+
+    def page() -> str:
+        return client.get(reverse("visits:my_agenda")).content.decode()
+
+    assert "Bulk item 0" in page()
+    changes = [
+        (Site.objects.filter(pk=item.site_id), {"name": "Renamed library"}, "Renamed library"),
+        (VisitGroup.objects.filter(session=item), {"name": "Group Z"}, "Group Z"),
+        (Vehicle.objects.filter(session=item), {"plate": "B 9 XYZ"}, "B 9 XYZ"),
+        (SessionMaterial.objects.filter(session=item), {"title": "New slides"}, "New slides"),
+        (
+            Participant.objects.filter(full_name="Ana Speaker"),
+            {"full_name": "Ana Pembicara"},
+            "Ana Pembicara",
+        ),
+        # A bulk update leaves `updated_at` alone: the values themselves are compared.
+        (Session.objects.filter(pk=item.pk), {"title_en": "Retitled item"}, "Retitled item"),
+        (Session.objects.filter(pk=item.pk), {"cancelled_at": timezone.now()}, "<del>"),
+    ]
+    for queryset, values, shown in changes:
+        queryset.update(**values)
+        assert shown in page(), values
+    Assignment.objects.filter(participant=delegate).delete()
+    assert "You have no agenda items yet." in page()
+
+
+DELEGATE_URLS = [
+    "visits:my_agenda",
+    "visits:calendar",
+    "visits:programme_info",
+    "participants:evaluation",
+    "participants:my_profile",
+]
+
+
+@pytest.mark.parametrize("name", DELEGATE_URLS)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_delegate_pages_of_someone_elses_programme_are_404(cast, programme, name, method):
+    other = ProgrammeFactory(dress_code="B's secret dress code")
+    theirs = ParticipantFactory(
+        programme=other, user=cast["delegate_b"], status="arrived", feed_token="b-secret"
+    )
+    book(theirs, SessionFactory(programme=other, title_en="B's secret item"))
+    client = client_for(cast["delegate"])
+    response = getattr(client, method)(reverse(name) + f"?programme={other.slug}")
+    # The information page only reads: it refuses other methods before anything else.
+    read_only = method == "post" and name == "visits:programme_info"
+    assert response.status_code == (405 if read_only else 404)
+    page = response.content.decode()
+    assert "secret" not in page
+    theirs.refresh_from_db()
+    assert theirs.feed_token == "b-secret"
+
+
+def test_delegate_links_carry_no_participant_id(cast, programme):
+    delegate = participant_of(cast["delegate"])
+    (item,) = agenda_of_size(programme, delegate, 1)
+    client = client_for(cast["delegate"])
+    for name in DELEGATE_URLS[:3]:
+        page = client.get(reverse(name)).content.decode()
+        for href in re.findall(r'href="(/me/[^"]*)"', page):
+            assert str(delegate.pk) not in href, href
+
+
+def test_my_agenda_links_only_the_delegates_own_materials(cast, programme):
+    mine, theirs = (
+        agenda_of_size(programme, participant_of(cast[name]), 1)[0]
+        for name in ("delegate", "delegate_b")
+    )
+    page = client_for(cast["delegate"]).get(reverse("visits:my_agenda")).content.decode()
+    assert f"/items/{mine.pk}/materials/" in page
+    assert f"/items/{theirs.pk}/materials/" not in page

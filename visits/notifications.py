@@ -1,0 +1,203 @@
+"""E-mails to delegates about their agenda: the evening reminder and changes to an item.
+
+Both are written in English and in Indonesian, one after the other, because an e-mail cannot
+know which language its reader prefers. Both may run twice (two beats at once, a worker that
+dies after sending) without sending twice: the reminder is claimed in the database
+(`DailyReminder`, one per participant and day) before it is sent, and a change notice is
+claimed per participant and revision in the shared cache.
+"""
+
+import logging
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from participants.models import DailyReminder, Participant
+from programs.models import Programme
+
+from .models import Assignment, Session
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "id")
+BODY_SEPARATOR = "\n\n" + "-" * 40 + "\n\n"
+# The evening reminder goes out from this hour (programme time) until midnight.
+REMINDER_HOUR = 18
+REMINDED_STATUSES = (Participant.Status.CONFIRMED, Participant.Status.ARRIVED)
+WITHDRAWN_STATUSES = (Participant.Status.WITHDRAWN, Participant.Status.DECLINED)
+# Change notices are remembered this long, so a retried task skips who already has one.
+CHANGE_NOTICE_MEMORY = 14 * 24 * 3600
+
+
+def _agenda_link() -> str:
+    # Background tasks have no request to build an absolute address from.
+    base = getattr(settings, "SITE_URL", "")
+    return base.rstrip("/") + reverse("visits:my_agenda") if base else ""
+
+
+def _bilingual_message(template: str, context: dict, *, to: str) -> EmailMessage:
+    subjects: list[str] = []
+    bodies: list[str] = []
+    for language in LANGUAGES:
+        with translation.override(language):
+            subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+            bodies.append(render_to_string(f"{template}_body.txt", context).strip())
+        if subject not in subjects:
+            subjects.append(subject)
+    return EmailMessage(
+        subject=" / ".join(subjects), body=BODY_SEPARATOR.join(bodies) + "\n", to=[to]
+    )
+
+
+def send_daily_reminders(*, now: datetime) -> int:
+    """E-mail tomorrow's items to the delegates of every programme where it is evening.
+
+    Between 18:00 and midnight (programme time) on the day before a programme day, each
+    confirmed or arrived participant with an account and items that day gets one e-mail,
+    once. Returns how many were sent. Side effects: creates `DailyReminder` rows and sends
+    e-mail; a failed e-mail releases its claim, so the next run tries again.
+    """
+    sent = 0
+    # Programme dates are local; a day of margin either side covers every time zone.
+    programmes = Programme.objects.active().filter(
+        start_date__lte=(now + timedelta(days=2)).date(),
+        end_date__gte=(now - timedelta(days=1)).date(),
+    )
+    for programme in programmes:
+        local = programme.to_local(now)
+        day = local.date() + timedelta(days=1)
+        if local.hour >= REMINDER_HOUR and programme.start_date <= day <= programme.end_date:
+            sent += send_reminders_for_day(programme=programme, day=day)
+    return sent
+
+
+def send_reminders_for_day(*, programme: Programme, day: date) -> int:
+    """E-mail each delegate of `programme` their items on `day`, unless they already had it.
+
+    Queries: the participants not yet reminded, and all their items of the day. Side effects:
+    one `DailyReminder` and one e-mail per participant with items that day.
+    """
+    participants = list(
+        programme.participants.filter(user__isnull=False, status__in=REMINDED_STATUSES)
+        .exclude(daily_reminders__day=day)
+        .select_related("user")
+    )
+    if not participants:
+        return 0
+    start = programme.local_datetime(day, 0)
+    end = programme.local_datetime(day + timedelta(days=1), 0)
+    items: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in (
+        Assignment.objects.filter(
+            participant__in=[participant.pk for participant in participants],
+            session__programme=programme,
+            session__starts_at__gte=start,
+            session__starts_at__lt=end,
+            session__cancelled_at__isnull=True,
+        )
+        .select_related("session", "session__site", "group", "vehicle")
+        .order_by("session__starts_at", "session__title_en")
+    ):
+        items[assignment.participant_id].append(assignment)
+
+    sent = 0
+    for participant in participants:
+        if not items.get(participant.pk):
+            continue
+        message = _bilingual_message(
+            "visits/email/daily_reminder",
+            {
+                "participant": participant,
+                "programme": programme,
+                "day": day,
+                "assignments": items[participant.pk],
+                "agenda_link": _agenda_link(),
+            },
+            to=participant.user.email,
+        )
+        try:
+            # The claim and the e-mail commit together: a second run waits on the claim's
+            # unique row and then skips; a failed e-mail leaves no claim behind.
+            with transaction.atomic():
+                _reminder, created = DailyReminder.objects.get_or_create(
+                    participant=participant, day=day
+                )
+                if not created:
+                    continue
+                message.send()
+        except Exception:
+            logger.exception("Daily reminder for participant %s on %s failed", participant.pk, day)
+            continue
+        sent += 1
+    return sent
+
+
+def notify_item_changed(*, session_id: int, revision: int, now: datetime | None = None) -> int:
+    """E-mail everyone booked on the item that its time or place changed (or it was cancelled).
+
+    Does nothing when the item is gone, has been changed again since (`revision` is not its
+    current one: the later change sends its own notice) or is over. Returns how many were
+    sent. Side effects: sends e-mail, and remembers each recipient per revision so that a
+    second run skips them; raises the last sending error after trying everyone, so that the
+    task is retried for those who did not get it.
+    """
+    now = now or timezone.now()
+    session = Session.objects.select_related("programme", "site").filter(pk=session_id).first()
+    if session is None or session.revision != revision or session.ends_at <= now:
+        return 0
+    assignments = (
+        session.assignments.filter(participant__user__isnull=False)
+        .exclude(participant__status__in=WITHDRAWN_STATUSES)
+        .select_related("participant__user", "group", "vehicle")
+        .order_by("pk")
+    )
+    sent = 0
+    failure: Exception | None = None
+    for assignment in assignments:
+        participant = assignment.participant
+        key = f"visits:item-changed:{session.pk}:{revision}:{participant.pk}"
+        if not cache.add(key, True, timeout=CHANGE_NOTICE_MEMORY):
+            continue
+        message = _bilingual_message(
+            "visits/email/item_changed",
+            {
+                "participant": participant,
+                "programme": session.programme,
+                "session": session,
+                "assignment": assignment,
+                "agenda_link": _agenda_link(),
+            },
+            to=participant.user.email,
+        )
+        try:
+            message.send()
+        except Exception as error:
+            cache.delete(key)
+            logger.exception("Change notice for participant %s failed", participant.pk)
+            failure = error
+            continue
+        sent += 1
+    if failure is not None:
+        raise failure
+    return sent
+
+
+def notify_participants_of_change(*, session: Session) -> None:
+    """Tell the item's participants about a change once the current transaction commits.
+
+    Call it after saving a change of time or place (with the revision bumped) or a
+    cancellation. Side effects: queues `visits.notify_item_changed` for the current revision.
+    """
+    from .tasks import notify_item_changed_task  # the tasks module imports this one
+
+    session_id, revision = session.pk, session.revision
+    transaction.on_commit(
+        lambda: notify_item_changed_task.delay(session_id=session_id, revision=revision)
+    )
