@@ -198,6 +198,12 @@ def notify_participants_of_change(*, session: Session) -> None:
     from .tasks import notify_item_changed_task  # the tasks module imports this one
 
     session_id, revision = session.pk, session.revision
-    transaction.on_commit(
-        lambda: notify_item_changed_task.delay(session_id=session_id, revision=revision)
-    )
+
+    def send() -> None:
+        # The change is saved either way: an unreachable broker costs only the e-mail.
+        try:
+            notify_item_changed_task.delay(session_id=session_id, revision=revision)
+        except Exception:
+            logger.exception("Could not queue the change notice for item %s", session_id)
+
+    transaction.on_commit(send)

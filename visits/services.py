@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from programs.models import Programme
 
 from .models import Assignment, Session, Vehicle, VisitGroup
+from .notifications import notify_participants_of_change
 
 # Changing any of these moves the item in time or space: calendars must be told (revision).
 TIME_AND_PLACE_FIELDS = (
@@ -78,15 +79,20 @@ def save_item(*, item: Session, speaker_participants: Iterable | None = None) ->
     """Save a new or edited agenda item.
 
     Side effects: writes the item; replaces its speakers from the participants when given;
-    bumps `revision` of an existing item whose time or place changed (calendar feeds use it).
+    bumps `revision` of an existing item whose time or place changed (calendar feeds use it)
+    and then e-mails its participants about the change.
     """
+    moved = False
     if item.pk is not None:
         stored = Session.objects.filter(pk=item.pk).values_list(*TIME_AND_PLACE_FIELDS).first()
         if stored is not None and tuple(stored) != _time_and_place(item):
             item.revision += 1
+            moved = True
     item.save()
     if speaker_participants is not None:
         item.speaker_participants.set(speaker_participants)
+    if moved:
+        notify_participants_of_change(session=item)
     return item
 
 
@@ -96,7 +102,7 @@ def move_item(
     """Move an item to another day and/or start time, keeping its duration.
 
     Side effects: writes the item's start, end, departure and return times (shifted by the
-    same amount) and bumps its revision when it actually moved.
+    same amount), bumps its revision when it actually moved and e-mails its participants.
     """
     local_start = programme.to_local(item.starts_at)
     new_start = at_local_time(
@@ -115,6 +121,7 @@ def move_item(
         item.returns_at += shift
     item.revision += 1
     item.save(update_fields=["starts_at", "ends_at", "departs_at", "returns_at", "revision"])
+    notify_participants_of_change(session=item)
     return item
 
 
@@ -162,12 +169,14 @@ def items_on_day(programme: Programme, day: date):
 def toggle_cancelled(*, item: Session) -> Session:
     """Cancel an item, or restore a cancelled one.
 
-    Side effects: sets or clears `cancelled_at` and bumps the revision (calendars show the
-    cancellation). Assignments are kept, so that restoring the item loses nothing.
+    Side effects: sets or clears `cancelled_at`, bumps the revision (calendars show the
+    cancellation) and e-mails the participants. Assignments are kept, so that restoring the
+    item loses nothing.
     """
     item.cancelled_at = None if item.cancelled_at else timezone.now()
     item.revision += 1
     item.save(update_fields=["cancelled_at", "revision", "updated_at"])
+    notify_participants_of_change(session=item)
     return item
 
 
