@@ -9,7 +9,7 @@ in a name shows literally and can fetch nothing.
 
 from collections.abc import Iterable
 from functools import cache
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -76,12 +76,42 @@ def make_url_fetcher(allowed_media: Iterable[str] = ()):
     return DocumentURLFetcher(allow_redirects=False)
 
 
-def render_pdf(template_name: str, context: dict, *, allowed_media: Iterable[str] = ()) -> bytes:
-    """Render a Django template to PDF bytes."""
+def media_url(name: str) -> str:
+    """The URL under which a document embeds the stored media file `name`.
+
+    The fetcher serves it only when `name` is also passed in the render's `allowed_media`.
+    """
+    return DOCUMENT_ORIGIN + _media_prefix().lstrip("/") + quote(name)
+
+
+def render_pdf(
+    template_name: str,
+    context: dict,
+    *,
+    allowed_media: Iterable[str] = (),
+    image_cache: dict | None = None,
+) -> bytes:
+    """Render a Django template to PDF bytes.
+
+    `image_cache` may be shared by renders of a batch that embed the same images (logos,
+    signatures), so each is fetched and decoded once per batch rather than once per page.
+    """
+    return render_html_pdf(
+        render_to_string(template_name, context),
+        allowed_media=allowed_media,
+        image_cache=image_cache,
+    )
+
+
+def render_html_pdf(
+    html: str, *, allowed_media: Iterable[str] = (), image_cache: dict | None = None
+) -> bytes:
+    """Render an HTML string (already escaped by the template engine) to PDF bytes."""
     from weasyprint import HTML
 
-    html = render_to_string(template_name, context)
     document = HTML(
         string=html, base_url=DOCUMENT_ORIGIN, url_fetcher=make_url_fetcher(allowed_media)
     )
-    return document.write_pdf(stylesheets=[_base_stylesheet()], font_config=_font_config())
+    return document.write_pdf(
+        stylesheets=[_base_stylesheet()], font_config=_font_config(), cache=image_cache
+    )

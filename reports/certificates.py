@@ -1,0 +1,475 @@
+"""Certificates: who earns one, their verification codes, and how they are rendered.
+
+A participant earns a certificate under the programme's CertificateTemplate: attendance of at
+least `minimum_attendance` per cent of the agenda items they were booked on and whose attendance
+was recorded, and (when the template says so) the status "completed". Each certificate has a
+short unguessable code, printed with a QR code that opens the public verification page; the
+code never changes, so a regenerated certificate verifies exactly as the first one did.
+
+The batch of all certificates is a GenerationJob kind (see `reports.jobs`): `CERTIFICATES_JOB`
+at the bottom of this module. The PDF of one participant is always stored under the same name
+(`reports.models.certificate_path`) and overwritten when regenerated.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Now, NullIf
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from participants.models import Participant
+from participants.queries import INACTIVE_STATUSES
+from programs.models import Programme
+
+from .jobs import JobKind, Output, save_file
+from .models import Certificate, CertificateTemplate, GenerationJob, Signatory, certificate_path
+from .pdf import media_url, render_pdf
+from .qr import qr_svg
+
+CERTIFICATE_TEMPLATE = "reports/pdf/certificate.html"
+
+# Crockford's base32: digits and capitals without I, L, O and U, so a code read aloud or typed
+# from paper cannot be misread. Twelve symbols carry 60 random bits.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_PREFIX = "TPB"
+CODE_LENGTH = 12
+CODE_GROUP = 4
+# What people type instead of the symbol meant (Crockford's decoding rules).
+_MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+# Width (mm) for the signatures, by orientation: beside the QR code, or across the page above it.
+SIGNATORY_ROOM_MM = {"landscape": 205, "portrait": 170}
+# A made-up participant for the template preview: a name with diacritics shows the fonts work.
+SAMPLE_NAME = "Nguyễn Thị Thu Hà"
+SAMPLE_LATIN = ""
+SAMPLE_INSTITUTION = "National Library of Viet Nam"
+SAMPLE_CODE = "TPB-SAMP-LE00-0000"
+
+
+def new_certificate_code() -> str:
+    """A fresh code such as TPB-7KQ2-M9XD-4RBT (not checked against the database)."""
+    body = "".join(secrets.choice(CODE_ALPHABET) for _index in range(CODE_LENGTH))
+    groups = [body[start : start + CODE_GROUP] for start in range(0, CODE_LENGTH, CODE_GROUP)]
+    return "-".join([CODE_PREFIX, *groups])
+
+
+def normalise_code(raw: str) -> str | None:
+    """The canonical form of a typed code (any case, spaces or dashes), or None if malformed."""
+    compact = "".join(raw.split()).replace("-", "").upper()
+    if len(compact) == len(CODE_PREFIX) + CODE_LENGTH and compact.startswith(CODE_PREFIX):
+        compact = compact.removeprefix(CODE_PREFIX)
+    body = compact.translate(_MISREAD)
+    if len(body) != CODE_LENGTH or any(symbol not in CODE_ALPHABET for symbol in body):
+        return None
+    groups = [body[start : start + CODE_GROUP] for start in range(0, CODE_LENGTH, CODE_GROUP)]
+    return "-".join([CODE_PREFIX, *groups])
+
+
+def template_for(programme: Programme) -> CertificateTemplate:
+    """The programme's certificate template, created with the defaults on first use."""
+    template, _created = CertificateTemplate.objects.get_or_create(programme=programme)
+    return template
+
+
+# --- Eligibility -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a participant earns a certificate, and why not when they do not."""
+
+    participant: Participant
+    recorded: int
+    present: int
+    eligible: bool
+    reason: str = ""
+
+    @property
+    def attendance_percent(self) -> int | None:
+        return round(100 * self.present / self.recorded) if self.recorded else None
+
+
+def with_attendance(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Annotate `recorded` and `present`: bookings on agenda items that were not cancelled."""
+    booked = Q(assignments__session__cancelled_at__isnull=True)
+    return queryset.annotate(
+        recorded=Count(
+            "assignments", filter=booked & Q(assignments__attended__isnull=False), distinct=True
+        ),
+        present=Count("assignments", filter=booked & Q(assignments__attended=True), distinct=True),
+    )
+
+
+def judge(participant: Participant, template: CertificateTemplate) -> Eligibility:
+    """Apply the template's rule to a participant annotated by `with_attendance`."""
+    recorded, present = participant.recorded, participant.present
+
+    def result(eligible: bool, reason: str = "") -> Eligibility:
+        return Eligibility(participant, recorded, present, eligible, str(reason))
+
+    if participant.status in INACTIVE_STATUSES:
+        return result(False, participant.get_status_display())
+    if template.require_completed_status and participant.status != Participant.Status.COMPLETED:
+        return result(False, _("Not marked as completed"))
+    if template.minimum_attendance == 0:
+        return result(True)
+    if recorded == 0:
+        return result(False, _("No attendance recorded"))
+    # Integer comparison: 4 of 5 items is exactly 80 %, with no rounding at the boundary.
+    if present * 100 < template.minimum_attendance * recorded:
+        return result(
+            False,
+            _("Attended %(percent)s%% (minimum %(minimum)s%%)")
+            % {"percent": round(100 * present / recorded), "minimum": template.minimum_attendance},
+        )
+    return result(True)
+
+
+def eligibility_of(programme: Programme, template: CertificateTemplate) -> list[Eligibility]:
+    """Every participant of the programme with their eligibility and certificate: one query."""
+    participants = with_attendance(
+        programme.participants.select_related("country", "certificate")
+    ).order_by(*Participant._meta.ordering, "pk")
+    return [judge(participant, template) for participant in participants]
+
+
+def eligible_ids(programme: Programme, template: CertificateTemplate) -> list[int]:
+    """Ids of the participants who earn a certificate and whose certificate is not revoked."""
+    participants = (
+        with_attendance(programme.participants.all())
+        .exclude(certificate__revoked_at__isnull=False)
+        .order_by(*Participant._meta.ordering, "pk")
+        .only("id", "status", "full_name", "full_name_latin")
+    )
+    return [p.pk for p in participants if judge(p, template).eligible]
+
+
+# --- Codes -----------------------------------------------------------------------------------
+
+
+def issue_certificates(*, participant_ids: list[int]) -> None:
+    """Give each participant without a certificate row one, with a fresh unique code.
+
+    Side effects: inserts Certificate rows (no file yet). Existing rows and codes are kept.
+    """
+    have = set(
+        Certificate.objects.filter(participant_id__in=participant_ids).values_list(
+            "participant_id", flat=True
+        )
+    )
+    missing = [pk for pk in participant_ids if pk not in have]
+    for _attempt in range(5):
+        if not missing:
+            return
+        rows = [Certificate(participant_id=pk, code=new_certificate_code()) for pk in missing]
+        try:
+            with transaction.atomic():
+                Certificate.objects.bulk_create(rows)
+            return
+        except IntegrityError:
+            # A code collision (1 in 2^60) or a concurrent issue for the same participant:
+            # insert one by one so that only the clashing rows are retried.
+            for row in rows:
+                _issue_one(row.participant_id)
+            return
+
+
+def _issue_one(participant_id: int) -> Certificate:
+    for _attempt in range(5):
+        existing = Certificate.objects.filter(participant_id=participant_id).first()
+        if existing:
+            return existing
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(
+                    participant_id=participant_id, code=new_certificate_code()
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"Could not issue a certificate code for participant {participant_id}")
+
+
+def issue_certificate(*, participant: Participant) -> Certificate:
+    """The participant's certificate row, created with a new code when they have none.
+
+    Side effects: may insert a Certificate row.
+    """
+    return _issue_one(participant.pk)
+
+
+def revoke_certificate(*, certificate: Certificate, reason: str) -> None:
+    """Mark a certificate revoked: the verification page then says so, with the reason.
+
+    Side effects: sets revoked_at and the reason; the file is kept for the record.
+    """
+    certificate.revoked_at = timezone.now()
+    certificate.revocation_reason = reason
+    certificate.save(update_fields=["revoked_at", "revocation_reason"])
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+
+def site_url() -> str:
+    """Where verification links point when no request tells us the host (in workers)."""
+    return getattr(settings, "SITE_URL", "") or DEFAULT_SITE_URL
+
+
+def verification_url(code: str, *, base_url: str | None = None) -> str:
+    return (base_url or site_url()).rstrip("/") + reverse("reports:verify", args=[code])
+
+
+@dataclass
+class CertificateLayout:
+    """Everything a programme's certificates share; built once per batch."""
+
+    programme: Programme
+    template: CertificateTemplate
+    signatories: list[Signatory]
+    base_url: str
+    media: set[str] = field(default_factory=set)
+    programme_logo_url: str = ""
+    partner_logo_url: str = ""
+    signature_urls: dict[int, str] = field(default_factory=dict)
+    # Decoded images shared by the renders of one batch (WeasyPrint's image cache).
+    image_cache: dict = field(default_factory=dict)
+
+
+def layout_for(
+    programme: Programme,
+    *,
+    template: CertificateTemplate | None = None,
+    base_url: str | None = None,
+) -> CertificateLayout:
+    """The shared parts of a programme's certificates: template, signatories, images."""
+    template = template or template_for(programme)
+    signatories = list(template.signatories.all())
+    layout = CertificateLayout(
+        programme=programme,
+        template=template,
+        signatories=signatories,
+        base_url=base_url or site_url(),
+    )
+    # Only these stored files may be embedded: the URL fetcher refuses every other name.
+    if programme.logo:
+        layout.media.add(programme.logo.name)
+        layout.programme_logo_url = media_url(programme.logo.name)
+    if template.partner_logo:
+        layout.media.add(template.partner_logo.name)
+        layout.partner_logo_url = media_url(template.partner_logo.name)
+    for signatory in signatories:
+        if signatory.signature:
+            layout.media.add(signatory.signature.name)
+            layout.signature_urls[signatory.pk] = media_url(signatory.signature.name)
+    return layout
+
+
+def _date_range(start: date, end: date) -> str:
+    from django.utils.formats import date_format
+
+    if start == end:
+        return date_format(start, "j F Y")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{date_format(end, 'j F Y')}"
+    if start.year == end.year:
+        return f"{date_format(start, 'j F')} – {date_format(end, 'j F Y')}"
+    return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
+
+
+def name_size(name: str) -> str:
+    """A CSS class that steps long names down so that they stay on one or two lines."""
+    length = len(name)
+    if length > 60:
+        return "name-longest"
+    if length > 42:
+        return "name-longer"
+    if length > 28:
+        return "name-long"
+    return ""
+
+
+def certificate_context(
+    layout: CertificateLayout,
+    *,
+    name: str,
+    latin: str,
+    code: str,
+    institution: str = "",
+    sample: bool = False,
+) -> dict:
+    programme = layout.programme
+    url = verification_url(code, base_url=layout.base_url)
+    # Signatories share the width left of the QR code in equal columns, placed absolutely:
+    # a table costs the renderer several layout passes.
+    room, gap = SIGNATORY_ROOM_MM[layout.template.orientation], 6
+    count = max(len(layout.signatories), 1)
+    width = min(70, (room - gap * (count - 1)) / count)
+    start = (room - count * width - gap * (count - 1)) / 2
+    signatories = [
+        {
+            "signatory": signatory,
+            "signature_url": layout.signature_urls.get(signatory.pk, ""),
+            "left": f"{start + index * (width + gap):.1f}",
+            "width": f"{width:.1f}",
+        }
+        for index, signatory in enumerate(layout.signatories)
+    ]
+    return {
+        "programme": programme,
+        "template": layout.template,
+        "name": name,
+        "latin": latin if latin and latin != name else "",
+        "institution": institution,
+        "name_size": name_size(name),
+        "code": code,
+        "verify_url": url,
+        "qr": qr_svg(url),
+        "dates": _date_range(programme.start_date, programme.end_date),
+        "programme_logo_url": layout.programme_logo_url,
+        "partner_logo_url": layout.partner_logo_url,
+        "signatories": signatories,
+        "orientation": layout.template.orientation,
+        "sample": sample,
+    }
+
+
+def render_certificate_pdf(
+    layout: CertificateLayout,
+    *,
+    name: str,
+    latin: str,
+    code: str,
+    institution: str = "",
+    sample: bool = False,
+) -> bytes:
+    context = certificate_context(
+        layout, name=name, latin=latin, code=code, institution=institution, sample=sample
+    )
+    return render_pdf(
+        CERTIFICATE_TEMPLATE, context, allowed_media=layout.media, image_cache=layout.image_cache
+    )
+
+
+def render_sample(programme: Programme, *, base_url: str, participant=None) -> bytes:
+    """The template as it stands, for a made-up participant or for `participant`."""
+    layout = layout_for(programme, base_url=base_url)
+    if participant is None:
+        return render_certificate_pdf(
+            layout,
+            name=SAMPLE_NAME,
+            latin=SAMPLE_LATIN,
+            code=SAMPLE_CODE,
+            institution=SAMPLE_INSTITUTION,
+            sample=True,
+        )
+    certificate = getattr(participant, "certificate", None)
+    return render_certificate_pdf(
+        layout,
+        name=participant.name_for_certificate,
+        latin=participant.full_name_latin,
+        code=certificate.code if certificate else SAMPLE_CODE,
+        institution=participant.institution,
+        sample=certificate is None,
+    )
+
+
+def store_certificate(*, certificate: Certificate, pdf: bytes) -> str:
+    """Write the certificate's one file (overwriting it) and record when it was rendered.
+
+    Side effects: replaces the stored file; sets the row's file name and rendered_at.
+    """
+    name = certificate_path(certificate, "certificate.pdf")
+    save_file(name, pdf)
+    # The database clock, like the job's started_at: the job counts what was rendered since.
+    Certificate.objects.filter(pk=certificate.pk).update(file=name, rendered_at=Now())
+    return name
+
+
+def archive_name(code: str, full_name: str, full_name_latin: str) -> str:
+    """The file's name inside the ZIP: the code, then the Latin name when there is one."""
+    readable = _slug(full_name_latin or full_name)
+    return f"{code}-{readable}.pdf" if readable else f"{code}.pdf"
+
+
+@lru_cache(maxsize=4096)
+def _slug(name: str) -> str:
+    # A batch lists its outputs after every chunk: the same names, slugified once.
+    return slugify(name)
+
+
+# --- The "all certificates" job kind ---------------------------------------------------------
+
+
+def _layout_for_job(job: GenerationJob) -> CertificateLayout:
+    # Built once per chunk: the framework hands every item of a chunk the same job object.
+    layout = job.__dict__.get("_certificate_layout")
+    if layout is None:
+        layout = layout_for(job.programme)
+        job.__dict__["_certificate_layout"] = layout
+    return layout
+
+
+def _job_items(job: GenerationJob) -> list[int]:
+    """Eligible participants; codes are issued now, so every code exists before rendering."""
+    ids = eligible_ids(job.programme, template_for(job.programme))
+    issue_certificates(participant_ids=ids)
+    return ids
+
+
+def _job_render(job: GenerationJob, participant_id: int) -> Output | None:
+    certificate = (
+        Certificate.objects.select_related("participant")
+        .filter(participant_id=participant_id, participant__programme_id=job.programme_id)
+        .first()
+    )
+    if certificate is None:
+        participant = job.programme.participants.filter(pk=participant_id).first()
+        if participant is None:
+            return None
+        certificate = issue_certificate(participant=participant)
+    participant = certificate.participant
+    pdf = render_certificate_pdf(
+        _layout_for_job(job),
+        name=participant.name_for_certificate,
+        latin=participant.full_name_latin,
+        code=certificate.code,
+        institution=participant.institution,
+    )
+    name = store_certificate(certificate=certificate, pdf=pdf)
+    return Output(
+        participant_id,
+        archive_name(certificate.code, participant.full_name, participant.full_name_latin),
+        name,
+    )
+
+
+def _job_outputs(job: GenerationJob, participant_ids: list[int] | None = None) -> list[Output]:
+    certificates = Certificate.objects.filter(
+        participant__programme_id=job.programme_id, rendered_at__gte=job.started_at
+    ).exclude(file="")
+    if participant_ids is not None:
+        certificates = certificates.filter(participant_id__in=participant_ids)
+    rows = certificates.order_by(
+        Coalesce(NullIf("participant__full_name_latin", Value("")), "participant__full_name"),
+        "participant__full_name",
+        "pk",
+    ).values_list(
+        "participant_id", "code", "file", "participant__full_name", "participant__full_name_latin"
+    )
+    return [
+        Output(participant_id, archive_name(code, full_name, latin), file_name)
+        for participant_id, code, file_name, full_name, latin in rows
+    ]
+
+
+# Registered in reports.jobs.KINDS.
+CERTIFICATES_JOB = JobKind(items=_job_items, render=_job_render, outputs=_job_outputs)

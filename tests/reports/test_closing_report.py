@@ -1,0 +1,513 @@
+"""The closing report: its facts, figures and charts, the organisers' page, the generation job."""
+
+import io
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import reverse
+from PIL import Image
+from pypdf import PdfReader
+
+from participants.models import (
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
+    Participant,
+)
+from programs.models import Programme
+from reports.closing import (
+    bar_chart_svg,
+    closing_report_context,
+    render_closing_report,
+    time_zone_label,
+)
+from reports.models import ClosingReport, GenerationJob, Quote
+from tests.conftest import client_for
+from tests.factories import (
+    ParticipantFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    SiteFactory,
+    UserFactory,
+    member_country,
+)
+from visits.models import Assignment, Session, SessionPhoto
+
+ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
+MANAGERS_ONLY = {
+    "anonymous": 302,
+    "delegate": 404,
+    "staff": 403,
+    "other_organiser": 404,
+    "organiser": 200,
+    "admin": 200,
+}
+# Every fact of the reference programme marked ★ that the demo's closing report must state.
+REFERENCE_FACTS = [
+    "Knowledge Sharing Programme on Social Inclusion-Based Library Transformation",
+    "Program Berbagi Pengetahuan tentang Transformasi Perpustakaan Berbasis Inklusi Sosial",
+    "TPBIS",
+    "Perpusnas",
+    "National Library of the Republic of Indonesia",
+    "Jl. Medan Merdeka Selatan, Jakarta",
+    "13–17 November 2023",
+    "5 days",
+    "Asia/Jakarta (WIB, UTC+7)",
+    "8 international participants from 6 member countries",
+    "Laos",
+    "Malaysia",
+    "Nepal",
+    "Sri Lanka",
+    "Myanmar",
+    "Vietnam",
+    "10 domestic participants representing Indonesian provinces, regencies and cities",
+    "travelled, learned and discovered the strategies and projects",
+    "through visits and exploration",
+    "Perpustakaan Mutiara Rawa Binong",
+    "Jakarta Timur",
+    "Thursday, 16 November 2023",
+    "Friday, 17 November 2023",
+    "Ofy Sofiana",
+    "Sekretaris Utama",
+    "Ini juga menjadi bukti nyata kekuatan transformatif perpustakaan",
+    "This is also real proof of the transformative power of libraries",
+    "KSST",
+    "Kemensetneg",
+    "Colombo Plan",
+    "2030",
+    "Wara Merdeka",
+    "Prakas Agrestian",
+]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddemo", stdout=io.StringIO())
+    return Programme.objects.get(slug="tpbis-2023")
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text with whitespace normalised: extraction breaks lines anywhere."""
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.split())
+
+
+def _expect(response, expected: int) -> None:
+    assert response.status_code == expected
+    if expected == 302:
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+def _jpeg(colour: str = "red") -> ContentFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), colour).save(buffer, "JPEG")
+    return ContentFile(buffer.getvalue(), name="photo.jpg")
+
+
+# --- The demo report states every reference fact ---------------------------------------------
+
+
+def test_demo_closing_report_states_every_reference_fact(
+    demo, admin, django_capture_on_commit_callbacks
+):
+    """Generated as an admin does it: the page's button, the job, the download."""
+    client = client_for(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:closing_report", args=[demo.slug]),
+            {"generate": "1", "language": "en"},
+        )
+    assert response.status_code == 302
+    job = GenerationJob.objects.get(programme=demo, kind=GenerationJob.Kind.CLOSING_REPORT)
+    assert (job.status, job.total, job.done, job.started_by) == ("done", 1, 1, admin)
+
+    download = client.get(reverse("reports:job_combined", args=[job.pk]))
+    assert download.status_code == 200
+    text = pdf_text(b"".join(download.streaming_content))
+    missing = [fact for fact in REFERENCE_FACTS if fact not in text]
+    assert missing == []
+    # The attendance of the demo (three absences in 14 items × 18 people) and its site visits.
+    assert "Overall attendance: 99 %" in text
+    assert "Perpustakaan Kota Bogor" in text
+
+
+def test_demo_closing_report_in_indonesian_keeps_the_facts(demo):
+    text = pdf_text(render_closing_report(demo, language="id"))
+    for fact in (
+        "Program Berbagi Pengetahuan tentang Transformasi Perpustakaan Berbasis Inklusi Sosial",
+        "Knowledge Sharing Programme on Social Inclusion-Based Library Transformation",
+        "Selama lima hari penuh",
+        "Perpustakaan Mutiara Rawa Binong",
+        "Ofy Sofiana",
+        "KSST",
+        "Wara Merdeka",
+        "Asia/Jakarta (WIB, UTC+7)",
+    ):
+        assert fact in text
+
+
+# --- Figures, agenda, evaluation, photos -----------------------------------------------------
+
+
+def test_participant_figures_count_active_people_by_country_gender_and_region(programme):
+    for code, gender in [("LA", "male"), ("LA", "female"), ("NP", "female")]:
+        ParticipantFactory(programme=programme, country=member_country(code), gender=gender)
+    ParticipantFactory(
+        programme=programme, country=member_country("MM"), status=Participant.Status.WITHDRAWN
+    )
+    ParticipantFactory(
+        programme=programme,
+        category=Participant.Category.DOMESTIC,
+        country=member_country("ID"),
+        region="Kota Surabaya",
+        gender="male",
+    )
+    figures = closing_report_context(programme, language="en")["figures"]
+
+    assert (figures.total, figures.international, figures.domestic) == (4, 3, 1)
+    assert [(row.label, row.count, row.percent) for row in figures.countries] == [
+        ("Laos", 2, 67),
+        ("Nepal", 1, 33),
+    ]
+    assert [(row.label, row.count) for row in figures.genders] == [("Female", 2), ("Male", 2)]
+    assert [(row.label, row.count, row.detail) for row in figures.regions] == [
+        ("Not recorded", 1, "Kota Surabaya")
+    ]
+    assert figures.charts["countries"].count("<rect") == 2
+
+
+def test_agenda_as_held_shows_attendance_rate_per_item(programme):
+    people = ParticipantFactory.create_batch(4, programme=programme)
+    lecture = SessionFactory(programme=programme, title_en="Inclusive libraries lecture")
+    for person, attended in zip(people, [True, True, True, False], strict=True):
+        Assignment.objects.create(session=lecture, participant=person, attended=attended)
+    SessionFactory(
+        programme=programme,
+        title_en="Cancelled tour",
+        starts_at=lecture.ends_at,
+        ends_at=lecture.ends_at + timedelta(hours=1),
+        cancelled_at=lecture.ends_at,
+    )
+
+    text = pdf_text(render_closing_report(programme, language="en"))
+
+    assert "09:00–10:00 Inclusive libraries lecture" in text
+    assert "75 % 3/4" in text
+    assert "1 agenda item held, 1 cancelled." in text
+    assert "10:00–11:00 Cancelled tour CANCELLED Lecture —" in text
+
+
+def test_site_visits_list_site_district_city_and_date(programme):
+    site = SiteFactory(name="Perpustakaan Desa Sukamaju", district="Cibinong", city="Bogor")
+    SessionFactory(
+        programme=programme,
+        kind=Session.Kind.SITE_VISIT,
+        title_en="Village library visit",
+        site=site,
+        starts_at=programme.local_datetime(programme.start_date + timedelta(days=3), 8, 30),
+        ends_at=programme.local_datetime(programme.start_date + timedelta(days=3), 12),
+    )
+    text = pdf_text(render_closing_report(programme, language="en"))
+    assert "Thursday, 16 November 2023 08:30–12:00 Perpustakaan Desa Sukamaju" in text
+    assert "Cibinong, Bogor" in text
+
+
+def test_evaluation_without_answers_says_so(programme):
+    EvaluationQuestion.objects.create(programme=programme, text_en="How useful was it?")
+    text = pdf_text(render_closing_report(programme, language="en"))
+    assert "No responses yet." in text
+
+
+def test_evaluation_results_show_averages_and_distributions(programme):
+    rating = EvaluationQuestion.objects.create(programme=programme, text_en="How useful was it?")
+    choice = EvaluationQuestion.objects.create(
+        programme=programme,
+        text_en="Best visit?",
+        kind=EvaluationQuestion.Kind.CHOICE,
+        choices="Bogor\nRawa Binong",
+        position=1,
+    )
+    for value, pick in [(5, "Rawa Binong"), (4, "Rawa Binong"), (4, "Bogor")]:
+        response = EvaluationResponse.objects.create(
+            participant=ParticipantFactory(
+                programme=programme, user=UserFactory(), status=Participant.Status.COMPLETED
+            )
+        )
+        EvaluationAnswer.objects.create(response=response, question=rating, rating=value)
+        EvaluationAnswer.objects.create(response=response, question=choice, text=pick)
+
+    context = closing_report_context(programme, language="en")
+    text = pdf_text(render_closing_report(programme, language="en"))
+
+    assert "3 responses from 3 participants asked (100 %)." in text
+    assert "3 answers · average rating 4.3 of 5" in text
+    charts = [section["chart"] for section in context["evaluation_sections"]]
+    assert all(chart.count("<rect") for chart in charts)
+    assert ">Rawa Binong</text>" in charts[1]
+
+
+def test_only_photos_with_consent_are_printed_with_their_credits(programme):
+    session = SessionFactory(programme=programme, title_en="Opening")
+    SessionPhoto.objects.create(
+        session=session,
+        image=_jpeg("red"),
+        caption="Delegates at the opening",
+        photographer="Prakas Agrestian",
+        consent_to_publish=True,
+    )
+    SessionPhoto.objects.create(
+        session=session, image=_jpeg("blue"), caption="Private moment", consent_to_publish=False
+    )
+
+    data = render_closing_report(programme, language="en")
+    text = pdf_text(data)
+
+    assert "Delegates at the opening" in text
+    assert "Photo: Prakas Agrestian" in text
+    assert "Private moment" not in text
+    # Pages share the document's image resources: count distinct images.
+    images = {image.data for page in PdfReader(io.BytesIO(data)).pages for image in page.images}
+    assert len(images) == 1
+
+
+def test_markup_from_participants_and_organisers_prints_literally(programme):
+    ParticipantFactory(
+        programme=programme,
+        full_name='<img src="file:///etc/passwd">',
+        institution='<link rel="attachment" href="file:///etc/passwd">',
+    )
+    report = ClosingReport.objects.create(programme=programme, reporter="<b>Wara</b>")
+    Quote.objects.create(report=report, speaker="<script>x</script>", text="“<i>quoted</i>”")
+
+    data = render_closing_report(programme, language="en")
+    text = pdf_text(data)
+
+    assert '<img src="file:///etc/passwd">' in text
+    assert "<b>Wara</b>" in text
+    assert "<script>x</script>" in text
+    assert "root:x:0:0" not in text
+    assert not PdfReader(io.BytesIO(data)).attachments
+
+
+def test_chart_labels_are_escaped():
+    svg = bar_chart_svg([("<b>Bali</b>", 3), ("Jawa & Bali", 1)], title='"Regions"')
+    assert "<b>" not in svg
+    assert "&lt;b&gt;Bali&lt;/b&gt;" in svg
+    assert "Jawa &amp; Bali" in svg
+    assert 'aria-label="&quot;Regions&quot;"' in svg
+
+
+@pytest.mark.parametrize(
+    ("zone", "label"),
+    [
+        ("Asia/Jakarta", "Asia/Jakarta (WIB, UTC+7)"),
+        ("Asia/Kathmandu", "Asia/Kathmandu (UTC+5:45)"),
+        ("America/St_Johns", "America/St_Johns (NST, UTC-3:30)"),
+        ("UTC", "UTC (UTC+0)"),
+    ],
+)
+def test_time_zone_label_names_abbreviation_and_offset(db, zone, label):
+    assert time_zone_label(ProgrammeFactory(time_zone=zone)) == label
+
+
+@pytest.mark.parametrize("size", [10, 500])
+def test_report_context_runs_a_fixed_number_of_queries(
+    programme, size, django_assert_max_num_queries
+):
+    countries = [member_country(code) for code in ("LA", "MY", "NP", "LK", "MM", "VN")]
+    people = Participant.objects.bulk_create(
+        [
+            Participant(
+                programme=programme,
+                category=Participant.Category.INTERNATIONAL,
+                full_name=f"Delegate {number}",
+                country=countries[number % len(countries)],
+                gender="female",
+                email=f"delegate{number}@example.org",
+                badge_code=f"badge-{number}",
+            )
+            for number in range(size)
+        ]
+    )
+    sessions = [
+        SessionFactory(programme=programme, speakers="Speaker", title_en=f"Item {n}")
+        for n in range(3)
+    ]
+    Assignment.objects.bulk_create(
+        [Assignment(session=s, participant=p, attended=True) for s in sessions for p in people]
+    )
+    report = ClosingReport.objects.create(programme=programme, reporter="Wara Merdeka")
+    Quote.objects.create(report=report, speaker="Ofy Sofiana", text="Teks")
+    # Queries: the report; the quotes; participants by category, gender, country and region;
+    # the agenda with sites; its speakers; attendance per item; the evaluation's questions,
+    # responses, eligible count, counted answers and texts; the photos; the annex rows.
+    with django_assert_max_num_queries(14):
+        context = closing_report_context(programme, language="en")
+    assert len(context["annex_rows"]) == size
+
+
+# --- The organisers' page --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_closing_report_page_per_role(cast, programme, role):
+    response = client_for(cast[role]).get(reverse("reports:closing_report", args=[programme.slug]))
+    _expect(response, MANAGERS_ONLY[role])
+    if response.status_code == 200:
+        assert response.context["can_generate"] == (role == "admin")
+        assert ("Generate the closing report" in response.content.decode()) == (role == "admin")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_saving_the_report_per_role(cast, programme, role):
+    response = client_for(cast[role]).post(
+        reverse("reports:closing_report", args=[programme.slug]), _form_data()
+    )
+    assert response.status_code == {**MANAGERS_ONLY, "organiser": 302, "admin": 302}[role]
+    saved = ClosingReport.objects.filter(programme=programme).first()
+    if role in ("organiser", "admin"):
+        assert response["Location"] == reverse("reports:closing_report", args=[programme.slug])
+        assert (saved.summary_id, saved.reporter) == ("Lima hari kunjungan.", "Wara Merdeka")
+        assert list(saved.quotes.values_list("speaker", "translation")) == [
+            ("Ofy Sofiana", "This is real proof.")
+        ]
+    else:
+        assert saved is None
+
+
+def _form_data(**quote) -> dict:
+    return {
+        "summary_en": "Five days of visits.",
+        "summary_id": "Lima hari kunjungan.",
+        "outcomes_en": "",
+        "outcomes_id": "",
+        "reporter": "Wara Merdeka",
+        "photographer": "Prakas Agrestian",
+        "quotes-TOTAL_FORMS": "1",
+        "quotes-INITIAL_FORMS": "0",
+        "quotes-MIN_NUM_FORMS": "0",
+        "quotes-MAX_NUM_FORMS": "1000",
+        "quotes-0-speaker": "Ofy Sofiana",
+        "quotes-0-role": "Sekretaris Utama",
+        "quotes-0-text": "Ini bukti nyata.",
+        "quotes-0-translation": "This is real proof.",
+        "quotes-0-position": "0",
+        **{f"quotes-0-{key}": value for key, value in quote.items()},
+    }
+
+
+def test_quote_without_text_is_a_field_error_and_saves_nothing(cast, programme):
+    response = client_for(cast["organiser"]).post(
+        reverse("reports:closing_report", args=[programme.slug]), _form_data(text="")
+    )
+    assert response.status_code == 200
+    assert response.context["quotes"].forms[0].errors == {"text": ["This field is required."]}
+    assert ClosingReport.objects.filter(programme=programme).count() == 0
+
+
+def test_editing_and_reordering_quotes(cast, programme):
+    report = ClosingReport.objects.create(programme=programme)
+    first = Quote.objects.create(report=report, speaker="First", text="Satu", position=0)
+    second = Quote.objects.create(report=report, speaker="Second", text="Dua", position=1)
+    data = {
+        **_form_data(),
+        "quotes-TOTAL_FORMS": "3",
+        "quotes-INITIAL_FORMS": "2",
+        "quotes-0-id": str(first.pk),
+        "quotes-0-speaker": "First",
+        "quotes-0-text": "Satu",
+        "quotes-0-position": "5",
+        "quotes-1-id": str(second.pk),
+        "quotes-1-speaker": "Second",
+        "quotes-1-text": "Dua, diubah",
+        "quotes-1-position": "1",
+        "quotes-2-position": "2",
+    }
+    response = client_for(cast["organiser"]).post(
+        reverse("reports:closing_report", args=[programme.slug]), data
+    )
+    assert response.status_code == 302
+    assert list(report.quotes.order_by("position").values_list("speaker", "text")) == [
+        ("Second", "Dua, diubah"),
+        ("First", "Satu"),
+    ]
+
+
+def test_new_quote_form_is_offered_after_the_last_position(cast, programme):
+    report = ClosingReport.objects.create(programme=programme)
+    Quote.objects.create(report=report, speaker="First", text="Satu", position=4)
+    response = client_for(cast["organiser"]).get(
+        reverse("reports:closing_report", args=[programme.slug])
+    )
+    forms = response.context["quotes"].forms
+    assert [form.initial.get("position") for form in forms] == [4, 5]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_generating_per_role(cast, programme, role, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast[role]).post(
+            reverse("reports:closing_report", args=[programme.slug]),
+            {"generate": "1", "language": "id"},
+        )
+    expected = {**MANAGERS_ONLY, "organiser": 403, "admin": 302}[role]
+    assert response.status_code == expected
+    jobs = list(GenerationJob.objects.filter(programme=programme).values_list("kind", "language"))
+    assert jobs == ([("closing_report", "id")] if role == "admin" else [])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_quote_delete_per_role(cast, programme, role):
+    report = ClosingReport.objects.create(programme=programme)
+    quote = Quote.objects.create(report=report, speaker="Ofy Sofiana", text="Teks")
+    response = client_for(cast[role]).post(
+        reverse("reports:quote_delete", args=[programme.slug, quote.pk])
+    )
+    expected = {**MANAGERS_ONLY, "organiser": 302, "admin": 302}[role]
+    assert response.status_code == expected
+    assert Quote.objects.filter(pk=quote.pk).exists() == (role not in ("organiser", "admin"))
+
+
+def test_quote_of_another_programme_cannot_be_deleted(cast, programme):
+    other = ClosingReport.objects.create(programme=ProgrammeFactory())
+    quote = Quote.objects.create(report=other, speaker="Someone", text="Teks")
+    response = client_for(cast["organiser"]).post(
+        reverse("reports:quote_delete", args=[programme.slug, quote.pk])
+    )
+    assert response.status_code == 404
+    assert Quote.objects.filter(pk=quote.pk).exists()
+
+
+def test_quote_delete_refuses_get(cast, programme):
+    report = ClosingReport.objects.create(programme=programme)
+    quote = Quote.objects.create(report=report, speaker="Ofy Sofiana", text="Teks")
+    response = client_for(cast["organiser"]).get(
+        reverse("reports:quote_delete", args=[programme.slug, quote.pk])
+    )
+    assert response.status_code == 405
+
+
+def test_report_times_are_in_the_programme_time_zone(db):
+    programme = ProgrammeFactory(time_zone="Asia/Kathmandu")
+    SessionFactory(
+        programme=programme,
+        title_en="Morning lecture",
+        starts_at=programme.local_datetime(programme.start_date, 9),
+        ends_at=programme.local_datetime(programme.start_date, 10, 30),
+    )
+    assert programme.tzinfo == ZoneInfo("Asia/Kathmandu")
+    text = pdf_text(render_closing_report(programme, language="en"))
+    assert "09:00–10:30 Morning lecture" in text

@@ -1,0 +1,281 @@
+"""Batches against real Celery workers, Redis and PostgreSQL, and the faults they must survive:
+a worker killed mid-batch, and a broker that is down when the job is started."""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from pypdf import PdfReader
+
+from participants.models import Participant
+from reports.jobs import start_job, sweep_queued_jobs
+from reports.models import Certificate, GenerationJob
+from tests.conftest import client_for
+from tests.factories import ProgrammeFactory, SessionFactory, UserFactory
+from tpbis.celery import app as celery_app
+from visits.models import Assignment
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+# A Redis database of its own: the short visibility timeout below makes a worker hand out
+# again any message unacknowledged for 5 s, which must not touch other tests' queues.
+FAULTS_REDIS_DB = 11
+UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+# Workers of these tests give a dead worker's unacknowledged chunk to another after 5 s
+# (production keeps the one-hour default, and the sweep resumes stalled jobs).
+WORKER_BOOT = """
+import sys
+from tpbis.celery import app
+app.conf.broker_transport_options = {
+    "visibility_timeout": 5, "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
+}
+app.worker_main(sys.argv[1:])
+"""
+
+
+def _services_or_skip() -> None:
+    missing = []
+    if connection.vendor != "postgresql":
+        missing.append("DATABASE_URL does not point at PostgreSQL")
+    if not settings.REDIS_URL:
+        missing.append("REDIS_URL is not set")
+    if missing:
+        reason = "; ".join(missing)
+        if os.environ.get("TPBIS_REQUIRE_SERVICES"):
+            pytest.fail(f"Real services required: {reason}")
+        pytest.skip(reason)
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+
+
+def _faults_broker_url() -> str:
+    parts = urlsplit(settings.REDIS_URL)
+    return urlunsplit(parts._replace(path=f"/{FAULTS_REDIS_DB}"))
+
+
+def _wait_for(condition, seconds: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"Timed out waiting for {what}. Worker log:\n{log.read_text()}")
+
+
+@contextmanager
+def broker(url: str):
+    """Publish from this process through `url` (the app's pools are rebuilt), then restore."""
+    conf = celery_app.conf
+    saved = (conf.broker_url, conf.broker_write_url)
+
+    def reset_pools():
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    reset_pools()
+    conf.broker_url = conf.broker_write_url = url
+    try:
+        yield
+    finally:
+        reset_pools()
+        conf.broker_url, conf.broker_write_url = saved
+
+
+class Workers:
+    """Starts `celery worker` processes on the test's own queue against the test database."""
+
+    def __init__(self, queue: str, media: Path, logs: Path) -> None:
+        self.queue, self.media, self.logs = queue, media, logs
+        self.processes: list[subprocess.Popen] = []
+
+    def start(self) -> tuple[subprocess.Popen, Path]:
+        log = self.logs / f"worker-{len(self.processes) + 1}.log"
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "CELERY_BROKER_URL": _faults_broker_url(),
+            "CELERY_QUEUE": self.queue,
+            "MEDIA_ROOT": str(self.media),
+        }
+        command = [sys.executable, "-c", WORKER_BOOT, "worker", "--pool", "solo"]
+        command += ["--queues", self.queue, "--without-gossip", "--without-mingle"]
+        command += ["--without-heartbeat", "--loglevel", "INFO"]
+        command += ["--hostname", f"faults{len(self.processes) + 1}-{self.queue}@%h"]
+        with open(log, "w") as log_file:
+            process = subprocess.Popen(
+                command, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR
+            )
+        self.processes.append(process)
+        _wait_for(lambda: "ready." in log.read_text(), 90, "the worker to start", log)
+        return process, log
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+@pytest.fixture
+def workers(settings, tmp_path):
+    _services_or_skip()
+    queue = f"faults-{uuid.uuid4().hex[:12]}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    media = tmp_path / "media"
+    media.mkdir()
+    settings.MEDIA_ROOT = media
+    pool = Workers(queue, media, tmp_path)
+    with broker(_faults_broker_url()):
+        try:
+            yield pool
+        finally:
+            pool.stop()
+
+
+def _programme_with_graduates(count: int):
+    programme = ProgrammeFactory()
+    session = SessionFactory(programme=programme)
+    participants = Participant.objects.bulk_create(
+        [
+            Participant(
+                programme=programme,
+                category=Participant.Category.INTERNATIONAL,
+                status=Participant.Status.COMPLETED,
+                full_name=f"Graduate {number:02d}",
+                email=f"graduate{number}@example.org",
+                badge_code=uuid.uuid4().hex,
+            )
+            for number in range(count)
+        ]
+    )
+    Assignment.objects.bulk_create(
+        [Assignment(session=session, participant=p, attended=True) for p in participants]
+    )
+    return programme, participants
+
+
+def _finished(job: GenerationJob):
+    def check() -> bool:
+        job.refresh_from_db()
+        return job.status in {GenerationJob.Status.DONE, GenerationJob.Status.FAILED}
+
+    return check
+
+
+def _assert_exactly_one_certificate_each(programme, participants, media: Path, job) -> None:
+    certificates = list(Certificate.objects.filter(participant__programme=programme))
+    assert sorted(c.participant_id for c in certificates) == sorted(p.pk for p in participants)
+    folder = media / "certificates" / str(programme.pk)
+    assert sorted(path.name for path in folder.iterdir()) == sorted(
+        f"{c.code}.pdf" for c in certificates
+    )
+    assert all(c.rendered_at and c.file.name for c in certificates)
+    with zipfile.ZipFile(job.archive.open("rb")) as archive:
+        names = archive.namelist()
+    assert len(names) == len(set(names)) == len(participants)
+    assert sorted(name[:18] for name in names) == sorted(c.code for c in certificates)
+    assert len(PdfReader(io.BytesIO(job.combined.read())).pages) == len(participants)
+
+
+def test_batch_of_30_certificates_completes_once_each(workers):
+    programme, participants = _programme_with_graduates(30)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    _process, log = workers.start()
+
+    job = start_job(programme=programme, kind="certificates", language="en", by=admin)
+
+    _wait_for(_finished(job), 240, "the batch", log)
+    assert (job.status, job.total, job.done, job.error) == ("done", 30, 30, "")
+    _assert_exactly_one_certificate_each(programme, participants, workers.media, job)
+    assert "reports.render_job_items[" in log.read_text()
+
+
+def test_worker_killed_mid_batch_then_replaced_completes_every_certificate_once(workers):
+    programme, participants = _programme_with_graduates(40)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    first, first_log = workers.start()
+
+    job = start_job(programme=programme, kind="certificates", language="en", by=admin)
+
+    folder = workers.media / "certificates" / str(programme.pk)
+
+    def mid_chunk() -> bool:
+        # A chunk has been counted and the next one has written files it has not committed
+        # yet (a chunk commits its records once, at its end): the worker is in its middle.
+        job.refresh_from_db()
+        written = len(list(folder.iterdir())) if folder.exists() else 0
+        return job.done >= 10 and job.done < written < job.total
+
+    _wait_for(mid_chunk, 240, "the middle of the second chunk", first_log)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=30)
+    job.refresh_from_db()
+    assert job.status == GenerationJob.Status.RUNNING and job.done < job.total
+    # The chunk it was rendering is still unacknowledged at the broker.
+    assert redis.Redis.from_url(_faults_broker_url()).hlen("unacked") >= 1
+    codes_before = dict(
+        Certificate.objects.filter(participant__programme=programme).values_list(
+            "participant_id", "code"
+        )
+    )
+    assert len(codes_before) == 40  # every code is issued before rendering starts
+
+    _second, second_log = workers.start()
+    _wait_for(_finished(job), 240, "the batch to complete after the restart", second_log)
+
+    assert (job.status, job.total, job.done, job.error) == ("done", 40, 40, "")
+    codes_after = dict(
+        Certificate.objects.filter(participant__programme=programme).values_list(
+            "participant_id", "code"
+        )
+    )
+    assert codes_after == codes_before
+    _assert_exactly_one_certificate_each(programme, participants, workers.media, job)
+
+
+def test_broker_down_then_back_the_sweep_sends_the_job(workers):
+    programme, participants = _programme_with_graduates(3)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client = client_for(admin)
+
+    with broker(UNREACHABLE_BROKER):
+        response = client.post(
+            reverse("reports:job_start", args=[programme.slug]),
+            {"kind": "certificates", "language": "en"},
+            follow=True,
+        )
+    assert response.status_code == 200
+    assert "Queued: waiting for the workers." in response.content.decode()
+    job = GenerationJob.objects.get(programme=programme)
+    assert (job.status, job.sent_at, job.started_by) == ("queued", None, admin)
+
+    _process, log = workers.start()
+    assert sweep_queued_jobs() == 1
+
+    _wait_for(_finished(job), 240, "the swept job", log)
+    assert (job.status, job.done) == ("done", 3)
+    _assert_exactly_one_certificate_each(programme, participants, workers.media, job)
