@@ -3,64 +3,9 @@
 Screenshots land in artifacts/screenshots/ to be looked at.
 """
 
-import os
-import shutil
-from pathlib import Path
+from .support import BROWSER_TEST, DESKTOP, PHONE, log_in, shoot
 
-import pytest
-from django.conf import settings
-from django.core.management import call_command
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
-
-
-@pytest.fixture
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the live
-    # server's fixtures are safe here because they do not run concurrently with it.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def demo(db):
-    call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def log_in(page, live_server, email: str, password: str) -> None:
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+pytestmark = BROWSER_TEST
 
 
 def test_delegate_on_a_phone_sees_their_agenda_in_indonesian(demo, live_server, browser):
