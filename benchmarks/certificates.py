@@ -1,7 +1,7 @@
 """Benchmark certificates: the pure render (the floor) against the real batch path.
 
 Usage: python benchmarks/certificates.py [--n 200] [--workers W] [--rounds 4] [--keep]
-       [--profile]
+       [--profile] [--whole]
 
 Runs against the configured database after `manage.py migrate` and `manage.py loaddemo`. It
 copies the demo programme (its certificate template and signatories) into programmes of its
@@ -9,10 +9,15 @@ own with N completed participants in all, whose names cycle through the demo's (
 Sinhala, Tamil, Devanagari, Vietnamese, Malay…), then measures:
 
 (a) pure WeasyPrint in this warm process: the certificates' HTML is built first, then only
-    `HTML(string).write_pdf()` is timed, with the same stylesheet and FontConfiguration;
+    `HTML(string).write_pdf()` is timed, with the same stylesheet and FontConfiguration, for
+    the documents the batch renders: the layer every certificate shares, once, and the
+    participants' own layers, one document per chunk (see reports.certificates);
 (b) the real path: `start_job` → `reports.run_job` → chunks of `reports.render_job_items`
     (context from the database, QR code, render, storage, job row updated) → ZIP and combined
     PDF, timed until the job row says done.
+
+With --whole it also times each certificate rendered whole, one document each, as a batch
+would without the layers.
 
 (a) and (b) alternate in --rounds rounds (one programme each), so that other load on the
 machine weighs on both alike. Without a broker (no REDIS_URL) the tasks run in this process
@@ -53,15 +58,17 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Model  # noqa: E402
-from django.template.loader import render_to_string  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from participants.models import Participant  # noqa: E402
 from programs.models import Programme  # noqa: E402
 from reports import pdf  # noqa: E402
 from reports.certificates import (  # noqa: E402
-    CERTIFICATE_TEMPLATE,
-    certificate_context,
+    CERTIFICATE_STYLESHEET,
+    CERTIFICATES_PER_CHUNK,
+    CertificateLayout,
+    CertificatePage,
+    certificate_html,
     layout_for,
     new_certificate_code,
     template_for,
@@ -131,34 +138,46 @@ def make_programme(n: int) -> tuple[Programme, object]:
     return programme, admin
 
 
-def floor_pages(programme: Programme) -> tuple[list[str], set[str]]:
-    """The certificates' HTML, built before (a) is timed: (a) times WeasyPrint alone."""
+def floor_pages(programme: Programme) -> tuple[CertificateLayout, list[tuple[str, dict]]]:
+    """The HTML the batch renders, built before (a) is timed: (a) times WeasyPrint alone.
+
+    The shared layer once, then the participants' layers in documents of one chunk each.
+    """
     layout = layout_for(programme)
+    pages = [
+        CertificatePage.of(participant, code=new_certificate_code())
+        for participant in programme.participants.order_by("pk")
+    ]
     with translation.override("en"):
-        pages = [
-            render_to_string(
-                CERTIFICATE_TEMPLATE,
-                certificate_context(
-                    layout,
-                    name=p.name_for_certificate,
-                    latin=p.full_name_latin,
-                    code=new_certificate_code(),
-                    institution=p.institution,
-                ),
-            )
-            for p in programme.participants.order_by("pk")
+        documents = [certificate_html(layout, [], shared=True)]
+        documents += [
+            certificate_html(layout, pages[start : start + CERTIFICATES_PER_CHUNK], shared=False)
+            for start in range(0, len(pages), CERTIFICATES_PER_CHUNK)
         ]
-    return pages, layout.media
+    return layout, documents
 
 
-def floor(pages: list[str], media: set[str]) -> None:
-    """(a) Render each page with WeasyPrint: same stylesheet, same FontConfiguration."""
+def whole_documents(layout: CertificateLayout) -> list[tuple[str, dict]]:
+    """For comparison: each certificate as one document holding both layers."""
+    with translation.override("en"):
+        return [
+            certificate_html(
+                layout, [CertificatePage.of(participant, code=new_certificate_code())], shared=True
+            )
+            for participant in layout.programme.participants.order_by("pk")
+        ]
+
+
+def floor(layout: CertificateLayout, documents: list[tuple[str, dict]]) -> None:
+    """Render each document with WeasyPrint: same stylesheet, same FontConfiguration."""
     from weasyprint import HTML
 
-    stylesheet, fonts = pdf._base_stylesheet(), pdf._font_config()
-    for html in pages:
+    stylesheet, fonts = pdf._stylesheet(CERTIFICATE_STYLESHEET), pdf._font_config()
+    for html, generated in documents:
         document = HTML(
-            string=html, base_url=pdf.DOCUMENT_ORIGIN, url_fetcher=pdf.make_url_fetcher(media)
+            string=html,
+            base_url=pdf.DOCUMENT_ORIGIN,
+            url_fetcher=pdf.make_url_fetcher(layout.media, generated),
         )
         document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
@@ -242,7 +261,10 @@ def real_path(programme: Programme, admin, n: int, profile: bool) -> float:
     elapsed = time.perf_counter() - started
     if profiler:
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        # The project's own functions and the libraries around the render (WeasyPrint's own
+        # share is (a)).
+        stats = pstats.Stats(profiler).sort_stats("cumulative")
+        stats.print_stats(r"reports|pikepdf|zxingcpp|PIL|django/template|storage", 45)
     if job.status != GenerationJob.Status.DONE or job.done != n:
         sys.exit(f"The job did not complete: {job.status} {job.done}/{job.total} {job.error}")
     return elapsed
@@ -257,6 +279,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4, help="alternations of (a) and (b)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark programmes")
     parser.add_argument("--profile", action="store_true", help="profile (b) when in-process")
+    parser.add_argument(
+        "--whole",
+        action="store_true",
+        help="also time each certificate rendered whole, one document each, for comparison",
+    )
     args = parser.parse_args()
 
     eager = bool(celery_app.conf.task_always_eager)
@@ -280,20 +307,30 @@ def main() -> None:
         # Warm both paths, as long-lived workers are: fonts loaded, stylesheet parsed.
         warm_up, _admin = make_programme(20 * max(workers, 1))
         try:
-            pages, media = floor_pages(warm_up)
-            floor(pages[:5], media)
-            real_path(warm_up, admin, len(pages), profile=False)
+            layout, documents = floor_pages(warm_up)
+            floor(layout, documents)
+            real_path(warm_up, admin, warm_up.participants.count(), profile=False)
         finally:
             warm_up.delete()
-        a, b = Clock([]), Clock(processes)
+        a, b, whole = Clock([]), Clock(processes), Clock([])
         for (programme, _admin), size in zip(programmes, sizes, strict=True):
             # Alternating keeps the two measurements under the same load of the machine.
-            pages, media = floor_pages(programme)
+            layout, documents = floor_pages(programme)
             with a:
-                floor(pages, media)
+                floor(layout, documents)
             with b:
                 real_path(programme, admin, size, args.profile and not workers)
+            if args.whole:
+                singles = whole_documents(layout)
+                with whole:
+                    floor(layout, singles)
         n, scale = args.n, max(workers, 1)
+        if args.whole:
+            print(
+                "(whole) pure WeasyPrint, one document per certificate: "
+                f"{whole.wall / n * 1000:.1f} ms per certificate "
+                f"({whole.cpu / n * 1000:.1f} ms CPU)"
+            )
         print(
             f"(a) pure WeasyPrint, one warm process: {a.wall / n * 1000:.1f} ms per certificate "
             f"({a.cpu / n * 1000:.1f} ms CPU)"

@@ -11,15 +11,18 @@ at the bottom of this module. The PDF of one participant is always stored under 
 (`reports.models.certificate_path`) and overwritten when regenerated.
 """
 
+import hashlib
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Now, NullIf
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -31,10 +34,15 @@ from programs.models import Programme
 
 from .jobs import JobKind, Output, save_file
 from .models import Certificate, CertificateTemplate, GenerationJob, Signatory, certificate_path
-from .pdf import media_url, render_pdf
-from .qr import qr_svg
+from .pdf import generated_url, media_url, render_html_pdf, split_onto
+from .qr import qr_jpeg
 
 CERTIFICATE_TEMPLATE = "reports/pdf/certificate.html"
+CERTIFICATE_STYLESHEET = "css/certificate.css"
+# Certificates per task, rendered as one document: a document's fixed cost (stylesheet
+# cascade, fonts, PDF writing) is spread over more pages than the jobs' default chunk, while a
+# batch of a thousand still splits into forty tasks for the workers to share.
+CERTIFICATES_PER_CHUNK = 25
 
 # Crockford's base32: digits and capitals without I, L, O and U, so a code read aloud or typed
 # from paper cannot be misread. Twelve symbols carry 60 random bits.
@@ -148,7 +156,7 @@ def eligible_ids(programme: Programme, template: CertificateTemplate) -> list[in
         with_attendance(programme.participants.all())
         .exclude(certificate__revoked_at__isnull=False)
         .order_by(*Participant._meta.ordering, "pk")
-        .only("id", "status", "full_name", "full_name_latin")
+        .only("id", "programme", "status", "full_name", "full_name_latin")
     )
     return [p.pk for p in participants if judge(p, template).eligible]
 
@@ -242,6 +250,8 @@ class CertificateLayout:
     signature_urls: dict[int, str] = field(default_factory=dict)
     # Decoded images shared by the renders of one batch (WeasyPrint's image cache).
     image_cache: dict = field(default_factory=dict)
+    # The layer every certificate shares, as a PDF, once rendered (see shared_layer_pdf).
+    shared_pdf: bytes | None = None
 
 
 def layout_for(
@@ -297,17 +307,30 @@ def name_size(name: str) -> str:
     return ""
 
 
-def certificate_context(
-    layout: CertificateLayout,
-    *,
-    name: str,
-    latin: str,
-    code: str,
-    institution: str = "",
-    sample: bool = False,
-) -> dict:
+@dataclass(frozen=True)
+class CertificatePage:
+    """What one certificate says of its participant (the rest is the programme's)."""
+
+    name: str
+    latin: str
+    code: str
+    institution: str = ""
+    sample: bool = False
+
+    @classmethod
+    def of(cls, participant: Participant, *, code: str, sample: bool = False) -> "CertificatePage":
+        return cls(
+            name=participant.name_for_certificate,
+            latin=participant.full_name_latin,
+            code=code,
+            institution=participant.institution,
+            sample=sample,
+        )
+
+
+def shared_context(layout: CertificateLayout) -> dict:
+    """The template context every certificate of the layout shares."""
     programme = layout.programme
-    url = verification_url(code, base_url=layout.base_url)
     # Signatories share the width left of the QR code in equal columns, placed absolutely:
     # a table costs the renderer several layout passes.
     room, gap = SIGNATORY_ROOM_MM[layout.template.orientation], 6
@@ -326,72 +349,115 @@ def certificate_context(
     return {
         "programme": programme,
         "template": layout.template,
-        "name": name,
-        "latin": latin if latin and latin != name else "",
-        "institution": institution,
-        "name_size": name_size(name),
-        "code": code,
-        "verify_url": url,
-        "qr": qr_svg(url),
         "dates": _date_range(programme.start_date, programme.end_date),
         "programme_logo_url": layout.programme_logo_url,
         "partner_logo_url": layout.partner_logo_url,
         "signatories": signatories,
         "orientation": layout.template.orientation,
-        "sample": sample,
     }
 
 
-def render_certificate_pdf(
-    layout: CertificateLayout,
-    *,
-    name: str,
-    latin: str,
-    code: str,
-    institution: str = "",
-    sample: bool = False,
-) -> bytes:
-    context = certificate_context(
-        layout, name=name, latin=latin, code=code, institution=institution, sample=sample
+def page_context(layout: CertificateLayout, page: CertificatePage, *, qr_url: str) -> dict:
+    """One participant's entry in the template's `pages`."""
+    return {
+        "name": page.name,
+        "latin": page.latin if page.latin and page.latin != page.name else "",
+        "institution": page.institution,
+        "name_size": name_size(page.name),
+        "code": page.code,
+        "verify_url": verification_url(page.code, base_url=layout.base_url),
+        "qr_url": qr_url,
+        "sample": page.sample,
+    }
+
+
+def certificate_html(
+    layout: CertificateLayout, pages: list[CertificatePage], *, shared: bool
+) -> tuple[str, dict[str, bytes]]:
+    """The certificates' HTML (one page per entry) and the QR images it embeds.
+
+    With `pages` empty and `shared` set, it is the layer every certificate shares, alone.
+    """
+    generated: dict[str, bytes] = {}
+    entries: list[dict | None] = []
+    for number, page in enumerate(pages):
+        qr_url = generated_url(f"qr-{number}.jpg")
+        entry = page_context(layout, page, qr_url=qr_url)
+        generated[qr_url] = qr_jpeg(entry["verify_url"])
+        entries.append(entry)
+    context = {**shared_context(layout), "shared": shared, "pages": entries or [None]}
+    return render_to_string(CERTIFICATE_TEMPLATE, context), generated
+
+
+def _render(layout: CertificateLayout, html: str, generated: dict[str, bytes]) -> bytes:
+    return render_html_pdf(
+        html,
+        allowed_media=layout.media,
+        generated=generated,
+        image_cache=layout.image_cache,
+        stylesheet=CERTIFICATE_STYLESHEET,
     )
-    return render_pdf(
-        CERTIFICATE_TEMPLATE, context, allowed_media=layout.media, image_cache=layout.image_cache
-    )
+
+
+def shared_layer_pdf(layout: CertificateLayout) -> bytes:
+    """The page every certificate of the layout shares, rendered once per layout."""
+    if layout.shared_pdf is None:
+        html, _generated = certificate_html(layout, [], shared=True)
+        layout.shared_pdf = _render(layout, html, {})
+    return layout.shared_pdf
+
+
+def render_certificates(layout: CertificateLayout, pages: list[CertificatePage]) -> list[bytes]:
+    """One PDF per page, in order: the participants' layers, rendered together, each laid
+    over the shared layer. The files look exactly as if each had been rendered whole."""
+    if not pages:
+        return []
+    html, generated = certificate_html(layout, pages, shared=False)
+    return split_onto(shared_layer_pdf(layout), _render(layout, html, generated))
+
+
+def render_certificate_pdf(layout: CertificateLayout, page: CertificatePage) -> bytes:
+    return render_certificates(layout, [page])[0]
 
 
 def render_sample(programme: Programme, *, base_url: str, participant=None) -> bytes:
     """The template as it stands, for a made-up participant or for `participant`."""
     layout = layout_for(programme, base_url=base_url)
     if participant is None:
-        return render_certificate_pdf(
-            layout,
+        page = CertificatePage(
             name=SAMPLE_NAME,
             latin=SAMPLE_LATIN,
             code=SAMPLE_CODE,
             institution=SAMPLE_INSTITUTION,
             sample=True,
         )
-    certificate = getattr(participant, "certificate", None)
-    return render_certificate_pdf(
-        layout,
-        name=participant.name_for_certificate,
-        latin=participant.full_name_latin,
-        code=certificate.code if certificate else SAMPLE_CODE,
-        institution=participant.institution,
-        sample=certificate is None,
-    )
+    else:
+        certificate = getattr(participant, "certificate", None)
+        page = CertificatePage.of(
+            participant,
+            code=certificate.code if certificate else SAMPLE_CODE,
+            sample=certificate is None,
+        )
+    return render_certificate_pdf(layout, page)
 
 
-def store_certificate(*, certificate: Certificate, pdf: bytes) -> str:
-    """Write the certificate's one file (overwriting it) and record when it was rendered.
+def store_certificates(rendered: list[tuple[Certificate, bytes]]) -> list[str]:
+    """Write each certificate's one file (overwriting it) and record when it was rendered.
 
-    Side effects: replaces the stored file; sets the row's file name and rendered_at.
+    Side effects: replaces the stored files; sets the rows' file names and rendered_at, in one
+    query.
     """
-    name = certificate_path(certificate, "certificate.pdf")
-    save_file(name, pdf)
-    # The database clock, like the job's started_at: the job counts what was rendered since.
-    Certificate.objects.filter(pk=certificate.pk).update(file=name, rendered_at=Now())
-    return name
+    names = {
+        certificate.pk: save_file(certificate_path(certificate, "certificate.pdf"), pdf)
+        for certificate, pdf in rendered
+    }
+    if names:
+        # The database clock, like the job's started_at: the job counts what was rendered since.
+        Certificate.objects.filter(pk__in=names).update(
+            rendered_at=Now(),
+            file=Case(*(When(pk=pk, then=Value(name)) for pk, name in names.items())),
+        )
+    return list(names.values())
 
 
 def archive_name(code: str, full_name: str, full_name_latin: str) -> str:
@@ -409,12 +475,24 @@ def _slug(name: str) -> str:
 # --- The "all certificates" job kind ---------------------------------------------------------
 
 
+# The shared layer of the jobs this worker process rendered lately, by job and by a digest of
+# its HTML: every chunk of a job reuses it, and an edited template renders anew. Stored images
+# (logos, signatures) may be replaced under the same name, so it is never kept across jobs.
+_shared_layers: OrderedDict[tuple, bytes] = OrderedDict()
+SHARED_LAYERS_KEPT = 4
+
+
 def _layout_for_job(job: GenerationJob) -> CertificateLayout:
-    # Built once per chunk: the framework hands every item of a chunk the same job object.
-    layout = job.__dict__.get("_certificate_layout")
-    if layout is None:
-        layout = layout_for(job.programme)
-        job.__dict__["_certificate_layout"] = layout
+    layout = layout_for(job.programme)
+    html, _generated = certificate_html(layout, [], shared=True)
+    key = (job.pk, hashlib.sha256(html.encode()).hexdigest())
+    if key in _shared_layers:
+        _shared_layers.move_to_end(key)
+    else:
+        _shared_layers[key] = _render(layout, html, {})
+        while len(_shared_layers) > SHARED_LAYERS_KEPT:
+            _shared_layers.popitem(last=False)
+    layout.shared_pdf = _shared_layers[key]
     return layout
 
 
@@ -425,37 +503,53 @@ def _job_items(job: GenerationJob) -> list[int]:
     return ids
 
 
-def _job_render(job: GenerationJob, participant_id: int) -> Output | None:
-    certificate = (
-        Certificate.objects.select_related("participant")
-        .filter(participant_id=participant_id, participant__programme_id=job.programme_id)
-        .first()
-    )
-    if certificate is None:
-        participant = job.programme.participants.filter(pk=participant_id).first()
-        if participant is None:
-            return None
+def _job_render_chunk(job: GenerationJob, participant_ids: list[int]) -> dict[int, Output | None]:
+    """Render and store the certificates of a chunk of participants, in one document.
+
+    Side effects: writes each certificate's file and its row's rendered_at; issues a code to a
+    participant who has none yet (possible when eligibility changed since the job started).
+    """
+    certificates = {
+        certificate.participant_id: certificate
+        for certificate in Certificate.objects.select_related("participant").filter(
+            participant_id__in=participant_ids, participant__programme_id=job.programme_id
+        )
+    }
+    for participant in job.programme.participants.filter(pk__in=participant_ids).exclude(
+        pk__in=certificates
+    ):
         certificate = issue_certificate(participant=participant)
-    participant = certificate.participant
-    pdf = render_certificate_pdf(
-        _layout_for_job(job),
-        name=participant.name_for_certificate,
-        latin=participant.full_name_latin,
-        code=certificate.code,
-        institution=participant.institution,
-    )
-    name = store_certificate(certificate=certificate, pdf=pdf)
-    return Output(
-        participant_id,
-        archive_name(certificate.code, participant.full_name, participant.full_name_latin),
-        name,
-    )
+        certificate.participant = participant
+        certificates[participant.pk] = certificate
+    chunk = [certificates[pk] for pk in participant_ids if pk in certificates]
+    pages = [
+        CertificatePage.of(certificate.participant, code=certificate.code) for certificate in chunk
+    ]
+    pdfs = render_certificates(_layout_for_job(job), pages)
+    names = store_certificates(list(zip(chunk, pdfs, strict=True)))
+    results: dict[int, Output | None] = dict.fromkeys(participant_ids)
+    for certificate, name in zip(chunk, names, strict=True):
+        participant = certificate.participant
+        results[participant.pk] = Output(
+            participant.pk,
+            archive_name(certificate.code, participant.full_name, participant.full_name_latin),
+            name,
+        )
+    return results
+
+
+def _rendered_for(job: GenerationJob) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(
+        participant__programme_id=job.programme_id, rendered_at__gte=job.started_at
+    ).exclude(file="")
+
+
+def _job_count(job: GenerationJob) -> int:
+    return _rendered_for(job).count()
 
 
 def _job_outputs(job: GenerationJob, participant_ids: list[int] | None = None) -> list[Output]:
-    certificates = Certificate.objects.filter(
-        participant__programme_id=job.programme_id, rendered_at__gte=job.started_at
-    ).exclude(file="")
+    certificates = _rendered_for(job)
     if participant_ids is not None:
         certificates = certificates.filter(participant_id__in=participant_ids)
     rows = certificates.order_by(
@@ -472,4 +566,10 @@ def _job_outputs(job: GenerationJob, participant_ids: list[int] | None = None) -
 
 
 # Registered in reports.jobs.KINDS.
-CERTIFICATES_JOB = JobKind(items=_job_items, render=_job_render, outputs=_job_outputs)
+CERTIFICATES_JOB = JobKind(
+    items=_job_items,
+    render_chunk=_job_render_chunk,
+    outputs=_job_outputs,
+    count=_job_count,
+    chunk_size=CERTIFICATES_PER_CHUNK,
+)

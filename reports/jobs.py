@@ -7,7 +7,8 @@ How a job runs
 `sent_at` None; `reports.sweep_queued_jobs` (run every minute by Celery beat) sends it once the
 broker is back, so nothing is lost.
 
-`run_job` lists the items to render and sends them to the workers in chunks of CHUNK_SIZE
+`run_job` lists the items to render and sends them to the workers in chunks (the kind's
+`chunk_size`, CHUNK_SIZE by default)
 (`reports.render_job_items`). A chunk skips the items already rendered for this job, renders the
 others, then counts the job's outputs to set `done`: counting what exists, rather than adding
 one per render, keeps `done` exact when a chunk runs twice (a worker killed mid-chunk leaves
@@ -28,34 +29,32 @@ modules that render need not be imported by web processes that only list jobs):
     )
 
 `render` returns the PDF bytes and the file's name inside the ZIP, or None when the item no
-longer exists. The framework stores each item's file once per job and kind (overwritten when an
-item is rendered again) and removes the files of older jobs of the same kind and language. It
-runs with the job's language active and in the programme's time zone; `job.programme` is
-loaded. A kind that keeps its files elsewhere (certificates: one file per participant,
-`Certificate.file`) also passes `outputs=(job, item_ids) -> [Output]`, which lists what was
-rendered since `job.started_at` (of `item_ids` only, unless None), and has `render` store the
-file itself (`save_file`), record it in the database and return an Output.
+longer exists. A kind that renders a chunk faster in one go (certificates: one document for the
+chunk) passes `render_chunk=(job, item_ids) -> {item_id: result}` instead of `render`. The
+framework stores each item's file once per job and kind (overwritten when an item is rendered
+again) and removes the files of older jobs of the same kind and language. It runs with the
+job's language active and in the programme's time zone; `job.programme` is loaded. A kind
+that keeps its files elsewhere (certificates: one file per participant, `Certificate.file`)
+also passes `outputs=(job, item_ids) -> [Output]`, which lists what was rendered since
+`job.started_at` (of `item_ids` only, unless None), and has `render` (or `render_chunk`) store
+the file itself (`save_file`), record it in the database and return an Output.
 """
 
 import io
 import logging
-import shutil
-import subprocess
-import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce, Now
+from django.db.models.functions import Coalesce, Greatest, Now
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.text import get_valid_filename
@@ -63,6 +62,7 @@ from django.utils.text import get_valid_filename
 from programs.models import Programme
 
 from .models import GenerationJob, job_output_path
+from .pdf import combine_pdfs
 
 logger = logging.getLogger(__name__)
 
@@ -106,11 +106,28 @@ class Output:
     storage_name: str
 
 
+Result = Rendered | Output | None
+
+
 @dataclass(frozen=True)
 class JobKind:
     items: Callable[[GenerationJob], list[int]]
-    render: Callable[[GenerationJob, int], "Rendered | Output | None"]
+    render: Callable[[GenerationJob, int], Result] | None = None
+    render_chunk: Callable[[GenerationJob, list[int]], dict[int, Result]] | None = None
     outputs: Callable[[GenerationJob, list[int] | None], list[Output]] | None = None
+    # How many outputs exist, for kinds whose `outputs` would list them just to count them.
+    count: Callable[[GenerationJob], int] | None = None
+    chunk_size: int = CHUNK_SIZE
+
+    def render_all(self, job: GenerationJob, item_ids: list[int]) -> Iterator[tuple[int, Result]]:
+        """(item id, result) of each item, in order, by chunk or one by one."""
+        if self.render_chunk is not None:
+            results = self.render_chunk(job, item_ids)
+            for item_id in item_ids:
+                yield item_id, results.get(item_id)
+            return
+        for item_id in item_ids:
+            yield item_id, self.render(job, item_id)
 
 
 @cache
@@ -294,9 +311,10 @@ def run_job(*, job_id, resume: bool = False) -> None:
     from .tasks import render_job_items_task
 
     try:
-        for start in range(0, len(remaining), CHUNK_SIZE):
+        size = kind.chunk_size
+        for start in range(0, len(remaining), size):
             render_job_items_task.apply_async(
-                kwargs={"job_id": str(job.pk), "item_ids": remaining[start : start + CHUNK_SIZE]},
+                kwargs={"job_id": str(job.pk), "item_ids": remaining[start : start + size]},
                 queue=settings.CELERY_TASK_DEFAULT_QUEUE,
                 retry_policy=PUBLISH_RETRY_POLICY,
             )
@@ -330,21 +348,23 @@ def render_items(*, job_id, item_ids: Iterable[int]) -> None:
     # handed out again and overwrites them.
     with _in_context(job), transaction.atomic():
         rendered = _rendered_ids(job, kind, item_ids)
-        for item_id in item_ids:
-            if item_id in rendered:
-                continue
-            try:
-                with transaction.atomic():  # a failing item leaves the others' records intact
-                    result = kind.render(job, item_id)
+        todo = [item_id for item_id in item_ids if item_id not in rendered]
+        gone = 0
+        try:
+            # A failure keeps what was stored before it (savepoint), for the retry to skip.
+            with transaction.atomic():
+                for item_id, result in kind.render_all(job, todo):
                     if isinstance(result, Rendered):
                         _store_item(job, item_id, result)
-            except Exception as error:
-                logger.exception("Job %s: item %s failed", job.pk, item_id)
-                _fail(job, _describe(error))
-                return
-            if result is None:
-                # The item is gone (a participant deleted meanwhile): the job no longer awaits it.
-                GenerationJob.objects.filter(pk=job.pk, total__gt=0).update(total=F("total") - 1)
+                    elif result is None:
+                        gone += 1
+        except Exception as error:
+            logger.exception("Job %s: chunk %s failed", job.pk, todo)
+            _fail(job, _describe(error))
+            return
+        if gone:
+            # Items gone meanwhile (a participant deleted): the job no longer awaits them.
+            GenerationJob.objects.filter(pk=job.pk).update(total=Greatest(F("total") - gone, 0))
     _finish_if_complete(job, kind)
 
 
@@ -354,7 +374,8 @@ def _describe(error: Exception) -> str:
 
 def _finish_if_complete(job: GenerationJob, kind: JobKind) -> None:
     """Count the outputs into `done`; the chunk that completes the job builds its files."""
-    count = len(_outputs(job, kind))
+    # Every chunk counts: a query, not a listing, or a batch would cost the square of its size.
+    count = kind.count(job) if kind.count is not None else len(_outputs(job, kind))
     with transaction.atomic():
         row = GenerationJob.objects.select_for_update().filter(pk=job.pk).first()
         if row is None or row.status != Status.RUNNING:
@@ -420,37 +441,6 @@ def build_files(outputs: list[Output]) -> tuple[bytes, bytes]:
             zip_file.writestr(_unique(output.file_name, names), content)
             documents.append(content)
     return archive.getvalue(), combine_pdfs(documents)
-
-
-def combine_pdfs(documents: list[bytes]) -> bytes:
-    """One PDF with every page of `documents`, in order (b"" when there are none).
-
-    Poppler's pdfunite merges 1,000 one-page certificates in about a second; pypdf, pure
-    Python, takes ten times as long, so it is only the fallback when pdfunite is not installed.
-    """
-    if not documents:
-        return b""
-    if len(documents) == 1:
-        return documents[0]
-    tool = shutil.which("pdfunite")
-    if tool:
-        with tempfile.TemporaryDirectory(prefix="tpbis-combine-") as folder:
-            paths = []
-            for number, content in enumerate(documents):
-                path = Path(folder, f"{number:06d}.pdf")
-                path.write_bytes(content)
-                paths.append(str(path))
-            combined = Path(folder, "combined.pdf")
-            subprocess.run([tool, *paths, str(combined)], check=True, capture_output=True)
-            return combined.read_bytes()
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for content in documents:
-        writer.append(io.BytesIO(content))
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def _unique(name: str, taken: set[str]) -> str:

@@ -2,12 +2,13 @@
 
 WeasyPrint is imported lazily so that web processes which never render pay nothing for it.
 Documents are rendered from a string against a made-up origin, and the URL fetcher serves only
-the app's own static files and the media files named for the document: no `file:` URLs, no
-other hosts, no redirects. Text from participants is escaped by the template engine, so markup
-in a name shows literally and can fetch nothing.
+the app's own static files, the media files named for the document and the images made for it
+in memory (QR codes): no `file:` URLs, no other hosts, no redirects. Text from participants is
+escaped by the template engine, so markup in a name shows literally and can fetch nothing.
 """
 
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Mapping
 from functools import cache
 from urllib.parse import quote, unquote, urlsplit
 
@@ -36,10 +37,12 @@ def _font_config():
 
 
 @cache
-def _base_stylesheet():
+def _stylesheet(name: str = PDF_STYLESHEET):
     from weasyprint import CSS
 
-    path = finders.find(PDF_STYLESHEET)
+    path = finders.find(name)
+    if not path:
+        raise FileNotFoundError(f"The PDF stylesheet {name} was not found")
     with open(path, encoding="utf-8") as css_file:
         return CSS(
             string=css_file.read(),
@@ -49,10 +52,12 @@ def _base_stylesheet():
         )
 
 
-def make_url_fetcher(allowed_media: Iterable[str] = ()):
+def make_url_fetcher(allowed_media: Iterable[str] = (), generated: Mapping[str, bytes] = ()):
+    """The only fetcher documents get; `generated` maps `generated_url()`s to their bytes."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     allowed = frozenset(allowed_media)
+    generated = dict(generated)
 
     class DocumentURLFetcher(URLFetcher):
         def fetch(self, url: str, headers=None) -> URLFetcherResponse:
@@ -60,6 +65,8 @@ def make_url_fetcher(allowed_media: Iterable[str] = ()):
             if f"{parts.scheme}://{parts.netloc}/" != DOCUMENT_ORIGIN or parts.query:
                 raise ValueError(f"Refused to fetch {url!r}")
             path = unquote(parts.path)
+            if url in generated:
+                return URLFetcherResponse(url, generated[url])
             if path.startswith(_static_prefix()):
                 relative = path.removeprefix(_static_prefix())
                 found = ".." not in relative.split("/") and finders.find(relative)
@@ -84,34 +91,101 @@ def media_url(name: str) -> str:
     return DOCUMENT_ORIGIN + _media_prefix().lstrip("/") + quote(name)
 
 
+def generated_url(name: str) -> str:
+    """The URL under which a document embeds an image made for it (passed as `generated`)."""
+    return f"{DOCUMENT_ORIGIN}generated/{quote(name)}"
+
+
 def render_pdf(
     template_name: str,
     context: dict,
     *,
     allowed_media: Iterable[str] = (),
+    generated: Mapping[str, bytes] = (),
     image_cache: dict | None = None,
+    stylesheet: str = PDF_STYLESHEET,
 ) -> bytes:
     """Render a Django template to PDF bytes.
 
     `image_cache` may be shared by renders of a batch that embed the same images (logos,
     signatures), so each is fetched and decoded once per batch rather than once per page.
+    `stylesheet` names the static stylesheet: documents with a sheet of their own (certificates)
+    skip the cascade of every other document's rules.
     """
     return render_html_pdf(
         render_to_string(template_name, context),
         allowed_media=allowed_media,
+        generated=generated,
         image_cache=image_cache,
+        stylesheet=stylesheet,
     )
 
 
 def render_html_pdf(
-    html: str, *, allowed_media: Iterable[str] = (), image_cache: dict | None = None
+    html: str,
+    *,
+    allowed_media: Iterable[str] = (),
+    generated: Mapping[str, bytes] = (),
+    image_cache: dict | None = None,
+    stylesheet: str = PDF_STYLESHEET,
 ) -> bytes:
     """Render an HTML string (already escaped by the template engine) to PDF bytes."""
     from weasyprint import HTML
 
     document = HTML(
-        string=html, base_url=DOCUMENT_ORIGIN, url_fetcher=make_url_fetcher(allowed_media)
+        string=html,
+        base_url=DOCUMENT_ORIGIN,
+        url_fetcher=make_url_fetcher(allowed_media, generated),
     )
     return document.write_pdf(
-        stylesheets=[_base_stylesheet()], font_config=_font_config(), cache=image_cache
+        stylesheets=[_stylesheet(stylesheet)], font_config=_font_config(), cache=image_cache
     )
+
+
+def split_onto(background: bytes, foreground: bytes) -> list[bytes]:
+    """One PDF per page of `foreground`, each drawn over the first page of `background`.
+
+    Batches render what every page shares once (the background) and only what differs per
+    page in one multi-page document (the foreground). The background becomes a form XObject
+    under each page, and each file keeps only the fonts and images its own page uses.
+    """
+    import pikepdf
+
+    files = []
+    with (
+        pikepdf.open(io.BytesIO(background)) as shared,
+        pikepdf.open(io.BytesIO(foreground)) as own,
+    ):
+        form = shared.pages[0].as_form_xobject()
+        for page in own.pages:
+            with pikepdf.new() as single:
+                single.pages.append(page)
+                single.remove_unreferenced_resources()
+                single.pages[0].add_underlay(single.copy_foreign(form))
+                buffer = io.BytesIO()
+                single.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            files.append(buffer.getvalue())
+    return files
+
+
+def combine_pdfs(documents: list[bytes]) -> bytes:
+    """One PDF with every page of `documents`, in order (b"" when there are none)."""
+    if not documents:
+        return b""
+    if len(documents) == 1:
+        return documents[0]
+    import pikepdf
+
+    with pikepdf.new() as combined:
+        sources = []
+        try:
+            for content in documents:
+                source = pikepdf.open(io.BytesIO(content))
+                sources.append(source)
+                combined.pages.extend(source.pages)
+            buffer = io.BytesIO()
+            combined.save(buffer)
+        finally:
+            for source in sources:
+                source.close()
+    return buffer.getvalue()

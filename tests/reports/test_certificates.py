@@ -6,7 +6,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import zxingcpp
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
@@ -20,11 +23,12 @@ from reports.certificates import (
     new_certificate_code,
     normalise_code,
     template_for,
+    verification_url,
 )
 from reports.jobs import start_job
 from reports.models import Certificate, GenerationJob, Signatory
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, SessionFactory, UserFactory
+from tests.factories import ParticipantFactory, ProgrammeFactory, SessionFactory, UserFactory
 from visits.models import Assignment
 
 from .test_documents import pdf_text
@@ -228,6 +232,67 @@ def test_batch_issues_one_certificate_per_eligible_participant(
         sorted(code for page in combined.pages for code in codes if code in page.extract_text())
         == codes
     )
+
+
+def test_each_file_of_a_chunk_holds_only_its_own_participant(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    # One chunk renders its participants in one document: each file must still be one page
+    # with only its own name, code and fonts.
+    lao = completed(programme, full_name="ສົມພອນ ພົມມະວົງ", full_name_latin="Somphone Phommavong")
+    sinhala = completed(programme, full_name="නිමල් පෙරේරා", full_name_latin="Nimal Perera")
+    latin = completed(programme, full_name="Maria Santos")
+    run_certificates(programme, admin, django_capture_on_commit_callbacks)
+
+    people = {lao: "Somphone", sinhala: "Nimal", latin: "Maria Santos"}
+    for participant, name in people.items():
+        certificate = Certificate.objects.get(participant=participant)
+        data = certificate.file.read()
+        reader = PdfReader(io.BytesIO(data))
+        assert len(reader.pages) == 1
+        text = pdf_text(data)
+        assert name in text and certificate.code in text
+        assert "Certificate of Participation" in text and programme.title_en in text
+        others = [other for other in people.values() if other != name]
+        assert not any(other in text for other in others)
+        [image] = reader.pages[0].images
+        [qr] = zxingcpp.read_barcodes(image.image)
+        assert qr.text == verification_url(certificate.code)
+    fonts = _font_names(Certificate.objects.get(participant=latin).file.read())
+    assert not any("Lao" in font or "Sinhala" in font for font in fonts)
+
+
+def test_a_batch_runs_as_many_queries_for_25_participants_as_for_3(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    # 25 certificates are one chunk: listing, rendering and storing them are set operations.
+    def queries_for(count: int) -> int:
+        batch = ProgrammeFactory()
+        for _number in range(count):
+            completed(batch)
+        with CaptureQueriesContext(connection) as queries:
+            job = run_certificates(batch, admin, django_capture_on_commit_callbacks)
+        assert (job.status, job.done) == (GenerationJob.Status.DONE, count)
+        return len(queries)
+
+    assert queries_for(25) == queries_for(3)
+
+
+def test_a_template_edited_between_batches_shows_in_the_next_one(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    participant = completed(programme)
+    run_certificates(programme, admin, django_capture_on_commit_callbacks)
+    template = template_for(programme)
+    template.heading_en = "Certificate of Completion"
+    template.save()
+    Signatory.objects.create(template=template, name="Ofy Sofiana", title="Principal Secretary")
+
+    run_certificates(programme, admin, django_capture_on_commit_callbacks)
+
+    text = pdf_text(Certificate.objects.get(participant=participant).file.read())
+    assert "Certificate of Completion" in text
+    assert "Ofy Sofiana" in text
 
 
 def test_certificate_is_landscape_by_default_and_portrait_when_chosen(
@@ -447,9 +512,9 @@ def test_organiser_edits_wording_rule_and_adds_a_signatory_with_a_signature(cast
     assert "Certificate of Completion" in text
     assert "Ofy Sofiana" in text
     assert SAMPLE_NAME in text
-    # The preview embeds the signature and the partner logo as images.
+    # The preview embeds the signature, the partner logo and the QR code as images.
     images = PdfReader(io.BytesIO(preview.content)).pages[0].images
-    assert len(images) == 2
+    assert len(images) == 3
 
 
 def test_a_renamed_text_file_is_refused_as_an_image(cast, programme):

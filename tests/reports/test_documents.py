@@ -104,11 +104,11 @@ def test_failed_render_is_visible_and_retryable(
     settings.STATICFILES_DIRS = []  # the PDF stylesheet cannot be found: rendering fails
     from reports import pdf
 
-    pdf._base_stylesheet.cache_clear()
+    pdf._stylesheet.cache_clear()
     try:
         document = generate(programme, admin, django_capture_on_commit_callbacks)
     finally:
-        pdf._base_stylesheet.cache_clear()
+        pdf._stylesheet.cache_clear()
     assert document.status == Document.Status.FAILED
     assert document.error
     page = client_for(admin).get(reverse("reports:list", args=[programme.slug]))

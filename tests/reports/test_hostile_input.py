@@ -5,6 +5,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+import zxingcpp
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -12,7 +13,7 @@ from pypdf import PdfReader
 
 from participants.models import Participant
 from programs.images import MAX_UPLOAD_BYTES
-from reports.certificates import template_for
+from reports.certificates import template_for, verification_url
 from reports.jobs import start_job
 from reports.models import Certificate, GenerationJob, Signatory
 from reports.pdf import make_url_fetcher
@@ -76,7 +77,11 @@ def _assert_inert(data: bytes) -> str:
     text = pdf_text(data)
     assert reader.attachments == {}
     assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
-    assert [len(page.images) for page in reader.pages] == [0]
+    # The one image is the QR code made for the certificate: nothing named in the text.
+    [page] = reader.pages
+    [image] = page.images
+    [qr] = zxingcpp.read_barcodes(image.image)
+    assert qr.text == verification_url(Certificate.objects.get().code)
     assert "root:" not in text
     assert b"root:x:0:0" not in data
     return text.replace("\n", "")  # long literals wrap across lines

@@ -21,6 +21,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from participants.models import Participant
+from reports.certificates import CERTIFICATES_PER_CHUNK
 from reports.jobs import start_job, sweep_queued_jobs
 from reports.models import Certificate, GenerationJob
 from tests.conftest import client_for
@@ -215,20 +216,20 @@ def test_batch_of_30_certificates_completes_once_each(workers):
 
 
 def test_worker_killed_mid_batch_then_replaced_completes_every_certificate_once(workers):
-    programme, participants = _programme_with_graduates(40)
+    count = 2 * CERTIFICATES_PER_CHUNK + 10  # three chunks
+    programme, participants = _programme_with_graduates(count)
     admin = UserFactory(is_superuser=True, is_staff=True)
     first, first_log = workers.start()
 
     job = start_job(programme=programme, kind="certificates", language="en", by=admin)
 
-    folder = workers.media / "certificates" / str(programme.pk)
-
     def mid_chunk() -> bool:
-        # A chunk has been counted and the next one has written files it has not committed
-        # yet (a chunk commits its records once, at its end): the worker is in its middle.
+        # The first chunk is counted and the worker has taken the second, which it renders
+        # for most of a second before it stores and commits anything.
         job.refresh_from_db()
-        written = len(list(folder.iterdir())) if folder.exists() else 0
-        return job.done >= 10 and job.done < written < job.total
+        lines = first_log.read_text().splitlines()
+        taken = sum("reports.render_job_items[" in line and "received" in line for line in lines)
+        return job.done == CERTIFICATES_PER_CHUNK and taken == 2
 
     _wait_for(mid_chunk, 240, "the middle of the second chunk", first_log)
     os.kill(first.pid, signal.SIGKILL)
@@ -242,12 +243,12 @@ def test_worker_killed_mid_batch_then_replaced_completes_every_certificate_once(
             "participant_id", "code"
         )
     )
-    assert len(codes_before) == 40  # every code is issued before rendering starts
+    assert len(codes_before) == count  # every code is issued before rendering starts
 
     _second, second_log = workers.start()
     _wait_for(_finished(job), 240, "the batch to complete after the restart", second_log)
 
-    assert (job.status, job.total, job.done, job.error) == ("done", 40, 40, "")
+    assert (job.status, job.total, job.done, job.error) == ("done", count, count, "")
     codes_after = dict(
         Certificate.objects.filter(participant__programme=programme).values_list(
             "participant_id", "code"
