@@ -17,7 +17,7 @@ RUN apt-get update \
         libpangoft2-1.0-0 \
         libharfbuzz0b \
         libharfbuzz-subset0 \
-        fonts-noto-core \
+        fonts-noto-core poppler-utils \
         fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 

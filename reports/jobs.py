@@ -40,17 +40,19 @@ also passes `outputs=(job, item_ids) -> [Output]`, which lists what was rendered
 the file itself (`save_file`), record it in the database and return an Output.
 """
 
-import io
 import logging
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
+from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
@@ -62,7 +64,7 @@ from django.utils.text import get_valid_filename
 from programs.models import Programme
 
 from .models import GenerationJob, job_output_path
-from .pdf import combine_pdfs
+from .pdf import combine_pdf_files
 
 logger = logging.getLogger(__name__)
 
@@ -143,15 +145,17 @@ def available_kinds() -> list[tuple[str, str]]:
     return [(value, label) for value, label in Kind.choices if value in KINDS]
 
 
-def save_file(name: str, content: bytes) -> str:
+def save_file(name: str, content: bytes | File) -> str:
     """Store `content` under exactly `name`, replacing what was there.
 
     Storages give a clashing name a suffix instead of overwriting; deleting first keeps one file
     per name. If another worker wrote the same name in between, its copy wins and ours (under
     the suffixed name) is removed, so there is still one file.
     """
+    if not isinstance(content, File):
+        content = ContentFile(content)
     default_storage.delete(name)
-    saved = default_storage.save(name, ContentFile(content))
+    saved = default_storage.save(name, content)
     if saved != name:
         default_storage.delete(saved)
     return name
@@ -401,12 +405,18 @@ def finish_job(*, job: GenerationJob, kind: JobKind | None = None) -> None:
     kind = kind or job_kind(job.kind)
     try:
         outputs = _outputs(job, kind)
-        archive, combined = build_files(outputs)
         stem = f"{job.kind}-{job.language}"
-        archive_name = save_file(job_output_path(job, f"{stem}.zip"), archive)
-        combined_name = ""
-        if combined:
-            combined_name = save_file(job_output_path(job, f"{stem}.pdf"), combined)
+        # Built on disk, not in memory: a thousand certificates make two files of 30 MB each.
+        with tempfile.TemporaryDirectory(prefix="tpbis-job-") as folder:
+            archive, combined = build_files(outputs, Path(folder))
+            with archive.open("rb") as archive_file:
+                archive_name = save_file(job_output_path(job, f"{stem}.zip"), File(archive_file))
+            combined_name = ""
+            if combined:
+                with combined.open("rb") as combined_file:
+                    combined_name = save_file(
+                        job_output_path(job, f"{stem}.pdf"), File(combined_file)
+                    )
     except Exception as error:
         logger.exception("Finishing job %s failed", job.pk)
         _fail(job, _describe(error))
@@ -428,19 +438,23 @@ def finish_job(*, job: GenerationJob, kind: JobKind | None = None) -> None:
     earlier.update(archive="", combined="")
 
 
-def build_files(outputs: list[Output]) -> tuple[bytes, bytes]:
-    """A ZIP of the outputs and one PDF of all their pages, in order (b"" when empty)."""
-    archive = io.BytesIO()
-    documents: list[bytes] = []
+def build_files(outputs: list[Output], folder: Path) -> tuple[Path, Path | None]:
+    """A ZIP of the outputs and one PDF of all their pages, in order (None when there are
+    none), written in `folder` with a copy of each output."""
+    archive = folder / "archive.zip"
+    copies: list[Path] = []
     names: set[str] = set()
     # PDFs are compressed already: storing them is as small as deflating, and much faster.
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zip_file:
-        for output in outputs:
-            with default_storage.open(output.storage_name, "rb") as stored:
-                content = stored.read()
-            zip_file.writestr(_unique(output.file_name, names), content)
-            documents.append(content)
-    return archive.getvalue(), combine_pdfs(documents)
+        for number, output in enumerate(outputs):
+            copy = folder / f"{number:06d}.pdf"
+            with default_storage.open(output.storage_name, "rb") as stored, copy.open("wb") as out:
+                shutil.copyfileobj(stored, out)
+            zip_file.write(copy, _unique(output.file_name, names))
+            copies.append(copy)
+    if not copies:
+        return archive, None
+    return archive, combine_pdf_files(copies, folder / "combined.pdf")
 
 
 def _unique(name: str, taken: set[str]) -> str:

@@ -8,8 +8,12 @@ escaped by the template engine, so markup in a name shows literally and can fetc
 """
 
 import io
+import shutil
+import subprocess
 from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 from functools import cache
+from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
@@ -168,24 +172,23 @@ def split_onto(background: bytes, foreground: bytes) -> list[bytes]:
     return files
 
 
-def combine_pdfs(documents: list[bytes]) -> bytes:
-    """One PDF with every page of `documents`, in order (b"" when there are none)."""
-    if not documents:
-        return b""
-    if len(documents) == 1:
-        return documents[0]
-    import pikepdf
+def combine_pdf_files(paths: list[Path], target: Path) -> Path:
+    """Write one PDF with every page of the files at `paths`, in order, to `target`.
 
-    with pikepdf.new() as combined:
-        sources = []
-        try:
-            for content in documents:
-                source = pikepdf.open(io.BytesIO(content))
-                sources.append(source)
-                combined.pages.extend(source.pages)
-            buffer = io.BytesIO()
-            combined.save(buffer)
-        finally:
-            for source in sources:
-                source.close()
-    return buffer.getvalue()
+    Poppler's pdfunite merges a thousand certificates in about two seconds in 50 MB, outside
+    the worker; pikepdf, the fallback where Poppler is not installed, is as fast but holds
+    every file in the worker's memory until the merge is written.
+    """
+    tool = shutil.which("pdfunite")
+    if len(paths) == 1:
+        shutil.copyfile(paths[0], target)
+    elif tool:
+        subprocess.run([tool, *map(str, paths), str(target)], check=True, capture_output=True)
+    else:
+        import pikepdf
+
+        with pikepdf.new() as combined, ExitStack() as sources:
+            for path in paths:
+                combined.pages.extend(sources.enter_context(pikepdf.open(path)).pages)
+            combined.save(target)
+    return target

@@ -1,6 +1,7 @@
 """The batch job framework: starting, progress, failures and retries, files, the sweep."""
 
 import io
+import shutil
 import zipfile
 from contextlib import contextmanager
 from datetime import timedelta
@@ -15,6 +16,7 @@ from participants.models import Participant
 from reports import jobs
 from reports.jobs import JobKind, Rendered, retry_job, start_job, sweep_queued_jobs
 from reports.models import Certificate, GenerationJob
+from reports.pdf import combine_pdf_files
 from tests.conftest import client_for
 from tests.factories import ParticipantFactory, SessionFactory, UserFactory
 from tpbis.celery import app as celery_app
@@ -445,12 +447,20 @@ def _pages(count: int) -> list[bytes]:
     return [_one_page_pdf(width=200 + number) for number in range(count)]
 
 
-def test_combined_pdf_keeps_every_page_in_order():
-    pages = _pages(3)
-    combined = PdfReader(io.BytesIO(jobs.combine_pdfs(pages)))
+@pytest.mark.parametrize("poppler", [True, False])
+def test_combined_pdf_keeps_every_page_in_order(poppler, tmp_path, monkeypatch):
+    if not poppler:
+        monkeypatch.setenv("PATH", "")  # no pdfunite: pikepdf merges
+    elif not shutil.which("pdfunite"):
+        pytest.skip("Poppler's pdfunite is not installed")
+    paths = []
+    for number, content in enumerate(_pages(3)):
+        paths.append(tmp_path / f"{number}.pdf")
+        paths[-1].write_bytes(content)
+    combined = PdfReader(combine_pdf_files(paths, tmp_path / "combined.pdf"))
     assert [round(float(page.mediabox.width)) for page in combined.pages] == [200, 201, 202]
-    assert jobs.combine_pdfs(pages[:1]) == pages[0]
-    assert jobs.combine_pdfs([]) == b""
+    single = combine_pdf_files(paths[:1], tmp_path / "single.pdf")
+    assert single.read_bytes() == paths[0].read_bytes()
 
 
 def test_tasks_are_registered_under_the_names_beat_and_workers_use():
