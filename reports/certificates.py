@@ -12,13 +12,17 @@ at the bottom of this module. The PDF of one participant is always stored under 
 """
 
 import hashlib
+import json
 import secrets
+import shutil
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Now, NullIf
@@ -32,9 +36,9 @@ from participants.models import Participant
 from participants.queries import INACTIVE_STATUSES
 from programs.models import Programme
 
-from .jobs import JobKind, Output, save_file
+from .jobs import JobKind, Output, job_folder, save_file
 from .models import Certificate, CertificateTemplate, GenerationJob, Signatory, certificate_path
-from .pdf import generated_url, media_url, render_html_pdf, split_onto
+from .pdf import generated_url, media_url, render_html_pdf, select_pages, split_onto
 from .qr import qr_jpeg
 
 CERTIFICATE_TEMPLATE = "reports/pdf/certificate.html"
@@ -407,17 +411,19 @@ def shared_layer_pdf(layout: CertificateLayout) -> bytes:
     return layout.shared_pdf
 
 
-def render_certificates(layout: CertificateLayout, pages: list[CertificatePage]) -> list[bytes]:
-    """One PDF per page, in order: the participants' layers, rendered together, each laid
-    over the shared layer. The files look exactly as if each had been rendered whole."""
-    if not pages:
-        return []
+def render_certificates(
+    layout: CertificateLayout, pages: list[CertificatePage]
+) -> tuple[list[bytes], bytes]:
+    """One PDF per page, in order, and one of them all: the participants' layers, rendered
+    together, each laid over the shared layer. They look exactly as if each had been rendered
+    whole."""
     html, generated = certificate_html(layout, pages, shared=False)
     return split_onto(shared_layer_pdf(layout), _render(layout, html, generated))
 
 
 def render_certificate_pdf(layout: CertificateLayout, page: CertificatePage) -> bytes:
-    return render_certificates(layout, [page])[0]
+    files, _whole = render_certificates(layout, [page])
+    return files[0]
 
 
 def render_sample(programme: Programme, *, base_url: str, participant=None) -> bytes:
@@ -525,8 +531,11 @@ def _job_render_chunk(job: GenerationJob, participant_ids: list[int]) -> dict[in
     pages = [
         CertificatePage.of(certificate.participant, code=certificate.code) for certificate in chunk
     ]
-    pdfs = render_certificates(_layout_for_job(job), pages)
+    if not chunk:
+        return dict.fromkeys(participant_ids)
+    pdfs, whole = render_certificates(_layout_for_job(job), pages)
     names = store_certificates(list(zip(chunk, pdfs, strict=True)))
+    _store_chunk_document(job, [certificate.participant_id for certificate in chunk], whole)
     results: dict[int, Output | None] = dict.fromkeys(participant_ids)
     for certificate, name in zip(chunk, names, strict=True):
         participant = certificate.participant
@@ -536,6 +545,49 @@ def _job_render_chunk(job: GenerationJob, participant_ids: list[int]) -> dict[in
             name,
         )
     return results
+
+
+def _store_chunk_document(job: GenerationJob, participant_ids: list[int], pdf: bytes) -> None:
+    """Keep the chunk's certificates as one document, for the job's combined PDF.
+
+    Its pages share one copy of the shared layer and of the fonts, where the single files each
+    carry their own: merging forty such documents is far quicker than a thousand files, and
+    the combined PDF far smaller. A listing of whose certificate each page is goes beside it.
+    """
+    stem = f"{job_folder(job)}/chunk-{participant_ids[0]}"
+    save_file(f"{stem}.pdf", pdf)
+    save_file(f"{stem}.json", json.dumps({"participants": participant_ids}).encode())
+
+
+def _job_combine(job: GenerationJob, outputs: list[Output], folder: Path) -> Path | None:
+    """The combined PDF from the chunks' documents, in the order of `outputs`.
+
+    None, for the single files to be merged instead, unless every certificate is on exactly
+    one page of them: a chunk handed out again after a worker died mid-way rewrites its own
+    document, but a resumed job may have grouped the same certificates otherwise.
+    """
+    stored = job_folder(job)
+    try:
+        _dirs, files = default_storage.listdir(stored)
+    except FileNotFoundError:
+        return None
+    pages: dict[int, tuple[Path, int]] = {}
+    for listing in sorted(name for name in files if name.endswith(".json")):
+        document = folder / listing.replace(".json", ".pdf")
+        with default_storage.open(f"{stored}/{listing}") as listing_file:
+            participant_ids = json.load(listing_file)["participants"]
+        with (
+            default_storage.open(f"{stored}/{document.name}", "rb") as stored_document,
+            document.open("wb") as copy,
+        ):
+            shutil.copyfileobj(stored_document, copy)
+        for index, participant_id in enumerate(participant_ids):
+            if participant_id in pages:
+                return None
+            pages[participant_id] = (document, index)
+    if any(output.item_id not in pages for output in outputs):
+        return None
+    return select_pages([pages[output.item_id] for output in outputs], folder / "combined.pdf")
 
 
 def _rendered_for(job: GenerationJob) -> QuerySet[Certificate]:
@@ -572,4 +624,5 @@ CERTIFICATES_JOB = JobKind(
     outputs=_job_outputs,
     count=_job_count,
     chunk_size=CERTIFICATES_PER_CHUNK,
+    combine=_job_combine,
 )

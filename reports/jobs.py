@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from django.conf import settings
@@ -120,6 +120,9 @@ class JobKind:
     # How many outputs exist, for kinds whose `outputs` would list them just to count them.
     count: Callable[[GenerationJob], int] | None = None
     chunk_size: int = CHUNK_SIZE
+    # The combined PDF written by the kind from what its chunks left in `job_folder(job)`
+    # (`(job, outputs, folder) -> path`), or None to merge the single files instead.
+    combine: Callable[[GenerationJob, list[Output], Path], Path | None] | None = None
 
     def render_all(self, job: GenerationJob, item_ids: list[int]) -> Iterator[tuple[int, Result]]:
         """(item id, result) of each item, in order, by chunk or one by one."""
@@ -408,7 +411,8 @@ def finish_job(*, job: GenerationJob, kind: JobKind | None = None) -> None:
         stem = f"{job.kind}-{job.language}"
         # Built on disk, not in memory: a thousand certificates make two files of 30 MB each.
         with tempfile.TemporaryDirectory(prefix="tpbis-job-") as folder:
-            archive, combined = build_files(outputs, Path(folder))
+            combine = partial(kind.combine, job) if kind.combine else None
+            archive, combined = build_files(outputs, Path(folder), combine=combine)
             with archive.open("rb") as archive_file:
                 archive_name = save_file(job_output_path(job, f"{stem}.zip"), File(archive_file))
             combined_name = ""
@@ -432,15 +436,22 @@ def finish_job(*, job: GenerationJob, kind: JobKind | None = None) -> None:
     )
     earlier = job.programme.jobs.filter(kind=job.kind, language=job.language).exclude(pk=job.pk)
     earlier = earlier.exclude(status__in=[Status.QUEUED, Status.RUNNING])
-    if kind.outputs is None:
-        for earlier_id in earlier.values_list("pk", flat=True):
-            _delete_item_files(job.programme_id, job.kind, earlier_id)
+    for earlier_id in earlier.values_list("pk", flat=True):
+        _delete_item_files(job.programme_id, job.kind, earlier_id)
+    if kind.outputs is not None:
+        # The kind's files are kept elsewhere: what its chunks left here was only for finishing.
+        _delete_item_files(job.programme_id, job.kind, job.pk)
     earlier.update(archive="", combined="")
 
 
-def build_files(outputs: list[Output], folder: Path) -> tuple[Path, Path | None]:
+def build_files(
+    outputs: list[Output],
+    folder: Path,
+    combine: Callable[[list[Output], Path], Path | None] | None = None,
+) -> tuple[Path, Path | None]:
     """A ZIP of the outputs and one PDF of all their pages, in order (None when there are
-    none), written in `folder` with a copy of each output."""
+    none), written in `folder` with a copy of each output. `combine` may write the PDF from
+    other files (it returns None when it cannot)."""
     archive = folder / "archive.zip"
     copies: list[Path] = []
     names: set[str] = set()
@@ -454,7 +465,8 @@ def build_files(outputs: list[Output], folder: Path) -> tuple[Path, Path | None]
             copies.append(copy)
     if not copies:
         return archive, None
-    return archive, combine_pdf_files(copies, folder / "combined.pdf")
+    combined = combine(outputs, folder) if combine else None
+    return archive, combined or combine_pdf_files(copies, folder / "combined.pdf")
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -468,6 +480,11 @@ def _unique(name: str, taken: set[str]) -> str:
 
 
 # --- Outputs of kinds whose files the framework keeps ----------------------------------------
+
+
+def job_folder(job: GenerationJob) -> str:
+    """Where a job's chunks leave their files (removed when a later job of its kind finishes)."""
+    return _item_folder(job.programme_id, job.kind, job.pk)
 
 
 def _item_folder(programme_id: int, kind: str, job_id) -> str:

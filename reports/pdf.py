@@ -146,14 +146,22 @@ def render_html_pdf(
     )
 
 
-def split_onto(background: bytes, foreground: bytes) -> list[bytes]:
-    """One PDF per page of `foreground`, each drawn over the first page of `background`.
+def split_onto(background: bytes, foreground: bytes) -> tuple[list[bytes], bytes]:
+    """Each page of `foreground` drawn over the first page of `background`: one PDF per page,
+    and one PDF of them all.
 
     Batches render what every page shares once (the background) and only what differs per
     page in one multi-page document (the foreground). The background becomes a form XObject
-    under each page, and each file keeps only the fonts and images its own page uses.
+    under each page. Each single file keeps only the fonts and images its own page uses; the
+    pages of the whole document share one copy of the background and of the fonts, which makes
+    it the cheap way to a batch's combined PDF.
     """
     import pikepdf
+
+    def saved(document) -> bytes:
+        buffer = io.BytesIO()
+        document.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return buffer.getvalue()
 
     files = []
     with (
@@ -166,10 +174,25 @@ def split_onto(background: bytes, foreground: bytes) -> list[bytes]:
                 single.pages.append(page)
                 single.remove_unreferenced_resources()
                 single.pages[0].add_underlay(single.copy_foreign(form))
-                buffer = io.BytesIO()
-                single.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-            files.append(buffer.getvalue())
-    return files
+                files.append(saved(single))
+        own_form = own.copy_foreign(form)
+        for page in own.pages:
+            page.add_underlay(own_form)
+        return files, saved(own)
+
+
+def select_pages(pages: list[tuple[Path, int]], target: Path) -> Path:
+    """Write one PDF of the given (file, page index) pages, in order, to `target`."""
+    import pikepdf
+
+    with pikepdf.new() as combined, ExitStack() as sources:
+        opened = {}
+        for path, index in pages:
+            if path not in opened:
+                opened[path] = sources.enter_context(pikepdf.open(path))
+            combined.pages.append(opened[path].pages[index])
+        combined.save(target)
+    return target
 
 
 def combine_pdf_files(paths: list[Path], target: Path) -> Path:

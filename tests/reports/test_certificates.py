@@ -1,6 +1,7 @@
 """Certificates: eligibility, codes, the PDF, the organisers' pages and the delegate's download."""
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from pypdf import PdfReader
 
 from participants.models import Participant
 from reports.certificates import (
+    CERTIFICATES_PER_CHUNK,
     CODE_ALPHABET,
     SAMPLE_NAME,
     eligibility_of,
@@ -25,7 +27,7 @@ from reports.certificates import (
     template_for,
     verification_url,
 )
-from reports.jobs import start_job
+from reports.jobs import finish_job, job_folder, save_file, start_job
 from reports.models import Certificate, GenerationJob, Signatory
 from tests.conftest import client_for
 from tests.factories import ParticipantFactory, ProgrammeFactory, SessionFactory, UserFactory
@@ -276,6 +278,55 @@ def test_a_batch_runs_as_many_queries_for_25_participants_as_for_3(
         return len(queries)
 
     assert queries_for(25) == queries_for(3)
+
+
+def _page_codes(data: bytes, codes: list[str]) -> list[str]:
+    pages = PdfReader(io.BytesIO(data)).pages
+    return [next(code for code in codes if code in page.extract_text()) for page in pages]
+
+
+def _zip_codes(job) -> list[str]:
+    with zipfile.ZipFile(job.archive.open("rb")) as archive:
+        return [name[:18] for name in archive.namelist()]
+
+
+def test_combined_pdf_follows_the_zip_and_shares_one_background_per_chunk(
+    programme, admin, settings, django_capture_on_commit_callbacks
+):
+    for number in range(CERTIFICATES_PER_CHUNK + 5):  # two chunks
+        completed(programme, full_name=f"Graduate {number:02d}")
+    job = run_certificates(programme, admin, django_capture_on_commit_callbacks)
+
+    codes = _zip_codes(job)
+    combined = job.combined.read()
+    assert _page_codes(combined, codes) == codes
+    singles = sum(c.file.size for c in Certificate.objects.all())
+    # Made from the chunks' documents, not by merging the single files, each of which carries
+    # its own copy of the shared layer and its fonts.
+    assert len(combined) < singles / 4
+    # The chunks' documents served only this: they are gone once the job is done.
+    folder = Path(settings.MEDIA_ROOT) / job_folder(job)
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_combined_pdf_merges_the_single_files_when_chunks_overlap(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    first, second, third = (completed(programme) for _number in range(3))
+    job = run_certificates(programme, admin, django_capture_on_commit_callbacks)
+    # As a resumed job may leave them: the same certificate listed by two chunks.
+    for name, ids in [("chunk-1", [first.pk, second.pk]), ("chunk-2", [second.pk, third.pk])]:
+        save_file(
+            f"{job_folder(job)}/{name}.pdf", Certificate.objects.get(participant=first).file.read()
+        )
+        save_file(f"{job_folder(job)}/{name}.json", json.dumps({"participants": ids}).encode())
+
+    finish_job(job=job)
+
+    job.refresh_from_db()
+    codes = _zip_codes(job)
+    assert len(codes) == 3
+    assert _page_codes(job.combined.read(), codes) == codes
 
 
 def test_a_template_edited_between_batches_shows_in_the_next_one(
