@@ -7,15 +7,20 @@ part in a programme get 404. The feed alone is public: its secret token is the c
 
 import hashlib
 import re
+from datetime import datetime
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -31,8 +36,7 @@ from programs.models import Programme
 from tpbis.roles import get_roles
 
 from .feeds import (
-    NowAndNext,
-    agenda_digest,
+    Span,
     build_feed,
     entries_by_day,
     issue_feed_token,
@@ -40,9 +44,16 @@ from .feeds import (
     now_and_next,
     personal_agenda,
 )
+from .models import agenda_version
 
 # Rendered agendas and feeds are kept this long at most; a change makes a new one at once.
 RENDERED_AGENDA_SECONDS = 3600
+# The programme's fields that the feed shows or depends on.
+FEED_PROGRAMME_FIELDS = ("time_zone", "short_name_en", "start_date", "end_date")
+
+# Stands for the CSRF token in rendered pages, which may be cached: each response gets its
+# own token in its place.
+CSRF_STAND_IN = "csrfStandIn0cd3f1b2a9e84e67d50b"
 
 
 def _own_participant(request: HttpRequest) -> Participant:
@@ -98,10 +109,7 @@ def my_agenda(request: HttpRequest) -> HttpResponse:
     `?tz=home` also shows every time in the delegate's home time zone and lets them set it.
     """
     participant = _own_participant(request)
-    programme = participant.programme
-    home_tz = participant.home_time_zone
     show_home = request.GET.get("tz") == "home"
-    form = None
     if request.method == "POST":
         form = HomeTimeZoneForm(request.POST, instance=participant)
         if form.is_valid():
@@ -110,65 +118,146 @@ def my_agenda(request: HttpRequest) -> HttpResponse:
             return redirect(
                 reverse("visits:my_agenda") + _programme_query(request, participant, tz="home")
             )
-        show_home = True
-    elif show_home:
-        form = HomeTimeZoneForm(instance=participant)
+        # The form's errors belong to this request alone: nothing is cached.
+        page, _holds = _render_agenda(
+            request, participant, show_home=True, form=form, now=timezone.now()
+        )
+    else:
+        page = _agenda_page(request, participant, show_home=show_home)
+    return HttpResponse(page.replace(CSRF_STAND_IN, get_token(request)))
 
-    highlights = now_and_next(participant, now=timezone.now())
-    home = home_tz if show_home else ""
-    return render(
-        request,
+
+def _agenda_page(request: HttpRequest, participant: Participant, *, show_home: bool) -> str:
+    """The agenda page (with `CSRF_STAND_IN`), rendered again only when something on it
+    changes.
+
+    Rendering hundreds of items is most of a page's cost. The whole page is kept, under a key
+    made of everything it shows besides the agenda (the delegate's and their programmes'
+    records, the navigation, the language, the address), with the agenda's version and
+    until when its "now" and "next" hold. A page with messages to show, or asked for with a
+    query that the agenda's own links do not make, is rendered for its request alone.
+    """
+    key = _cache_key(
+        "visits:rendered-agenda",
+        _agenda_page_shows(request, participant, show_home=show_home),
+    )
+    version = agenda_version(participant)
+    now = timezone.now()
+    keep = _is_own_link(request) and not len(messages.get_messages(request))
+    if keep and (rendered := _kept(key, version, now)):
+        return rendered.content
+    form = HomeTimeZoneForm(instance=participant) if show_home else None
+    page, holds = _render_agenda(request, participant, show_home=show_home, form=form, now=now)
+    if keep:
+        _keep(key, Rendered(version, holds, page))
+    return page
+
+
+def _is_own_link(request: HttpRequest) -> bool:
+    """Whether the query is one that the agenda's own links make. The page shows its
+    address (the language switch returns to it), and other queries are not worth keeping."""
+    query = request.GET
+    return (
+        set(query) <= {"programme", "tz"}
+        and all(len(query.getlist(name)) == 1 for name in query)
+        and query.get("tz", "home") == "home"
+    )
+
+
+def _agenda_page_shows(request: HttpRequest, participant: Participant, *, show_home: bool):
+    """Everything the agenda page shows, besides the agenda itself and the CSRF token."""
+    roles = get_roles(request)
+
+    def record(obj) -> tuple:
+        return tuple(getattr(obj, field.attname) for field in obj._meta.concrete_fields)
+
+    return (
+        record(participant),
+        tuple((record(other), record(other.programme)) for other in roles.participations),
+        (roles.is_admin, roles.works_on_programmes),
+        show_home,
+        get_language(),
+        request.build_absolute_uri(),
+        static("css/app.css"),
+    )
+
+
+def _render_agenda(
+    request: HttpRequest,
+    participant: Participant,
+    *,
+    show_home: bool,
+    form: HomeTimeZoneForm | None,
+    now: datetime,
+) -> tuple[str, Span]:
+    """The agenda page at `now`, with `CSRF_STAND_IN` for the CSRF token, and how long its
+    "now" and "next" hold."""
+    programme = participant.programme
+    entries = personal_agenda(participant)
+    highlights = now_and_next(entries, now=now)
+    mark_now_and_next(entries, highlights)
+    home_tz = participant.home_time_zone if show_home else ""
+    page = render_to_string(
         "visits/delegate/my_agenda.html",
         {
             "participant": participant,
             "programme": programme,
             "participations": get_roles(request).participations,
-            "days_html": _agenda_days_html(participant, highlights, home_tz=home),
             "now_items": highlights.under_way,
             "next_items": highlights.upcoming,
+            "days": entries_by_day(programme, entries),
             "show_home": show_home,
-            "home_tz": home,
+            "home_tz": home_tz,
             "form": form,
             "feed_url": _feed_url(request, participant),
             "query": _programme_query(request, participant),
             "home_query": _programme_query(request, participant, tz="home"),
+            "csrf_token": CSRF_STAND_IN,
         },
+        request,
     )
+    return page, highlights.holds
+
+
+class Rendered(NamedTuple):
+    """A rendered agenda (page or feed), the agenda's version it shows and how long it holds."""
+
+    version: str
+    holds: Span
+    content: str | bytes
+
+
+# What this process rendered or fetched last: looked at before the shared cache, since it
+# holds the same copies and costs no round trip. Both keep them `RENDERED_AGENDA_SECONDS`
+# at most; the version and the time say whether a copy may still be used.
+_recent = LocMemCache(
+    "visits-rendered-agendas",
+    {"TIMEOUT": RENDERED_AGENDA_SECONDS, "OPTIONS": {"MAX_ENTRIES": 50}},
+)
+
+
+def _kept(key: str, version: str, now: datetime) -> Rendered | None:
+    """The copy kept under `key`, if it shows `version` and still holds at `now`."""
+    for store in (_recent, cache):
+        rendered = store.get(key)
+        if rendered is not None and rendered.version == version and now in rendered.holds:
+            if store is cache:
+                _recent.set(key, rendered)
+            return rendered
+    return None
+
+
+def _keep(key: str, rendered: Rendered) -> None:
+    _recent.set(key, rendered)
+    cache.set(key, rendered, RENDERED_AGENDA_SECONDS)
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def _cache_key(prefix: str, *parts: object) -> str:
-    return f"{prefix}:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-
-
-def _agenda_days_html(participant: Participant, highlights: NowAndNext, *, home_tz: str) -> str:
-    """The agenda's days as HTML, rendered again only when something on them changes.
-
-    Rendering hundreds of items is most of the page's cost; the cache key holds the agenda's
-    digest, the language, the home time zone and which items are now and next, so the cached
-    copy is always the one that would be rendered.
-    """
-    key = _cache_key(
-        "visits:my-agenda",
-        participant.pk,
-        agenda_digest(participant),
-        get_language(),
-        home_tz,
-        highlights.session_ids,
-    )
-
-    def render_days() -> str:
-        entries = personal_agenda(participant)
-        mark_now_and_next(entries, highlights)
-        return render_to_string(
-            "visits/delegate/_days.html",
-            {
-                "programme": participant.programme,
-                "days": entries_by_day(participant.programme, entries),
-                "home_tz": home_tz,
-            },
-        )
-
-    return cache.get_or_set(key, render_days, RENDERED_AGENDA_SECONDS)
+    return f"{prefix}:{_fingerprint(*parts)}"
 
 
 @login_required
@@ -215,7 +304,15 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The personal agenda as iCalendar, for calendar apps; the token is the only key."""
-    participant = Participant.objects.select_related("programme").filter(feed_token=token).first()
+    # Looked up on every request, so that a replaced token stops working at once; only
+    # what the feed shows is read.
+    participant = (
+        Participant.objects.filter(feed_token=token)
+        .select_related("programme")
+        .only("programme_id", *(f"programme__{name}" for name in FEED_PROGRAMME_FIELDS))
+        .order_by()
+        .first()
+    )
     if participant is None:
         raise Http404
     host = request.get_host()
@@ -223,27 +320,33 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     uid_domain = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
     agenda_url = request.build_absolute_uri(reverse("visits:my_agenda"))
     key = _cache_key(
-        "visits:feed", participant.pk, agenda_digest(participant), uid_domain, agenda_url
+        "visits:rendered-feed",
+        participant.pk,
+        [getattr(participant.programme, name) for name in FEED_PROGRAMME_FIELDS],
+        uid_domain,
+        agenda_url,
     )
+    version = agenda_version(participant)
     # Calendar apps poll the same unchanged feed again and again: those that send back the
     # ETag get "not modified", the others a copy built once per version of the agenda.
-    etag = f'"{key.rsplit(":", 1)[1]}"'
+    etag = f'"{_fingerprint(key, version)}"'
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         not_modified["Cache-Control"] = "private, max-age=300"
         not_modified["ETag"] = etag
         return not_modified
-    body = cache.get_or_set(
-        key,
-        lambda: build_feed(
+    now = timezone.now()
+    if rendered := _kept(key, version, now):
+        body = rendered.content
+    else:
+        body = build_feed(
             participant,
             personal_agenda(participant, with_materials=False),
             uid_domain=uid_domain,
             agenda_url=agenda_url,
-            now=timezone.now(),
-        ),
-        RENDERED_AGENDA_SECONDS,
-    )
+            now=now,
+        )
+        _keep(key, Rendered(version, Span(None, None), body))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     response["Content-Disposition"] = 'inline; filename="agenda.ics"'

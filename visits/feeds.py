@@ -1,12 +1,12 @@
 """A delegate's personal agenda: entries for their page and an iCalendar (RFC 5545) feed.
 
 `personal_agenda` gathers a participant's items with place, group, vehicle, speakers and
-materials in a fixed number of queries; the page marks what is on now and next, and
-`build_feed` turns the same entries into a subscribable calendar.
+materials in a fixed number of queries; `now_and_next` says which of them are on now and
+next, and `build_feed` turns the same entries into a subscribable calendar.
 
 Rendering hundreds of items (in HTML or iCalendar) costs far more than reading them, and both
-are read again and again unchanged, so the views cache what they render under
-`agenda_digest`: a fingerprint of every value shown, computed by the database in one query.
+are read again and again unchanged, so the views cache what they render under the agenda's
+version (`visits.models.agenda_version`), which every change to what they show replaces.
 
 The feed is written in English, the programme's working language, with the Indonesian title
 and description added when the organisers gave them: calendar apps fetch feeds without telling
@@ -14,21 +14,18 @@ us the reader's language, and a delegate's calendar should not change language b
 refreshes.
 """
 
-import hashlib
-import pickle
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import groupby
 
-from django.db import connections, router
-from django.db.models import Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone, translation
 from icalendar import Calendar, Event, Timezone
 
 from participants.models import Participant
-from programs.models import Programme, in_current_language
+from programs.models import Programme
 
 from .models import Assignment, Session, SessionMaterial, Vehicle, VisitGroup
 
@@ -99,190 +96,54 @@ def personal_agenda(participant: Participant, *, with_materials: bool = True) ->
 
 
 @dataclass(frozen=True)
-class TimelineItem:
-    """An item's times and title: enough to say what is on now and next."""
+class Span:
+    """A stretch of time from `start` (included) to `end` (excluded); None is no bound."""
 
-    session_id: int
-    title_en: str
-    title_id: str
-    starts_at: datetime
-    ends_at: datetime
+    start: datetime | None
+    end: datetime | None
 
-    @property
-    def title(self) -> str:
-        return in_current_language(self.title_en, self.title_id)
+    def __contains__(self, moment: datetime) -> bool:
+        return (self.start is None or self.start <= moment) and (
+            self.end is None or moment < self.end
+        )
 
 
 @dataclass(frozen=True)
 class NowAndNext:
-    under_way: list[TimelineItem]
-    upcoming: list[TimelineItem]
+    """The entries under way at a moment, the next ones to start, and how long that holds:
+    nothing changes between two consecutive starts or ends of items."""
 
-    @property
-    def session_ids(self) -> tuple[list[int], list[int]]:
-        return [i.session_id for i in self.under_way], [i.session_id for i in self.upcoming]
-
-
-def _now_and_next_query(participant_id: int, programme_id: int, now: datetime) -> QuerySet:
-    booked = Session.objects.filter(
-        assignments__participant_id=participant_id,
-        programme_id=programme_id,
-        cancelled_at__isnull=True,
-    )
-    next_start = booked.filter(starts_at__gt=now).order_by("starts_at").values("starts_at")[:1]
-    return (
-        booked.filter(Q(starts_at__lte=now, ends_at__gt=now) | Q(starts_at=Subquery(next_start)))
-        .order_by("starts_at", "title_en", "pk")
-        .values_list("pk", "title_en", "title_id", "starts_at", "ends_at")
-    )
+    under_way: list[AgendaEntry]
+    upcoming: list[AgendaEntry]
+    holds: Span
 
 
-def now_and_next(participant: Participant, *, now: datetime) -> NowAndNext:
-    """The participant's items under way at `now`, and the next ones to start: one query.
+def now_and_next(entries: list[AgendaEntry], *, now: datetime) -> NowAndNext:
+    """The entries under way at `now`, and the next ones to start, in the entries' order.
 
     Cancelled items are never either. Several items may be "now" (parallel sessions) and
     several "next" when they start at the same time.
     """
-    connection = connections[router.db_for_read(Session)]
-    if connection.vendor == "postgresql":
-        statement, slots = _now_and_next_statement(connection.alias)
-        with connection.cursor() as cursor:
-            cursor.execute(statement, _bind(slots, participant, now=now))
-            rows = cursor.fetchall()
-    else:
-        rows = list(_now_and_next_query(participant.pk, participant.programme_id, now))
-    items = [TimelineItem(*row) for row in rows]
+    live = [entry for entry in entries if not entry.is_cancelled]
+    next_start = min((e.session.starts_at for e in live if e.session.starts_at > now), default=None)
+    moments = {moment for e in live for moment in (e.session.starts_at, e.session.ends_at)}
     return NowAndNext(
-        under_way=[item for item in items if item.starts_at <= now],
-        upcoming=[item for item in items if item.starts_at > now],
+        under_way=[e for e in live if e.session.starts_at <= now < e.session.ends_at],
+        upcoming=[e for e in live if e.session.starts_at == next_start],
+        holds=Span(
+            max((moment for moment in moments if moment <= now), default=None),
+            min((moment for moment in moments if moment > now), default=None),
+        ),
     )
 
 
 def mark_now_and_next(entries: list[AgendaEntry], now_and_next: NowAndNext) -> None:
     """Side effects: sets `is_now` and `is_next` on the entries."""
-    under_way, upcoming = now_and_next.session_ids
+    under_way = {id(entry) for entry in now_and_next.under_way}
+    upcoming = {id(entry) for entry in now_and_next.upcoming}
     for entry in entries:
-        entry.is_now = entry.session.pk in under_way
-        entry.is_next = entry.session.pk in upcoming
-
-
-# Every value the agenda page or the feed shows about an item booked for the delegate. The
-# rendered page and feed are cached under a digest of these values, so that a change to any
-# of them shows at once: whatever the page or the feed starts to show must be listed here.
-SHOWN_COLUMNS = (
-    "id",
-    "group_id",
-    "vehicle_id",
-    "session_id",
-    "session__title_en",
-    "session__title_id",
-    "session__starts_at",
-    "session__ends_at",
-    "session__cancelled_at",
-    "session__kind",
-    "session__description_en",
-    "session__description_id",
-    "session__room",
-    "session__speakers",
-    "session__departure_point",
-    "session__departs_at",
-    "session__returns_at",
-    "session__updated_at",
-    "session__revision",
-    "session__site_id",
-    "session__site__name",
-    "session__site__address",
-    "session__site__district",
-    "session__site__city",
-    "session__site__latitude",
-    "session__site__longitude",
-    "group__name",
-    "group__guide_name",
-    "group__guide_phone",
-    "vehicle__name",
-    "vehicle__plate",
-)
-
-
-def _shown_querysets(participant_id: int, programme_id: int) -> list[QuerySet]:
-    """The values the agenda shows: booked items, speakers' names, materials' titles."""
-    assignments = Assignment.objects.filter(
-        participant_id=participant_id, session__programme_id=programme_id
-    )
-    session_ids = assignments.values("session_id")
-    return [
-        assignments.order_by().values_list(*SHOWN_COLUMNS),
-        Session.speaker_participants.through.objects.filter(session_id__in=session_ids)
-        .order_by()
-        .values_list("session_id", "participant__full_name", "participant__full_name_latin"),
-        SessionMaterial.objects.filter(session_id__in=session_ids)
-        .order_by()
-        .values_list("session_id", "pk", "title"),
-    ]
-
-
-def agenda_digest(participant: Participant) -> str:
-    """A fingerprint of everything the participant's agenda page and feed show: one query.
-
-    It changes whenever an item is booked or unbooked or anything shown about one changes,
-    even through bulk updates that leave `updated_at` alone. PostgreSQL computes it without
-    sending the rows; other databases send them and Python hashes them (three queries).
-    """
-    programme = participant.programme
-    connection = connections[router.db_for_read(Assignment)]
-    if connection.vendor == "postgresql":
-        statement, slots = _digest_statement(connection.alias)
-        with connection.cursor() as cursor:
-            cursor.execute(statement, _bind(slots, participant))
-            digest = cursor.fetchone()[0]
-    else:
-        shown = _shown_querysets(participant.pk, participant.programme_id)
-        rows = [sorted(queryset, key=repr) for queryset in shown]
-        digest = hashlib.blake2b(pickle.dumps(rows, protocol=5), digest_size=16).hexdigest()
-    setting = (programme.pk, programme.slug, programme.time_zone, programme.short_name_en)
-    return hashlib.blake2b(f"{setting}|{digest}".encode(), digest_size=16).hexdigest()
-
-
-# Stand-ins for the values of the statements below while they are compiled: the agenda page
-# runs them on every request, and compiling them costs more than running them.
-_PARTICIPANT, _PROGRAMME = -730_100_001, -730_100_002
-_NOW = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
-
-
-def _bind(slots: tuple, participant: Participant, now: datetime | None = None) -> list:
-    values = {_PARTICIPANT: participant.pk, _PROGRAMME: participant.programme_id, _NOW: now}
-    return [values[slot] for slot in slots]
-
-
-def _compile(alias: str, queryset: QuerySet) -> tuple[str, list]:
-    sql, params = queryset.query.get_compiler(using=alias).as_sql()
-    if any(param not in (_PARTICIPANT, _PROGRAMME, _NOW) for param in params):
-        raise ValueError(f"A statement compiled once has other parameters: {params}")
-    return sql, list(params)
-
-
-@lru_cache(maxsize=4)
-def _now_and_next_statement(alias: str) -> tuple[str, tuple]:
-    """`_now_and_next_query` for PostgreSQL, with the stand-in behind each parameter."""
-    sql, slots = _compile(alias, _now_and_next_query(_PARTICIPANT, _PROGRAMME, _NOW))
-    return sql, tuple(slots)
-
-
-@lru_cache(maxsize=4)
-def _digest_statement(alias: str) -> tuple[str, tuple]:
-    """The agenda's digest for PostgreSQL, with the stand-in behind each parameter.
-
-    Each row the agenda shows is hashed as text (NULLs included), in a fixed order so that
-    the digest does not depend on the rows' order. Only SQL built by the ORM goes into the
-    statement; values travel as parameters.
-    """
-    parts, slots = [], []
-    for queryset in _shown_querysets(_PARTICIPANT, _PROGRAMME):
-        sql, params = _compile(alias, queryset)
-        rows = f"SELECT string_agg(r::text, ',' ORDER BY r::text COLLATE \"C\") FROM ({sql}) AS r"  # noqa: S608
-        parts.append(f"coalesce(({rows}), '')")
-        slots.extend(params)
-    return "SELECT md5(" + " || '|' || ".join(parts) + ")", tuple(slots)
+        entry.is_now = id(entry) in under_way
+        entry.is_next = id(entry) in upcoming
 
 
 def entries_by_day(

@@ -5,25 +5,25 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from participants.models import Participant
+from visits.delegate_views import CSRF_STAND_IN
 from visits.feeds import (
-    NowAndNext,
+    Span,
     entries_by_day,
     mark_now_and_next,
     now_and_next,
     personal_agenda,
 )
 from visits.models import Assignment, Session, SessionMaterial, Site, Vehicle, VisitGroup
+from visits.services import toggle_cancelled
 
 from ..conftest import client_for
 from ..factories import ParticipantFactory, ProgrammeFactory, SessionFactory, SiteFactory
 
-# The agenda's digest is computed by PostgreSQL in one query, elsewhere from three.
-DIGEST_QUERIES = 1 if connection.vendor == "postgresql" else 3
 ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
 # Delegate pages: only someone who takes part sees one; team members who do not get 404.
 DELEGATE_PAGE = {
@@ -235,23 +235,28 @@ def test_now_and_next_with_a_frozen_clock(programme):
         SessionFactory(programme=programme, starts_at=at(day, 12), ends_at=at(day, 13)),
     )
     names = {session.pk: name for name, session in items.items()}
-
-    highlights = now_and_next(delegate, now=at(day, 10, 30))
-    assert [names[item.session_id] for item in highlights.under_way] == ["running", "parallel"]
-    # The cancelled item at 11:00 is skipped: next are the two items at 13:00.
-    assert sorted(names[item.session_id] for item in highlights.upcoming) == ["next_a", "next_b"]
-
     entries = personal_agenda(delegate)
+
+    highlights = now_and_next(entries, now=at(day, 10, 30))
+    assert [names[e.session.pk] for e in highlights.under_way] == ["running", "parallel"]
+    # The cancelled item at 11:00 is skipped: next are the two items at 13:00.
+    assert sorted(names[e.session.pk] for e in highlights.upcoming) == ["next_a", "next_b"]
+    # This holds from the parallel item's start until the running one ends.
+    assert highlights.holds == Span(at(day, 10), at(day, 11))
+
     mark_now_and_next(entries, highlights)
     assert [names[e.session.pk] for e in entries if e.is_now] == ["running", "parallel"]
     assert sorted(names[e.session.pk] for e in entries if e.is_next) == ["next_a", "next_b"]
 
     # Between items: nothing is on, the next one is.
-    highlights = now_and_next(delegate, now=at(day, 12, 30))
+    highlights = now_and_next(entries, now=at(day, 12, 30))
     assert highlights.under_way == []
-    assert sorted(names[item.session_id] for item in highlights.upcoming) == ["next_a", "next_b"]
-    # After the last item: neither.
-    assert now_and_next(delegate, now=at(day, 18)) == NowAndNext(under_way=[], upcoming=[])
+    assert sorted(names[e.session.pk] for e in highlights.upcoming) == ["next_a", "next_b"]
+    assert highlights.holds == Span(at(day, 12), at(day, 13))
+    # Before the first item and after the last: open-ended.
+    assert now_and_next(entries, now=at(day, 7)).holds == Span(None, at(day, 8))
+    after = now_and_next(entries, now=at(day, 18))
+    assert (after.under_way, after.upcoming, after.holds) == ([], [], Span(at(day, 17), None))
 
 
 def test_entries_by_day_uses_the_programme_time_zone(programme):
@@ -345,48 +350,113 @@ def test_my_agenda_queries_do_not_grow_with_items(
     delegate = participant_of(cast["delegate"])
     agenda_of_size(programme, delegate, size)
     client = client_for(cast["delegate"])
-    # Queries: session, user, the user's participations, their memberships (navigation);
-    # what is on now and next; the agenda's digest (one query on PostgreSQL, three
-    # elsewhere); when the rendered days are not cached yet: the assignments with item,
-    # site, group and vehicle, the speakers, the materials.
-    with django_assert_max_num_queries(6 + DIGEST_QUERIES + 3):
+    # Queries: session, user, the user's memberships and participations (navigation); the
+    # agenda's version; when the agenda is not cached yet: the assignments with item, site,
+    # group and vehicle, the speakers, the materials.
+    with django_assert_max_num_queries(5 + 3):
         response = client.get(reverse("visits:my_agenda"))
     assert response.content.decode().count('<li id="item-') == size
     # Rendered again only when something changes.
-    with django_assert_max_num_queries(6 + DIGEST_QUERIES):
+    with django_assert_max_num_queries(5):
         again = client.get(reverse("visits:my_agenda"))
     assert again.content.decode().count('<li id="item-') == size
 
 
 def test_my_agenda_shows_every_change_at_once(cast, programme):
-    """The rendered days are cached: each change to what they show must show at once."""
+    """The rendered agenda is cached: each change to what it shows must show at once, whether
+    written row by row (forms, services) or in bulk."""
     delegate = participant_of(cast["delegate"])
     (item,) = agenda_of_size(programme, delegate, 1)
+    speaker = Participant.objects.get(full_name="Ana Speaker")
     client = client_for(cast["delegate"])
 
     def page() -> str:
         return client.get(reverse("visits:my_agenda")).content.decode()
 
+    def rename_speaker() -> None:
+        speaker.full_name = "Ana Pembicara"
+        speaker.save()
+
+    def retitle_item() -> None:
+        item.refresh_from_db()
+        item.title_en = "Retitled again"
+        item.save()
+
     assert "Bulk item 0" in page()
     changes = [
-        (Site.objects.filter(pk=item.site_id), {"name": "Renamed library"}, "Renamed library"),
-        (VisitGroup.objects.filter(session=item), {"name": "Group Z"}, "Group Z"),
-        (Vehicle.objects.filter(session=item), {"plate": "B 9 XYZ"}, "B 9 XYZ"),
-        (SessionMaterial.objects.filter(session=item), {"title": "New slides"}, "New slides"),
+        (lambda: Site.objects.filter(pk=item.site_id).update(name="Renamed library"), "Renamed"),
+        (lambda: VisitGroup.objects.filter(session=item).update(name="Group Z"), "Group Z"),
+        (lambda: Vehicle.objects.filter(session=item).update(plate="B 9 XYZ"), "B 9 XYZ"),
         (
-            Participant.objects.filter(full_name="Ana Speaker"),
-            {"full_name": "Ana Pembicara"},
-            "Ana Pembicara",
+            lambda: SessionMaterial.objects.filter(session=item).update(title="New slides"),
+            "New slides",
         ),
-        # A bulk update leaves `updated_at` alone: the values themselves are compared.
-        (Session.objects.filter(pk=item.pk), {"title_en": "Retitled item"}, "Retitled item"),
-        (Session.objects.filter(pk=item.pk), {"cancelled_at": timezone.now()}, "<del>"),
+        (lambda: Session.objects.filter(pk=item.pk).update(title_en="Retitled"), "Retitled"),
+        (rename_speaker, "Ana Pembicara"),
+        (retitle_item, "Retitled again"),
+        (lambda: toggle_cancelled(item=Session.objects.get(pk=item.pk)), "<del>"),
+        (
+            lambda: SessionMaterial.objects.create(
+                session=item, title="Handout", url="https://example.org/handout.pdf"
+            ),
+            "Handout",
+        ),
     ]
-    for queryset, values, shown in changes:
-        queryset.update(**values)
-        assert shown in page(), values
+    for change, shown in changes:
+        assert shown not in page()
+        change()
+        assert shown in page()
     Assignment.objects.filter(participant=delegate).delete()
     assert "You have no agenda items yet." in page()
+
+
+def test_my_agenda_keeps_its_now_and_next_right_as_time_passes(cast, programme, monkeypatch):
+    """The cached agenda is used only while what it says is on now and next still holds."""
+    delegate = participant_of(cast["delegate"])
+    day = programme.start_date
+    at = programme.local_datetime
+    first = SessionFactory(programme=programme, starts_at=at(day, 9), ends_at=at(day, 10))
+    second = SessionFactory(programme=programme, starts_at=at(day, 11), ends_at=at(day, 12))
+    book(delegate, first)
+    book(delegate, second)
+    client = client_for(cast["delegate"])
+
+    def page_at(moment: datetime) -> str:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return client.get(reverse("visits:my_agenda")).content.decode()
+
+    def item(session: Session) -> str:
+        return f'id="item-{session.pk}" class="item kind-lecture'
+
+    page = page_at(at(day, 9, 30))
+    assert item(first) + ' is-now"' in page
+    assert item(second) + ' is-next"' in page
+    # The first item has ended: nothing is on, the second is next.
+    page = page_at(at(day, 10, 30))
+    assert item(first) + '"' in page
+    assert item(second) + ' is-next"' in page
+    page = page_at(at(day, 11))
+    assert item(first) + '"' in page
+    assert item(second) + ' is-now"' in page
+    page = page_at(at(day, 12))
+    assert "is-now" not in page
+    assert "is-next" not in page
+
+
+def test_my_agenda_is_rendered_once_while_now_and_next_hold(
+    cast, programme, monkeypatch, django_assert_max_num_queries
+):
+    delegate = participant_of(cast["delegate"])
+    day = programme.start_date
+    at = programme.local_datetime
+    book(delegate, SessionFactory(programme=programme, starts_at=at(day, 9), ends_at=at(day, 10)))
+    client = client_for(cast["delegate"])
+    for minute in (0, 20, 59):
+        monkeypatch.setattr(timezone, "now", lambda minute=minute: at(day, 9, minute))
+        # Session, user, memberships, participations, version; the agenda the first time.
+        with django_assert_max_num_queries(5 + (3 if minute == 0 else 0)):
+            page = client.get(reverse("visits:my_agenda")).content.decode()
+        assert "is-now" in page
 
 
 DELEGATE_URLS = [
@@ -435,3 +505,67 @@ def test_my_agenda_links_only_the_delegates_own_materials(cast, programme):
     page = client_for(cast["delegate"]).get(reverse("visits:my_agenda")).content.decode()
     assert f"/items/{mine.pk}/materials/" in page
     assert f"/items/{theirs.pk}/materials/" not in page
+
+
+def test_each_agenda_page_carries_a_csrf_token_of_its_own(cast, programme):
+    """The page is cached whole, but never with a CSRF token: each response has its own."""
+    book(participant_of(cast["delegate"]), SessionFactory(programme=programme))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast["delegate"])
+
+    def token_on_page() -> str:
+        page = client.get(reverse("visits:my_agenda")).content.decode()
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+        assert len(tokens) == 1
+        return tokens.pop()
+
+    first, second = token_on_page(), token_on_page()
+    assert CSRF_STAND_IN not in {first, second}
+    # Tokens are masked afresh for every response, and each one is accepted.
+    assert first != second
+    response = client.post(
+        reverse("set_language"), {"language": "id", "next": "/", "csrfmiddlewaretoken": second}
+    )
+    assert response.status_code == 302
+
+
+def test_my_agenda_shows_a_message_once(cast, programme):
+    client = client_for(cast["delegate"])
+    url = reverse("visits:my_agenda") + "?tz=home"
+    client.post(url, {"home_time_zone": "Asia/Tokyo"})
+    assert "Your home time zone has been saved." in client.get(url).content.decode()
+    assert "Your home time zone has been saved." not in client.get(url).content.decode()
+
+
+def test_my_agenda_shows_changes_around_the_agenda_at_once(cast, programme):
+    """Besides the agenda, the page shows the programme, the navigation and the language."""
+    book(participant_of(cast["delegate"]), SessionFactory(programme=programme))
+    client = client_for(cast["delegate"])
+
+    def page() -> str:
+        return client.get(reverse("visits:my_agenda")).content.decode()
+
+    assert "Administration" not in page()
+    type(programme).objects.filter(pk=programme.pk).update(title_en="Renamed programme")
+    assert "Renamed programme" in page()
+    type(cast["delegate"]).objects.filter(pk=cast["delegate"].pk).update(is_superuser=True)
+    assert "Administration" in page()
+    client.post(reverse("set_language"), {"language": "id", "next": "/"})
+    assert '<html lang="id">' in page()
+
+
+def test_my_agenda_keeps_only_pages_its_own_links_ask_for(
+    cast, programme, django_assert_num_queries
+):
+    book(participant_of(cast["delegate"]), SessionFactory(programme=programme))
+    client = client_for(cast["delegate"])
+    for query in ("", "?tz=home"):
+        client.get(reverse("visits:my_agenda") + query)
+        # Session, user, memberships, participations, version: the page is kept.
+        with django_assert_num_queries(5):
+            client.get(reverse("visits:my_agenda") + query)
+    # Any other query is rendered for its request alone (with the agenda's three queries).
+    for _ in range(2):
+        with django_assert_num_queries(5 + 3):
+            page = client.get(reverse("visits:my_agenda") + "?utm_source=mail").content
+        assert b'value="/me/agenda/?utm_source=mail"' in page
