@@ -13,6 +13,7 @@ import os
 import sys
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from importlib import import_module
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,7 +31,6 @@ from django.contrib.auth import (  # noqa: E402
     SESSION_KEY,
     get_user_model,
 )
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from participants.models import Participant  # noqa: E402
@@ -214,7 +214,8 @@ def book_delegate(programme: Programme) -> Participant:
 
 
 def signed_in_session(user) -> str:
-    session = SessionStore()
+    # The configured engine: in production, sessions are kept in the cache as well.
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()

@@ -7,8 +7,9 @@
 # failure. Only 127.0.0.1 is ever targeted. Target: at least 130 requests per second for each,
 # with no errors.
 #
-# Environment: PGPORT, PGUSER (PostgreSQL on 127.0.0.1), BENCH_PORT (gunicorn), DURATION (wrk),
-# BENCH_DELEGATE_ITEMS (items of the benchmark delegate, default all 300).
+# Environment: PGPORT, PGUSER (PostgreSQL on 127.0.0.1), BENCH_REDIS_URL (Redis, default the
+# local one), BENCH_PORT (gunicorn), DURATION (wrk), BENCH_DELEGATE_ITEMS (items of the
+# benchmark delegate, default all 300).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -30,7 +31,8 @@ fi
 createdb -h 127.0.0.1 -p "$PGPORT" -U "$PGUSER" "$DB" 2>/dev/null || echo "Database $DB exists."
 
 # Production settings, plain HTTP on the loopback interface, persistent connections as
-# configured by default.
+# configured by default. Production runs with Redis, so the benchmark does too: the cache
+# (rendered agendas and feeds) and the sessions are the production ones.
 STATIC_DIR=$(mktemp -d)
 export TPBIS_ENV=production
 export DEBUG=false
@@ -39,6 +41,7 @@ SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
 export ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=false
 export DATABASE_URL="postgres://$PGUSER@127.0.0.1:$PGPORT/$DB"
+export REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/0}
 export LOG_LEVEL=WARNING
 export BENCH_STATIC_ROOT="$STATIC_DIR"
 export DJANGO_SETTINGS_MODULE=benchmarks.bench_settings

@@ -111,6 +111,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Production reads sessions from Redis (a database query less on every request) and writes
+# them through to the database, so that restarting Redis signs nobody out. It takes a cache
+# that every process shares: with a per-process one, signing out in one process would leave
+# the session alive in the others. Development and the tests keep the database engine, whose
+# queries the tests count.
+if PRODUCTION and REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Celery: without a broker, tasks run in-process (eagerly) so the app works without Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
