@@ -302,6 +302,63 @@ def test_markup_from_participants_and_organisers_prints_literally(programme):
     assert not PdfReader(io.BytesIO(data)).attachments
 
 
+def _delegates(programme, count: int, *, countries, **fields) -> list[Participant]:
+    """`count` international delegates named "Delegate 001"… from `countries` in turn."""
+    return Participant.objects.bulk_create(
+        [
+            Participant(
+                programme=programme,
+                category=Participant.Category.INTERNATIONAL,
+                full_name=f"Delegate {number:03d}",
+                country=countries[number % len(countries)],
+                email=f"delegate{number}@example.org",
+                badge_code=f"badge-{number}",
+                **fields,
+            )
+            for number in range(1, count + 1)
+        ]
+    )
+
+
+def test_annex_lists_every_participant_on_a_line_of_their_own_in_list_order(programme):
+    """Participants share paragraphs in the annex; each still starts a numbered line."""
+    laos = member_country("LA")
+    _delegates(programme, 120, countries=[laos], institution="National Library of Laos")
+    long_institution = "Department of Libraries, Archives and Documentation " * 3
+    ParticipantFactory(
+        programme=programme,
+        full_name="Delegate 121",
+        country=laos,
+        institution=long_institution.strip(),
+    )
+
+    data = render_closing_report(programme, language="en")
+    lines = [
+        line.strip()
+        for page in PdfReader(io.BytesIO(data)).pages
+        for line in page.extract_text().splitlines()
+    ]
+
+    expected = [
+        f"{number}. Delegate {number:03d} — Laos — National Library of Laos"
+        for number in range(1, 121)
+    ]
+    assert [line for line in lines if line in expected] == expected
+    # Too long for one line, it wraps, and is stated whole.
+    assert f"121. Delegate 121 — Laos — {long_institution.strip()}" in pdf_text(data)
+
+
+def test_annex_line_keeps_a_participant_on_one_line_whatever_they_typed(programme):
+    ParticipantFactory(
+        programme=programme,
+        full_name="Siti\nRahmawati",
+        country=member_country("MY"),
+        institution="  Perpustakaan\n\nNegara   Malaysia ",
+    )
+    rows = closing_report_context(programme, language="en")["annex_rows"]
+    assert rows == ["1. Siti Rahmawati — Malaysia — Perpustakaan Negara Malaysia"]
+
+
 def test_chart_labels_are_escaped():
     svg = bar_chart_svg([("<b>Bali</b>", 3), ("Jawa & Bali", 1)], title='"Regions"')
     assert "<b>" not in svg
@@ -328,20 +385,7 @@ def test_report_context_runs_a_fixed_number_of_queries(
     programme, size, django_assert_max_num_queries
 ):
     countries = [member_country(code) for code in ("LA", "MY", "NP", "LK", "MM", "VN")]
-    people = Participant.objects.bulk_create(
-        [
-            Participant(
-                programme=programme,
-                category=Participant.Category.INTERNATIONAL,
-                full_name=f"Delegate {number}",
-                country=countries[number % len(countries)],
-                gender="female",
-                email=f"delegate{number}@example.org",
-                badge_code=f"badge-{number}",
-            )
-            for number in range(size)
-        ]
-    )
+    people = _delegates(programme, size, countries=countries, gender="female")
     sessions = [
         SessionFactory(programme=programme, speakers="Speaker", title_en=f"Item {n}")
         for n in range(3)
