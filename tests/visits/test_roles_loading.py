@@ -1,5 +1,4 @@
-"""The signed-in user's roles, loaded on every request by statements compiled once: the same
-records as the ORM's, in as many queries."""
+"""The signed-in user's roles, loaded on every request: two queries, whatever they hold."""
 
 from datetime import timedelta
 
