@@ -159,6 +159,17 @@ def test_demo_closing_report_in_indonesian_keeps_the_facts(demo):
         assert fact in text
 
 
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_demo_cover_holds_the_whole_summary_in_either_language(demo, language):
+    """Indonesian labels are longer: the summary must still end on the cover, not on a page
+    of its own before the participants."""
+    pages = PdfReader(io.BytesIO(render_closing_report(demo, language=language))).pages
+    cover, second = (" ".join(page.extract_text().split()) for page in pages[:2])
+    assert "Selama lima hari penuh" in cover
+    assert "melalui kunjungan dan eksplorasi" in cover
+    assert "Selama lima hari penuh" not in second
+
+
 # --- Figures, agenda, evaluation, photos -----------------------------------------------------
 
 
