@@ -11,11 +11,9 @@ at the bottom of this module. The PDF of one participant is always stored under 
 (`reports.models.certificate_path`) and overwritten when regenerated.
 """
 
-import hashlib
 import json
 import secrets
 import shutil
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -481,25 +479,23 @@ def _slug(name: str) -> str:
 # --- The "all certificates" job kind ---------------------------------------------------------
 
 
-# The shared layer of the jobs this worker process rendered lately, by job and by a digest of
-# its HTML: every chunk of a job reuses it, and an edited template renders anew. Stored images
-# (logos, signatures) may be replaced under the same name, so it is never kept across jobs.
-_shared_layers: OrderedDict[tuple, bytes] = OrderedDict()
-SHARED_LAYERS_KEPT = 4
-
-
 def _layout_for_job(job: GenerationJob) -> CertificateLayout:
+    """The programme's layout with the job's shared layer: rendered once, when the job starts,
+    and stored with its files, so that every chunk, on any worker, lays its pages over the same
+    one (a template edited meanwhile shows in the next job). Renders and stores it if missing.
+    """
     layout = layout_for(job.programme)
-    html, _generated = certificate_html(layout, [], shared=True)
-    key = (job.pk, hashlib.sha256(html.encode()).hexdigest())
-    if key in _shared_layers:
-        _shared_layers.move_to_end(key)
+    name = f"{job_folder(job)}/shared-layer.pdf"
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as stored:
+            layout.shared_pdf = stored.read()
     else:
-        _shared_layers[key] = _render(layout, html, {})
-        while len(_shared_layers) > SHARED_LAYERS_KEPT:
-            _shared_layers.popitem(last=False)
-    layout.shared_pdf = _shared_layers[key]
+        save_file(name, shared_layer_pdf(layout))
     return layout
+
+
+def _job_prepare(job: GenerationJob) -> None:
+    _layout_for_job(job)
 
 
 def _job_items(job: GenerationJob) -> list[int]:
@@ -620,6 +616,7 @@ def _job_outputs(job: GenerationJob, participant_ids: list[int] | None = None) -
 # Registered in reports.jobs.KINDS.
 CERTIFICATES_JOB = JobKind(
     items=_job_items,
+    prepare=_job_prepare,
     render_chunk=_job_render_chunk,
     outputs=_job_outputs,
     count=_job_count,

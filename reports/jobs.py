@@ -114,6 +114,8 @@ Result = Rendered | Output | None
 @dataclass(frozen=True)
 class JobKind:
     items: Callable[[GenerationJob], list[int]]
+    # What every chunk of a job shares, made once before its chunks are sent (`job -> None`).
+    prepare: Callable[[GenerationJob], None] | None = None
     render: Callable[[GenerationJob, int], Result] | None = None
     render_chunk: Callable[[GenerationJob, list[int]], dict[int, Result]] | None = None
     outputs: Callable[[GenerationJob, list[int] | None], list[Output]] | None = None
@@ -304,11 +306,13 @@ def run_job(*, job_id, resume: bool = False) -> None:
         with _in_context(job):
             ids = list(dict.fromkeys(kind.items(job)))
             rendered = _rendered_ids(job, kind)
+            remaining = [item for item in ids if item not in rendered]
+            if remaining and kind.prepare is not None:
+                kind.prepare(job)
     except Exception as error:
-        logger.exception("Listing the items of job %s failed", job.pk)
+        logger.exception("Preparing job %s failed", job.pk)
         _fail(job, _describe(error))
         return
-    remaining = [item for item in ids if item not in rendered]
     GenerationJob.objects.filter(pk=job.pk).update(
         total=len(ids), done=min(len(rendered), len(ids))
     )

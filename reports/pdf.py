@@ -189,10 +189,12 @@ def split_onto(background: bytes, foreground: bytes) -> tuple[list[bytes], bytes
         pikepdf.open(io.BytesIO(foreground)) as own,
     ):
         form = shared.pages[0].as_form_xobject()
+        # Each page gets resources of its own, listing only what it uses, before it is copied:
+        # copying a page copies everything its resources list.
+        own.remove_unreferenced_resources()
         for page in own.pages:
             with pikepdf.new() as single:
                 single.pages.append(page)
-                single.remove_unreferenced_resources()
                 single.pages[0].add_underlay(single.copy_foreign(form))
                 files.append(saved(single))
         own_form = own.copy_foreign(form)

@@ -27,8 +27,9 @@ from reports.certificates import (
     template_for,
     verification_url,
 )
-from reports.jobs import finish_job, job_folder, save_file, start_job
+from reports.jobs import finish_job, job_folder, render_items, run_job, save_file, start_job
 from reports.models import Certificate, GenerationJob, Signatory
+from reports.tasks import render_job_items_task
 from tests.conftest import client_for
 from tests.factories import ParticipantFactory, ProgrammeFactory, SessionFactory, UserFactory
 from visits.models import Assignment
@@ -344,6 +345,34 @@ def test_a_template_edited_between_batches_shows_in_the_next_one(
     text = pdf_text(Certificate.objects.get(participant=participant).file.read())
     assert "Certificate of Completion" in text
     assert "Ofy Sofiana" in text
+
+
+def test_a_chunk_rendered_after_a_template_edit_matches_the_rest_of_its_job(
+    programme, admin, monkeypatch
+):
+    # The layer every certificate shares is rendered once, when the job starts, and stored
+    # with it: a chunk rendered later, on any worker, lays its pages over that same one.
+    participant = completed(programme)
+    sent = []
+    monkeypatch.setattr(
+        render_job_items_task, "apply_async", lambda kwargs, **options: sent.append(kwargs)
+    )
+    job = GenerationJob.objects.create(
+        programme=programme, kind=GenerationJob.Kind.CERTIFICATES, language="en", started_by=admin
+    )
+    run_job(job_id=job.pk)
+    template = template_for(programme)
+    template.heading_en = "Certificate of Completion"
+    template.save()
+
+    [chunk] = sent
+    render_items(**chunk)
+
+    job.refresh_from_db()
+    assert (job.status, job.done) == (GenerationJob.Status.DONE, 1)
+    text = pdf_text(Certificate.objects.get(participant=participant).file.read())
+    assert "Certificate of Participation" in text
+    assert "Certificate of Completion" not in text
 
 
 def test_certificate_is_landscape_by_default_and_portrait_when_chosen(
