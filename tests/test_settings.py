@@ -54,10 +54,17 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_defaults_need_no_services():
     values = read_settings(
-        {}, "DATABASES", "CELERY_TASK_ALWAYS_EAGER", "CACHES", "TIME_ZONE", "DEBUG"
+        {},
+        "DATABASES",
+        "CELERY_TASK_ALWAYS_EAGER",
+        "CELERY_BROKER_URL",
+        "CACHES",
+        "TIME_ZONE",
+        "DEBUG",
     )
     assert "sqlite3" in values["DATABASES"]
     assert values["CELERY_TASK_ALWAYS_EAGER"] == "True"
+    assert values["CELERY_BROKER_URL"] == "memory://localhost/"
     assert "LocMemCache" in values["CACHES"]
     assert values["TIME_ZONE"] == "Asia/Jakarta"
     assert values["DEBUG"] == "True"

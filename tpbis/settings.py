@@ -122,6 +122,10 @@ if PRODUCTION and REDIS_URL:
 # Celery: without a broker, tasks run in-process (eagerly) so the app works without Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Eager calls still take a producer to serialise their arguments: give it an in-memory
+    # transport, not the default of an AMQP broker on localhost (and a warning on every call).
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="tpbis")
 CELERY_TASK_ACKS_LATE = True
