@@ -43,6 +43,7 @@ the file itself (`save_file`), record it in the database and return an Output.
 import logging
 import shutil
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
@@ -454,23 +455,36 @@ def build_files(
     combine: Callable[[list[Output], Path], Path | None] | None = None,
 ) -> tuple[Path, Path | None]:
     """A ZIP of the outputs and one PDF of all their pages, in order (None when there are
-    none), written in `folder` with a copy of each output. `combine` may write the PDF from
-    other files (it returns None when it cannot)."""
+    none), written in `folder`. `combine` may write the PDF from other files (it returns None
+    when it cannot); otherwise the outputs are copied into `folder` and merged."""
     archive = folder / "archive.zip"
-    copies: list[Path] = []
     names: set[str] = set()
+    written = time.localtime()[:6]
     # PDFs are compressed already: storing them is as small as deflating, and much faster.
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zip_file:
-        for number, output in enumerate(outputs):
-            copy = folder / f"{number:06d}.pdf"
-            with default_storage.open(output.storage_name, "rb") as stored, copy.open("wb") as out:
-                shutil.copyfileobj(stored, out)
-            zip_file.write(copy, _unique(output.file_name, names))
-            copies.append(copy)
-    if not copies:
+        for output in outputs:
+            entry = zipfile.ZipInfo(_unique(output.file_name, names), date_time=written)
+            entry.external_attr = 0o644 << 16  # readable files once unpacked
+            with (
+                default_storage.open(output.storage_name, "rb") as stored,
+                zip_file.open(entry, "w") as packed,
+            ):
+                shutil.copyfileobj(stored, packed)
+    if not outputs:
         return archive, None
     combined = combine(outputs, folder) if combine else None
-    return archive, combined or combine_pdf_files(copies, folder / "combined.pdf")
+    return archive, combined or combine_pdf_files(_copies(outputs, folder), folder / "combined.pdf")
+
+
+def _copies(outputs: list[Output], folder: Path) -> list[Path]:
+    """A copy of each output in `folder`, in order, for merging by path."""
+    copies = []
+    for number, output in enumerate(outputs):
+        copy = folder / f"{number:06d}.pdf"
+        with default_storage.open(output.storage_name, "rb") as stored, copy.open("wb") as out:
+            shutil.copyfileobj(stored, out)
+        copies.append(copy)
+    return copies
 
 
 def _unique(name: str, taken: set[str]) -> str:
