@@ -139,6 +139,29 @@ class Workers:
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     process.kill()
+        _close_other_sessions()
+
+
+def _close_other_sessions() -> None:
+    """End the workers' database sessions, so the test database can be dropped.
+
+    A worker killed mid-chunk leaves a session that PostgreSQL ends only once it notices the
+    client is gone; give it a few seconds, then end what is left.
+    """
+    others = (
+        "SELECT pid FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    with connection.cursor() as cursor:
+        deadline = time.monotonic() + 5
+        while True:
+            cursor.execute(others)
+            pids = [pid for (pid,) in cursor.fetchall()]
+            if not pids or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        for pid in pids:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 @pytest.fixture
