@@ -8,53 +8,30 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 
 from reports.models import Document
 from reports.services import request_document
 from tests.conftest import client_for
 from tests.factories import ParticipantFactory, SessionFactory, UserFactory
+from tests.services import database_url, require_postgres_and_redis
 
 from .test_documents import pdf_text
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def _services_or_skip() -> None:
-    missing = []
-    if connection.vendor != "postgresql":
-        missing.append("DATABASE_URL does not point at PostgreSQL")
-    if not settings.REDIS_URL:
-        missing.append("REDIS_URL is not set")
-    if missing:
-        reason = "; ".join(missing)
-        if os.environ.get("TPBIS_REQUIRE_SERVICES"):
-            pytest.fail(f"Real services required: {reason}")
-        pytest.skip(reason)
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
-
-
 @pytest.fixture
 def worker_queue(settings, tmp_path):
     """Start `celery worker` on a queue of its own against the test database."""
-    _services_or_skip()
+    require_postgres_and_redis()
     queue = f"test-{uuid.uuid4().hex[:12]}"
     settings.CELERY_TASK_DEFAULT_QUEUE = queue
     settings.MEDIA_ROOT = tmp_path
     log = tmp_path / "worker.log"
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_QUEUE": queue,
         "MEDIA_ROOT": str(tmp_path),

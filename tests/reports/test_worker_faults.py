@@ -26,6 +26,7 @@ from reports.jobs import start_job, sweep_queued_jobs
 from reports.models import Certificate, GenerationJob
 from tests.conftest import client_for
 from tests.factories import ProgrammeFactory, SessionFactory, UserFactory
+from tests.services import database_url, require_postgres_and_redis
 from tpbis.celery import app as celery_app
 from visits.models import Assignment
 
@@ -45,28 +46,6 @@ app.conf.broker_transport_options = {
 }
 app.worker_main(sys.argv[1:])
 """
-
-
-def _services_or_skip() -> None:
-    missing = []
-    if connection.vendor != "postgresql":
-        missing.append("DATABASE_URL does not point at PostgreSQL")
-    if not settings.REDIS_URL:
-        missing.append("REDIS_URL is not set")
-    if missing:
-        reason = "; ".join(missing)
-        if os.environ.get("TPBIS_REQUIRE_SERVICES"):
-            pytest.fail(f"Real services required: {reason}")
-        pytest.skip(reason)
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
 
 
 def _faults_broker_url() -> str:
@@ -113,7 +92,7 @@ class Workers:
         log = self.logs / f"worker-{len(self.processes) + 1}.log"
         env = {
             **os.environ,
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "REDIS_URL": settings.REDIS_URL,
             "CELERY_BROKER_URL": _faults_broker_url(),
             "CELERY_QUEUE": self.queue,
@@ -166,7 +145,7 @@ def _close_other_sessions() -> None:
 
 @pytest.fixture
 def workers(settings, tmp_path):
-    _services_or_skip()
+    require_postgres_and_redis()
     queue = f"faults-{uuid.uuid4().hex[:12]}"
     settings.CELERY_TASK_DEFAULT_QUEUE = queue
     media = tmp_path / "media"

@@ -4,7 +4,6 @@ Runs against PostgreSQL, whose row locks `assign_participants` relies on; each t
 database connection of its own, as two web requests would.
 """
 
-import os
 import threading
 
 import pytest
@@ -13,6 +12,7 @@ from django.db import connection, connections
 from django.db.models import F
 
 from tests.factories import ParticipantFactory, SessionFactory
+from tests.services import skip_or_fail
 from visits.assignments import assign_participants
 from visits.models import Assignment, Session, Vehicle, VisitGroup
 
@@ -30,9 +30,7 @@ REFUSALS = {
 @pytest.fixture(autouse=True)
 def _postgres_only():
     if connection.vendor != "postgresql":
-        if os.environ.get("TPBIS_REQUIRE_SERVICES"):
-            pytest.fail(REASON)
-        pytest.skip(REASON)
+        skip_or_fail(REASON)
 
 
 def _race(attempts) -> list[str]:
