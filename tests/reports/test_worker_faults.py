@@ -39,11 +39,26 @@ UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 # Workers of these tests give a dead worker's unacknowledged chunk to another after 5 s
 # (production keeps the one-hour default, and the sweep resumes stalled jobs).
 WORKER_BOOT = """
-import sys
+import os, sys, time
+from celery.signals import worker_ready
 from tpbis.celery import app
 app.conf.broker_transport_options = {
     "visibility_timeout": 5, "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
 }
+HOLD = float(os.environ.get("TPBIS_TEST_HOLD_AFTER_RENDER", "0"))
+
+@worker_ready.connect(weak=False)
+def hold_each_chunk_after_rendering(**kwargs):
+    # A chunk renders in a fraction of a second on a fast machine: holding it between render
+    # and store keeps the worker mid-chunk long enough for a test to see it and kill it.
+    if HOLD:
+        import reports.certificates as certificates
+        split = certificates.split_onto
+        def held(*args, **kwargs):
+            time.sleep(HOLD)
+            return split(*args, **kwargs)
+        certificates.split_onto = held
+
 app.worker_main(sys.argv[1:])
 """
 
@@ -88,7 +103,7 @@ class Workers:
         self.queue, self.media, self.logs = queue, media, logs
         self.processes: list[subprocess.Popen] = []
 
-    def start(self) -> tuple[subprocess.Popen, Path]:
+    def start(self, *, hold_after_render: float = 0) -> tuple[subprocess.Popen, Path]:
         log = self.logs / f"worker-{len(self.processes) + 1}.log"
         env = {
             **os.environ,
@@ -97,6 +112,7 @@ class Workers:
             "CELERY_BROKER_URL": _faults_broker_url(),
             "CELERY_QUEUE": self.queue,
             "MEDIA_ROOT": str(self.media),
+            "TPBIS_TEST_HOLD_AFTER_RENDER": str(hold_after_render),
         }
         command = [sys.executable, "-c", WORKER_BOOT, "worker", "--pool", "solo"]
         command += ["--queues", self.queue, "--without-gossip", "--without-mingle"]
@@ -221,13 +237,13 @@ def test_worker_killed_mid_batch_then_replaced_completes_every_certificate_once(
     count = 2 * CERTIFICATES_PER_CHUNK + 10  # three chunks
     programme, participants = _programme_with_graduates(count)
     admin = UserFactory(is_superuser=True, is_staff=True)
-    first, first_log = workers.start()
+    first, first_log = workers.start(hold_after_render=3)
 
     job = start_job(programme=programme, kind="certificates", language="en", by=admin)
 
     def mid_chunk() -> bool:
         # The first chunk is counted and the worker has taken the second, which it renders
-        # for most of a second before it stores and commits anything.
+        # and then holds for three seconds before it stores and commits anything.
         job.refresh_from_db()
         lines = first_log.read_text().splitlines()
         taken = sum("reports.render_job_items[" in line and "received" in line for line in lines)
