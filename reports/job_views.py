@@ -115,6 +115,21 @@ def job_start(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("reports:jobs", slug=programme.slug)
 
 
+def _start_in_chosen_language(request: HttpRequest, programme, kind: str) -> None:
+    """Start the `kind` job in the language the POST chose, and say so (or what is missing)."""
+    language_form = DocumentLanguageForm(request.POST)
+    if not language_form.is_valid():
+        messages.error(request, _("Choose a language."))
+        return
+    job = start_job(
+        programme=programme,
+        kind=kind,
+        language=language_form.cleaned_data["language"],
+        by=request.user,
+    )
+    messages.success(request, _("%(job)s is being generated.") % {"job": job.get_kind_display()})
+
+
 @login_required
 @require_GET
 def job_status(request: HttpRequest, job_id: UUID) -> HttpResponse:
@@ -206,19 +221,7 @@ def closing_report(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and "generate" in request.POST:
         if programme.user_role != ADMIN:
             raise PermissionDenied
-        language_form = DocumentLanguageForm(request.POST)
-        if language_form.is_valid():
-            job = start_job(
-                programme=programme,
-                kind=GenerationJob.Kind.CLOSING_REPORT,
-                language=language_form.cleaned_data["language"],
-                by=request.user,
-            )
-            messages.success(
-                request, _("%(job)s is being generated.") % {"job": job.get_kind_display()}
-            )
-        else:
-            messages.error(request, _("Choose a language."))
+        _start_in_chosen_language(request, programme, GenerationJob.Kind.CLOSING_REPORT)
         return redirect("reports:closing_report", slug=programme.slug)
 
     initial_quote = [{"position": _next_quote_position(report)}]
@@ -281,19 +284,7 @@ def visa_letters(request: HttpRequest, slug: str) -> HttpResponse:
     """
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     if request.method == "POST":
-        language_form = DocumentLanguageForm(request.POST)
-        if language_form.is_valid():
-            job = start_job(
-                programme=programme,
-                kind=GenerationJob.Kind.VISA_LETTERS,
-                language=language_form.cleaned_data["language"],
-                by=request.user,
-            )
-            messages.success(
-                request, _("%(job)s is being generated.") % {"job": job.get_kind_display()}
-            )
-        else:
-            messages.error(request, _("Choose a language."))
+        _start_in_chosen_language(request, programme, GenerationJob.Kind.VISA_LETTERS)
         return redirect("reports:visa_letters", slug=programme.slug)
 
     if "participant" in request.GET:
