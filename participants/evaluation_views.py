@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from participants.roles import get_roles
 from programs.models import Programme
 from programs.permissions import MANAGERS, TEAM, get_programme_for_user
-from tpbis.roles import get_roles
 
 from .evaluation import (
     answers_by_question,

@@ -20,9 +20,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from participants.roles import get_roles
 from programs.models import Programme
 from programs.permissions import ADMIN, MANAGERS, get_programme_for_user
-from tpbis.roles import get_roles
 
 from .agenda_pdf import agenda_file_name, render_agenda_pdf
 from .certificate_forms import StartJobForm

@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "tpbis.roles.RequireMFAMiddleware",
+    "participants.roles.RequireMFAMiddleware",
 ]
 
 ROOT_URLCONF = "tpbis.urls"
@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tpbis.roles.navigation",
+                "participants.roles.navigation",
             ],
         },
     },

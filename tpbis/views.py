@@ -2,10 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from participants.roles import get_roles
 from programs.permissions import can_create_programmes
 from programs.queries import programmes_for_user
-
-from .roles import get_roles
 
 
 @login_required

@@ -31,9 +31,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from participants.models import Participant
+from participants.roles import get_roles
 from programs.forms import time_zone_choices
 from programs.models import Programme
-from tpbis.roles import get_roles
 
 from .feeds import (
     Span,

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from participants.roles import get_roles
 from programs.models import Programme
 from programs.permissions import TEAM, get_programme_for_user, programme_role
-from tpbis.roles import get_roles
 
 from .forms import (
     DuplicateDayForm,

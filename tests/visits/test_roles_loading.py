@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from participants.models import Participant
+from participants.roles import UserRoles
 from programs.models import ProgrammeMembership
-from tpbis.roles import UserRoles
 
 from ..factories import MembershipFactory, ParticipantFactory, ProgrammeFactory, UserFactory
 

@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from participants.models import Participant
 from programs.models import ProgrammeMembership
+
+from .models import Participant
 
 
 class UserRoles:
