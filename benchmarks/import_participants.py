@@ -6,7 +6,7 @@ Runs against the configured database (run `manage.py migrate` first; set DATABAS
 PostgreSQL). It creates its own programme and organiser, builds an XLSX file in memory with
 varied names (several scripts), countries, provinces, passports and travel dates, and sends
 it through exactly the code of the upload and confirm views: the upload form, then
-`transfer.stage_import`, then `transfer.apply_import` on the batch read back from the
+`imports.stage_import`, then `imports.apply_import` on the batch read back from the
 database. The programme and organiser are deleted afterwards unless --keep is given.
 
 Prints each phase's time; the last line is the throughput, `<N> rows/s`.
@@ -37,7 +37,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from participants import transfer  # noqa: E402
+from participants import columns, imports  # noqa: E402
 from participants.transfer_views import ImportUploadForm  # noqa: E402
 from programs.models import Programme, ProgrammeMembership, Province  # noqa: E402
 
@@ -107,7 +107,7 @@ def build_workbook(rows: int, programme: Programme, seed: int = 2023) -> bytes:
     codes = list(NAMES_BY_COUNTRY)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Participants")
-    sheet.append([str(column.label) for column in transfer.TEMPLATE_COLUMNS])
+    sheet.append([str(column.label) for column in columns.TEMPLATE_COLUMNS])
     start = datetime.combine(programme.start_date, datetime.min.time())
     for n in range(rows):
         draw = rng.random()
@@ -154,7 +154,7 @@ def build_workbook(rows: int, programme: Programme, seed: int = 2023) -> bytes:
             values["dietary_needs"] = rng.choice(DIETS)
         if rng.random() < 0.05:
             values["accessibility_needs"] = "Wheelchair access"
-        sheet.append([values.get(column.key) for column in transfer.TEMPLATE_COLUMNS])
+        sheet.append([values.get(column.key) for column in columns.TEMPLATE_COLUMNS])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -200,20 +200,20 @@ def main() -> None:
         if not form.is_valid():
             raise SystemExit(f"the upload was refused: {form.errors.as_text()}")
         parsed = time.perf_counter()
-        batch = transfer.stage_import(
+        batch = imports.stage_import(
             programme=programme, table=form.table, file_name="participants.xlsx", by=organiser
         )
         staged = time.perf_counter()
         # The confirm view: the batch is read back from the database and applied.
         batch = programme.import_batches.get(pk=batch.pk)
-        outcome = transfer.apply_import(batch=batch, by=organiser)
+        outcome = imports.apply_import(batch=batch, by=organiser)
         saved = time.perf_counter()
         cpu = time.process_time() - cpu_started
 
         if profiler:
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
-        summary = transfer.summarise(batch)
+        summary = imports.summarise(batch)
         if summary.error or outcome.created != options.rows:
             raise SystemExit(f"unexpected result: {summary}, {outcome}")
         total = saved - started

@@ -4,14 +4,12 @@ Datetimes are entered as wall-clock times of the programme's time zone: the view
 that zone (`timezone.override`) while it binds, validates and renders the form.
 """
 
-import re
 from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q, Value
-from django.db.models.functions import Replace, Upper
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.images import reencode_image
 from programs.models import MemberCountry, Programme
 
-from .models import Participant
+from .models import Participant, normalise_passport_number
 
 # Travel outside the programme's days is fine within a week either side (early arrivals,
 # side trips); anything further is almost certainly a typing mistake in the year or month.
@@ -63,8 +61,21 @@ FIELDSETS = [
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-def normalise_passport_number(value: str) -> str:
-    return re.sub(r"\s+", "", value).upper()
+class PassportNumberMixin:
+    """The passport check of every form that edits one participant of `self.programme`."""
+
+    def clean_passport_number(self) -> str:
+        number = normalise_passport_number(self.cleaned_data["passport_number"])
+        if (
+            number
+            and self.programme.participants.filter(passport_number=number)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                _("Another participant of this programme has this passport number.")
+            )
+        return number
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -94,7 +105,7 @@ class StoredPhoto:
         return "photo.jpg"
 
 
-class ParticipantForm(forms.ModelForm):
+class ParticipantForm(PassportNumberMixin, forms.ModelForm):
     """Every field an organiser edits; the status only when the participant is created."""
 
     # Not a model-bound ImageField: the upload goes through `reencode_image`, and the view
@@ -183,24 +194,6 @@ class ParticipantForm(forms.ModelForm):
         ):
             raise ValidationError(_("Another participant of this programme has this address."))
         return email
-
-    def clean_passport_number(self) -> str:
-        number = normalise_passport_number(self.cleaned_data["passport_number"])
-        if not number:
-            return number
-        taken = (
-            self.programme.participants.annotate(
-                normalised=Upper(Replace("passport_number", Value(" "), Value("")))
-            )
-            .filter(normalised=number)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        )
-        if taken:
-            raise ValidationError(
-                _("Another participant of this programme has this passport number.")
-            )
-        return number
 
     def clean_passport_expiry(self):
         expiry = self.cleaned_data["passport_expiry"]

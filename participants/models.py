@@ -1,3 +1,4 @@
+import re
 import secrets
 import uuid
 
@@ -12,6 +13,39 @@ from programs.models import MemberCountry, Programme, Province, validate_time_zo
 
 # The name people read: the Latin transliteration when there is one, else the full name.
 READABLE_NAME = Coalesce(NullIf("full_name_latin", models.Value("")), "full_name")
+
+
+# Spaces and dashes (ASCII and typographic) are how people group a passport number's
+# characters; they are not part of it.
+PASSPORT_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
+
+
+def normalise_passport_number(value: str) -> str:
+    """The one stored form of a passport number: upper case, without spaces or dashes.
+
+    "c 123", "C-123" and "C123" are the same passport. Every path that writes a participant
+    (forms, import, admin, bulk updates) goes through `PassportNumberField`, which applies
+    this, so uniqueness per programme holds on the stored value.
+    """
+    return PASSPORT_SEPARATORS.sub("", value or "").upper()
+
+
+class PassportNumberField(models.CharField):
+    """A CharField that stores, and looks up, `normalise_passport_number` of its value."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_passport_number(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return normalise_passport_number(value) if isinstance(value, str) else value
+
+    def pre_save(self, model_instance, add):
+        # The instance holds the stored form too, as after a reload.
+        value = normalise_passport_number(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 def new_badge_code() -> str:
@@ -108,7 +142,7 @@ class Participant(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     nationality = CountryField(_("nationality"), blank=True)
-    passport_number = models.CharField(_("passport number"), max_length=30, blank=True)
+    passport_number = PassportNumberField(_("passport number"), max_length=30, blank=True)
     passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
     passport_locked = models.BooleanField(
         _("passport details locked"),
@@ -162,6 +196,9 @@ class Participant(models.Model):
                 fields=["programme", "passport_number"],
                 condition=~models.Q(passport_number=""),
                 name="one_participant_per_passport_per_programme",
+                violation_error_message=_(
+                    "Another participant of this programme has this passport number."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["programme", "user"],

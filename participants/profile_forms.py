@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.images import reencode_image
 from programs.models import Programme
 
+from .forms import PassportNumberMixin
 from .models import Participant
 
 # Delegates often arrive early or stay on: travel up to a week either side is plausible.
@@ -27,7 +28,7 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATE_DISPLAY = "j F Y"  # as the pages show dates
 
 
-class OwnProfileForm(forms.ModelForm):
+class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
     """Validate in the programme's time zone: wrap use in `timezone.override(time_zone)`."""
 
     photo = forms.FileField(
@@ -90,19 +91,6 @@ class OwnProfileForm(forms.ModelForm):
     @property
     def programme(self) -> Programme:
         return self.instance.programme
-
-    def clean_passport_number(self) -> str:
-        number = self.cleaned_data["passport_number"].strip()
-        if (
-            number
-            and Participant.objects.filter(programme=self.programme, passport_number__iexact=number)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
-            raise ValidationError(
-                _("Another participant of this programme has this passport number.")
-            )
-        return number
 
     def clean_passport_expiry(self) -> date | None:
         expiry = self.cleaned_data["passport_expiry"]

@@ -20,7 +20,8 @@ from django_countries import countries
 from programs.models import MemberCountry, Programme, Province
 from programs.permissions import MANAGERS, get_programme_for_user
 
-from . import transfer
+from . import exports, imports
+from .columns import COLUMNS, INDONESIAN_COUNTRY_NAMES, accepted_values, column_label
 from .filters import filter_participants
 from .models import Participant
 
@@ -44,7 +45,7 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
-        self.table = transfer.read_upload(upload)
+        self.table = imports.read_upload(upload)
         if not self.table.rows:
             raise forms.ValidationError(_("The file has no participant rows under its header."))
         return upload
@@ -61,9 +62,9 @@ def _columns_help(programme: Programme) -> list[dict]:
         {
             "label": column.label,
             "required": column.required,
-            "accepted": transfer.accepted_values(column, programme),
+            "accepted": accepted_values(column, programme),
         }
-        for column in transfer.COLUMNS
+        for column in COLUMNS
     ]
 
 
@@ -74,7 +75,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = transfer.stage_import(
+        batch = imports.stage_import(
             programme=programme, table=form.table, file_name=upload.name, by=request.user
         )
         if form.table.ignored_headers:
@@ -95,7 +96,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 (
                     member.country.code,
                     member.country.name,
-                    transfer.INDONESIAN_COUNTRY_NAMES.get(member.country.code, ""),
+                    INDONESIAN_COUNTRY_NAMES.get(member.country.code, ""),
                 )
                 for member in MemberCountry.objects.filter(is_active=True)
             ],
@@ -122,7 +123,7 @@ def _display_row(row: dict) -> dict:
         "origin": country or values.get("region") or values.get("province", ""),
         "email": values.get("email", ""),
         "errors": [
-            {"column": transfer.column_label(key), "message": message}
+            {"column": column_label(key), "message": message}
             for key, message in row["errors"].items()
         ],
     }
@@ -135,8 +136,8 @@ def import_preview(request: HttpRequest, slug: str, batch_id: uuid.UUID) -> Http
     batch = get_object_or_404(programme.import_batches, pk=batch_id)
     if request.method == "POST":
         try:
-            outcome = transfer.apply_import(batch=batch, by=request.user)
-        except transfer.ImportRefused as refusal:
+            outcome = imports.apply_import(batch=batch, by=request.user)
+        except imports.ImportRefused as refusal:
             messages.error(request, refusal.message)
             return redirect("participants:import_preview", slug=programme.slug, batch_id=batch.pk)
         messages.success(
@@ -150,9 +151,9 @@ def import_preview(request: HttpRequest, slug: str, batch_id: uuid.UUID) -> Http
         )
         return redirect("participants:list", slug=programme.slug)
 
-    summary = transfer.summarise(batch)
-    error_rows = [row for row in batch.rows if row["action"] == transfer.ERROR]
-    ok_rows = [row for row in batch.rows if row["action"] != transfer.ERROR]
+    summary = imports.summarise(batch)
+    error_rows = [row for row in batch.rows if row["action"] == imports.ERROR]
+    ok_rows = [row for row in batch.rows if row["action"] != imports.ERROR]
     return render(
         request,
         "participants/import_preview.html",
@@ -173,9 +174,9 @@ def import_preview(request: HttpRequest, slug: str, batch_id: uuid.UUID) -> Http
 def import_template(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     if file_format == "csv":
-        content = transfer.template_csv()
+        content = exports.template_csv()
     elif file_format == "xlsx":
-        content = transfer.template_xlsx(programme=programme)
+        content = exports.template_xlsx(programme=programme)
     else:
         raise Http404
     return _attachment(
@@ -191,8 +192,8 @@ def export(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
     # The list page's filter set, so the file holds exactly the rows the list shows.
     participants = filter_participants(programme, request.GET).qs
     if file_format == "csv":
-        content = transfer.export_csv(programme=programme, participants=participants)
+        content = exports.export_csv(programme=programme, participants=participants)
     else:
-        content = transfer.export_xlsx(programme=programme, participants=participants)
+        content = exports.export_xlsx(programme=programme, participants=participants)
     today = timezone.localdate(timezone=programme.tzinfo).strftime("%Y%m%d")
     return _attachment(content, file_format, f"{programme.slug}-participants-{today}.{file_format}")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from participants import transfer
+from participants import columns, imports
 from participants.models import Participant
 from participants.transfer_views import CONTENT_TYPES
 from programs.models import Province
@@ -28,7 +28,7 @@ MANAGER_PAGE = {
     "organiser": 200,
     "admin": 200,
 }
-HEADER = [str(column.label) for column in transfer.EXPORT_COLUMNS]
+HEADER = [str(column.label) for column in columns.EXPORT_COLUMNS]
 
 
 def export(client, programme, file_format: str, query: str = ""):
@@ -207,8 +207,8 @@ def test_export_imports_back_as_updates(client, programme, file_format):
         departure_at=programme.local_datetime(date(2023, 11, 18), 9),
     )
     content = export(client, programme, file_format).content
-    table = transfer.read_upload(SimpleUploadedFile(f"export.{file_format}", content))
-    results = transfer.validate_rows(programme=programme, rows=table.rows)
+    table = imports.read_upload(SimpleUploadedFile(f"export.{file_format}", content))
+    results = imports.validate_rows(programme=programme, rows=table.rows)
     assert {result.action for result in results} == {"update"}
     assert [result.errors for result in results if result.errors] == []
     ana = next(result for result in results if result.values["email"] == "ana@example.org")

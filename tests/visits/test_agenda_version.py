@@ -8,7 +8,7 @@ from datetime import time
 import pytest
 from django.db import connection, connections, transaction
 
-from participants import transfer
+from participants import imports
 from participants.models import Participant
 from visits.assignments import (
     assign_participants,
@@ -83,12 +83,12 @@ def rename_speaker(a: Agenda) -> None:
 
 def import_speaker_name(a: Agenda) -> None:
     """An import updates participants in bulk, matched by e-mail."""
-    table = transfer.read_csv(
+    table = imports.read_csv(
         "Category,Full name (as in passport),E-mail\n"
         f"speaker,Ana Imported,{a.speaker.email}\n".encode()
     )
-    batch = transfer.stage_import(programme=a.programme, table=table, file_name="x.csv", by=None)
-    transfer.apply_import(batch=batch, by=None)
+    batch = imports.stage_import(programme=a.programme, table=table, file_name="x.csv", by=None)
+    imports.apply_import(batch=batch, by=None)
     assert Participant.objects.get(pk=a.speaker.pk).full_name == "Ana Imported"
 
 

@@ -1,0 +1,159 @@
+"""The participant list as CSV or XLSX, and the empty import template with its instructions.
+
+Every text cell goes through `neutralise_formula`, so a name such as "=HYPERLINK(…)" is shown,
+never run, by the spreadsheet that opens the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from programs.models import MemberCountry, Programme, Province
+
+from .columns import (
+    EXPORT_COLUMNS,
+    INDONESIAN_COUNTRY_NAMES,
+    TEMPLATE_COLUMNS,
+    Column,
+    accepted_values,
+)
+from .models import Participant
+from .spreadsheets import DATE_FORMAT, DATETIME_FORMAT, neutralise_formula
+
+
+def export_values(participant: Participant, programme: Programme) -> list[str]:
+    """One participant as text cells in the order of EXPORT_COLUMNS."""
+    row = []
+    for column in EXPORT_COLUMNS:
+        key = column.key
+        if key == "country":
+            text = participant.country.country.code if participant.country_id else ""
+        elif key == "province":
+            text = participant.province.name if participant.province_id else ""
+        elif key == "nationality":
+            text = participant.nationality.code or ""
+        elif key == "passport_expiry":
+            expiry = participant.passport_expiry
+            text = expiry.strftime(DATE_FORMAT) if expiry else ""
+        elif column.kind == "datetime":
+            moment = getattr(participant, key)
+            text = programme.to_local(moment).strftime(DATETIME_FORMAT) if moment else ""
+        else:
+            text = getattr(participant, key) or ""
+        row.append(neutralise_formula(text))
+    return row
+
+
+def export_csv(*, programme: Programme, participants: QuerySet[Participant]) -> bytes:
+    """The participants as CSV, UTF-8 with a BOM so that Excel reads the accents right."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow([str(column.label) for column in EXPORT_COLUMNS])
+    writer.writerows(iter_export_rows(programme=programme, participants=participants))
+    return buffer.getvalue().encode("utf-8")
+
+
+def export_xlsx(*, programme: Programme, participants: QuerySet[Participant]) -> bytes:
+    """The participants as an XLSX workbook, every cell written as text."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_("Participants")))
+    _format_header(sheet, EXPORT_COLUMNS)
+    bold = Font(bold=True)
+    header = []
+    for column in EXPORT_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=str(column.label))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in iter_export_rows(programme=programme, participants=participants):
+        # Neutralised text never starts with "=", so openpyxl stores it as a string.
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _format_header(sheet, columns: Iterable[Column]) -> None:
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        width = min(max(len(str(column.label)) + 2, 12), 40)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def template_csv() -> bytes:
+    """The import template as CSV: the header row only, UTF-8 with a BOM for Excel."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    csv.writer(buffer).writerow([str(column.label) for column in TEMPLATE_COLUMNS])
+    return buffer.getvalue().encode("utf-8")
+
+
+def template_xlsx(*, programme: Programme) -> bytes:
+    """The import template as XLSX: an empty "Participants" sheet and an "Instructions" one."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    bold = Font(bold=True)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Participants"
+    sheet.append([str(column.label) for column in TEMPLATE_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = bold
+    _format_header(sheet, TEMPLATE_COLUMNS)
+
+    notes = workbook.create_sheet("Instructions")
+    notes.column_dimensions["A"].width = 38
+    notes.column_dimensions["B"].width = 12
+    notes.column_dimensions["C"].width = 90
+    notes.append(
+        [str(_("One row per participant under the header row of the sheet “Participants”."))]
+    )
+    notes.append([])
+    notes.append([str(_("Column")), str(_("Required")), str(_("Accepted values"))])
+    for cell in notes[notes.max_row]:
+        cell.font = bold
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for column in TEMPLATE_COLUMNS:
+        notes.append(
+            [
+                str(column.label),
+                str(_("yes")) if column.required else str(_("no")),
+                accepted_values(column, programme),
+            ]
+        )
+        notes.cell(row=notes.max_row, column=3).alignment = wrap
+    notes.append([])
+    notes.append([str(_("Member countries")), str(_("Code")), str(_("Indonesian name"))])
+    for cell in notes[notes.max_row]:
+        cell.font = bold
+    for member in MemberCountry.objects.filter(is_active=True):
+        code = member.country.code
+        notes.append([str(member.country.name), code, INDONESIAN_COUNTRY_NAMES.get(code, "")])
+    notes.append([])
+    notes.append([str(_("Indonesian provinces")), str(_("Code"))])
+    for cell in notes[notes.max_row]:
+        cell.font = bold
+    for province in Province.objects.all():
+        notes.append([province.name, province.code])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def iter_export_rows(
+    *, programme: Programme, participants: QuerySet[Participant]
+) -> Iterator[list[str]]:
+    for participant in participants.iterator(chunk_size=2000):
+        yield export_values(participant, programme)

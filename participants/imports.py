@@ -1,0 +1,679 @@
+"""Bulk import of a programme's participants from CSV or XLSX, in two steps.
+
+The upload is read (`read_upload`) and every row validated into an `ImportBatch` (nothing
+else is written); the organiser sees each row as new, update or error. Only when they confirm
+a batch without errors is it validated again against the current database and saved in one
+transaction (`apply_import`), with `bulk_create` and `bulk_update`.
+
+Validation follows the single-participant form's rules but works on whole files: countries,
+provinces and the programme's existing participants are loaded once, never per row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from programs.models import MemberCountry, Programme, Province
+
+from .columns import (
+    COLUMNS,
+    MAX_LENGTHS,
+    TRAVEL_MARGIN,
+    choice_lookup,
+    choice_values,
+    column_label,
+    comparable,
+    header_aliases,
+    member_country_lookup,
+    nationality_lookup,
+    without_note,
+)
+from .models import (
+    ALLOWED_STATUS_CHANGES,
+    ImportBatch,
+    Participant,
+    StatusChange,
+    normalise_passport_number,
+)
+from .spreadsheets import cell_text, check_upload_size, csv_rows, undo_formula_guard, xlsx_rows
+
+MAX_ROWS = 10_000
+# A spreadsheet may carry formatting far below its data; this many empty rows in a row end it.
+MAX_BLANK_RUN = 1_000
+# Rows per INSERT or UPDATE statement.
+WRITE_BATCH = 1_000
+
+NEW, UPDATE, ERROR = "new", "update", "error"
+
+
+@dataclass
+class Table:
+    """The rows of an uploaded file, each as (row number in the file, {column key: cell})."""
+
+    rows: list[tuple[int, dict[str, Any]]]
+    ignored_headers: list[str] = field(default_factory=list)
+
+
+def read_upload(upload: UploadedFile) -> Table:
+    """The participant rows of an uploaded .csv or .xlsx file.
+
+    Raises ValidationError with a message for the organiser when the file is too large
+    (packed or unpacked), of another type, not readable, lacks required columns or has too
+    many rows. The size is checked before anything is read.
+    """
+    check_upload_size(upload.size)
+    name = (upload.name or "").lower()
+    if name.endswith(".csv"):
+        return read_csv(upload.read())
+    if name.endswith(".xlsx"):
+        return table_from_rows(xlsx_rows(upload.read()))
+    raise ValidationError(_("Upload a .csv or .xlsx file."))
+
+
+def read_csv(data: bytes) -> Table:
+    return table_from_rows(csv_rows(data))
+
+
+def _as_text(value: Any) -> str:
+    # Cells reach the validator as trimmed text already, except dates: skip the conversion.
+    return value if type(value) is str else cell_text(value)
+
+
+DATE_KEYS = frozenset({"passport_expiry", "arrival_at", "departure_at"})
+
+
+def table_from_rows(rows: Iterable[tuple[int, Sequence[Any]]]) -> Table:
+    """Map the header row (the first) to column keys and collect the non-empty rows below.
+
+    Cells become trimmed text, except date cells of the date columns, which stay dates.
+    """
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        raise ValidationError(_("The file is empty."))
+    header_number, header = first
+    aliases = header_aliases()
+    mapping: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    ignored: list[str] = []
+    for index, cell in enumerate(header):
+        heading = cell_text(cell)
+        if not heading:
+            continue
+        key = aliases.get(comparable(heading.rstrip("* ")))
+        if key is None:
+            key = aliases.get(comparable(without_note(heading)))
+        if key is None:
+            ignored.append(heading)
+            continue
+        if key in seen:
+            raise ValidationError(
+                _("Columns %(first)s and %(second)s of the header row are both “%(label)s”.")
+                % {
+                    "first": get_column_letter(seen[key] + 1),
+                    "second": get_column_letter(index + 1),
+                    "label": column_label(key),
+                }
+            )
+        seen[key] = index
+        mapping.append((index, key))
+    missing = [column_label(c.key) for c in COLUMNS if c.required and c.key not in seen]
+    if missing:
+        raise ValidationError(
+            _("The header row (row %(row)d) has no column “%(columns)s”. Start from the template.")
+            % {"row": header_number, "columns": "”, “".join(missing)}
+        )
+    table = Table(rows=[], ignored_headers=ignored)
+    blank_run = 0
+    for number, row in iterator:
+        length = len(row)
+        cells = {}
+        for index, key in mapping:
+            if index >= length:
+                continue
+            value = row[index]
+            if value is None:
+                continue
+            if type(value) is str:
+                value = value.strip()
+                if not value:
+                    continue
+                if value[0] == "'":
+                    value = undo_formula_guard(value)
+            elif not (key in DATE_KEYS and isinstance(value, date)):
+                value = cell_text(value)
+                if not value:
+                    continue
+            cells[key] = value
+        if not cells:
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                break
+            continue
+        blank_run = 0
+        if len(table.rows) == MAX_ROWS:
+            raise ValidationError(
+                _("The file has more than %(limit)s participant rows. Split it into smaller files.")
+                % {"limit": f"{MAX_ROWS:,}"}
+            )
+        table.rows.append((number, cells))
+    return table
+
+
+# --- Validating rows ----------------------------------------------------------------------
+
+
+class CellError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RowResult:
+    """One validated row: what the preview shows and what the save writes."""
+
+    row: int
+    action: str
+    values: dict[str, str]  # canonical text per non-empty column (the raw text where wrong)
+    errors: dict[str, str]  # column key → message
+    fields: dict[str, Any] = field(default_factory=dict)  # model values; not stored
+    participant_id: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "action": self.action,
+            "values": self.values,
+            "errors": self.errors,
+        }
+
+
+@dataclass
+class _Existing:
+    pk: int
+    full_name: str
+    status: str
+    category: str
+    country_id: int | None
+    province_id: int | None
+    region: str
+    arrival_at: datetime | None
+    departure_at: datetime | None
+
+
+DATETIME_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class RowValidator:
+    """Validates rows of one programme against reference data loaded once."""
+
+    def __init__(self, programme: Programme) -> None:
+        self.programme = programme
+        self.tz = programme.tzinfo
+        self.categories = choice_lookup(Participant.Category)
+        self.statuses = choice_lookup(Participant.Status)
+        self.genders = choice_lookup(Participant.Gender)
+        self.genders.setdefault("f", Participant.Gender.FEMALE)
+        self.genders.setdefault("m", Participant.Gender.MALE)
+        self.countries = member_country_lookup()
+        self.nationalities = nationality_lookup()
+        self.provinces: dict[str, Province] = {}
+        for province in Province.objects.all():
+            self.provinces[comparable(province.name)] = province
+            self.provinces[province.code] = province
+        self.existing: dict[str, _Existing] = {}
+        self.passport_owners: dict[str, tuple[int, str]] = {}
+        rows = programme.participants.values_list(
+            "pk",
+            "email",
+            "passport_number",
+            "full_name",
+            "status",
+            "category",
+            "country_id",
+            "province_id",
+            "region",
+            "arrival_at",
+            "departure_at",
+        ).order_by()
+        for pk, email, passport, full_name, *rest in rows:
+            if email:
+                self.existing[email.casefold()] = _Existing(pk, full_name, *rest)
+            if passport:
+                self.passport_owners[normalise_passport_number(passport)] = (pk, full_name)
+        first = programme.start_date - TRAVEL_MARGIN
+        last = programme.end_date + TRAVEL_MARGIN
+        self.travel_first, self.travel_last = first, last
+        self.travel_message = _("Choose a day between %(first)s and %(last)s.") % {
+            "first": date_format(first),
+            "last": date_format(last),
+        }
+        self.cleaners = {
+            "category": self._category,
+            "status": self._status,
+            "gender": self._gender,
+            "country": self._country,
+            "nationality": self._nationality,
+            "province": self._province,
+            "email": self._email,
+            "passport_number": self._passport,
+            "passport_expiry": self._date,
+            "arrival_at": self._travel,
+            "departure_at": self._travel,
+        }
+
+    # Cell cleaners: raw cell → (canonical text, model value); raise CellError when wrong.
+
+    def _text(self, key: str, raw: Any) -> tuple[str, Any]:
+        text = _as_text(raw)
+        limit = MAX_LENGTHS[key]
+        if len(text) > limit:
+            raise CellError(
+                _("At most %(limit)d characters (this cell has %(length)d).")
+                % {"limit": limit, "length": len(text)}
+            )
+        return text, text
+
+    def _choose(self, raw: Any, lookup: dict[str, str], choices: type) -> tuple[str, str]:
+        text = _as_text(raw)
+        value = lookup.get(text) or lookup.get(comparable(text))
+        if value is None:
+            raise CellError(
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": text, "choices": choice_values(choices)}
+            )
+        return value, value
+
+    def _category(self, key: str, raw: Any) -> tuple[str, str]:
+        return self._choose(raw, self.categories, Participant.Category)
+
+    def _status(self, key: str, raw: Any) -> tuple[str, str]:
+        return self._choose(raw, self.statuses, Participant.Status)
+
+    def _gender(self, key: str, raw: Any) -> tuple[str, str]:
+        return self._choose(raw, self.genders, Participant.Gender)
+
+    def _country(self, key: str, raw: Any) -> tuple[str, MemberCountry]:
+        text = _as_text(raw)
+        found = self.countries.get(text) or self.countries.get(comparable(text))
+        if found is None:
+            raise CellError(
+                _(
+                    "“%(value)s” is not a member country of the Colombo Plan. Use its "
+                    "two-letter ISO code (for example VN) or its English name."
+                )
+                % {"value": text}
+            )
+        return found
+
+    def _nationality(self, key: str, raw: Any) -> tuple[str, str]:
+        text = _as_text(raw)
+        code = self.nationalities.get(comparable(text))
+        if code is None:
+            raise CellError(
+                _("“%(value)s” is not a country. Use its two-letter ISO code (for example VN).")
+                % {"value": text}
+            )
+        return code, code
+
+    def _province(self, key: str, raw: Any) -> tuple[str, Province]:
+        text = _as_text(raw)
+        province = self.provinces.get(comparable(text))
+        if province is None:
+            raise CellError(
+                _("“%(value)s” is not an Indonesian province (for example Jawa Barat).")
+                % {"value": text}
+            )
+        return province.name, province
+
+    def _email(self, key: str, raw: Any) -> tuple[str, str]:
+        text, _value = self._text(key, raw)
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise CellError(_("“%(value)s” is not an e-mail address.") % {"value": text}) from None
+        return text, text
+
+    def _passport(self, key: str, raw: Any) -> tuple[str, str]:
+        number = normalise_passport_number(_as_text(raw))
+        return self._text(key, number)
+
+    def _date(self, key: str, raw: Any) -> tuple[str, date]:
+        if isinstance(raw, datetime):
+            day = raw.date()
+        elif isinstance(raw, date):
+            day = raw
+        else:
+            text = _as_text(raw)
+            try:
+                if not DATE_PATTERN.match(text):
+                    raise ValueError
+                day = date.fromisoformat(text)
+            except ValueError:
+                raise CellError(
+                    _("“%(value)s” is not a date in the format YYYY-MM-DD (for example %(ex)s).")
+                    % {"value": text, "ex": "2028-05-31"}
+                ) from None
+        return f"{day.year:04d}-{day.month:02d}-{day.day:02d}", day
+
+    def _travel(self, key: str, raw: Any) -> tuple[str, datetime]:
+        if isinstance(raw, datetime):
+            moment = raw.replace(second=0, microsecond=0, tzinfo=self.tz)
+        else:
+            text = _as_text(raw)
+            match = DATETIME_PATTERN.match(text)
+            try:
+                if match is None:
+                    raise ValueError
+                year, month, day, hour, minute = (int(part) for part in match.groups()[:5])
+                moment = datetime(year, month, day, hour, minute, tzinfo=self.tz)
+            except ValueError:
+                raise CellError(
+                    _(
+                        "“%(value)s” is not a date and time in the format YYYY-MM-DD HH:MM "
+                        "(for example %(ex)s), in the programme's time zone."
+                    )
+                    % {"value": text, "ex": "2023-11-12 14:30"}
+                ) from None
+        if not self.travel_first <= moment.date() <= self.travel_last:
+            raise CellError(self.travel_message)
+        text = (
+            f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+            f"{moment.hour:02d}:{moment.minute:02d}"
+        )
+        return text, moment
+
+    def validate(self, rows: Iterable[tuple[int, dict[str, Any]]]) -> list[RowResult]:
+        """Every row checked on its own, against the others and against the database."""
+        results = []
+        emails_seen: dict[str, int] = {}
+        passports_seen: dict[str, int] = {}
+        cleaners = self.cleaners
+        text_cleaner = self._text
+        for number, cells in rows:
+            values: dict[str, str] = {}
+            errors: dict[str, str] = {}
+            fields: dict[str, Any] = {}
+            for key, raw in cells.items():
+                cleaner = cleaners.get(key)
+                # Most cells are plain text within their length: the common case inline.
+                if cleaner is None and type(raw) is str and len(raw) <= MAX_LENGTHS[key]:
+                    if raw:
+                        values[key] = fields[key] = raw
+                    continue
+                try:
+                    text, value = (cleaner or text_cleaner)(key, raw)
+                except CellError as error:
+                    errors[key] = error.message
+                    values[key] = _as_text(raw)
+                    continue
+                if text:
+                    values[key] = text
+                    fields[key] = value
+            result = RowResult(number, NEW, values, errors, fields)
+            self._check_row(result, emails_seen, passports_seen)
+            if result.errors:
+                result.action = ERROR
+            results.append(result)
+        return results
+
+    def _check_row(
+        self, result: RowResult, emails_seen: dict[str, int], passports_seen: dict[str, int]
+    ) -> None:
+        values, errors, fields = result.values, result.errors, result.fields
+        for key in ("category", "full_name"):
+            if key not in values:
+                errors[key] = _("This column is required.")
+        existing = None
+        email = fields.get("email")
+        if email:
+            folded = email.casefold()
+            if folded in emails_seen:
+                errors["email"] = _("Row %(row)d already has this e-mail address.") % {
+                    "row": emails_seen[folded]
+                }
+            else:
+                emails_seen[folded] = result.row
+                existing = self.existing.get(folded)
+        if existing is not None:
+            result.action = UPDATE
+            result.participant_id = existing.pk
+        passport = fields.get("passport_number")
+        if passport:
+            owner = self.passport_owners.get(passport)
+            if passport in passports_seen:
+                errors["passport_number"] = _("Row %(row)d already has this passport number.") % {
+                    "row": passports_seen[passport]
+                }
+            elif owner is not None and (existing is None or owner[0] != existing.pk):
+                errors["passport_number"] = _(
+                    "Another participant of this programme (%(name)s) has this passport number."
+                ) % {"name": owner[1]}
+            passports_seen.setdefault(passport, result.row)
+        expiry = fields.get("passport_expiry")
+        if expiry and expiry < self.programme.end_date:
+            errors["passport_expiry"] = _(
+                "The passport expires before the programme ends (%(end)s)."
+            ) % {"end": date_format(self.programme.end_date)}
+        status = fields.get("status")
+        if (
+            existing is not None
+            and status
+            and status != existing.status
+            and status not in ALLOWED_STATUS_CHANGES.get(existing.status, set())
+        ):
+            errors["status"] = _("A participant cannot go from “%(from)s” to “%(to)s”.") % {
+                "from": Participant.Status(existing.status).label,
+                "to": Participant.Status(status).label,
+            }
+        self._check_origin(result, existing)
+        arrival = fields.get("arrival_at", existing.arrival_at if existing else None)
+        departure = fields.get("departure_at", existing.departure_at if existing else None)
+        if (
+            arrival
+            and departure
+            and departure <= arrival
+            and "arrival_at" not in errors
+            and "departure_at" not in errors
+        ):
+            errors["departure_at"] = _("The departure must come after the arrival.")
+
+    def _check_origin(self, result: RowResult, existing: _Existing | None) -> None:
+        fields, errors = result.fields, result.errors
+        category = fields.get("category")
+        member = fields.get("country")
+        # Former members stay acceptable for the people already registered from them.
+        if (
+            member is not None
+            and not member.is_active
+            and (existing is None or existing.country_id != member.pk)
+        ):
+            errors["country"] = _(
+                "%(country)s is no longer an active member country of the Colombo Plan."
+            ) % {"country": member.country.name}
+        if "country" in errors or "province" in errors or "region" in errors:
+            return
+        if category == Participant.Category.INTERNATIONAL:
+            has_country = member is not None or (existing is not None and existing.country_id)
+            if not has_country:
+                errors["country"] = _("An international delegate needs a country.")
+        elif category == Participant.Category.DOMESTIC:
+            has_region = bool(fields.get("region") or fields.get("province"))
+            if not has_region and existing is not None:
+                has_region = bool(existing.region or existing.province_id)
+            if not has_region:
+                errors["region"] = _("A domestic representative needs a province, regency or city.")
+
+
+def validate_rows(
+    *, programme: Programme, rows: Iterable[tuple[int, dict[str, Any]]]
+) -> list[RowResult]:
+    """Validate rows (row number, {column key: cell}) for `programme`. No side effects."""
+    return RowValidator(programme).validate(rows)
+
+
+# --- Staging and applying -----------------------------------------------------------------
+
+
+def stage_import(*, programme: Programme, table: Table, file_name: str, by) -> ImportBatch:
+    """Validate every row of an uploaded table and store the result for the preview.
+
+    Side effects: creates an ImportBatch holding each row's action, values and errors. No
+    participant is written.
+    """
+    results = validate_rows(programme=programme, rows=table.rows)
+    return ImportBatch.objects.create(
+        programme=programme,
+        file_name=file_name[:255],
+        rows=[result.as_json() for result in results],
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    new: int
+    update: int
+    error: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.update + self.error
+
+
+def summarise(batch: ImportBatch) -> BatchSummary:
+    counts = {NEW: 0, UPDATE: 0, ERROR: 0}
+    for row in batch.rows:
+        counts[row["action"]] += 1
+    return BatchSummary(new=counts[NEW], update=counts[UPDATE], error=counts[ERROR])
+
+
+class ImportRefused(Exception):
+    """The batch cannot be saved; `message` tells the organiser why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    created: int
+    updated: int
+
+
+def apply_import(*, batch: ImportBatch, by) -> ImportOutcome:
+    """Save a validated batch: create the new participants and update the existing ones.
+
+    The rows are validated again against the current database, since someone may have
+    registered a participant since the upload. Everything is saved or nothing is.
+
+    Side effects: creates Participants with an initial StatusChange each (by `by`), updates
+    the participants matched by e-mail (recording a StatusChange where the status moves),
+    and sets the batch's `applied_at`. When the rows no longer validate, stores the new
+    results on the batch instead and raises ImportRefused; raises ImportRefused too for a
+    batch already applied or uploaded with errors.
+    """
+    by = by if by is not None and by.is_authenticated else None
+    refused = None
+    with transaction.atomic():
+        # The lock makes a second, concurrent confirmation wait and then see `applied_at`.
+        # The rows themselves come from `batch`: whatever their age, they are checked again.
+        applied_at = (
+            ImportBatch.objects.select_for_update()
+            .filter(pk=batch.pk)
+            .values_list("applied_at", flat=True)
+            .get()
+        )
+        if applied_at is not None:
+            raise ImportRefused(_("This list has already been saved."))
+        if any(row["action"] == ERROR for row in batch.rows):
+            raise ImportRefused(_("Nothing was saved: fix the file and upload it again."))
+        programme = batch.programme
+        results = validate_rows(
+            programme=programme, rows=((row["row"], row["values"]) for row in batch.rows)
+        )
+        if any(result.action == ERROR for result in results):
+            batch.rows = [result.as_json() for result in results]
+            batch.save(update_fields=["rows"])
+            refused = _(
+                "Nothing was saved: the participant list changed since the upload and some "
+                "rows are no longer valid. Fix the file and upload it again."
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    outcome = _write(programme=programme, results=results, by=by)
+            except IntegrityError:
+                # A participant registered between our check and the write.
+                raise ImportRefused(
+                    _("Nothing was saved: the participant list changed meanwhile. Try again.")
+                ) from None
+            batch.applied_at = timezone.now()
+            batch.save(update_fields=["applied_at"])
+    if refused:
+        raise ImportRefused(refused)
+    return outcome
+
+
+def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutcome:
+    """Create the new rows and update the matched ones, each with a StatusChange."""
+    new = [
+        Participant(programme=programme, **result.fields)
+        for result in results
+        if result.action == NEW
+    ]
+    Participant.objects.bulk_create(new, batch_size=WRITE_BATCH)
+    changes = [
+        StatusChange(participant=participant, to_status=participant.status, changed_by=by)
+        for participant in new
+    ]
+    updates = [result for result in results if result.action == UPDATE]
+    if updates:
+        now = timezone.now()
+        existing = (
+            programme.participants.select_for_update()
+            .order_by()
+            .in_bulk([result.participant_id for result in updates])
+        )
+        touched: set[str] = {"updated_at"}
+        objects = []
+        for result in updates:
+            participant = existing[result.participant_id]
+            status = result.fields.get("status")
+            if status and status != participant.status:
+                changes.append(
+                    StatusChange(
+                        participant=participant,
+                        from_status=participant.status,
+                        to_status=status,
+                        changed_by=by,
+                        note=_("Imported from a file."),
+                    )
+                )
+            # The e-mail address is the key the row was matched on: its spelling stays.
+            changed = {key: value for key, value in result.fields.items() if key != "email"}
+            for key, value in changed.items():
+                setattr(participant, key, value)
+            touched.update(changed)
+            participant.updated_at = now
+            objects.append(participant)
+        # Fields a row leaves empty keep the values just read (and locked) above.
+        Participant.objects.bulk_update(objects, sorted(touched), batch_size=WRITE_BATCH)
+    StatusChange.objects.bulk_create(changes, batch_size=WRITE_BATCH)
+    return ImportOutcome(created=len(new), updated=len(updates))

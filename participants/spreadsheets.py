@@ -1,0 +1,191 @@
+"""Reading uploaded spreadsheets safely, and cells that spreadsheets will not run as formulas.
+
+An .xlsx file is a zip archive: a few megabytes can unpack to gigabytes. Before openpyxl sees
+an upload, every member of the archive is decompressed once, in chunks, counting the bytes
+it really produces (the sizes the archive declares may lie), and the file is refused as soon
+as the total passes `MAX_UNPACKED_BYTES`. openpyxl then reads the vetted bytes in read-only
+mode.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A full 10,000-row file of every column unpacks to about 10.5 MB (openpyxl's own output,
+# measured): 32 MiB leaves three times that for the extra parts and markup other programs
+# write, while keeping what openpyxl may hold in memory (the shared strings are loaded whole)
+# well under a hundred megabytes.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+UNPACK_CHUNK = 256 * 1024
+DATE_FORMAT = "%Y-%m-%d"
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+# OWASP CSV injection: spreadsheets treat cells starting with these as formulas.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Workbook parts never declare a DTD; one that does may hide entity expansion attacks. Looked
+# for in the encodings an XML part may use.
+DOCTYPE_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+DOCTYPE_OVERLAP = max(len(marker) for marker in DOCTYPE_MARKERS)
+
+NOT_A_WORKBOOK = gettext_lazy(
+    "This file is not an Excel workbook, whatever its name says. Save it from your "
+    "spreadsheet as “Excel Workbook (.xlsx)” or “CSV UTF-8” and upload it again."
+)
+
+
+class NotAWorkbook(ValidationError):
+    def __init__(self) -> None:
+        super().__init__(str(NOT_A_WORKBOOK))
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Text a spreadsheet will show rather than run (OWASP CSV injection); others unchanged.
+
+    Every CSV and XLSX the site writes passes its cells through here.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def undo_formula_guard(text: str) -> str:
+    """Text read back from a file we wrote: without the apostrophe `neutralise_formula` added."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_TRIGGERS:
+        return text[1:]
+    return text
+
+
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text; numbers without a spurious '.0', dates in ISO format."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return undo_formula_guard(value.strip())
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.strftime(DATE_FORMAT)
+        return value.strftime(DATETIME_FORMAT)
+    if isinstance(value, date):
+        return value.strftime(DATE_FORMAT)
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return str(value).strip()
+
+
+def check_upload_size(size: int | None) -> None:
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file is %(size).1f MB; the limit is %(limit)d MB.")
+            % {"size": size / 1024 / 1024, "limit": MAX_UPLOAD_BYTES // 1024 // 1024}
+        )
+
+
+def csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """Numbered rows of CSV bytes: UTF-8 with or without BOM; comma, semicolon or tab separated."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        # Guessing another encoding would silently garble names: ask for UTF-8 instead.
+        raise ValidationError(
+            _(
+                "Line %(line)d of the file is not UTF-8 text, so names with accents or other "
+                "scripts would be garbled. In Excel choose File → Save As → “CSV UTF-8 "
+                "(Comma delimited) (*.csv)” and upload the new file."
+            )
+            % {"line": line}
+        ) from None
+    header_line = text.split("\n", 1)[0]
+    # Excel writes semicolons where the decimal separator is a comma (Indonesian locale).
+    delimiter = max((",", ";", "\t"), key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as error:
+        raise ValidationError(
+            _("Line %(line)d of the file cannot be read as CSV (%(reason)s).")
+            % {"line": reader.line_num, "reason": error}
+        ) from None
+
+
+def check_archive(data: bytes, *, limit: int = MAX_UNPACKED_BYTES) -> None:
+    """Refuse a zip that unpacks to more than `limit` bytes, is damaged or declares a DTD.
+
+    Every member is decompressed in chunks and nothing is kept: memory stays at one chunk
+    whatever the archive claims, and decompression stops at the first byte past the limit.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError):
+        raise NotAWorkbook from None
+    total = 0
+    with archive:
+        for info in archive.infolist():
+            tail = b""
+            try:
+                with archive.open(info) as member:
+                    while chunk := member.read(UNPACK_CHUNK):
+                        total += len(chunk)
+                        if total > limit:
+                            raise ValidationError(
+                                _(
+                                    "The workbook unpacks to more than %(limit)d MB, far more "
+                                    "than a participant list needs. Copy the participant rows "
+                                    "into a new workbook and upload that."
+                                )
+                                % {"limit": limit // 1024 // 1024}
+                            )
+                        window = tail + chunk
+                        if any(marker in window for marker in DOCTYPE_MARKERS):
+                            raise NotAWorkbook
+                        tail = window[-DOCTYPE_OVERLAP:]
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+                # Damaged data, a bad checksum, an unknown compression or a password.
+                raise NotAWorkbook from None
+
+
+def xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
+    """Numbered rows of the "Participants" sheet (or the first sheet) of an .xlsx workbook.
+
+    Checks the archive first (`check_archive`); raises ValidationError for anything openpyxl
+    cannot read. Rows come as openpyxl gives them in read-only mode with cached values:
+    str, int, float, bool, datetime and the like, None where empty.
+    """
+    from openpyxl import load_workbook
+
+    check_archive(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises a dozen types for damaged or foreign files
+        raise NotAWorkbook from None
+    try:
+        if "Participants" in workbook.sheetnames:
+            sheet = workbook["Participants"]
+        else:
+            sheet = workbook.worksheets[0]
+        # The declared size may be wrong or huge: rows come as long as their last cell.
+        sheet.reset_dimensions()
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    except ValidationError:
+        raise
+    except Exception:  # a zip with damaged sheet XML fails only once it is read
+        raise NotAWorkbook from None
+    finally:
+        workbook.close()
