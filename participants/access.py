@@ -4,6 +4,9 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest
 
+from programs.models import Programme
+from programs.permissions import TEAM, programme_role
+
 from .models import Participant
 from .roles import get_roles
 
@@ -36,3 +39,22 @@ def programme_query(request: HttpRequest, participant: Participant, **extra: str
         params["programme"] = participant.programme.slug
     params.update(extra)
     return f"?{urlencode(params)}" if params else ""
+
+
+def get_participant_for_team_or_self(request: HttpRequest, slug: str, pk: int) -> Participant:
+    """Participant `pk` of programme `slug` for its team and for the participant; else 404.
+
+    Delegates are not team members, so the programme is not fetched through
+    `get_programme_for_user`: everyone who may not see the participant gets the same 404,
+    whether the programme or the participant exists or not.
+    """
+    for participant in get_roles(request).participations:
+        if participant.pk == pk and participant.programme.slug == slug:
+            return participant
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None or programme_role(request.user, programme) not in TEAM:
+        raise Http404
+    participant = programme.participants.filter(pk=pk).first()
+    if participant is None:
+        raise Http404
+    return participant

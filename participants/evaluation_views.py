@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participants.roles import get_roles
 from programs.models import Programme
 from programs.permissions import MANAGERS, TEAM, get_programme_for_user
 
+from .access import get_participation_for_user, programme_query
 from .evaluation import (
     answers_by_question,
     evaluation_is_open,
@@ -33,28 +33,15 @@ from .evaluation import (
     table_as_xlsx,
 )
 from .evaluation_forms import EvaluationForm, EvaluationQuestionForm
-from .models import EvaluationQuestion, EvaluationResponse, Participant
-
-
-def _own_participant(request: HttpRequest) -> Participant:
-    """The signed-in user's participant record: their latest programme, or `?programme=`."""
-    participations = get_roles(request).participations
-    if not participations:
-        raise Http404
-    slug = request.GET.get("programme")
-    if not slug:
-        return participations[0]
-    for participant in participations:
-        if participant.programme.slug == slug:
-            return participant
-    raise Http404
+from .models import EvaluationQuestion, EvaluationResponse
+from .roles import get_roles
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def evaluation(request: HttpRequest) -> HttpResponse:
     """The delegate's evaluation form; sending it again replaces their answers."""
-    participant = _own_participant(request)
+    participant = get_participation_for_user(request)
     programme = participant.programme
     questions = list(questions_of(programme))
     response = (
@@ -63,7 +50,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
         .first()
     )
     is_open = may_take_part(participant) and evaluation_is_open(participant, now=timezone.now())
-    query = f"?programme={programme.slug}" if len(get_roles(request).participations) > 1 else ""
+    query = programme_query(request, participant)
     form = None
     status = 200
     if is_open and questions:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from programs.models import Programme
 from programs.permissions import MANAGERS, get_programme_for_user
 
+from .access import get_participation_for_user
 from .invitations import (
     InvitationRefused,
     account_exists_for,
@@ -33,6 +34,7 @@ from .invitations import (
 )
 from .models import Invitation, Participant
 from .profile_forms import OwnProfileForm
+from .roles import get_roles
 
 logger = logging.getLogger(__name__)
 
@@ -156,14 +158,6 @@ def _record_answer(request: HttpRequest, invitation: Invitation, context: dict) 
     return redirect(request.path)
 
 
-def _own_participations(user) -> list[Participant]:
-    return list(
-        Participant.objects.filter(user=user)
-        .select_related("programme", "country", "province")
-        .order_by("-programme__start_date", "-pk")
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_profile(request: HttpRequest) -> HttpResponse:
@@ -172,15 +166,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     There is no participant id in the URL: the record is always the user's own. With several
     programmes, `?programme=<slug>` chooses among theirs only.
     """
-    participations = _own_participations(request.user)
-    if not participations:
-        raise Http404
-    slug = request.GET.get("programme")
-    participant = participations[0]
-    if slug:
-        participant = next((p for p in participations if p.programme.slug == slug), None)
-        if participant is None:
-            raise Http404
+    participant = get_participation_for_user(request)
     programme = participant.programme
     shown = participant
 
@@ -195,7 +181,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
                 return redirect(_profile_url(programme))
             # The form has already copied the rejected values onto `participant`; show the
             # registration as it is stored.
-            shown = next(p for p in _own_participations(request.user) if p.pk == participant.pk)
+            shown = Participant.objects.select_related("programme").get(pk=participant.pk)
         else:
             form = OwnProfileForm(instance=participant)
         return render(
@@ -204,7 +190,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
             {
                 "participant": shown,
                 "programme": programme,
-                "participations": participations,
+                "participations": get_roles(request).participations,
                 "form": form,
             },
         )

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from programs.models import Programme
-from programs.permissions import MANAGERS, TEAM, get_programme_for_user, programme_role
+from programs.permissions import MANAGERS, TEAM, get_programme_for_user
 
+from .access import get_participant_for_team_or_self
 from .filters import filter_participants
 from .forms import ParticipantForm
 from .models import ALLOWED_STATUS_CHANGES, Participant
@@ -234,18 +235,8 @@ def participant_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 @login_required
 def participant_photo(request: HttpRequest, slug: str, pk: int) -> FileResponse:
-    """The photo, for the programme's team and for the participant themselves; 404 otherwise.
-
-    Delegates are not team members, so the programme is not fetched through
-    `get_programme_for_user`: anyone who may not see the photo gets the same 404.
-    """
-    programme = Programme.objects.filter(slug=slug).first()
-    if programme is None:
-        raise Http404
-    participant = _participant_or_404(programme, pk)
-    is_self = participant.user_id is not None and participant.user_id == request.user.pk
-    if not (is_self or programme_role(request.user, programme) in TEAM):
-        raise Http404
+    """The photo, for the programme's team and for the participant themselves; 404 otherwise."""
+    participant = get_participant_for_team_or_self(request, slug, pk)
     if not participant.photo:
         raise Http404
     try:
