@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.models import Programme
 
 from .models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse, Participant
+from .spreadsheets import neutralise_formula
 
 RATINGS = (1, 2, 3, 4, 5)
 # Who is asked: participants who came (or were expected to) and have an account.
@@ -223,16 +224,6 @@ def evaluation_summary(programme: Programme) -> EvaluationSummary:
     return EvaluationSummary(responses=responses, eligible=eligible, questions=summaries)
 
 
-# Spreadsheets run a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def evaluation_table(programme: Programme) -> tuple[list[str], list[list[Any]]]:
     """One row per response, one column per question; no names or e-mail addresses.
 
@@ -273,8 +264,8 @@ def evaluation_table(programme: Programme) -> tuple[list[str], list[list[Any]]]:
             str(categories.get(participant.category, participant.category)),
         ]
         row += [values[response.pk].get(q.pk, "") for q in questions]
-        rows.append([spreadsheet_safe(cell) for cell in row])
-    return [spreadsheet_safe(cell) for cell in header], rows
+        rows.append([neutralise_formula(cell) for cell in row])
+    return [neutralise_formula(cell) for cell in header], rows
 
 
 def table_as_csv(header: list[str], rows: list[list[Any]]) -> bytes:

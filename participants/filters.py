@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import MemberCountry, Programme, Province
 
-from .models import READABLE_NAME, Participant
+from .models import Participant, readable_name
 
 
 class ParticipantOrderingFilter(django_filters.OrderingFilter):
@@ -18,7 +18,8 @@ class ParticipantOrderingFilter(django_filters.OrderingFilter):
 
     def get_ordering_value(self, param: str):
         if param.lstrip("-") == "name":
-            return READABLE_NAME.desc() if param.startswith("-") else READABLE_NAME.asc()
+            name = readable_name()
+            return name.desc() if param.startswith("-") else name.asc()
         return super().get_ordering_value(param)
 
 

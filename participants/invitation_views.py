@@ -32,7 +32,7 @@ from .invitations import (
     send_invitation,
     verified_emails_of,
 )
-from .models import Invitation, Participant
+from .models import INACTIVE_STATUSES, Invitation, Participant
 from .profile_forms import OwnProfileForm
 from .roles import get_roles
 
@@ -89,7 +89,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     user = request.user
     context = {"invitation": invitation, "participant": participant, "programme": programme}
 
-    if participant.status in (Participant.Status.DECLINED, Participant.Status.WITHDRAWN):
+    if participant.status in INACTIVE_STATUSES:
         return render(request, "participants/invitation_closed.html", context)
     already_answered = invitation.accepted_at or participant.status != Participant.Status.INVITED
     if user.is_authenticated and participant.user_id == user.pk and already_answered:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Invitation, Participant
+from .models import INACTIVE_STATUSES, Invitation, Participant
 from .services import change_status
 
 INVITATION_VALID_FOR = timedelta(days=14)
@@ -195,9 +195,7 @@ def invitation_in_session(request: HttpRequest) -> Invitation | None:
             accepted_at__isnull=True,
             expires_at__gt=timezone.now(),
         )
-        .exclude(
-            participant__status__in=[Participant.Status.DECLINED, Participant.Status.WITHDRAWN]
-        )
+        .exclude(participant__status__in=INACTIVE_STATUSES)
         .first()
     )
     return invitation

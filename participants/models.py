@@ -11,8 +11,19 @@ from django_countries.fields import CountryField
 
 from programs.models import MemberCountry, Programme, Province, validate_time_zone
 
-# The name people read: the Latin transliteration when there is one, else the full name.
-READABLE_NAME = Coalesce(NullIf("full_name_latin", models.Value("")), "full_name")
+
+def readable_name(through: str = "") -> Coalesce:
+    """The name people read: the Latin transliteration when there is one, else the full name.
+
+    `through` is the lookup path to a participant from another model ("participant__").
+    """
+    return Coalesce(NullIf(f"{through}full_name_latin", models.Value("")), f"{through}full_name")
+
+
+def by_readable_name(through: str = "") -> list:
+    """The order of every list of people: Latin name first, so lists read alphabetically
+    whatever the native script; the full name breaks ties."""
+    return [readable_name(through).asc(), f"{through}full_name"]
 
 
 # Spaces and dashes (ASCII and typographic) are how people group a passport number's
@@ -184,8 +195,7 @@ class Participant(models.Model):
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        # Latin name first so that lists read alphabetically whatever the native script.
-        ordering = [READABLE_NAME.asc(), "full_name"]
+        ordering = by_readable_name()
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "email"],
@@ -243,6 +253,10 @@ class Participant(models.Model):
                 {"region": _("A domestic representative needs a province, regency or city.")}
             )
 
+
+# Withdrawn and declined people keep their record but take no seat, need no meal, get no
+# certificate and can no longer answer an invitation.
+INACTIVE_STATUSES = (Participant.Status.WITHDRAWN, Participant.Status.DECLINED)
 
 # Status moves a participant may make; withdrawn and declined people can be invited again.
 ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {

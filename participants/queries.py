@@ -7,7 +7,7 @@ from django_countries import countries as all_countries
 
 from programs.models import Delegation, Programme
 
-from .models import Participant, StatusChange
+from .models import INACTIVE_STATUSES, Participant, StatusChange
 
 
 def participants_of(programme: Programme) -> QuerySet[Participant]:
@@ -33,8 +33,6 @@ def countries_represented(programme: Programme) -> int:
     )
 
 
-# Withdrawn and declined people keep their record but take no seat and need no meal.
-INACTIVE_STATUSES = (Participant.Status.WITHDRAWN, Participant.Status.DECLINED)
 DELEGATE_CATEGORIES = (Participant.Category.INTERNATIONAL, Participant.Category.DOMESTIC)
 OTHER_CATEGORIES = (
     Participant.Category.SPEAKER,

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries as country_names
 
-from participants.models import Participant
+from participants.models import Participant, by_readable_name
 from programs.models import Programme
 
 from .models import Assignment, Session, Vehicle, VisitGroup
@@ -355,12 +354,7 @@ def split_participants_into_groups(
 
 
 def _by_participant_name() -> list:
-    # The participant list's own order: the Latin name, whatever the native script.
-    return [
-        Coalesce(NullIf("participant__full_name_latin", Value("")), "participant__full_name").asc(),
-        "participant__full_name",
-        "pk",
-    ]
+    return [*by_readable_name("participant__"), "pk"]
 
 
 # Attendance.

@@ -14,7 +14,6 @@ from participants.evaluation import (
     evaluation_is_open,
     evaluation_summary,
     save_evaluation,
-    spreadsheet_safe,
 )
 from participants.models import (
     EvaluationAnswer,
@@ -557,21 +556,3 @@ def test_evaluation_export_has_one_row_per_response_and_no_names(
 def test_evaluation_export_of_an_unknown_format_is_404(cast, programme):
     url = reverse("participants:evaluation_export", args=[programme.slug, "pdf"])
     assert client_for(cast["organiser"]).get(url).status_code == 404
-
-
-@pytest.mark.parametrize(
-    ("value", "safe"),
-    [
-        ("=1+2", "'=1+2"),
-        ("+62 21", "'+62 21"),
-        ("-5", "'-5"),
-        ("@sum", "'@sum"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
-        ("Fine", "Fine"),
-        (4, 4),
-        ("", ""),
-    ],
-)
-def test_spreadsheet_safe(value, safe):
-    assert spreadsheet_safe(value) == safe
