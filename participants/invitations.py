@@ -11,21 +11,19 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from programs.mail import bilingual_message
 
 from .models import INACTIVE_STATUSES, Invitation, Participant
 from .services import change_status
 
 INVITATION_VALID_FOR = timedelta(days=14)
 # Delegates may not have chosen a language yet: the e-mail carries both, English first.
-INVITATION_LANGUAGES = ("en", "id")
-BODY_SEPARATOR = "\n\n" + "-" * 60 + "\n\n"
 SESSION_KEY = "participants_invitation"
 
 # Statuses from which an invitation makes sense: declined or withdrawn people must first be
@@ -119,23 +117,12 @@ def send_invitation(
         "expires_at": invitation.expires_at,
         "sender": sender,
     }
-    subjects: list[str] = []
-    bodies: list[str] = []
-    for language in INVITATION_LANGUAGES:
-        with translation.override(language):
-            subject = " ".join(
-                render_to_string("participants/email/invitation_subject.txt", context).split()
-            )
-            bodies.append(render_to_string("participants/email/invitation_body.txt", context))
-        if subject not in subjects:
-            subjects.append(subject)
-    message = EmailMessage(
-        subject=" / ".join(subjects),
-        body=BODY_SEPARATOR.join(body.strip() for body in bodies) + "\n",
-        to=[participant.email],
-        reply_to=[sender.email] if sender is not None and sender.email else None,
-    )
-    message.send()
+    bilingual_message(
+        "participants/email/invitation",
+        context,
+        to=participant.email,
+        reply_to=sender.email if sender is not None else None,
+    ).send()
     return invitation
 
 

@@ -3,16 +3,14 @@ import logging
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .mail import bilingual_message
 from .models import Programme, ProgrammeMembership
 
 logger = logging.getLogger(__name__)
@@ -157,20 +155,20 @@ def add_team_member(
 
     context = {
         "programme": programme,
-        "role": membership.get_role_display(),
+        # The lazy label: each language of the message names the role in its own words.
+        "role": ProgrammeMembership.Role(membership.role).label,
         "new_account": created,
         "email": user.email,
         "sign_in_url": sign_in_url,
     }
-    subject = " ".join(render_to_string("programs/email/team_added_subject.txt", context).split())
-    body = render_to_string("programs/email/team_added_body.txt", context)
+    message = bilingual_message("programs/email/team_added", context, to=user.email)
     recipient = user.email
 
     def send() -> None:
         # The membership is saved whatever happens to the message: a mail server that is
         # down must not turn the organiser's request into an error page.
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+            message.send()
         except OSError:
             logger.exception("Could not e-mail %s about %s", recipient, programme.slug)
 

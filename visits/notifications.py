@@ -13,21 +13,18 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from participants.models import DailyReminder, Participant
+from programs.mail import bilingual_message
 from programs.models import Programme
 
 from .models import Assignment, Session
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ("en", "id")
-BODY_SEPARATOR = "\n\n" + "-" * 40 + "\n\n"
 # The evening reminder goes out from this hour (programme time) until midnight.
 REMINDER_HOUR = 18
 REMINDED_STATUSES = (Participant.Status.CONFIRMED, Participant.Status.ARRIVED)
@@ -40,20 +37,6 @@ def _agenda_link() -> str:
     # Background tasks have no request to build an absolute address from.
     base = getattr(settings, "SITE_URL", "")
     return base.rstrip("/") + reverse("visits:my_agenda") if base else ""
-
-
-def _bilingual_message(template: str, context: dict, *, to: str) -> EmailMessage:
-    subjects: list[str] = []
-    bodies: list[str] = []
-    for language in LANGUAGES:
-        with translation.override(language):
-            subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-            bodies.append(render_to_string(f"{template}_body.txt", context).strip())
-        if subject not in subjects:
-            subjects.append(subject)
-    return EmailMessage(
-        subject=" / ".join(subjects), body=BODY_SEPARATOR.join(bodies) + "\n", to=[to]
-    )
 
 
 def send_daily_reminders(*, now: datetime) -> int:
@@ -111,7 +94,7 @@ def send_reminders_for_day(*, programme: Programme, day: date) -> int:
     for participant in participants:
         if not items.get(participant.pk):
             continue
-        message = _bilingual_message(
+        message = bilingual_message(
             "visits/email/daily_reminder",
             {
                 "participant": participant,
@@ -165,7 +148,7 @@ def notify_item_changed(*, session_id: int, revision: int, now: datetime | None 
         key = f"visits:item-changed:{session.pk}:{revision}:{participant.pk}"
         if not cache.add(key, True, timeout=CHANGE_NOTICE_MEMORY):
             continue
-        message = _bilingual_message(
+        message = bilingual_message(
             "visits/email/item_changed",
             {
                 "participant": participant,

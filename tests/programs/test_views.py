@@ -434,7 +434,10 @@ def test_team_add_new_person_creates_an_account_and_emails_them(
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["budi.santoso@example.org"]
-    assert message.subject == f"[TPBIS] You have joined the team of {programme.short_name_en}"
+    # In English, then in Indonesian.
+    assert message.subject.startswith(
+        f"[TPBIS] You have joined the team of {programme.short_name_en} / "
+    )
     assert f"You have been added to the team of “{programme.title_en}”" in message.body
     assert "with the role “Organiser”" in message.body
     assert "Send me a sign-in code" in message.body

@@ -12,10 +12,10 @@ from django.db import connection
 from django.utils import timezone
 
 from participants.models import DailyReminder, Participant
+from programs.mail import BODY_SEPARATOR
 from tpbis.celery import app as celery_app
 from visits.models import Session, Vehicle, VisitGroup
 from visits.notifications import (
-    BODY_SEPARATOR,
     notify_item_changed,
     notify_participants_of_change,
     send_daily_reminders,
