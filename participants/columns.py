@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.utils import translation
 from django.utils.functional import Promise
@@ -18,12 +17,8 @@ from django_countries import countries as all_countries
 
 from programs.models import MemberCountry, Programme
 
-from .models import Participant
+from .models import Participant, travel_window
 from .spreadsheets import DATE_FORMAT
-
-# Travel within a week either side of the programme is plausible (early arrivals, side
-# trips); anything further is almost certainly a mistake in the year or month.
-TRAVEL_MARGIN = timedelta(days=7)
 
 # Indonesian names of the Colombo Plan's members, accepted besides codes and English names.
 INDONESIAN_COUNTRY_NAMES = {
@@ -240,8 +235,8 @@ def accepted_values(column: Column, programme: Programme) -> str:
             "%(last)s."
         ) % {
             "zone": programme.time_zone,
-            "first": (programme.start_date - TRAVEL_MARGIN).strftime(DATE_FORMAT),
-            "last": (programme.end_date + TRAVEL_MARGIN).strftime(DATE_FORMAT),
+            "first": travel_window(programme)[0].strftime(DATE_FORMAT),
+            "last": travel_window(programme)[1].strftime(DATE_FORMAT),
         }
     return ngettext(
         "Text, at most %(count)d character.",

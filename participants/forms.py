@@ -4,8 +4,6 @@ Datetimes are entered as wall-clock times of the programme's time zone: the view
 that zone (`timezone.override`) while it binds, validates and renders the form.
 """
 
-from datetime import timedelta
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -19,11 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.images import reencode_image
 from programs.models import MemberCountry, Programme
 
-from .models import Participant, normalise_passport_number
-
-# Travel outside the programme's days is fine within a week either side (early arrivals,
-# side trips); anything further is almost certainly a typing mistake in the year or month.
-TRAVEL_MARGIN = timedelta(days=7)
+from .models import Participant, normalise_passport_number, travel_window
 
 FIELDSETS = [
     (
@@ -92,6 +86,18 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+# The inputs of the fields that both participant forms (the organisers' and the
+# participant's own) show.
+PARTICIPANT_WIDGETS = {
+    "passport_expiry": DateInput(),
+    "arrival_at": DateTimeLocalInput(),
+    "departure_at": DateTimeLocalInput(),
+    "phone": forms.TextInput(attrs={"type": "tel"}),
+    "emergency_contact_phone": forms.TextInput(attrs={"type": "tel"}),
+}
+TRAVEL_INPUT_FORMATS = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+
+
 class StoredPhoto:
     """The current photo as the file input shows it: linked through the checked photo view.
 
@@ -119,42 +125,10 @@ class ParticipantForm(PassportNumberMixin, forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "category",
-            "status",
-            "full_name",
-            "full_name_latin",
-            "certificate_name",
-            "gender",
-            "country",
-            "province",
-            "region",
-            "position",
-            "institution",
-            "email",
-            "phone",
-            "nationality",
-            "passport_number",
-            "passport_expiry",
-            "passport_locked",
-            "arrival_at",
-            "arrival_details",
-            "departure_at",
-            "departure_details",
-            "accommodation",
-            "dietary_needs",
-            "accessibility_needs",
-            "emergency_contact_name",
-            "emergency_contact_phone",
-            "emergency_contact_relation",
-        ]
+        fields = [name for _legend, names in FIELDSETS for name in names if name != "photo"]
         widgets = {
-            "passport_expiry": DateInput(),
-            "arrival_at": DateTimeLocalInput(),
-            "departure_at": DateTimeLocalInput(),
+            **PARTICIPANT_WIDGETS,
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
-            "phone": forms.TextInput(attrs={"type": "tel"}),
-            "emergency_contact_phone": forms.TextInput(attrs={"type": "tel"}),
         }
 
     def __init__(self, *args, programme: Programme, **kwargs) -> None:
@@ -173,7 +147,7 @@ class ParticipantForm(PassportNumberMixin, forms.ModelForm):
             Q(is_active=True) | Q(pk=self.instance.country_id)
         )
         for name in ("arrival_at", "departure_at"):
-            self.fields[name].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+            self.fields[name].input_formats = TRAVEL_INPUT_FORMATS
             self.fields[name].help_text = _("Local time in %(zone)s.") % {
                 "zone": programme.time_zone
             }
@@ -209,8 +183,7 @@ class ParticipantForm(PassportNumberMixin, forms.ModelForm):
         if moment is None:
             return moment
         day = timezone.localtime(moment, self.programme.tzinfo).date()
-        first = self.programme.start_date - TRAVEL_MARGIN
-        last = self.programme.end_date + TRAVEL_MARGIN
+        first, last = travel_window(self.programme)
         if not first <= day <= last:
             raise ValidationError(
                 _("Choose a day between %(first)s and %(last)s.")

@@ -31,7 +31,6 @@ from programs.models import MemberCountry, Programme, Province
 from .columns import (
     COLUMNS,
     MAX_LENGTHS,
-    TRAVEL_MARGIN,
     choice_lookup,
     choice_values,
     column_label,
@@ -47,6 +46,7 @@ from .models import (
     Participant,
     StatusChange,
     normalise_passport_number,
+    travel_window,
 )
 from .spreadsheets import cell_text, check_upload_size, csv_rows, undo_formula_guard, xlsx_rows
 
@@ -256,8 +256,7 @@ class RowValidator:
                 self.existing[email.casefold()] = _Existing(pk, full_name, *rest)
             if passport:
                 self.passport_owners[normalise_passport_number(passport)] = (pk, full_name)
-        first = programme.start_date - TRAVEL_MARGIN
-        last = programme.end_date + TRAVEL_MARGIN
+        first, last = travel_window(programme)
         self.travel_first, self.travel_last = first, last
         self.travel_message = _("Choose a day between %(first)s and %(last)s.") % {
             "first": date_format(first),

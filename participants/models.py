@@ -1,6 +1,7 @@
 import re
 import secrets
 import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -257,6 +258,16 @@ class Participant(models.Model):
 # Withdrawn and declined people keep their record but take no seat, need no meal, get no
 # certificate and can no longer answer an invitation.
 INACTIVE_STATUSES = (Participant.Status.WITHDRAWN, Participant.Status.DECLINED)
+
+# Travel within a week either side of the programme is plausible (early arrivals, side
+# trips); anything further is almost certainly a mistake in the year or month.
+TRAVEL_MARGIN = timedelta(days=7)
+
+
+def travel_window(programme: Programme) -> tuple[date, date]:
+    """The first and last day on which a participant's arrival or departure is accepted."""
+    return programme.start_date - TRAVEL_MARGIN, programme.end_date + TRAVEL_MARGIN
+
 
 # Status moves a participant may make; withdrawn and declined people can be invited again.
 ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {

@@ -5,7 +5,7 @@ organisers' and are not fields here, so a posted value for them is ignored. Pass
 drop out once an organiser has locked them.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -18,13 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from programs.images import reencode_image
 from programs.models import Programme
 
-from .forms import PassportNumberMixin
-from .models import Participant
+from .forms import PARTICIPANT_WIDGETS, TRAVEL_INPUT_FORMATS, PassportNumberMixin
+from .models import Participant, travel_window
 
-# Delegates often arrive early or stay on: travel up to a week either side is plausible.
-TRAVEL_MARGIN = timedelta(days=7)
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATE_DISPLAY = "j F Y"  # as the pages show dates
 
 
@@ -62,15 +58,8 @@ class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
             "emergency_contact_relation",
         ]
         widgets = {
-            "passport_expiry": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "arrival_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format=DATETIME_FORMAT
-            ),
-            "departure_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format=DATETIME_FORMAT
-            ),
+            **PARTICIPANT_WIDGETS,
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-            "emergency_contact_phone": forms.TextInput(attrs={"type": "tel"}),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -83,7 +72,7 @@ class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
             "Your name in Latin letters, if your passport name is in another script."
         )
         for name in ("arrival_at", "departure_at"):
-            self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+            self.fields[name].input_formats = TRAVEL_INPUT_FORMATS
         if not self.instance.photo:
             del self.fields["remove_photo"]
         self.reencoded_photo: ContentFile | None = None
@@ -108,14 +97,9 @@ class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
             self.reencoded_photo = reencode_image(upload)
         return upload
 
-    def _travel_window(self) -> tuple[date, date]:
-        first = self.programme.start_date - TRAVEL_MARGIN
-        last = self.programme.end_date + TRAVEL_MARGIN
-        return first, last
-
     def clean(self) -> dict:
         cleaned = super().clean()
-        first, last = self._travel_window()
+        first, last = travel_window(self.programme)
         tz = self.programme.tzinfo
         for name in ("arrival_at", "departure_at"):
             moment = cleaned.get(name)

@@ -46,31 +46,37 @@ def active_participants(programme: Programme) -> QuerySet[Participant]:
     return programme.participants.exclude(status__in=INACTIVE_STATUSES)
 
 
+# What a one-line summary of a participant shows: name, category, status and origin.
+SUMMARY_FIELDS = (
+    "id",
+    "programme_id",
+    "category",
+    "status",
+    "full_name",
+    "full_name_latin",
+    "region",
+    "country__id",
+    "country__country",
+    "province__id",
+    "province__name",
+)
+
+
+def with_summary_fields(queryset: QuerySet[Participant], *extra: str) -> QuerySet[Participant]:
+    """Only the columns of `SUMMARY_FIELDS` (country and province joined) and `extra`."""
+    return queryset.select_related("country", "province").only(*SUMMARY_FIELDS, *extra)
+
+
 def participant_list_queryset(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
     """The columns of the participant list and nothing else, in a stable order.
 
     A secondary order on the primary key keeps pagination stable when the chosen sort has
     ties (many participants share a status or a category).
     """
-    queryset = queryset.select_related(None).select_related("country", "province")
+    queryset = queryset.select_related(None)
     if queryset.query.order_by:
         queryset = queryset.order_by(*queryset.query.order_by, "pk")
-    return queryset.only(
-        "id",
-        "programme_id",
-        "category",
-        "status",
-        "full_name",
-        "full_name_latin",
-        "country__id",
-        "country__country",
-        "province__id",
-        "province__name",
-        "region",
-        "institution",
-        "dietary_needs",
-        "accessibility_needs",
-    )
+    return with_summary_fields(queryset, "institution", "dietary_needs", "accessibility_needs")
 
 
 def participant_for_detail(programme: Programme, pk: int) -> Participant | None:
