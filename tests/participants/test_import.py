@@ -604,6 +604,21 @@ def test_import_more_than_10000_rows_is_a_form_error(client, programme):
     ]
 
 
+def test_import_xlsx_of_more_than_10000_rows_is_a_form_error(client, programme):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Participants")
+    sheet.append(["Category", "Full name (as in passport)"])
+    for n in range(10_001):
+        sheet.append(["observer", f"P{n}"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(client, programme, SimpleUploadedFile("list.xlsx", buffer.getvalue()))
+    assert form_errors(response) == [
+        "The file has more than 10,000 participant rows. Split it into smaller files."
+    ]
+    assert not ImportBatch.objects.exists()
+
+
 def test_import_one_bad_row_among_500_saves_nothing(client, programme):
     before = programme.participants.count()
     rows = [good_row(n) for n in range(500)]
