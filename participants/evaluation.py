@@ -4,8 +4,6 @@ Answers are anonymous to the team: the summary and the export never show names o
 addresses, only a participant's country and category.
 """
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from programs.models import Programme
 
 from .models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse, Participant
-from .spreadsheets import neutralise_formula
 
 RATINGS = (1, 2, 3, 4, 5)
 # Who is asked: participants who came (or were expected to) and have an account.
@@ -227,8 +224,8 @@ def evaluation_summary(programme: Programme) -> EvaluationSummary:
 def evaluation_table(programme: Programme) -> tuple[list[str], list[list[Any]]]:
     """One row per response, one column per question; no names or e-mail addresses.
 
-    Queries: the questions, the responses with country, and their answers. Every text cell is
-    made safe for spreadsheets.
+    Queries: the questions, the responses with country, and their answers. The file writers
+    (`spreadsheets.csv_bytes`, `xlsx_bytes`) make every cell safe for spreadsheets.
     """
     questions = list(questions_of(programme))
     responses = list(
@@ -264,27 +261,5 @@ def evaluation_table(programme: Programme) -> tuple[list[str], list[list[Any]]]:
             str(categories.get(participant.category, participant.category)),
         ]
         row += [values[response.pk].get(q.pk, "") for q in questions]
-        rows.append([neutralise_formula(cell) for cell in row])
-    return [neutralise_formula(cell) for cell in header], rows
-
-
-def table_as_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    # The byte-order mark makes Excel read the file as UTF-8 (Indonesian and other scripts).
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def table_as_xlsx(header: list[str], rows: list[list[Any]], *, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        rows.append(row)
+    return header, rows

@@ -29,12 +29,11 @@ from .evaluation import (
     next_position,
     questions_of,
     save_evaluation,
-    table_as_csv,
-    table_as_xlsx,
 )
 from .evaluation_forms import EvaluationForm, EvaluationQuestionForm
 from .models import EvaluationQuestion, EvaluationResponse
 from .roles import get_roles
+from .spreadsheets import csv_bytes, xlsx_bytes
 
 
 @login_required
@@ -176,10 +175,10 @@ def evaluation_export(request: HttpRequest, slug: str, file_format: str) -> Http
         raise Http404
     header, rows = evaluation_table(programme)
     if file_format == "csv":
-        body = table_as_csv(header, rows)
+        body = csv_bytes(header, rows)
         content_type = "text/csv; charset=utf-8"
     else:
-        body = table_as_xlsx(header, rows, title="Evaluation")
+        body = xlsx_bytes(header, rows, title="Evaluation")
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = (

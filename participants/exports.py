@@ -1,18 +1,16 @@
 """The participant list as CSV or XLSX, and the empty import template with its instructions.
 
-Every text cell goes through `neutralise_formula`, so a name such as "=HYPERLINK(…)" is shown,
-never run, by the spreadsheet that opens the file.
+The files are written by `spreadsheets.csv_bytes` and `xlsx_bytes`, which neutralise every
+cell: a name such as "=HYPERLINK(…)" is shown, never run, by the spreadsheet that opens it.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
 
 from programs.models import MemberCountry, Programme, Province
 
@@ -24,11 +22,11 @@ from .columns import (
     accepted_values,
 )
 from .models import Participant
-from .spreadsheets import DATE_FORMAT, DATETIME_FORMAT, neutralise_formula
+from .spreadsheets import DATE_FORMAT, DATETIME_FORMAT, csv_bytes, format_header, xlsx_bytes
 
 
 def export_values(participant: Participant, programme: Programme) -> list[str]:
-    """One participant as text cells in the order of EXPORT_COLUMNS."""
+    """One participant as text cells in the order of EXPORT_COLUMNS (not yet neutralised)."""
     row = []
     for column in EXPORT_COLUMNS:
         key = column.key
@@ -46,57 +44,28 @@ def export_values(participant: Participant, programme: Programme) -> list[str]:
             text = programme.to_local(moment).strftime(DATETIME_FORMAT) if moment else ""
         else:
             text = getattr(participant, key) or ""
-        row.append(neutralise_formula(text))
+        row.append(text)
     return row
 
 
 def export_csv(*, programme: Programme, participants: QuerySet[Participant]) -> bytes:
-    """The participants as CSV, UTF-8 with a BOM so that Excel reads the accents right."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([str(column.label) for column in EXPORT_COLUMNS])
-    writer.writerows(iter_export_rows(programme=programme, participants=participants))
-    return buffer.getvalue().encode("utf-8")
+    """The participants as CSV."""
+    return csv_bytes(_header(EXPORT_COLUMNS), iter_export_rows(programme, participants))
 
 
 def export_xlsx(*, programme: Programme, participants: QuerySet[Participant]) -> bytes:
     """The participants as an XLSX workbook, every cell written as text."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_("Participants")))
-    _format_header(sheet, EXPORT_COLUMNS)
-    bold = Font(bold=True)
-    header = []
-    for column in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=str(column.label))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in iter_export_rows(programme=programme, participants=participants):
-        # Neutralised text never starts with "=", so openpyxl stores it as a string.
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = iter_export_rows(programme, participants)
+    return xlsx_bytes(_header(EXPORT_COLUMNS), rows, title=str(_("Participants")))
 
 
-def _format_header(sheet, columns: Iterable[Column]) -> None:
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        width = min(max(len(str(column.label)) + 2, 12), 40)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+def _header(columns: Iterable[Column]) -> list[str]:
+    return [str(column.label) for column in columns]
 
 
 def template_csv() -> bytes:
-    """The import template as CSV: the header row only, UTF-8 with a BOM for Excel."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    csv.writer(buffer).writerow([str(column.label) for column in TEMPLATE_COLUMNS])
-    return buffer.getvalue().encode("utf-8")
+    """The import template as CSV: the header row only."""
+    return csv_bytes(_header(TEMPLATE_COLUMNS), [])
 
 
 def template_xlsx(*, programme: Programme) -> bytes:
@@ -111,7 +80,7 @@ def template_xlsx(*, programme: Programme) -> bytes:
     sheet.append([str(column.label) for column in TEMPLATE_COLUMNS])
     for cell in sheet[1]:
         cell.font = bold
-    _format_header(sheet, TEMPLATE_COLUMNS)
+    format_header(sheet, _header(TEMPLATE_COLUMNS))
 
     notes = workbook.create_sheet("Instructions")
     notes.column_dimensions["A"].width = 38
@@ -153,7 +122,7 @@ def template_xlsx(*, programme: Programme) -> bytes:
 
 
 def iter_export_rows(
-    *, programme: Programme, participants: QuerySet[Participant]
+    programme: Programme, participants: QuerySet[Participant]
 ) -> Iterator[list[str]]:
     for participant in participants.iterator(chunk_size=2000):
         yield export_values(participant, programme)

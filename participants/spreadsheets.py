@@ -1,10 +1,13 @@
-"""Reading uploaded spreadsheets safely, and cells that spreadsheets will not run as formulas.
+"""Reading uploaded spreadsheets safely, and writing the ones the site hands out.
 
 An .xlsx file is a zip archive: a few megabytes can unpack to gigabytes. Before openpyxl sees
 an upload, every member of the archive is decompressed once, in chunks, counting the bytes
 it really produces (the sizes the archive declares may lie), and the file is refused as soon
 as the total passes `MAX_UNPACKED_BYTES`. openpyxl then reads the vetted bytes in read-only
 mode.
+
+Every CSV and XLSX file the site writes goes through `csv_bytes` or `xlsx_bytes`, which pass
+each cell through `neutralise_formula`.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -189,3 +192,53 @@ def xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
         raise NotAWorkbook from None
     finally:
         workbook.close()
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV file of `header` and `rows`, every cell neutralised.
+
+    UTF-8 with a byte-order mark: without it Excel reads the file in the machine's code page
+    and garbles accents and other scripts.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise_formula(cell) for cell in header])
+    for row in rows:
+        writer.writerow([neutralise_formula(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str) -> bytes:
+    """A one-sheet XLSX workbook: a bold, frozen header row over `rows`, every cell neutralised.
+
+    Neutralised text never starts with "=", so openpyxl stores it as text, not as a formula.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    format_header(sheet, header)
+    bold = Font(bold=True)
+    cells = []
+    for label in header:
+        cell = WriteOnlyCell(sheet, value=neutralise_formula(label))
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for row in rows:
+        sheet.append([neutralise_formula(cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def format_header(sheet, header: Sequence[str]) -> None:
+    """Freeze the header row and size each column to its heading."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = "A2"
+    for index, label in enumerate(header, start=1):
+        width = min(max(len(str(label)) + 2, 12), 40)
+        sheet.column_dimensions[get_column_letter(index)].width = width
