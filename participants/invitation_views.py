@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -175,10 +175,21 @@ def my_profile(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             form = OwnProfileForm(request.POST, request.FILES, instance=participant)
             if form.is_valid():
-                with transaction.atomic():
-                    form.save()
-                messages.success(request, _("Your details have been saved."))
-                return redirect(_profile_url(programme))
+                try:
+                    with transaction.atomic():
+                        form.save()
+                except IntegrityError:
+                    # Another participant took this passport number since the validation.
+                    form.add_error(
+                        None,
+                        _(
+                            "Another participant with this e-mail address or passport number "
+                            "was just saved. Please check and try again."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your details have been saved."))
+                    return redirect(_profile_url(programme))
             # The form has already copied the rejected values onto `participant`; show the
             # registration as it is stored.
             shown = Participant.objects.select_related("programme").get(pk=participant.pk)
