@@ -1,10 +1,12 @@
 """Reading uploaded spreadsheets safely, and writing the ones the site hands out.
 
-An .xlsx file is a zip archive: a few megabytes can unpack to gigabytes. Before openpyxl sees
-an upload, every member of the archive is decompressed once, in chunks, counting the bytes
-it really produces (the sizes the archive declares may lie), and the file is refused as soon
-as the total passes `MAX_UNPACKED_BYTES`. openpyxl then reads the vetted bytes in read-only
-mode.
+An .xlsx file is a zip archive: a few megabytes can unpack to gigabytes, and a few megabytes
+of XML can make openpyxl hold gigabytes of objects. Before openpyxl sees an upload, every
+member of the archive is decompressed once, in chunks, counting the bytes it really produces
+(the sizes the archive declares may lie): the file is refused as soon as the total passes
+`MAX_UNPACKED_BYTES`. The XML members are then scanned, not parsed, counting their tags in
+all and per row (`MAX_TAGS`, `MAX_TAGS_PER_ROW`). openpyxl then reads the vetted bytes in
+read-only mode.
 
 Every CSV and XLSX file the site writes goes through `csv_bytes` or `xlsx_bytes`, which pass
 each cell through `neutralise_formula`.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
@@ -24,24 +27,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# A full 10,000-row file of every column unpacks to about 10.5 MB (openpyxl's own output,
-# measured): 32 MiB leaves three times that for the extra parts and markup other programs
-# write, while keeping what openpyxl may hold in memory (the shared strings are loaded whole)
-# well under a hundred megabytes.
+# A realistic file at the row limit (10,000 rows, 22 of the 26 columns filled, as the import
+# benchmark writes it) unpacks to 10.5 MB and holds a million tags: the limits leave room
+# for the extra parts and markup other programs write.
 MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+# Bytes alone do not bound memory: openpyxl keeps about 100 bytes per element it holds on to
+# (shared strings, styles, anything outside rows) and 300 per cell of the row it reads, so a
+# few megabytes of "<c/>" in one row would take gigabytes. Tags are counted as well: at most
+# 1,500,000 held elements take about 150 MB (measured), and a row of 10,000 tags about 3 MB.
+MAX_TAGS = 1_500_000
+MAX_TAGS_PER_ROW = 10_000
 UNPACK_CHUNK = 256 * 1024
 DATE_FORMAT = "%Y-%m-%d"
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 # OWASP CSV injection: spreadsheets treat cells starting with these as formulas.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# Workbook parts never declare a DTD; one that does may hide entity expansion attacks. Looked
-# for in the encodings an XML part may use.
-DOCTYPE_MARKERS = tuple(
-    marker.encode(encoding)
-    for marker in ("<!DOCTYPE", "<!ENTITY")
-    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
-)
-DOCTYPE_OVERLAP = max(len(marker) for marker in DOCTYPE_MARKERS)
+# Workbook parts never declare a DTD; one that does may hide entity expansion attacks.
+DOCTYPE_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+# A row tag (start or end, any prefix), or the start of what holds no elements: a comment,
+# a CDATA section or a processing instruction, skipped up to its end.
+ROW_OR_SKIPPED = re.compile(rb"<(?:(/?)([^\s<>/:=!?]+:)?row(?=[\s/>])|(!--|!\[CDATA\[|\?))")
+SKIPPED_UNTIL = {b"!--": b"-->", b"![CDATA[": b"]]>", b"?": b"?>"}
+# The rest of a start tag: attributes (quoted values may hold ">"), then ">" or "/>".
+START_TAG_REST = re.compile(rb"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>""")
+UTF8_BOM = b"\xef\xbb\xbf"
+# XML in these the tag count cannot read (every "<" is two or four bytes, with NULs).
+OTHER_ENCODINGS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 
 NOT_A_WORKBOOK = gettext_lazy(
     "This file is not an Excel workbook, whatever its name says. Save it from your "
@@ -128,25 +139,44 @@ def csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         ) from None
 
 
-def check_archive(data: bytes, *, limit: int = MAX_UNPACKED_BYTES) -> None:
-    """Refuse a zip that unpacks to more than `limit` bytes, is damaged or declares a DTD.
+class TooLarge(ValidationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The workbook holds far more than a participant list needs. Copy the "
+                "participant rows into a new workbook and upload that."
+            )
+        )
 
-    Every member is decompressed in chunks and nothing is kept: memory stays at one chunk
-    whatever the archive claims, and decompression stops at the first byte past the limit.
+
+def check_archive(
+    data: bytes,
+    *,
+    limit: int = MAX_UNPACKED_BYTES,
+    max_tags: int = MAX_TAGS,
+    max_tags_per_row: int = MAX_TAGS_PER_ROW,
+) -> None:
+    """Refuse a zip that unpacks to more than `limit` bytes or too many tags, or is damaged.
+
+    Every member is decompressed in chunks, counting the bytes produced (the sizes the
+    archive declares may lie), and decompression stops at the first byte past the limit. A
+    member that is XML is then scanned without being parsed (`count_tags`): its tags count
+    towards `max_tags`, each row's towards `max_tags_per_row`; one declaring a DTD, or written
+    in an encoding other than UTF-8, is refused.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError):
         raise NotAWorkbook from None
-    total = 0
+    unpacked = tags = 0
     with archive:
         for info in archive.infolist():
-            tail = b""
+            content = bytearray()
             try:
                 with archive.open(info) as member:
                     while chunk := member.read(UNPACK_CHUNK):
-                        total += len(chunk)
-                        if total > limit:
+                        unpacked += len(chunk)
+                        if unpacked > limit:
                             raise ValidationError(
                                 _(
                                     "The workbook unpacks to more than %(limit)d MB, far more "
@@ -155,13 +185,80 @@ def check_archive(data: bytes, *, limit: int = MAX_UNPACKED_BYTES) -> None:
                                 )
                                 % {"limit": limit // 1024 // 1024}
                             )
-                        window = tail + chunk
-                        if any(marker in window for marker in DOCTYPE_MARKERS):
-                            raise NotAWorkbook
-                        tail = window[-DOCTYPE_OVERLAP:]
+                        content += chunk
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
                 # Damaged data, a bad checksum, an unknown compression or a password.
                 raise NotAWorkbook from None
+            tags += count_tags(content, max_tags_per_row=max_tags_per_row)
+            if tags > max_tags:
+                raise TooLarge
+
+
+def count_tags(content: bytes | bytearray, *, max_tags_per_row: int) -> int:
+    """How many tags an XML part holds (0 for a part that is not XML), checking each row's.
+
+    Counts "<" outside comments, CDATA sections and processing instructions, where every "<"
+    opens a tag. Raises TooLarge for a row of more than `max_tags_per_row` tags, and
+    NotAWorkbook for what openpyxl might read differently from this count: a DTD, another
+    encoding than UTF-8, rows nested or closed out of turn, or rows named with two prefixes.
+    """
+    start = len(UTF8_BOM) if content.startswith(UTF8_BOM) else 0
+    head = bytes(content[:64])
+    if not head[start:].lstrip().startswith(b"<"):
+        for encoding in OTHER_ENCODINGS:
+            if head.decode(encoding, errors="ignore").lstrip("\ufeff \t\r\n").startswith("<"):
+                raise NotAWorkbook
+        return 0  # not XML (an image, printer settings): openpyxl does not parse it
+    if b"\x00" in content or any(marker in content for marker in DOCTYPE_MARKERS):
+        raise NotAWorkbook  # NULs: UTF-16 or UTF-32 after all
+    tags = row_tags = 0
+    in_row = False
+    row_prefix = None
+    position = start
+    while match := ROW_OR_SKIPPED.search(content, position):
+        found = content.count(b"<", position, match.start())
+        if in_row:
+            row_tags += found
+        else:
+            tags += found
+        skipped = match.group(3)
+        if skipped:
+            end = content.find(SKIPPED_UNTIL[skipped], match.end())
+            if end < 0:
+                raise NotAWorkbook
+            position = end + len(SKIPPED_UNTIL[skipped])
+            continue
+        closing, prefix = match.group(1), match.group(2) or b""
+        if row_prefix is None:
+            row_prefix = prefix
+        if prefix != row_prefix:
+            raise NotAWorkbook
+        if closing:
+            end = content.find(b">", match.end())
+            if not in_row or end < 0:
+                raise NotAWorkbook
+            row_tags += 1
+            if row_tags > max_tags_per_row:
+                raise TooLarge
+            tags += row_tags
+            in_row = False
+            position = end + 1
+            continue
+        rest = START_TAG_REST.match(content, match.end())
+        if in_row or rest is None:
+            raise NotAWorkbook
+        if rest.group(1):  # <row …/>: an empty row
+            tags += 1
+        else:
+            in_row, row_tags = True, 1
+        position = rest.end()
+    found = content.count(b"<", position)
+    if in_row:
+        # A row never closed: openpyxl fails on it, but only after holding all of it.
+        if row_tags + found > max_tags_per_row:
+            raise TooLarge
+        raise NotAWorkbook
+    return tags + found
 
 
 def xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from participants import spreadsheets
 from participants.models import ImportBatch
@@ -28,6 +29,10 @@ GIB = 1024**3
 REFUSED = (
     "The workbook unpacks to more than 32 MB, far more than a participant list needs. Copy "
     "the participant rows into a new workbook and upload that."
+)
+TOO_MUCH = (
+    "The workbook holds far more than a participant list needs. Copy the participant rows "
+    "into a new workbook and upload that."
 )
 # Peak memory allowed while reading (and refusing) the bomb.
 MEMORY_LIMIT = 300 * 1024 * 1024
@@ -80,10 +85,56 @@ def write_bomb(path: Path) -> None:
             part.write(b"</sst>")
 
 
+def with_sheet(sheet_parts: list[bytes], repeat: int) -> bytes:
+    """A workbook made by openpyxl whose sheet is `sheet_parts[1]` written `repeat` times
+    between `sheet_parts[0]` and `sheet_parts[2]`."""
+    workbook = Workbook()
+    workbook.active.title = "Participants"
+    workbook.active.append(["Category"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(info.filename, source.read(info))
+                continue
+            with archive.open(info.filename, "w") as part:
+                part.write(sheet_parts[0])
+                for _ in range(repeat):
+                    part.write(sheet_parts[1])
+                part.write(sheet_parts[2])
+    return out.getvalue()
+
+
+SHEET_START = f'<worksheet xmlns="{MAIN}"><sheetData>'.encode()
+SHEET_END = b"</sheetData></worksheet>"
+HEADER_ROW = b'<row r="1"><c r="A1" t="inlineStr"><is><t>Category</t></is></c></row>'
+# 2,097,152 cells in one row: openpyxl would hold a dict per cell (about 700 MB).
+WIDE_ROW = (SHEET_START + b'<row r="1">', b"<c/>" * 8192, b"</row>" + SHEET_END)
+# 2,000,000 elements outside rows, which openpyxl keeps (about 200 MB), and its time.
+HELD_ELEMENTS = (SHEET_START + HEADER_ROW, b"<a/>" * 10_000, SHEET_END)
+
+
 @pytest.fixture(scope="session")
 def bomb(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("bomb") / "participants.xlsx"
     write_bomb(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def wide_row(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("wide") / "participants.xlsx"
+    path.write_bytes(with_sheet(WIDE_ROW, 256))
+    return path
+
+
+@pytest.fixture(scope="session")
+def held_elements(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("held") / "participants.xlsx"
+    path.write_bytes(with_sheet(HELD_ELEMENTS, 200))
     return path
 
 
@@ -143,7 +194,12 @@ print(
 
 
 @pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="needs Linux /proc")
-def test_refusing_the_bomb_stays_under_300_mb(bomb):
+@pytest.mark.parametrize(
+    ("bomb_name", "message"),
+    [("bomb", REFUSED), ("wide_row", TOO_MUCH), ("held_elements", TOO_MUCH)],
+)
+def test_refusing_a_bomb_stays_under_300_mb(request, bomb_name, message):
+    bomb = request.getfixturevalue(bomb_name)
     # A fresh process, so that its peak resident size is this upload's and nothing else's:
     # the form is the whole of what the upload view does with a file before saving anything.
     result = subprocess.run(
@@ -157,7 +213,7 @@ def test_refusing_the_bomb_stays_under_300_mb(bomb):
     )
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["valid"] is False
-    assert outcome["errors"] == [REFUSED]
+    assert outcome["errors"] == [message]
     # Python allocations while the form read and refused the file.
     assert 0 < outcome["traced_peak"] < MEMORY_LIMIT
     # The process's highest resident size during the upload, C libraries and Django itself
@@ -200,3 +256,65 @@ def test_neutralise_formula(value, safe):
 def test_neutralised_text_reads_back_as_written():
     assert spreadsheets.cell_text("'=HYPERLINK(1)") == "=HYPERLINK(1)"
     assert spreadsheets.cell_text("'quoted") == "'quoted"
+
+
+@pytest.mark.parametrize("bomb_name", ["wide_row", "held_elements"])
+def test_small_files_that_openpyxl_would_blow_up_are_refused(cast, programme, request, bomb_name):
+    bomb = request.getfixturevalue(bomb_name)
+    assert bomb.stat().st_size < 20_000
+    client = client_for(cast["organiser"])
+    file = SimpleUploadedFile("participants.xlsx", bomb.read_bytes())
+    response = client.post(reverse("participants:import", args=[programme.slug]), {"file": file})
+    assert response.context["form"].errors["file"] == [TOO_MUCH]
+    assert not ImportBatch.objects.exists()
+
+
+SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="m"><sheetData>'
+    b'<row r="1" spans="1:2" note="a > b"><c r="A1"><v>1</v></c></row>'
+    b"<!-- <row> <c/> --><row/><x/></sheetData></worksheet>"
+)
+
+
+def test_count_tags_counts_every_tag_but_comments():
+    # worksheet, sheetData, x, two closing tags; six in the first row; the empty row.
+    assert spreadsheets.count_tags(SHEET, max_tags_per_row=6) == 12
+    with pytest.raises(ValidationError) as refusal:
+        spreadsheets.count_tags(SHEET, max_tags_per_row=5)
+    assert refusal.value.messages == [TOO_MUCH]
+
+
+def test_count_tags_ignores_parts_that_are_not_xml():
+    assert spreadsheets.count_tags(b"\x89PNG\r\n\x1a\n<<<<", max_tags_per_row=1) == 0
+    # Printer settings start with the printer's name in UTF-16.
+    assert spreadsheets.count_tags("Printer <x>".encode("utf-16-le"), max_tags_per_row=1) == 0
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        SHEET.decode().encode("utf-16"),  # another encoding
+        SHEET.decode().encode("utf-16-be"),
+        SHEET.replace(b"<row/>", b"<row><row/></row>"),  # nested rows
+        SHEET.replace(b"<row/>", b"</row>"),  # a row closed that was not open
+        SHEET.replace(b"<row/>", b"<p:row/>"),  # rows under two prefixes
+        SHEET.replace(b"</row>", b""),  # a row never closed
+        SHEET.replace(b"<x/>", b"<!DOCTYPE x>"),
+        SHEET.replace(b"-->", b""),  # a comment never closed
+    ],
+)
+def test_count_tags_refuses_what_openpyxl_might_read_otherwise(content):
+    with pytest.raises(ValidationError) as refusal:
+        spreadsheets.count_tags(content, max_tags_per_row=100)
+    assert refusal.value.messages == [str(spreadsheets.NOT_A_WORKBOOK)]
+
+
+def test_check_archive_counts_tags_of_every_member_together():
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", SHEET)
+        archive.writestr("xl/worksheets/sheet2.xml", SHEET)
+    spreadsheets.check_archive(data.getvalue(), max_tags=24)
+    with pytest.raises(ValidationError) as refusal:
+        spreadsheets.check_archive(data.getvalue(), max_tags=23)
+    assert refusal.value.messages == [TOO_MUCH]
