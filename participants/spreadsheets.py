@@ -4,8 +4,8 @@ An .xlsx file is a zip archive: a few megabytes can unpack to gigabytes, and a f
 of XML can make openpyxl hold gigabytes of objects. Before openpyxl sees an upload, every
 member of the archive is decompressed once, in chunks, counting the bytes it really produces
 (the sizes the archive declares may lie): the file is refused as soon as the total passes
-`MAX_UNPACKED_BYTES`. The XML members are then scanned, not parsed, counting their tags in
-all and per row (`MAX_TAGS`, `MAX_TAGS_PER_ROW`). openpyxl then reads the vetted bytes in
+`MAX_UNPACKED_BYTES`. The XML members are then scanned, not parsed, counting their tags
+(`MAX_TAGS_IN_ROWS` and the other limits below). openpyxl then reads the vetted bytes in
 read-only mode.
 
 Every CSV and XLSX file the site writes goes through `csv_bytes` or `xlsx_bytes`, which pass
@@ -19,6 +19,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -31,12 +32,26 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # benchmark writes it) unpacks to 10.5 MB and holds a million tags: the limits leave room
 # for the extra parts and markup other programs write.
 MAX_UNPACKED_BYTES = 32 * 1024 * 1024
-# Bytes alone do not bound memory: openpyxl keeps about 100 bytes per element it holds on to
-# (shared strings, styles, anything outside rows) and 300 per cell of the row it reads, so a
-# few megabytes of "<c/>" in one row would take gigabytes. Tags are counted as well: at most
-# 1,500,000 held elements take about 150 MB (measured), and a row of 10,000 tags about 3 MB.
-MAX_TAGS = 1_500_000
+# Bytes alone do not bound memory: a few megabytes of "<c/>" in one row, or of "<xf/>" in the
+# styles, make openpyxl hold gigabytes (300 bytes a cell of the row it reads, 500 a style,
+# measured). Tags are counted as well. Cells are read a row at a time: all rows together
+# bound the time, one row the memory. Shared strings are all held, but as plain text (about
+# 40 bytes a tag). Everything else (styles, settings, sheet parts outside rows) is held as
+# objects of up to a kilobyte, and a participant list needs few of them.
+MAX_TAGS_IN_ROWS = 1_500_000
 MAX_TAGS_PER_ROW = 10_000
+MAX_LIST_TAGS = 1_000_000
+MAX_OTHER_TAGS = 100_000
+# Parts that are long lists of one simple element (the shared strings, the calculation
+# chain), counted against MAX_LIST_TAGS: by their root, and only with these elements, so
+# that no other reader of openpyxl can be pointed at them to build its objects.
+LIST_PARTS = {
+    b"sst": frozenset(
+        b"sst si t r rPr rPh phoneticPr b i u strike sz color rFont family charset scheme "
+        b"vertAlign outline shadow condense extend extLst ext".split()
+    ),
+    b"calcChain": frozenset(b"calcChain c extLst ext".split()),
+}
 UNPACK_CHUNK = 256 * 1024
 DATE_FORMAT = "%Y-%m-%d"
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -44,6 +59,8 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Workbook parts never declare a DTD; one that does may hide entity expansion attacks.
 DOCTYPE_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+# The local name of a start or end tag.
+TAG_NAME = re.compile(rb"</?(?:[^\s<>/:=!?]+:)?([^\s<>/:=!?]+)")
 # A row tag (start or end, any prefix), or the start of what holds no elements: a comment,
 # a CDATA section or a processing instruction, skipped up to its end.
 ROW_OR_SKIPPED = re.compile(rb"<(?:(/?)([^\s<>/:=!?]+:)?row(?=[\s/>])|(!--|!\[CDATA\[|\?))")
@@ -153,22 +170,24 @@ def check_archive(
     data: bytes,
     *,
     limit: int = MAX_UNPACKED_BYTES,
-    max_tags: int = MAX_TAGS,
+    max_tags_in_rows: int = MAX_TAGS_IN_ROWS,
     max_tags_per_row: int = MAX_TAGS_PER_ROW,
+    max_list_tags: int = MAX_LIST_TAGS,
+    max_other_tags: int = MAX_OTHER_TAGS,
 ) -> None:
     """Refuse a zip that unpacks to more than `limit` bytes or too many tags, or is damaged.
 
     Every member is decompressed in chunks, counting the bytes produced (the sizes the
     archive declares may lie), and decompression stops at the first byte past the limit. A
-    member that is XML is then scanned without being parsed (`count_tags`): its tags count
-    towards `max_tags`, each row's towards `max_tags_per_row`; one declaring a DTD, or written
-    in an encoding other than UTF-8, is refused.
+    member that is XML is then scanned without being parsed (`count_tags`), and its tags
+    counted against the limits; one declaring a DTD, or written in another encoding than
+    UTF-8, is refused.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError):
         raise NotAWorkbook from None
-    unpacked = tags = 0
+    unpacked = in_rows = in_lists = other = 0
     with archive:
         for info in archive.infolist():
             content = bytearray()
@@ -189,18 +208,31 @@ def check_archive(
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
                 # Damaged data, a bad checksum, an unknown compression or a password.
                 raise NotAWorkbook from None
-            tags += count_tags(content, max_tags_per_row=max_tags_per_row)
-            if tags > max_tags:
+            count = count_tags(content, max_tags_per_row=max_tags_per_row)
+            in_rows += count.in_rows
+            if count.is_list:
+                in_lists += count.outside_rows
+            else:
+                other += count.outside_rows
+            if in_rows > max_tags_in_rows or in_lists > max_list_tags or other > max_other_tags:
                 raise TooLarge
 
 
-def count_tags(content: bytes | bytearray, *, max_tags_per_row: int) -> int:
-    """How many tags an XML part holds (0 for a part that is not XML), checking each row's.
+@dataclass(frozen=True)
+class TagCount:
+    in_rows: int = 0
+    outside_rows: int = 0
+    is_list: bool = False  # one of LIST_PARTS
+
+
+def count_tags(content: bytes | bytearray, *, max_tags_per_row: int) -> TagCount:
+    """How many tags an XML part holds, in rows and outside them (none for a part not XML).
 
     Counts "<" outside comments, CDATA sections and processing instructions, where every "<"
     opens a tag. Raises TooLarge for a row of more than `max_tags_per_row` tags, and
     NotAWorkbook for what openpyxl might read differently from this count: a DTD, another
-    encoding than UTF-8, rows nested or closed out of turn, or rows named with two prefixes.
+    encoding than UTF-8, rows nested or closed out of turn, rows named with two prefixes, or
+    a list part (LIST_PARTS) with other elements than its own.
     """
     start = len(UTF8_BOM) if content.startswith(UTF8_BOM) else 0
     head = bytes(content[:64])
@@ -208,19 +240,22 @@ def count_tags(content: bytes | bytearray, *, max_tags_per_row: int) -> int:
         for encoding in OTHER_ENCODINGS:
             if head.decode(encoding, errors="ignore").lstrip("\ufeff \t\r\n").startswith("<"):
                 raise NotAWorkbook
-        return 0  # not XML (an image, printer settings): openpyxl does not parse it
+        return TagCount()  # not XML (an image, printer settings): openpyxl does not parse it
     if b"\x00" in content or any(marker in content for marker in DOCTYPE_MARKERS):
         raise NotAWorkbook  # NULs: UTF-16 or UTF-32 after all
-    tags = row_tags = 0
+    outside = in_rows = row_tags = 0
     in_row = False
     row_prefix = None
+    root = None
     position = start
     while match := ROW_OR_SKIPPED.search(content, position):
         found = content.count(b"<", position, match.start())
+        if root is None and found:
+            root = TAG_NAME.match(content, content.index(b"<", position)).group(1)
         if in_row:
             row_tags += found
         else:
-            tags += found
+            outside += found
         skipped = match.group(3)
         if skipped:
             end = content.find(SKIPPED_UNTIL[skipped], match.end())
@@ -240,7 +275,7 @@ def count_tags(content: bytes | bytearray, *, max_tags_per_row: int) -> int:
             row_tags += 1
             if row_tags > max_tags_per_row:
                 raise TooLarge
-            tags += row_tags
+            in_rows += row_tags
             in_row = False
             position = end + 1
             continue
@@ -248,17 +283,25 @@ def count_tags(content: bytes | bytearray, *, max_tags_per_row: int) -> int:
         if in_row or rest is None:
             raise NotAWorkbook
         if rest.group(1):  # <row …/>: an empty row
-            tags += 1
+            in_rows += 1
         else:
             in_row, row_tags = True, 1
         position = rest.end()
     found = content.count(b"<", position)
+    if root is None and found:
+        root = TAG_NAME.match(content, content.index(b"<", position)).group(1)
     if in_row:
         # A row never closed: openpyxl fails on it, but only after holding all of it.
         if row_tags + found > max_tags_per_row:
             raise TooLarge
         raise NotAWorkbook
-    return tags + found
+    outside += found
+    allowed = LIST_PARTS.get(root)
+    if allowed is None:
+        return TagCount(in_rows=in_rows, outside_rows=outside)
+    if in_rows or not set(TAG_NAME.findall(content)) <= allowed:
+        raise NotAWorkbook
+    return TagCount(outside_rows=outside, is_list=True)
 
 
 def xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:

@@ -277,17 +277,21 @@ SHEET = (
 
 
 def test_count_tags_counts_every_tag_but_comments():
-    # worksheet, sheetData, x, two closing tags; six in the first row; the empty row.
-    assert spreadsheets.count_tags(SHEET, max_tags_per_row=6) == 12
+    # worksheet, sheetData, x and two closing tags; six in the first row, one in the empty.
+    assert spreadsheets.count_tags(SHEET, max_tags_per_row=6) == spreadsheets.TagCount(
+        in_rows=7, outside_rows=5
+    )
     with pytest.raises(ValidationError) as refusal:
         spreadsheets.count_tags(SHEET, max_tags_per_row=5)
     assert refusal.value.messages == [TOO_MUCH]
 
 
 def test_count_tags_ignores_parts_that_are_not_xml():
-    assert spreadsheets.count_tags(b"\x89PNG\r\n\x1a\n<<<<", max_tags_per_row=1) == 0
+    nothing = spreadsheets.TagCount()
+    assert spreadsheets.count_tags(b"\x89PNG\r\n\x1a\n<<<<", max_tags_per_row=1) == nothing
     # Printer settings start with the printer's name in UTF-16.
-    assert spreadsheets.count_tags("Printer <x>".encode("utf-16-le"), max_tags_per_row=1) == 0
+    printer = "Printer <x>".encode("utf-16-le")
+    assert spreadsheets.count_tags(printer, max_tags_per_row=1) == nothing
 
 
 @pytest.mark.parametrize(
@@ -314,7 +318,34 @@ def test_check_archive_counts_tags_of_every_member_together():
     with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", SHEET)
         archive.writestr("xl/worksheets/sheet2.xml", SHEET)
-    spreadsheets.check_archive(data.getvalue(), max_tags=24)
+    for limit, total in [("max_tags_in_rows", 14), ("max_other_tags", 10)]:
+        spreadsheets.check_archive(data.getvalue(), **{limit: total})
+        with pytest.raises(ValidationError) as refusal:
+            spreadsheets.check_archive(data.getvalue(), **{limit: total - 1})
+        assert refusal.value.messages == [TOO_MUCH]
+
+
+SHARED_STRINGS = (
+    f'<?xml version="1.0"?><sst xmlns="{MAIN}"><si><t>Ana</t></si>'
+    '<si><r><rPr><b/></rPr><t>山田</t></r><rPh sb="0" eb="1"><t>ヤ</t></rPh></si></sst>'
+).encode()
+
+
+def test_shared_strings_count_against_their_own_limit():
+    assert spreadsheets.count_tags(SHARED_STRINGS, max_tags_per_row=1) == spreadsheets.TagCount(
+        outside_rows=19, is_list=True
+    )
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", SHARED_STRINGS)
+    spreadsheets.check_archive(data.getvalue(), max_list_tags=19, max_other_tags=0)
+    with pytest.raises(ValidationError):
+        spreadsheets.check_archive(data.getvalue(), max_list_tags=18)
+
+
+def test_shared_strings_with_other_elements_are_refused():
+    # Styles (or merged cells) built by openpyxl take far more memory per tag than strings.
+    content = SHARED_STRINGS.replace(b"</sst>", b"<cellXfs><xf/></cellXfs></sst>")
     with pytest.raises(ValidationError) as refusal:
-        spreadsheets.check_archive(data.getvalue(), max_tags=23)
-    assert refusal.value.messages == [TOO_MUCH]
+        spreadsheets.count_tags(content, max_tags_per_row=1)
+    assert refusal.value.messages == [str(spreadsheets.NOT_A_WORKBOOK)]
