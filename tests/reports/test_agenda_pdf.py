@@ -14,17 +14,6 @@ from tests.conftest import client_for
 from tests.factories import ParticipantFactory, ProgrammeFactory, SessionFactory, SiteFactory
 from visits.models import Assignment, Session, Vehicle, VisitGroup
 
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-# Only people who take part get an agenda; team members and admins who do not take part get 404.
-EXPECTED = {
-    "anonymous": 302,
-    "delegate": 200,
-    "staff": 404,
-    "other_organiser": 404,
-    "organiser": 404,
-    "admin": 404,
-}
-
 
 def pdf_text(data: bytes) -> str:
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
@@ -66,17 +55,10 @@ def visit(programme, cast):
     return session
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_agenda_pdf_per_role(cast, programme, visit, role):
-    response = client_for(cast[role]).get(reverse("reports:my_agenda_pdf"))
-    assert response.status_code == EXPECTED[role]
-    if role == "anonymous":
-        assert response["Location"].startswith(reverse("account_login"))
-    if response.status_code == 200:
-        assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"] == (
-            f'attachment; filename="agenda-{programme.slug}.pdf"'
-        )
+def test_agenda_pdf_is_named_after_the_programme(cast, programme, visit):
+    response = client_for(cast["delegate"]).get(reverse("reports:my_agenda_pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="agenda-{programme.slug}.pdf"'
 
 
 def test_agenda_pdf_holds_the_delegate_items_and_nobody_else(cast, programme, visit):

@@ -29,6 +29,7 @@ from tests.conftest import client_for
 from tests.factories import (
     ParticipantFactory,
     ProgrammeFactory,
+    QuoteFactory,
     SessionFactory,
     SiteFactory,
     UserFactory,
@@ -36,15 +37,6 @@ from tests.factories import (
 )
 from visits.models import Assignment, Session, SessionPhoto
 
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-MANAGERS_ONLY = {
-    "anonymous": 302,
-    "delegate": 404,
-    "staff": 403,
-    "other_organiser": 404,
-    "organiser": 200,
-    "admin": 200,
-}
 # Every fact of the reference programme marked ★ that the demo's closing report must state.
 REFERENCE_FACTS = [
     "Knowledge Sharing Programme on Social Inclusion-Based Library Transformation",
@@ -103,12 +95,6 @@ def pdf_text(data: bytes) -> str:
     """The PDF's text with whitespace normalised: extraction breaks lines anywhere."""
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     return " ".join(text.split())
-
-
-def _expect(response, expected: int) -> None:
-    assert response.status_code == expected
-    if expected == 302:
-        assert response["Location"].startswith(reverse("account_login"))
 
 
 def _jpeg(colour: str = "red") -> ContentFile:
@@ -417,30 +403,24 @@ def test_report_context_runs_a_fixed_number_of_queries(
 # --- The organisers' page --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_closing_report_page_per_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_closing_report_page_offers_generating_to_admins_only(cast, programme, role):
     response = client_for(cast[role]).get(reverse("reports:closing_report", args=[programme.slug]))
-    _expect(response, MANAGERS_ONLY[role])
-    if response.status_code == 200:
-        assert response.context["can_generate"] == (role == "admin")
-        assert ("Generate the closing report" in response.content.decode()) == (role == "admin")
+    assert response.context["can_generate"] == (role == "admin")
+    assert ("Generate the closing report" in response.content.decode()) == (role == "admin")
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_saving_the_report_per_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_saving_the_report_saves_texts_and_quotes(cast, programme, role):
     response = client_for(cast[role]).post(
         reverse("reports:closing_report", args=[programme.slug]), _form_data()
     )
-    assert response.status_code == {**MANAGERS_ONLY, "organiser": 302, "admin": 302}[role]
-    saved = ClosingReport.objects.filter(programme=programme).first()
-    if role in ("organiser", "admin"):
-        assert response["Location"] == reverse("reports:closing_report", args=[programme.slug])
-        assert (saved.summary_id, saved.reporter) == ("Lima hari kunjungan.", "Wara Merdeka")
-        assert list(saved.quotes.values_list("speaker", "translation")) == [
-            ("Ofy Sofiana", "This is real proof.")
-        ]
-    else:
-        assert saved is None
+    saved = ClosingReport.objects.get(programme=programme)
+    assert response["Location"] == reverse("reports:closing_report", args=[programme.slug])
+    assert (saved.summary_id, saved.reporter) == ("Lima hari kunjungan.", "Wara Merdeka")
+    assert list(saved.quotes.values_list("speaker", "translation")) == [
+        ("Ofy Sofiana", "This is real proof.")
+    ]
 
 
 def _form_data(**quote) -> dict:
@@ -511,29 +491,26 @@ def test_new_quote_form_is_offered_after_the_last_position(cast, programme):
     assert [form.initial.get("position") for form in forms] == [4, 5]
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_generating_per_role(cast, programme, role, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_generating_by_admins_only(cast, programme, role, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(cast[role]).post(
             reverse("reports:closing_report", args=[programme.slug]),
             {"generate": "1", "language": "id"},
         )
-    expected = {**MANAGERS_ONLY, "organiser": 403, "admin": 302}[role]
-    assert response.status_code == expected
+    assert response.status_code == {"organiser": 403, "admin": 302}[role]
     jobs = list(GenerationJob.objects.filter(programme=programme).values_list("kind", "language"))
     assert jobs == ([("closing_report", "id")] if role == "admin" else [])
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_quote_delete_per_role(cast, programme, role):
-    report = ClosingReport.objects.create(programme=programme)
-    quote = Quote.objects.create(report=report, speaker="Ofy Sofiana", text="Teks")
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_quote_delete_deletes_it(cast, programme, role):
+    quote = QuoteFactory(report__programme=programme, speaker="Ofy Sofiana", text="Teks")
     response = client_for(cast[role]).post(
         reverse("reports:quote_delete", args=[programme.slug, quote.pk])
     )
-    expected = {**MANAGERS_ONLY, "organiser": 302, "admin": 302}[role]
-    assert response.status_code == expected
-    assert Quote.objects.filter(pk=quote.pk).exists() == (role not in ("organiser", "admin"))
+    assert response["Location"] == reverse("reports:closing_report", args=[programme.slug])
+    assert not Quote.objects.filter(pk=quote.pk).exists()
 
 
 def test_quote_of_another_programme_cannot_be_deleted(cast, programme):
