@@ -24,23 +24,6 @@ from visits.services import toggle_cancelled
 from ..conftest import client_for
 from ..factories import ParticipantFactory, ProgrammeFactory, SessionFactory, SiteFactory
 
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-# Delegate pages: only someone who takes part sees one; team members who do not get 404.
-DELEGATE_PAGE = {
-    "anonymous": 302,
-    "delegate": 200,
-    "staff": 404,
-    "other_organiser": 404,
-    "organiser": 404,
-    "admin": 404,
-}
-
-
-def expect(response, expected: int) -> None:
-    assert response.status_code == expected
-    if expected == 302:
-        assert response["Location"].startswith(reverse("account_login"))
-
 
 def participant_of(user, programme=None) -> Participant:
     participants = Participant.objects.filter(user=user)
@@ -94,14 +77,11 @@ def agenda_of_size(programme, participant: Participant, size: int) -> list[Sessi
     return sessions
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_my_agenda_for_each_role(cast, programme, role):
+def test_my_agenda_lists_the_booked_items(cast, programme):
     delegate = participant_of(cast["delegate"])
     book(delegate, SessionFactory(programme=programme, title_en="Opening ceremony"))
-    response = client_for(cast[role]).get(reverse("visits:my_agenda"))
-    expect(response, DELEGATE_PAGE[role])
-    if role == "delegate":
-        assert "Opening ceremony" in response.content.decode()
+    response = client_for(cast["delegate"]).get(reverse("visits:my_agenda"))
+    assert "Opening ceremony" in response.content.decode()
 
 
 def test_my_agenda_shows_only_the_delegates_own_items(cast, programme):
