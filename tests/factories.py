@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -52,6 +53,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.save()
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class AuthenticatorFactory(factory.django.DjangoModelFactory):
+    """A TOTP second factor: enough for the sign-in rules that ask whether one is enrolled."""
+
+    class Meta:
+        model = Authenticator
+
+    user = factory.SubFactory(UserFactory)
+    type = Authenticator.Type.TOTP
+    data = factory.LazyFunction(lambda: {"secret": "x"})
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):

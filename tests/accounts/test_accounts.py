@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.conftest import client_for
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, AuthenticatorFactory, UserFactory
 
 
 def test_anonymous_visitor_is_sent_to_login(client):
@@ -108,12 +108,8 @@ def test_mfa_not_forced_on_other_roles(cast, settings, role):
 
 
 def test_mfa_enrolled_organiser_gets_in(cast, settings):
-    from allauth.mfa.models import Authenticator
-
     settings.REQUIRE_MFA_FOR_PRIVILEGED = True
-    Authenticator.objects.create(
-        user=cast["organiser"], type=Authenticator.Type.TOTP, data={"secret": "x"}
-    )
+    AuthenticatorFactory(user=cast["organiser"])
     assert client_for(cast["organiser"]).get(reverse("home")).status_code == 200
 
 
