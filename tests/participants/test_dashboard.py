@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 from participants.models import Participant
-from programs.models import Delegation, Province
+from programs.models import Province
 
 from ..conftest import client_for
-from ..factories import ParticipantFactory, member_country
+from ..factories import DelegationFactory, ParticipantFactory, member_country
 
 Category, Status, Gender = Participant.Category, Participant.Status, Participant.Gender
 
@@ -26,11 +26,11 @@ def registrations(cast, programme):
     laos, vietnam = member_country("LA"), member_country("VN")
     bali = Province.objects.get(name="Bali")
     east_java = Province.objects.get(name="Jawa Timur")
-    Delegation.objects.create(programme=programme, country=vietnam, seats=1)
-    Delegation.objects.create(programme=programme, country=laos, seats=2)
-    Delegation.objects.create(programme=programme, province=bali, seats=1)
-    Delegation.objects.create(
-        programme=programme, province=east_java, locality="Kota Surabaya", seats=1
+    DelegationFactory(programme=programme, country=vietnam, seats=1)
+    DelegationFactory(programme=programme, country=laos, seats=2)
+    DelegationFactory(programme=programme, country=None, province=bali, seats=1)
+    DelegationFactory(
+        programme=programme, country=None, province=east_java, locality="Kota Surabaya", seats=1
     )
 
     def add(**fields):
@@ -132,10 +132,10 @@ def test_dashboard_without_participants_or_delegations(programme):
 def _bulk(programme, count: int) -> None:
     laos = member_country("LA")
     bali = Province.objects.get(name="Bali")
-    Delegation.objects.create(programme=programme, country=laos, seats=3)
-    Delegation.objects.create(programme=programme, province=bali, seats=3)
+    DelegationFactory(programme=programme, country=laos, seats=3)
+    DelegationFactory(programme=programme, country=None, province=bali, seats=3)
     Participant.objects.bulk_create(
-        Participant(
+        ParticipantFactory.build(
             programme=programme,
             category=Category.DOMESTIC if n % 2 else Category.INTERNATIONAL,
             status=Status.CONFIRMED,

@@ -25,7 +25,9 @@ from participants.models import (
 
 from ..conftest import client_for
 from ..factories import (
+    EvaluationAnswerFactory,
     EvaluationQuestionFactory,
+    EvaluationResponseFactory,
     ParticipantFactory,
     ProgrammeFactory,
     member_country,
@@ -318,15 +320,21 @@ def test_evaluation_results_queries_do_not_grow(
         for n in range(size)
     )
     responses = EvaluationResponse.objects.bulk_create(
-        EvaluationResponse(participant=person) for person in people
+        EvaluationResponseFactory.build(participant=person) for person in people
     )
     EvaluationAnswer.objects.bulk_create(
         answer
         for n, response in enumerate(responses)
         for answer in (
-            EvaluationAnswer(response=response, question=questions["overall"], rating=n % 5 + 1),
-            EvaluationAnswer(response=response, question=questions["best"], text="Bogor"),
-            EvaluationAnswer(response=response, question=questions["comment"], text=f"Note {n}"),
+            EvaluationAnswerFactory.build(
+                response=response, question=questions["overall"], rating=n % 5 + 1
+            ),
+            EvaluationAnswerFactory.build(
+                response=response, question=questions["best"], text="Bogor"
+            ),
+            EvaluationAnswerFactory.build(
+                response=response, question=questions["comment"], text=f"Note {n}"
+            ),
         )
     )
     client = client_for(cast["staff"])

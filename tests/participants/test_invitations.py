@@ -15,7 +15,7 @@ from django.utils import timezone
 from participants.invitations import INVITATION_VALID_FOR, hash_token, send_invitation
 from participants.models import Invitation, Participant, StatusChange
 from tests.conftest import client_for
-from tests.factories import PASSWORD, ParticipantFactory, UserFactory
+from tests.factories import PASSWORD, EmailAddressFactory, ParticipantFactory, UserFactory
 
 NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
 LINK = re.compile(r"http://testserver(/invitations/[A-Za-z0-9_-]+/)")
@@ -368,7 +368,7 @@ def test_wrong_signed_in_account_is_refused(organiser, invitee, cast):
 
 def test_unverified_matching_address_is_not_enough(organiser, invitee):
     user = UserFactory(email="someone@example.org")
-    EmailAddress.objects.create(user=user, email="ana.invitee@example.org", verified=False)
+    EmailAddressFactory(user=user, email="ana.invitee@example.org", verified=False)
     link = invite(organiser, invitee)
     response = client_for(user).get(link)
     assert response.status_code == 403
@@ -390,9 +390,7 @@ def test_participant_linked_to_another_account_is_refused(organiser, invitee):
 
 def test_account_already_registered_in_the_programme_is_refused(organiser, invitee, cast):
     # delegate A is already a participant of the programme; a second record cannot be theirs.
-    EmailAddress.objects.create(
-        user=cast["delegate"], email="ana.invitee@example.org", verified=True
-    )
+    EmailAddressFactory(user=cast["delegate"], email="ana.invitee@example.org")
     link = invite(organiser, invitee)
     response = client_for(cast["delegate"]).get(link)
     assert response.status_code == 403

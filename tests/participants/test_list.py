@@ -27,7 +27,7 @@ def _bulk(programme, count: int) -> None:
     for n in range(count):
         domestic = n % 3 == 0
         people.append(
-            Participant(
+            ParticipantFactory.build(
                 programme=programme,
                 category=Participant.Category.DOMESTIC
                 if domestic

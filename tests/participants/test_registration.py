@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from participants.models import Invitation, Participant, StatusChange
-from programs.models import Delegation, Province
+from participants.models import Participant, StatusChange
+from programs.models import Province
 
 from ..conftest import client_for
-from ..factories import ParticipantFactory, member_country
+from ..factories import DelegationFactory, InvitationFactory, ParticipantFactory, member_country
 
 
 def _messages(response) -> list[str]:
@@ -398,7 +398,7 @@ def test_text_file_named_like_an_image_is_refused(cast, programme, media):
 
 def test_over_quota_delegation_is_warned_but_saved(cast, programme):
     laos = member_country("LA")
-    Delegation.objects.create(programme=programme, country=laos, seats=1)
+    DelegationFactory(programme=programme, country=laos, seats=1)
     ParticipantFactory(programme=programme, country=laos)
     response = _create(cast, programme)
     assert response.status_code == 302
@@ -407,7 +407,7 @@ def test_over_quota_delegation_is_warned_but_saved(cast, programme):
 
 
 def test_within_quota_no_warning(cast, programme):
-    Delegation.objects.create(programme=programme, country=member_country("LA"), seats=2)
+    DelegationFactory(programme=programme, country=member_country("LA"), seats=2)
     response = _create(cast, programme)
     assert _messages(response) == ["Somphone Phommavong (ສົມພອນ ພົມມະວົງ) was added."]
 
@@ -497,9 +497,8 @@ def test_invitation_box_without_invitation(cast, programme):
 
 def test_invitation_box_with_invitation(cast, programme):
     participant = ParticipantFactory(programme=programme, email="ha@example.org")
-    Invitation.objects.create(
+    InvitationFactory(
         participant=participant,
-        token_hash="x" * 64,
         sent_to="ha@example.org",
         sent_at=datetime(2023, 10, 1, 2, 0, tzinfo=UTC),
         send_count=2,
