@@ -363,7 +363,7 @@ def test_assign_page_queries_are_constant(
 ):
     laos = member_country("LA")
     people = Participant.objects.bulk_create(
-        Participant(
+        ParticipantFactory.build(
             programme=programme,
             category=Participant.Category.INTERNATIONAL,
             full_name=f"Person {index}",
@@ -375,7 +375,8 @@ def test_assign_page_queries_are_constant(
     group = VisitGroupFactory(session=item, name="Group A", capacity=size)
     VehicleFactory(session=item, name="Bus 1", seats=size)
     Assignment.objects.bulk_create(
-        Assignment(session=item, participant=person, group=group) for person in people[:size]
+        AssignmentFactory.build(session=item, participant=person, group=group)
+        for person in people[:size]
     )
     # Session and user; the programme and the staff member's role; the item; its groups and
     # its vehicles with their counts; the bookings with people, countries, provinces, groups,

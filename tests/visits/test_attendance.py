@@ -12,10 +12,11 @@ from tests.factories import (
     MembershipFactory,
     ParticipantFactory,
     SessionFactory,
+    VisitGroupFactory,
     member_country,
 )
 from visits.assignments import badge_code_from_scan, item_rates, origin_rates, participant_rates
-from visits.models import Assignment, Session, VisitGroup
+from visits.models import Assignment, Session
 
 TEAM = ["staff", "organiser", "admin"]
 
@@ -44,7 +45,7 @@ def somphone(programme, item):
         full_name_latin="Somphone Phommavong",
         country=member_country("LA"),
     )
-    Assignment.objects.create(session=item, participant=participant)
+    AssignmentFactory(session=item, participant=participant)
     return participant
 
 
@@ -62,7 +63,7 @@ def _scan_url(item) -> str:
 
 def test_attendance_list_shows_names_in_both_scripts_and_counts(programme, item, somphone, staff):
     other = ParticipantFactory(programme=programme, full_name="Nimal Perera")
-    Assignment.objects.create(session=item, participant=other, attended=False)
+    AssignmentFactory(session=item, participant=other, attended=False)
     page = client_for(staff).get(_attendance_url(item)).content.decode()
     assert "Somphone Phommavong" in page
     assert "ສົມພອນ ພົມມະວົງ" in page
@@ -114,9 +115,7 @@ def test_mark_with_htmx_answers_the_row_and_the_counts(programme, item, somphone
 
 
 def test_mark_a_booking_of_another_item_records_nothing(programme, item, somphone, staff):
-    other = Assignment.objects.create(
-        session=SessionFactory(programme=programme), participant=somphone
-    )
+    other = AssignmentFactory(session=SessionFactory(programme=programme), participant=somphone)
     response = client_for(staff).post(
         _attendance_url(item), {"assignment": other.pk, "status": "present"}
     )
@@ -126,9 +125,7 @@ def test_mark_a_booking_of_another_item_records_nothing(programme, item, somphon
 
 
 def test_mark_a_stale_row_with_htmx_reloads_the_list(programme, item, somphone, staff):
-    other = Assignment.objects.create(
-        session=SessionFactory(programme=programme), participant=somphone
-    )
+    other = AssignmentFactory(session=SessionFactory(programme=programme), participant=somphone)
     response = client_for(staff).post(
         _attendance_url(item),
         {"assignment": other.pk, "status": "present"},
@@ -139,9 +136,9 @@ def test_mark_a_stale_row_with_htmx_reloads_the_list(programme, item, somphone, 
 
 
 def test_attendance_list_by_group_shows_that_group_only(programme, item, somphone, staff):
-    group = VisitGroup.objects.create(session=item, name="Group B", capacity=5)
+    group = VisitGroupFactory(session=item, name="Group B", capacity=5)
     nimal = ParticipantFactory(programme=programme, full_name="Nimal Perera")
-    Assignment.objects.create(session=item, participant=nimal, group=group)
+    AssignmentFactory(session=item, participant=nimal, group=group)
     page = client_for(staff).get(_attendance_url(item, group=group.pk)).content.decode()
     assert "Nimal Perera" in page
     assert "Somphone" not in page
@@ -228,7 +225,7 @@ def test_scan_page_has_an_autofocused_field_and_the_camera_script(programme, ite
 
 
 def _book(item, participant, attended):
-    return Assignment.objects.create(session=item, participant=participant, attended=attended)
+    return AssignmentFactory(session=item, participant=participant, attended=attended)
 
 
 def test_rates_three_of_four_present_is_75_percent(programme, item):
@@ -310,7 +307,7 @@ def test_rates_page_shows_items_countries_and_people(programme, item, somphone, 
 def _crowd(programme, item, size: int) -> None:
     laos = member_country("LA")
     people = Participant.objects.bulk_create(
-        Participant(
+        ParticipantFactory.build(
             programme=programme,
             category=Participant.Category.INTERNATIONAL,
             full_name=f"Person {index}",
@@ -319,9 +316,9 @@ def _crowd(programme, item, size: int) -> None:
         )
         for index in range(size)
     )
-    group = VisitGroup.objects.create(session=item, name="Group A", capacity=size)
+    group = VisitGroupFactory(session=item, name="Group A", capacity=size)
     Assignment.objects.bulk_create(
-        Assignment(
+        AssignmentFactory.build(
             session=item,
             participant=person,
             group=group,

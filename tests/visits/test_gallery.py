@@ -213,7 +213,7 @@ def test_gallery_query_count_is_fixed(cast, programme, item, django_assert_num_q
     def add(size: int) -> None:
         start = datetime(2023, 11, 13, 2, 0, tzinfo=UTC)
         SessionPhoto.objects.bulk_create(
-            SessionPhoto(
+            SessionPhotoFactory.build(
                 session=item,
                 image=f"sessions/{item.pk}/photos/{size}-{n}.jpg",
                 caption=f"Photo {size}-{n}",

@@ -165,7 +165,8 @@ def test_site_keeps_its_own_name_when_edited(cast):
 @pytest.mark.parametrize("size", [10, 500])
 def test_site_list_runs_a_fixed_number_of_queries(cast, size, django_assert_num_queries):
     Site.objects.bulk_create(
-        Site(name=f"Library {n}", kind=Site.Kind.VILLAGE_LIBRARY, city="Bogor") for n in range(size)
+        SiteFactory.build(name=f"Library {n}", kind=Site.Kind.VILLAGE_LIBRARY, city="Bogor")
+        for n in range(size)
     )
     client = client_for(cast["staff"])
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from participants.models import Participant
 from tests.conftest import client_for
 from tests.factories import (
+    AssignmentFactory,
     MembershipFactory,
     ParticipantFactory,
     ProgrammeFactory,
@@ -181,7 +182,7 @@ def test_timetable_shows_every_day_as_a_column_with_its_items(cast, programme):
         site=site,
         capacity=25,
     )
-    Assignment.objects.create(session=visit, participant=ParticipantFactory(programme=programme))
+    AssignmentFactory(session=visit, participant=ParticipantFactory(programme=programme))
 
     page = client_for(cast["staff"]).get(reverse("visits:timetable", args=[programme.slug]))
 
@@ -235,7 +236,7 @@ def test_timetable_runs_a_fixed_number_of_queries(client, programme, django_asse
         Session.objects.filter(programme=programme).delete()
         Participant.objects.filter(programme=programme).delete()
         items = Session.objects.bulk_create(
-            Session(
+            SessionFactory.build(
                 programme=programme,
                 kind=Session.Kind.LECTURE,
                 title_en=f"Item {n}",
@@ -248,7 +249,7 @@ def test_timetable_runs_a_fixed_number_of_queries(client, programme, django_asse
             for n in range(item_count)
         )
         people = Participant.objects.bulk_create(
-            Participant(
+            ParticipantFactory.build(
                 programme=programme,
                 category=Participant.Category.DOMESTIC,
                 full_name=f"Person {n}",
@@ -257,7 +258,7 @@ def test_timetable_runs_a_fixed_number_of_queries(client, programme, django_asse
             for n in range(participant_count)
         )
         Assignment.objects.bulk_create(
-            Assignment(session=items[(p + 1 + k * 7) % item_count], participant=person)
+            AssignmentFactory.build(session=items[(p + 1 + k * 7) % item_count], participant=person)
             for p, person in enumerate(people)
             for k in range(5)
         )
@@ -521,7 +522,7 @@ def test_duplicate_day_copies_live_items_without_participants(cast, programme):
     talk = make_item(programme, title_en="Talk", hour=9, minute=30, site=site, room="Hall")
     make_item(programme, title_en="Dropped", cancelled_at=timezone.now())
     make_item(programme, day_offset=1, title_en="Next day")
-    Assignment.objects.create(session=talk, participant=ParticipantFactory(programme=programme))
+    AssignmentFactory(session=talk, participant=ParticipantFactory(programme=programme))
 
     response = client_for(cast["staff"]).post(
         reverse("visits:day_duplicate", args=[programme.slug, "2023-11-13"]),
@@ -616,7 +617,7 @@ def test_delete_removes_the_item(cast, programme):
 
 def test_delete_is_refused_once_attendance_was_recorded(cast, programme):
     session = make_item(programme, title_en="Talk")
-    Assignment.objects.create(
+    AssignmentFactory(
         session=session, participant=ParticipantFactory(programme=programme), attended=True
     )
 
