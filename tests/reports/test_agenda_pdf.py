@@ -11,8 +11,16 @@ from pypdf import PdfReader
 from participants.models import Participant
 from programs.models import Programme
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, ProgrammeFactory, SessionFactory, SiteFactory
-from visits.models import Assignment, Session, Vehicle, VisitGroup
+from tests.factories import (
+    AssignmentFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    SiteFactory,
+    VehicleFactory,
+    VisitGroupFactory,
+)
+from visits.models import Assignment, Session, VisitGroup
 
 
 def pdf_text(data: bytes) -> str:
@@ -39,19 +47,19 @@ def visit(programme, cast):
         returns_at=programme.local_datetime(day, 12, 30),
         speakers="Library manager",
     )
-    alpha = VisitGroup.objects.create(
+    alpha = VisitGroupFactory(
         session=session, name="Group Alpha", capacity=10, guide_name="Guide Ani"
     )
-    beta = VisitGroup.objects.create(
+    beta = VisitGroupFactory(
         session=session, name="Group Beta", capacity=10, guide_name="Guide Budi"
     )
-    bus = Vehicle.objects.create(session=session, name="Bus 1", seats=30, plate="B 7123 TPB")
+    bus = VehicleFactory(session=session, name="Bus 1", seats=30, plate="B 7123 TPB")
     delegate_a = Participant.objects.get(user=cast["delegate"])
     delegate_b = Participant.objects.get(user=cast["delegate_b"])
-    Assignment.objects.create(session=session, participant=delegate_a, group=alpha, vehicle=bus)
-    Assignment.objects.create(session=session, participant=delegate_b, group=beta, vehicle=bus)
+    AssignmentFactory(session=session, participant=delegate_a, group=alpha, vehicle=bus)
+    AssignmentFactory(session=session, participant=delegate_b, group=beta, vehicle=bus)
     only_b = SessionFactory(programme=programme, title_en="Workshop for delegate B only")
-    Assignment.objects.create(session=only_b, participant=delegate_b)
+    AssignmentFactory(session=only_b, participant=delegate_b)
     return session
 
 
@@ -97,7 +105,7 @@ def test_cancelled_items_are_marked(cast, programme):
     session = SessionFactory(programme=programme, title_en="Cancelled lecture")
     session.cancelled_at = session.starts_at
     session.save()
-    Assignment.objects.create(session=session, participant=delegate)
+    AssignmentFactory(session=session, participant=delegate)
     text = pdf_text(client_for(cast["delegate"]).get(reverse("reports:my_agenda_pdf")).content)
     assert "Cancelled lecture CANCELLED" in text
 
@@ -133,7 +141,7 @@ def test_agenda_pdf_queries_do_not_grow_with_items(
     start = programme.local_datetime(programme.start_date, 8)
     sessions = Session.objects.bulk_create(
         [
-            Session(
+            SessionFactory.build(
                 programme=programme,
                 kind=Session.Kind.LECTURE,
                 title_en=f"Lecture {number}",
@@ -145,7 +153,7 @@ def test_agenda_pdf_queries_do_not_grow_with_items(
         ]
     )
     Assignment.objects.bulk_create(
-        [Assignment(session=session, participant=delegate) for session in sessions]
+        [AssignmentFactory.build(session=session, participant=delegate) for session in sessions]
     )
     client = client_for(cast["delegate"])
     # Queries: session and user; the user's participations (with programmes); the bookings

@@ -278,7 +278,7 @@ def test_badges_page_query_count_is_fixed(
 
     def load(size: int) -> None:
         Participant.objects.bulk_create(
-            Participant(
+            ParticipantFactory.build(
                 programme=programme,
                 category=Participant.Category.DOMESTIC,
                 full_name=f"Person {size}-{n}",

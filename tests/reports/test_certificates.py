@@ -33,6 +33,7 @@ from reports.tasks import render_job_items_task
 from tests.conftest import client_for
 from tests.factories import (
     AssignmentFactory,
+    CertificateFactory,
     ParticipantFactory,
     ProgrammeFactory,
     SessionFactory,
@@ -500,7 +501,7 @@ def test_certificates_page_queries_do_not_grow_with_participants(
 ):
     participants = Participant.objects.bulk_create(
         [
-            Participant(
+            ParticipantFactory.build(
                 programme=programme,
                 category=Participant.Category.INTERNATIONAL,
                 status=Participant.Status.COMPLETED,
@@ -512,7 +513,10 @@ def test_certificates_page_queries_do_not_grow_with_participants(
         ]
     )
     Certificate.objects.bulk_create(
-        [Certificate(participant=p, code=new_certificate_code()) for p in participants[::2]]
+        [
+            CertificateFactory.build(participant=p, code=new_certificate_code())
+            for p in participants[::2]
+        ]
     )
     template_for(programme)
     client = client_for(admin)

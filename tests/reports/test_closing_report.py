@@ -12,9 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from participants.models import (
-    EvaluationAnswer,
     EvaluationQuestion,
-    EvaluationResponse,
     Participant,
 )
 from programs.models import Programme
@@ -27,15 +25,21 @@ from reports.closing import (
 from reports.models import ClosingReport, GenerationJob, Quote
 from tests.conftest import client_for
 from tests.factories import (
+    AssignmentFactory,
+    ClosingReportFactory,
+    EvaluationAnswerFactory,
+    EvaluationQuestionFactory,
+    EvaluationResponseFactory,
     ParticipantFactory,
     ProgrammeFactory,
     QuoteFactory,
     SessionFactory,
+    SessionPhotoFactory,
     SiteFactory,
     UserFactory,
     member_country,
 )
-from visits.models import Assignment, Session, SessionPhoto
+from visits.models import Assignment, Session
 
 # Every fact of the reference programme marked ★ that the demo's closing report must state.
 REFERENCE_FACTS = [
@@ -190,7 +194,7 @@ def test_agenda_as_held_shows_attendance_rate_per_item(programme):
     people = ParticipantFactory.create_batch(4, programme=programme)
     lecture = SessionFactory(programme=programme, title_en="Inclusive libraries lecture")
     for person, attended in zip(people, [True, True, True, False], strict=True):
-        Assignment.objects.create(session=lecture, participant=person, attended=attended)
+        AssignmentFactory(session=lecture, participant=person, attended=attended)
     SessionFactory(
         programme=programme,
         title_en="Cancelled tour",
@@ -223,14 +227,14 @@ def test_site_visits_list_site_district_city_and_date(programme):
 
 
 def test_evaluation_without_answers_says_so(programme):
-    EvaluationQuestion.objects.create(programme=programme, text_en="How useful was it?")
+    EvaluationQuestionFactory(programme=programme, text_en="How useful was it?")
     text = pdf_text(render_closing_report(programme, language="en"))
     assert "No responses yet." in text
 
 
 def test_evaluation_results_show_averages_and_distributions(programme):
-    rating = EvaluationQuestion.objects.create(programme=programme, text_en="How useful was it?")
-    choice = EvaluationQuestion.objects.create(
+    rating = EvaluationQuestionFactory(programme=programme, text_en="How useful was it?")
+    choice = EvaluationQuestionFactory(
         programme=programme,
         text_en="Best visit?",
         kind=EvaluationQuestion.Kind.CHOICE,
@@ -238,13 +242,13 @@ def test_evaluation_results_show_averages_and_distributions(programme):
         position=1,
     )
     for value, pick in [(5, "Rawa Binong"), (4, "Rawa Binong"), (4, "Bogor")]:
-        response = EvaluationResponse.objects.create(
+        response = EvaluationResponseFactory(
             participant=ParticipantFactory(
                 programme=programme, user=UserFactory(), status=Participant.Status.COMPLETED
             )
         )
-        EvaluationAnswer.objects.create(response=response, question=rating, rating=value)
-        EvaluationAnswer.objects.create(response=response, question=choice, text=pick)
+        EvaluationAnswerFactory(response=response, question=rating, rating=value)
+        EvaluationAnswerFactory(response=response, question=choice, text=pick)
 
     context = closing_report_context(programme, language="en")
     text = pdf_text(render_closing_report(programme, language="en"))
@@ -258,14 +262,14 @@ def test_evaluation_results_show_averages_and_distributions(programme):
 
 def test_only_photos_with_consent_are_printed_with_their_credits(programme):
     session = SessionFactory(programme=programme, title_en="Opening")
-    SessionPhoto.objects.create(
+    SessionPhotoFactory(
         session=session,
         image=_jpeg("red"),
         caption="Delegates at the opening",
         photographer="Prakas Agrestian",
         consent_to_publish=True,
     )
-    SessionPhoto.objects.create(
+    SessionPhotoFactory(
         session=session, image=_jpeg("blue"), caption="Private moment", consent_to_publish=False
     )
 
@@ -286,8 +290,8 @@ def test_markup_from_participants_and_organisers_prints_literally(programme):
         full_name='<img src="file:///etc/passwd">',
         institution='<link rel="attachment" href="file:///etc/passwd">',
     )
-    report = ClosingReport.objects.create(programme=programme, reporter="<b>Wara</b>")
-    Quote.objects.create(report=report, speaker="<script>x</script>", text="“<i>quoted</i>”")
+    report = ClosingReportFactory(programme=programme, reporter="<b>Wara</b>")
+    QuoteFactory(report=report, speaker="<script>x</script>", text="“<i>quoted</i>”")
 
     data = render_closing_report(programme, language="en")
     text = pdf_text(data)
@@ -303,7 +307,7 @@ def _delegates(programme, count: int, *, countries, **fields) -> list[Participan
     """`count` international delegates named "Delegate 001"… from `countries` in turn."""
     return Participant.objects.bulk_create(
         [
-            Participant(
+            ParticipantFactory.build(
                 programme=programme,
                 category=Participant.Category.INTERNATIONAL,
                 full_name=f"Delegate {number:03d}",
@@ -388,10 +392,14 @@ def test_report_context_runs_a_fixed_number_of_queries(
         for n in range(3)
     ]
     Assignment.objects.bulk_create(
-        [Assignment(session=s, participant=p, attended=True) for s in sessions for p in people]
+        [
+            AssignmentFactory.build(session=s, participant=p, attended=True)
+            for s in sessions
+            for p in people
+        ]
     )
-    report = ClosingReport.objects.create(programme=programme, reporter="Wara Merdeka")
-    Quote.objects.create(report=report, speaker="Ofy Sofiana", text="Teks")
+    report = ClosingReportFactory(programme=programme, reporter="Wara Merdeka")
+    QuoteFactory(report=report, speaker="Ofy Sofiana", text="Teks")
     # Queries: the report; the quotes; participants by category, gender, country and region;
     # the agenda with sites; its speakers; attendance per item; the evaluation's questions,
     # responses, eligible count, counted answers and texts; the photos; the annex rows.
@@ -454,9 +462,9 @@ def test_quote_without_text_is_a_field_error_and_saves_nothing(cast, programme):
 
 
 def test_editing_and_reordering_quotes(cast, programme):
-    report = ClosingReport.objects.create(programme=programme)
-    first = Quote.objects.create(report=report, speaker="First", text="Satu", position=0)
-    second = Quote.objects.create(report=report, speaker="Second", text="Dua", position=1)
+    report = ClosingReportFactory(programme=programme)
+    first = QuoteFactory(report=report, speaker="First", text="Satu", position=0)
+    second = QuoteFactory(report=report, speaker="Second", text="Dua", position=1)
     data = {
         **_form_data(),
         "quotes-TOTAL_FORMS": "3",
@@ -482,8 +490,8 @@ def test_editing_and_reordering_quotes(cast, programme):
 
 
 def test_new_quote_form_is_offered_after_the_last_position(cast, programme):
-    report = ClosingReport.objects.create(programme=programme)
-    Quote.objects.create(report=report, speaker="First", text="Satu", position=4)
+    report = ClosingReportFactory(programme=programme)
+    QuoteFactory(report=report, speaker="First", text="Satu", position=4)
     response = client_for(cast["organiser"]).get(
         reverse("reports:closing_report", args=[programme.slug])
     )
@@ -514,8 +522,8 @@ def test_quote_delete_deletes_it(cast, programme, role):
 
 
 def test_quote_of_another_programme_cannot_be_deleted(cast, programme):
-    other = ClosingReport.objects.create(programme=ProgrammeFactory())
-    quote = Quote.objects.create(report=other, speaker="Someone", text="Teks")
+    other = ClosingReportFactory(programme=ProgrammeFactory())
+    quote = QuoteFactory(report=other, speaker="Someone", text="Teks")
     response = client_for(cast["organiser"]).post(
         reverse("reports:quote_delete", args=[programme.slug, quote.pk])
     )
@@ -524,8 +532,8 @@ def test_quote_of_another_programme_cannot_be_deleted(cast, programme):
 
 
 def test_quote_delete_refuses_get(cast, programme):
-    report = ClosingReport.objects.create(programme=programme)
-    quote = Quote.objects.create(report=report, speaker="Ofy Sofiana", text="Teks")
+    report = ClosingReportFactory(programme=programme)
+    quote = QuoteFactory(report=report, speaker="Ofy Sofiana", text="Teks")
     response = client_for(cast["organiser"]).get(
         reverse("reports:quote_delete", args=[programme.slug, quote.pk])
     )

@@ -18,9 +18,8 @@ from reports.jobs import JobKind, Rendered, retry_job, start_job, sweep_queued_j
 from reports.models import Certificate, GenerationJob
 from reports.pdf import combine_pdf_files
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, SessionFactory, UserFactory
+from tests.factories import AssignmentFactory, ParticipantFactory, SessionFactory, UserFactory
 from tpbis.celery import app as celery_app
-from visits.models import Assignment
 
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
@@ -90,7 +89,7 @@ def eligible(programme, **fields) -> Participant:
     participant = ParticipantFactory(
         programme=programme, status=Participant.Status.COMPLETED, **fields
     )
-    Assignment.objects.create(
+    AssignmentFactory(
         session=SessionFactory(programme=programme), participant=participant, attended=True
     )
     return participant

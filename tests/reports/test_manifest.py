@@ -7,7 +7,14 @@ from participants.models import Participant
 from reports.models import Document
 from reports.services import render_document, request_document, vehicle_subject
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, SessionFactory, SiteFactory, member_country
+from tests.factories import (
+    AssignmentFactory,
+    ParticipantFactory,
+    SessionFactory,
+    SiteFactory,
+    VehicleFactory,
+    member_country,
+)
 from visits.models import Assignment, Session, Vehicle
 
 from .test_documents import pdf_text
@@ -43,7 +50,7 @@ def visit(programme):
 
 @pytest.fixture
 def bus(visit):
-    return Vehicle.objects.create(
+    return VehicleFactory(
         session=visit,
         name="Bus 1",
         kind=Vehicle.Kind.BUS,
@@ -74,7 +81,7 @@ def generate(programme, vehicle, user, capture, language="en") -> Document:
 def test_manifest_lists_exactly_the_vehicle_passengers(
     programme, visit, bus, cast, django_capture_on_commit_callbacks
 ):
-    van = Vehicle.objects.create(session=visit, name="Van 2", kind=Vehicle.Kind.VAN, seats=6)
+    van = VehicleFactory(session=visit, name="Van 2", kind=Vehicle.Kind.VAN, seats=6)
     riders = [
         ParticipantFactory(
             programme=programme,
@@ -100,10 +107,10 @@ def test_manifest_lists_exactly_the_vehicle_passengers(
         programme=programme, full_name="Withdrawn Rider", status=Participant.Status.WITHDRAWN
     )
     for participant in riders:
-        Assignment.objects.create(session=visit, participant=participant, vehicle=bus)
-    Assignment.objects.create(session=visit, participant=in_the_van, vehicle=van)
-    Assignment.objects.create(session=visit, participant=no_vehicle)
-    Assignment.objects.create(session=visit, participant=withdrawn, vehicle=bus)
+        AssignmentFactory(session=visit, participant=participant, vehicle=bus)
+    AssignmentFactory(session=visit, participant=in_the_van, vehicle=van)
+    AssignmentFactory(session=visit, participant=no_vehicle)
+    AssignmentFactory(session=visit, participant=withdrawn, vehicle=bus)
 
     document = generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks)
 
@@ -142,7 +149,7 @@ def test_manifest_shows_when_a_vehicle_is_over_capacity(
     programme, visit, bus, cast, django_capture_on_commit_callbacks
 ):
     for participant in ParticipantFactory.create_batch(4, programme=programme):
-        Assignment.objects.create(session=visit, participant=participant, vehicle=bus)
+        AssignmentFactory(session=visit, participant=participant, vehicle=bus)
     text = pdf_text(
         generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks).file.read()
     )
@@ -180,7 +187,7 @@ def test_manifest_page_shows_passengers_and_documents(
     programme, visit, bus, cast, django_capture_on_commit_callbacks
 ):
     rider = ParticipantFactory(programme=programme, full_name="Nimal Perera", dietary_needs="Halal")
-    Assignment.objects.create(session=visit, participant=rider, vehicle=bus)
+    AssignmentFactory(session=visit, participant=rider, vehicle=bus)
     document = generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks)
     response = client_for(cast["staff"]).get(_manifest_url(programme, bus))
     page = response.content.decode()
@@ -233,7 +240,7 @@ def test_manifest_status_by_staff_links_back_to_the_vehicle(
 def test_vehicle_is_reached_only_through_its_item(cast, programme, visit, bus):
     client = client_for(cast["organiser"])
     other_item = SessionFactory(programme=programme)
-    foreign_bus = Vehicle.objects.create(session=SessionFactory(), name="Bus 9", seats=40)
+    foreign_bus = VehicleFactory(session=SessionFactory(), name="Bus 9", seats=40)
     urls = [
         reverse("reports:manifest", args=[programme.slug, other_item.pk, bus.pk]),
         reverse("reports:manifest", args=[programme.slug, foreign_bus.session_id, foreign_bus.pk]),
@@ -253,13 +260,13 @@ def test_manifest_with_an_unknown_language_is_refused(cast, programme, bus):
 
 
 def test_manifest_page_query_count_is_fixed(cast, programme, visit, django_assert_num_queries):
-    bus = Vehicle.objects.create(session=visit, name="Big bus", seats=600)
+    bus = VehicleFactory(session=visit, name="Big bus", seats=600)
     client = client_for(cast["staff"])
     url = _manifest_url(programme, bus)
 
     def board(size: int) -> None:
         people = Participant.objects.bulk_create(
-            Participant(
+            ParticipantFactory.build(
                 programme=programme,
                 category=Participant.Category.INTERNATIONAL,
                 country=member_country("VN"),
@@ -269,7 +276,8 @@ def test_manifest_page_query_count_is_fixed(cast, programme, visit, django_asser
             for n in range(size)
         )
         Assignment.objects.bulk_create(
-            Assignment(session=visit, participant=person, vehicle=bus) for person in people
+            AssignmentFactory.build(session=visit, participant=person, vehicle=bus)
+            for person in people
         )
 
     board(10)

@@ -11,10 +11,16 @@ from PIL import Image
 from pypdf import PdfReader
 
 from participants.models import Participant
-from reports.models import CertificateTemplate, GenerationJob, Signatory
+from reports.models import GenerationJob
 from reports.visa import reference_number, render_visa_letter, visa_letter_rows
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, ProgrammeFactory, member_country
+from tests.factories import (
+    CertificateTemplateFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+    SignatoryFactory,
+    member_country,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -59,8 +65,8 @@ def test_letter_states_the_delegate_passport_programme_and_signatory(programme):
     programme.host_address = "Jl. Medan Merdeka Selatan, Jakarta"
     programme.host_short_name = "Perpusnas"
     programme.save()
-    template = CertificateTemplate.objects.create(programme=programme)
-    Signatory.objects.create(
+    template = CertificateTemplateFactory(programme=programme)
+    SignatoryFactory(
         template=template,
         name="Ofy Sofiana",
         title="Principal Secretary",
@@ -68,7 +74,7 @@ def test_letter_states_the_delegate_passport_programme_and_signatory(programme):
         signature=_signature(),
         position=0,
     )
-    Signatory.objects.create(template=template, name="Second Signatory", title="X", position=1)
+    SignatoryFactory(template=template, name="Second Signatory", title="X", position=1)
     delegate = _delegate(programme)
 
     data = render_visa_letter(delegate, language="en")
@@ -224,7 +230,7 @@ def test_visa_page_queries_do_not_grow_with_delegates(
     country = member_country("LK")
     Participant.objects.bulk_create(
         [
-            Participant(
+            ParticipantFactory.build(
                 programme=programme,
                 category=Participant.Category.INTERNATIONAL,
                 full_name=f"Delegate {number}",
