@@ -515,7 +515,9 @@ def test_evaluation_export_has_one_row_per_response_and_no_names(
 
 def test_evaluation_export_of_an_unknown_format_is_404(cast, programme):
     url = reverse("participants:evaluation_export", args=[programme.slug, "pdf"])
-    assert client_for(cast["organiser"]).get(url).status_code == 404
+    response = client_for(cast["organiser"]).get(url)
+    assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
 
 
 @pytest.mark.parametrize(

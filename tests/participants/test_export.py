@@ -56,7 +56,9 @@ def test_export_lists_the_participants(cast, programme, role, file_format):
 
 
 def test_export_unknown_format_is_404(client, programme):
-    assert export(client, programme, "pdf").status_code == 404
+    response = export(client, programme, "pdf")
+    assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])

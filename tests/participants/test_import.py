@@ -147,7 +147,9 @@ def test_import_template_is_named_after_the_programme(cast, programme, file_form
 
 def test_import_template_unknown_format_is_404(client, programme):
     url = reverse("participants:import_template", args=[programme.slug, "pdf"])
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
 
 
 def test_import_preview_of_another_programme_is_404(client, cast, programme):

@@ -410,6 +410,8 @@ def test_reopening_an_accepted_link_goes_to_the_profile(organiser, invitee, prog
     assert (
         response["Location"] == f"{reverse('participants:my_profile')}?programme={programme.slug}"
     )
+    invitee.refresh_from_db()
+    assert (invitee.user, invitee.status) == (user, Participant.Status.CONFIRMED)
 
 
 def test_link_for_an_already_confirmed_participant_links_the_account(organiser, programme):

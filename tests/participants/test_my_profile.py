@@ -247,6 +247,10 @@ def test_travel_on_the_margins_is_accepted(delegate):
         delegate, {"arrival_at": "2023-11-06T00:30", "departure_at": "2023-11-24T23:30"}
     )
     assert response.status_code == 302
+    participant = own(delegate)
+    # Jakarta wall-clock times, stored in UTC.
+    assert participant.arrival_at == datetime(2023, 11, 5, 17, 30, tzinfo=UTC)
+    assert participant.departure_at == datetime(2023, 11, 24, 16, 30, tzinfo=UTC)
 
 
 def test_passport_number_must_be_unique_in_the_programme(delegate, cast, programme):

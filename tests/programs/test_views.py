@@ -286,7 +286,9 @@ def test_programme_archive_without_an_action_toggles(cast, programme):
 
 
 def test_programme_logo_missing_is_not_found(cast, programme):
-    assert client_for(cast["organiser"]).get(_url("logo", programme)).status_code == 404
+    response = client_for(cast["organiser"]).get(_url("logo", programme))
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_about_page_shows_the_logo_and_expected_counts(cast, programme):
@@ -408,6 +410,7 @@ def test_team_remove_yourself_leads_home(cast, programme):
     own = programme.memberships.get(user=cast["organiser"])
     response = client_for(cast["organiser"]).post(_url("team_remove", programme, own.pk))
     assert response["Location"] == reverse("home")
+    assert not programme.memberships.filter(user=cast["organiser"]).exists()
 
 
 # Delegations.

@@ -113,6 +113,7 @@ def test_cancelled_items_are_marked(cast, programme):
 def test_agenda_pdf_refuses_post(cast):
     response = client_for(cast["delegate"]).post(reverse("reports:my_agenda_pdf"))
     assert response.status_code == 405
+    assert response["Content-Type"] != "application/pdf"
 
 
 def test_demo_delegate_agenda_pdf(db):

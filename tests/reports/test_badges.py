@@ -373,6 +373,7 @@ def test_unfinished_document_cannot_be_downloaded(cast, programme):
     document = _document(programme, Document.Kind.BADGES, Document.Status.RUNNING)
     response = client_for(cast["admin"]).get(reverse("reports:download", args=[document.pk]))
     assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
 
 
 def test_reports_page_lists_only_programme_wide_documents(cast, programme):

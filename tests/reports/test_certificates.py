@@ -695,6 +695,7 @@ def test_preview_of_another_programmes_participant_is_not_found(programme, admin
         {"participant": stranger.pk},
     )
     assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_certificate_download_carries_its_code(cast, programme, django_capture_on_commit_callbacks):
@@ -713,6 +714,7 @@ def test_download_of_a_participant_without_certificate_is_not_found(programme, a
         reverse("reports:certificate_download", args=[programme.slug, participant.pk])
     )
     assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
 
 
 @pytest.mark.parametrize("role", ["organiser", "admin"])

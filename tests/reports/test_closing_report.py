@@ -538,6 +538,7 @@ def test_quote_delete_refuses_get(cast, programme):
         reverse("reports:quote_delete", args=[programme.slug, quote.pk])
     )
     assert response.status_code == 405
+    assert Quote.objects.filter(pk=quote.pk).exists()
 
 
 def test_report_times_are_in_the_programme_time_zone(db):

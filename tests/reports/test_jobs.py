@@ -364,7 +364,9 @@ def test_job_files_hold_the_certificates(cast, done_job, view):
 
 def test_files_of_an_unfinished_job_are_not_found(programme, admin):
     job = GenerationJob.objects.create(programme=programme, kind="certificates")
-    assert client_for(admin).get(reverse("reports:job_archive", args=[job.pk])).status_code == 404
+    response = client_for(admin).get(reverse("reports:job_archive", args=[job.pk]))
+    assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
 
 
 def test_job_retry_runs_a_failed_job_again(cast, programme, django_capture_on_commit_callbacks):

@@ -161,6 +161,7 @@ def test_letter_of_a_delegate_of_another_programme_is_404(cast, programme):
     other = _delegate(ProgrammeFactory(), passport_number="X9999999")
     response = client_for(cast["organiser"]).get(_letter_url(programme, other))
     assert response.status_code == 404
+    assert b"X9999999" not in response.content
 
 
 @pytest.mark.parametrize(
@@ -174,12 +175,15 @@ def test_no_letter_for_domestic_or_withdrawn_participants(cast, programme, field
     participant = _delegate(programme, **fields)
     response = client_for(cast["organiser"]).get(_letter_url(programme, participant))
     assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
 
 
 @pytest.mark.parametrize("value", ["abc", "", "-1", "1.5"])
 def test_malformed_participant_is_404(cast, programme, value):
     url = reverse("reports:visa_letters", args=[programme.slug]) + f"?participant={value}"
-    assert client_for(cast["organiser"]).get(url).status_code == 404
+    response = client_for(cast["organiser"]).get(url)
+    assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
 
 
 def test_incomplete_passport_details_give_a_clear_message(cast, programme):

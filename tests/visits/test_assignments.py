@@ -469,6 +469,7 @@ def test_split_refused_when_groups_exist_unless_replaced(programme, item):
 def test_split_needs_post(programme, item, staff_client):
     url = reverse("visits:split_groups", args=[programme.slug, item.pk])
     assert staff_client.get(url).status_code == 405
+    assert not item.groups.exists()
 
 
 # What the team gets (who may reach each view: tests/permission_table.py).

@@ -144,7 +144,9 @@ def test_feed_needs_only_the_token(cast, delegate, programme):
 @pytest.mark.parametrize("token", ["", "unknown-token", TOKEN.upper(), TOKEN[:-1]])
 def test_feed_with_an_unknown_token_is_404(client, delegate, token):
     url = feed_url(token) if token else "/calendar/.ics"
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 404
+    assert not response["Content-Type"].startswith("text/calendar")
 
 
 def test_feed_answers_not_modified_until_the_agenda_changes(client, delegate, programme):
@@ -258,3 +260,4 @@ def test_calendar_of_someone_elses_programme_is_404(cast, delegate):
 
 def test_calendar_page_refuses_other_methods(cast, programme):
     assert client_for(cast["delegate"]).put(reverse("visits:calendar")).status_code == 405
+    assert participant_of(cast["delegate"]).feed_token is None

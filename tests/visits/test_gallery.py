@@ -282,6 +282,7 @@ def test_photo_delete_returns_to_a_local_page_only(cast, programme, item):
         {"next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("visits:gallery", args=[programme.slug])
+    assert not SessionPhoto.objects.exists()
 
 
 def test_photo_delete_requires_post(cast, programme, item):

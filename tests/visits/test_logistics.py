@@ -18,7 +18,7 @@ from tests.factories import (
     VisitGroupFactory,
 )
 from visits.forms import MAX_MATERIAL_BYTES
-from visits.models import Session
+from visits.models import Session, VisitGroup
 
 # Who may reach each view is in tests/permission_table.py; these are what the team gets.
 TEAM = ["staff", "organiser", "admin"]
@@ -211,11 +211,14 @@ def test_group_of_another_item_is_not_found(cast, programme, visit):
     other = SessionFactory(programme=ProgrammeFactory())
     group = VisitGroupFactory(session=other, name="Group A", capacity=10)
 
-    response = client_for(cast["admin"]).get(
-        reverse("visits:group_edit", args=[programme.slug, visit.pk, group.pk])
-    )
-
+    client = client_for(cast["admin"])
+    response = client.get(reverse("visits:group_edit", args=[programme.slug, visit.pk, group.pk]))
     assert response.status_code == 404
+    response = client.post(
+        reverse("visits:group_delete", args=[programme.slug, visit.pk, group.pk])
+    )
+    assert response.status_code == 404
+    assert VisitGroup.objects.filter(pk=group.pk).exists()
 
 
 # --- Vehicles --------------------------------------------------------------------------------
@@ -336,6 +339,7 @@ def test_material_of_another_item_is_not_found(cast, programme, visit):
     )
 
     assert response.status_code == 404
+    assert not response.has_header("Location")
 
 
 def test_material_upload_over_20_mb_is_refused(cast, programme, visit):

@@ -56,8 +56,13 @@ def test_site_edit_saves(cast, role):
 
 
 def test_a_user_with_no_role_anywhere_may_not_see_sites(db):
-    response = client_for(UserFactory()).get(reverse("visits:sites"))
+    SiteFactory(name="Perpustakaan Nasional")
+    client = client_for(UserFactory())
+    response = client.get(reverse("visits:sites"))
     assert response.status_code == 403
+    assert "Perpustakaan Nasional" not in response.content.decode()
+    assert client.post(reverse("visits:site_create"), site_data()).status_code == 403
+    assert list(Site.objects.values_list("name", flat=True)) == ["Perpustakaan Nasional"]
 
 
 def test_a_staff_member_of_any_programme_may_edit_sites(db):
@@ -65,11 +70,15 @@ def test_a_staff_member_of_any_programme_may_edit_sites(db):
     response = client_for(staff).post(reverse("visits:site_create"), site_data())
     assert response.status_code == 302
     assert response["Location"] == reverse("visits:sites")
+    assert list(Site.objects.values_list("name", "city")) == [("Perpustakaan Kota Bogor", "Bogor")]
 
 
 def test_unknown_site_is_not_found(cast):
-    response = client_for(cast["staff"]).get(reverse("visits:site_edit", args=[999999]))
+    response = client_for(cast["staff"]).post(
+        reverse("visits:site_edit", args=[999999]), site_data()
+    )
     assert response.status_code == 404
+    assert not Site.objects.exists()
 
 
 def test_site_list_shows_type_district_city_capacity_and_map(cast):

@@ -154,8 +154,10 @@ def test_item_delete_deletes_it(cast, programme, role):
 def test_item_of_another_programme_is_not_found(cast, programme, view):
     elsewhere = make_item(ProgrammeFactory())
     client = client_for(cast["organiser"])
+    before = Session.objects.values().get(pk=elsewhere.pk)
     response = client.post(reverse(f"visits:{view}", args=[programme.slug, elsewhere.pk]))
     assert response.status_code == 404
+    assert Session.objects.values().get(pk=elsewhere.pk) == before
 
 
 def test_changing_views_refuse_get(cast, programme):
@@ -574,6 +576,7 @@ def test_duplicate_a_day_that_is_not_a_date_is_not_found(cast, programme):
         {"to_day": "2023-11-15"},
     )
     assert response.status_code == 404
+    assert not programme.sessions.exists()
 
 
 def test_cancel_bumps_the_revision_and_restoring_undoes_it(cast, programme):
