@@ -21,7 +21,6 @@ from programs.models import (
     MemberCountry,
     Programme,
     ProgrammeMembership,
-    Province,
 )
 from reports.certificates import new_certificate_code
 from reports.models import Certificate, CertificateTemplate, ClosingReport, Quote, Signatory
@@ -90,8 +89,18 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = ProgrammeMembership.Role.ORGANISER
 
 
+class MemberCountryFactory(factory.django.DjangoModelFactory):
+    """A member country; the same row for the same code."""
+
+    class Meta:
+        model = MemberCountry
+        django_get_or_create = ["country"]
+
+    country = "VN"
+
+
 def member_country(code: str) -> MemberCountry:
-    return MemberCountry.objects.get_or_create(country=code)[0]
+    return MemberCountryFactory(country=code)
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):
@@ -144,11 +153,6 @@ class DelegationFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     country = factory.Sequence(lambda n: member_country(COUNTRY_CODES[n % len(COUNTRY_CODES)]))
     seats = 1
-
-
-def province(name: str) -> Province:
-    """One of the provinces the migrations load."""
-    return Province.objects.get(name=name)
 
 
 class AnnouncementFactory(factory.django.DjangoModelFactory):
