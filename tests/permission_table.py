@@ -23,9 +23,18 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from participants.models import Participant
-from programs.models import ProgrammeMembership
-from reports.models import Document, GenerationJob
+from participants.models import EvaluationQuestion, ImportBatch, Participant
+from programs.models import Announcement, Delegation, Programme, ProgrammeMembership
+from reports.models import Certificate, Document, GenerationJob, Quote, Signatory
+from visits.models import (
+    Assignment,
+    Session,
+    SessionMaterial,
+    SessionPhoto,
+    Site,
+    Vehicle,
+    VisitGroup,
+)
 
 from .factories import (
     AnnouncementFactory,
@@ -89,31 +98,33 @@ def may_post(outcomes: dict) -> dict:
 class World:
     """One programme with one of everything, to build URLs from."""
 
-    programme: object
+    programme: Programme
     delegate_a: Participant
     invitation_token: str
     membership: ProgrammeMembership
-    announcement: object
-    delegation: object
-    question: object
-    batch: object
-    item: object
-    group: object
-    vehicle: object
-    material: object
-    site: object
-    assignment: object
-    photo: object
+    announcement: Announcement
+    delegation: Delegation
+    question: EvaluationQuestion
+    batch: ImportBatch
+    item: Session
+    group: VisitGroup
+    vehicle: Vehicle
+    material: SessionMaterial
+    site: Site
+    assignment: Assignment
+    photo: SessionPhoto
     document: Document
     job: GenerationJob
-    signatory: object
-    certificate: object
-    quote: object
+    signatory: Signatory
+    certificate: Certificate
+    quote: Quote
 
 
-def build_world(cast: dict, programme) -> World:
+def build_world(cast: dict, programme: Programme) -> World:
     """Everything the rows' `args` need, around the cast's programme; files are stored."""
     programme.logo.save("logo.png", ContentFile(b"\x89PNG logo"), save=True)
+    # Both delegates take part: the pages they may use are open to them.
+    programme.participants.filter(user__isnull=False).update(status=Participant.Status.CONFIRMED)
     delegate_a = programme.participants.get(user=cast["delegate"])
     delegate_a.photo.save("a.jpg", ContentFile(b"\xff\xd8photo"), save=False)
     delegate_a.feed_token = "feed-token-of-delegate-a"
