@@ -6,15 +6,18 @@ programme, staff and organiser of that programme, organiser of another programme
 A row is a dict:
 - `args`: builds the URL's arguments from the test data (`World` below); absent when none.
 - `get`: what a GET answers to each role.
-- `post`: what a POST answers to each role. `ALLOWED` marks the roles that may post: they are
-  not posted for (the app's own tests do that with real data); for a POST-only view the test
-  checks that GET answers 405 for them. Every other role's POST must change nothing.
+- `post`: what a POST answers to each role. `ALLOWED` marks the roles that may post: their
+  empty POST must get past the access checks (it is rolled back; what a real form does is for
+  each app's own tests), and for a POST-only view their GET must answer 405. Every other role's
+  POST must change no row and send no e-mail.
 
 Outcomes: an HTTP status, or `LOGIN` for a redirect to the sign-in page. Outsiders get 404 (they
 must not learn that a programme exists); members without the right role get 403.
 
-Django's admin and allauth's account pages are left out (see `EXCLUDED_NAMESPACES` and
-`EXCLUDED_MODULES`): they are the libraries' own, with their own tests.
+Django's admin and language switch and allauth's account pages are left out (see
+`EXCLUDED_NAMESPACES` and `EXCLUDED_MODULES`): they are the libraries' own, with their own tests.
+Every other URL name needs a row: tests/test_permissions.py fails for a name without one, and
+for a row whose name is gone.
 """
 
 from collections.abc import Callable
