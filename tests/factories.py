@@ -2,11 +2,37 @@ from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from participants.models import Participant
-from programs.models import MemberCountry, Programme, ProgrammeMembership
-from visits.models import Session, Site
+from participants.invitations import hash_token
+from participants.models import (
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
+    ImportBatch,
+    Invitation,
+    Participant,
+)
+from programs.models import (
+    Announcement,
+    Delegation,
+    MemberCountry,
+    Programme,
+    ProgrammeMembership,
+)
+from reports.certificates import new_certificate_code
+from reports.models import Certificate, CertificateTemplate, ClosingReport, Quote, Signatory
+from visits.models import (
+    Assignment,
+    Session,
+    SessionMaterial,
+    SessionPhoto,
+    Site,
+    Vehicle,
+    VisitGroup,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -26,6 +52,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.save()
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class AuthenticatorFactory(factory.django.DjangoModelFactory):
+    """A TOTP second factor: enough for the sign-in rules that ask whether one is enrolled."""
+
+    class Meta:
+        model = Authenticator
+
+    user = factory.SubFactory(UserFactory)
+    type = Authenticator.Type.TOTP
+    data = factory.LazyFunction(lambda: {"secret": "x"})
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -52,8 +89,18 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = ProgrammeMembership.Role.ORGANISER
 
 
+class MemberCountryFactory(factory.django.DjangoModelFactory):
+    """A member country; the same row for the same code."""
+
+    class Meta:
+        model = MemberCountry
+        django_get_or_create = ["country"]
+
+    country = "VN"
+
+
 def member_country(code: str) -> MemberCountry:
-    return MemberCountry.objects.get_or_create(country=code)[0]
+    return MemberCountryFactory(country=code)
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):
@@ -89,3 +136,190 @@ class SessionFactory(factory.django.DjangoModelFactory):
         lambda s: s.programme.local_datetime(s.programme.start_date, 9)
     )
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(hours=1))
+
+
+# Programmes
+
+
+COUNTRY_CODES = ["LA", "TH", "KH", "MM", "PH", "MY", "BT", "NP", "LK", "BD", "MV", "MN", "FJ"]
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    """An international delegation; pass `province=` (and `country=None`) for a domestic one."""
+
+    class Meta:
+        model = Delegation
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    country = factory.Sequence(lambda n: member_country(COUNTRY_CODES[n % len(COUNTRY_CODES)]))
+    seats = 1
+
+
+class AnnouncementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Announcement
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Announcement {n}")
+    body = "Text"
+
+
+# Participants
+
+
+class EmailAddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmailAddress
+
+    user = factory.SubFactory(UserFactory)
+    email = factory.Sequence(lambda n: f"address{n}@example.org")
+    verified = True
+    primary = False
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation whose link carries `token` (only its hash is stored)."""
+
+    class Meta:
+        model = Invitation
+        exclude = ["token"]
+
+    participant = factory.SubFactory(ParticipantFactory)
+    token = factory.Sequence(lambda n: f"invitation-token-{n}")
+    token_hash = factory.LazyAttribute(lambda i: hash_token(i.token))
+    sent_to = factory.SelfAttribute("participant.email")
+    sent_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda i: i.sent_at + timedelta(days=30))
+
+
+class ImportBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportBatch
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    file_name = "participants.csv"
+    rows = factory.LazyFunction(list)
+
+
+class EvaluationQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationQuestion
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    text_en = factory.Sequence(lambda n: f"Question {n}?")
+    kind = EvaluationQuestion.Kind.RATING
+
+
+class EvaluationResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationResponse
+
+    participant = factory.SubFactory(ParticipantFactory)
+
+
+class EvaluationAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationAnswer
+
+    response = factory.SubFactory(EvaluationResponseFactory)
+    question = factory.SubFactory(
+        EvaluationQuestionFactory,
+        programme=factory.SelfAttribute("..response.participant.programme"),
+    )
+
+
+# Agenda
+
+
+class VisitGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisitGroup
+
+    session = factory.SubFactory(SessionFactory)
+    name = factory.Sequence(lambda n: f"Group {n}")
+    capacity = 10
+
+
+class VehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    session = factory.SubFactory(SessionFactory)
+    name = factory.Sequence(lambda n: f"Bus {n}")
+    seats = 20
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """A participant booked on an agenda item of their own programme."""
+
+    class Meta:
+        model = Assignment
+
+    session = factory.SubFactory(SessionFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory, programme=factory.SelfAttribute("..session.programme")
+    )
+
+
+class SessionMaterialFactory(factory.django.DjangoModelFactory):
+    """A material given as a link; pass `file=` for an uploaded one (and `url=""`)."""
+
+    class Meta:
+        model = SessionMaterial
+
+    session = factory.SubFactory(SessionFactory)
+    title = factory.Sequence(lambda n: f"Slides {n}")
+    url = "https://example.org/slides.pdf"
+
+
+class SessionPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionPhoto
+
+    session = factory.SubFactory(SessionFactory)
+    image = factory.django.ImageField(filename="photo.jpg", format="JPEG", width=40, height=30)
+
+
+# Documents
+
+
+class CertificateTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CertificateTemplate
+        django_get_or_create = ["programme"]
+
+    programme = factory.SubFactory(ProgrammeFactory)
+
+
+class SignatoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signatory
+
+    template = factory.SubFactory(CertificateTemplateFactory)
+    name = factory.Sequence(lambda n: f"Signatory {n}")
+    title = "Director"
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certificate
+
+    participant = factory.SubFactory(ParticipantFactory)
+    code = factory.LazyFunction(new_certificate_code)
+
+
+class ClosingReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClosingReport
+        django_get_or_create = ["programme"]
+
+    programme = factory.SubFactory(ProgrammeFactory)
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quote
+
+    report = factory.SubFactory(ClosingReportFactory)
+    speaker = factory.Sequence(lambda n: f"Speaker {n}")
+    text = "A memorable remark."

@@ -4,20 +4,10 @@ import pytest
 from django.urls import reverse
 
 from participants.models import Participant
-from programs.models import Delegation, Province
+from programs.models import Province
 
 from ..conftest import client_for
-from ..factories import ParticipantFactory, member_country
-
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-TEAM_PAGE = {
-    "anonymous": 302,
-    "delegate": 404,
-    "staff": 200,
-    "other_organiser": 404,
-    "organiser": 200,
-    "admin": 200,
-}
+from ..factories import DelegationFactory, ParticipantFactory, member_country
 
 Category, Status, Gender = Participant.Category, Participant.Status, Participant.Gender
 
@@ -36,11 +26,11 @@ def registrations(cast, programme):
     laos, vietnam = member_country("LA"), member_country("VN")
     bali = Province.objects.get(name="Bali")
     east_java = Province.objects.get(name="Jawa Timur")
-    Delegation.objects.create(programme=programme, country=vietnam, seats=1)
-    Delegation.objects.create(programme=programme, country=laos, seats=2)
-    Delegation.objects.create(programme=programme, province=bali, seats=1)
-    Delegation.objects.create(
-        programme=programme, province=east_java, locality="Kota Surabaya", seats=1
+    DelegationFactory(programme=programme, country=vietnam, seats=1)
+    DelegationFactory(programme=programme, country=laos, seats=2)
+    DelegationFactory(programme=programme, country=None, province=bali, seats=1)
+    DelegationFactory(
+        programme=programme, country=None, province=east_java, locality="Kota Surabaya", seats=1
     )
 
     def add(**fields):
@@ -59,18 +49,13 @@ def registrations(cast, programme):
     return programme
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_dashboard_for_each_role(cast, programme, role):
-    response = _dashboard(cast[role], programme)
-    assert response.status_code == TEAM_PAGE[role]
-    if role == "anonymous":
-        assert response["Location"].startswith(reverse("account_login"))
-    if response.status_code == 200:
-        page = response.content.decode()
-        assert programme.title_en in page
-        assert "13 November 2023 – 17 November 2023" in page
-        assert '<a href="/programmes/' in page and 'aria-current="page">Dashboard</a>' in page
-        assert ("Add participant" in page) == (role in ("organiser", "admin"))
+@pytest.mark.parametrize("role", ["staff", "organiser", "admin"])
+def test_dashboard_offers_adding_to_managers_only(cast, programme, role):
+    page = _dashboard(cast[role], programme).content.decode()
+    assert programme.title_en in page
+    assert "13 November 2023 – 17 November 2023" in page
+    assert '<a href="/programmes/' in page and 'aria-current="page">Dashboard</a>' in page
+    assert ("Add participant" in page) == (role in ("organiser", "admin"))
 
 
 def test_dashboard_counts(cast, registrations):
@@ -147,10 +132,10 @@ def test_dashboard_without_participants_or_delegations(programme):
 def _bulk(programme, count: int) -> None:
     laos = member_country("LA")
     bali = Province.objects.get(name="Bali")
-    Delegation.objects.create(programme=programme, country=laos, seats=3)
-    Delegation.objects.create(programme=programme, province=bali, seats=3)
+    DelegationFactory(programme=programme, country=laos, seats=3)
+    DelegationFactory(programme=programme, country=None, province=bali, seats=3)
     Participant.objects.bulk_create(
-        Participant(
+        ParticipantFactory.build(
             programme=programme,
             category=Category.DOMESTIC if n % 2 else Category.INTERNATIONAL,
             status=Status.CONFIRMED,

@@ -23,37 +23,20 @@ from participants.models import (
 )
 
 from ..conftest import client_for
-from ..factories import ParticipantFactory, ProgrammeFactory, member_country
+from ..factories import (
+    EvaluationAnswerFactory,
+    EvaluationQuestionFactory,
+    EvaluationResponseFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+    member_country,
+)
 
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-TEAM_PAGE = {
-    "anonymous": 302,
-    "delegate": 404,
-    "staff": 200,
-    "other_organiser": 404,
-    "organiser": 200,
-    "admin": 200,
-}
-MANAGER_PAGE = {**TEAM_PAGE, "staff": 403}
-DELEGATE_PAGE = {
-    "anonymous": 302,
-    "delegate": 200,
-    "staff": 404,
-    "other_organiser": 404,
-    "organiser": 404,
-    "admin": 404,
-}
 Kind = EvaluationQuestion.Kind
 
 
-def expect(response, expected: int) -> None:
-    assert response.status_code == expected
-    if expected == 302:
-        assert response["Location"].startswith(reverse("account_login"))
-
-
 def question(programme, text: str, kind=Kind.RATING, **fields) -> EvaluationQuestion:
-    return EvaluationQuestion.objects.create(programme=programme, text_en=text, kind=kind, **fields)
+    return EvaluationQuestionFactory(programme=programme, text_en=text, kind=kind, **fields)
 
 
 @pytest.fixture
@@ -119,16 +102,12 @@ def test_evaluation_opens_on_arrival_or_on_the_last_day(
 # The delegate's form
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_evaluation_page_for_each_role(cast, programme, questions, role):
-    if role == "delegate":
-        delegate_of(cast)
-    response = client_for(cast[role]).get(reverse("participants:evaluation"))
-    expect(response, DELEGATE_PAGE[role])
-    if role == "delegate":
-        page = response.content.decode()
-        assert "Overall, how useful was the programme?" in page
-        assert 'value="Rawa Binong"' in page
+def test_evaluation_page_asks_the_questions(cast, programme, questions):
+    delegate_of(cast)
+    response = client_for(cast["delegate"]).get(reverse("participants:evaluation"))
+    page = response.content.decode()
+    assert "Overall, how useful was the programme?" in page
+    assert 'value="Rawa Binong"' in page
 
 
 def test_evaluation_is_shown_in_indonesian_when_the_page_is(cast, programme, questions):
@@ -309,17 +288,15 @@ def test_evaluation_summary_rate_counts_eligible_delegates(cast, programme, ques
     assert (summary.responses, summary.eligible, summary.response_rate) == (1, 2, 50)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_evaluation_results_for_each_role(cast, programme, questions, role):
+@pytest.mark.parametrize("role", ["staff", "organiser", "admin"])
+def test_evaluation_results_summarise_the_answers(cast, programme, questions, role):
     respond(programme, questions, 5, "Bogor", "Lovely")
     response = client_for(cast[role]).get(
         reverse("participants:evaluation_results", args=[programme.slug])
     )
-    expect(response, TEAM_PAGE[role])
-    if response.status_code == 200:
-        page = response.content.decode()
-        assert "average 5.00 out of 5" in page
-        assert "Lovely" in page
+    page = response.content.decode()
+    assert "average 5.00 out of 5" in page
+    assert "Lovely" in page
 
 
 def test_evaluation_results_show_no_names(cast, programme, questions):
@@ -342,15 +319,21 @@ def test_evaluation_results_queries_do_not_grow(
         for n in range(size)
     )
     responses = EvaluationResponse.objects.bulk_create(
-        EvaluationResponse(participant=person) for person in people
+        EvaluationResponseFactory.build(participant=person) for person in people
     )
     EvaluationAnswer.objects.bulk_create(
         answer
         for n, response in enumerate(responses)
         for answer in (
-            EvaluationAnswer(response=response, question=questions["overall"], rating=n % 5 + 1),
-            EvaluationAnswer(response=response, question=questions["best"], text="Bogor"),
-            EvaluationAnswer(response=response, question=questions["comment"], text=f"Note {n}"),
+            EvaluationAnswerFactory.build(
+                response=response, question=questions["overall"], rating=n % 5 + 1
+            ),
+            EvaluationAnswerFactory.build(
+                response=response, question=questions["best"], text="Bogor"
+            ),
+            EvaluationAnswerFactory.build(
+                response=response, question=questions["comment"], text=f"Note {n}"
+            ),
         )
     )
     client = client_for(cast["staff"])
@@ -365,19 +348,13 @@ def test_evaluation_results_queries_do_not_grow(
 # Questions
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_evaluation_questions_for_each_role(cast, programme, questions, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_evaluation_questions_listed_and_added(cast, programme, questions, role):
     url = reverse("participants:evaluation_questions", args=[programme.slug])
     client = client_for(cast[role])
-    response = client.get(url)
-    expect(response, MANAGER_PAGE[role])
-    if response.status_code == 200:
-        assert "Overall, how useful was the programme?" in response.content.decode()
-    response = client.post(url, {"text_en": "New?", "kind": "rating", "required": "on"})
-    added = programme.evaluation_questions.filter(text_en="New?").exists()
-    assert added == (role in ("organiser", "admin"))
-    if not added:
-        expect(response, MANAGER_PAGE[role])
+    assert "Overall, how useful was the programme?" in client.get(url).content.decode()
+    client.post(url, {"text_en": "New?", "kind": "rating", "required": "on"})
+    assert programme.evaluation_questions.filter(text_en="New?").exists()
 
 
 def test_question_added_at_the_end(cast, programme, questions):
@@ -467,26 +444,15 @@ def test_question_of_another_programme_is_404(cast, programme):
     assert EvaluationQuestion.objects.filter(pk=foreign.pk).exists()
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_question_delete_for_each_role(cast, programme, questions, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_question_delete_deletes_it(cast, programme, questions, role):
     target = questions["comment"]
     url = reverse("participants:evaluation_question_delete", args=[programme.slug, target.pk])
     response = client_for(cast[role]).post(url)
-    exists = EvaluationQuestion.objects.filter(pk=target.pk).exists()
-    if role in ("organiser", "admin"):
-        assert response["Location"] == reverse(
-            "participants:evaluation_questions", args=[programme.slug]
-        )
-        assert not exists
-    else:
-        expect(response, MANAGER_PAGE[role])
-        assert exists
-
-
-def test_question_delete_needs_post(cast, programme, questions):
-    target = questions["comment"]
-    url = reverse("participants:evaluation_question_delete", args=[programme.slug, target.pk])
-    assert client_for(cast["organiser"]).get(url).status_code == 405
+    assert response["Location"] == reverse(
+        "participants:evaluation_questions", args=[programme.slug]
+    )
+    assert not EvaluationQuestion.objects.filter(pk=target.pk).exists()
 
 
 # Export
@@ -498,13 +464,6 @@ def exported_rows(response) -> list[list[str]]:
         return list(csv.reader(io.StringIO(text)))
     sheet = load_workbook(io.BytesIO(response.content)).active
     return [["" if cell is None else str(cell) for cell in row] for row in sheet.values]
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_evaluation_export_for_each_role(cast, programme, questions, role):
-    url = reverse("participants:evaluation_export", args=[programme.slug, "csv"])
-    response = client_for(cast[role]).get(url)
-    expect(response, MANAGER_PAGE[role])
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
@@ -555,4 +514,6 @@ def test_evaluation_export_has_one_row_per_response_and_no_names(
 
 def test_evaluation_export_of_an_unknown_format_is_404(cast, programme):
     url = reverse("participants:evaluation_export", args=[programme.slug, "pdf"])
-    assert client_for(cast["organiser"]).get(url).status_code == 404
+    response = client_for(cast["organiser"]).get(url)
+    assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")

@@ -15,9 +15,8 @@ from django.utils import timezone
 from participants.invitations import INVITATION_VALID_FOR, hash_token, send_invitation
 from participants.models import Invitation, Participant, StatusChange
 from tests.conftest import client_for
-from tests.factories import PASSWORD, ParticipantFactory, UserFactory
+from tests.factories import PASSWORD, EmailAddressFactory, ParticipantFactory, UserFactory
 
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
 NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
 LINK = re.compile(r"http://testserver(/invitations/[A-Za-z0-9_-]+/)")
 
@@ -197,29 +196,14 @@ def test_invite_mail_failure_keeps_the_old_link(organiser, invitee, programme, s
     assert Client().get(link).status_code == 200
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_invite_permissions(cast, programme, invitee, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_invite_sends_the_invitation(cast, programme, invitee, role):
     response = client_for(cast[role]).post(
         reverse("participants:invite", args=[programme.slug, invitee.pk])
     )
-    expected = {
-        "anonymous": 302,
-        "delegate": 404,
-        "staff": 403,
-        "other_organiser": 404,
-        "organiser": 302,
-        "admin": 302,
-    }[role]
-    assert response.status_code == expected
-    sent = role in ("organiser", "admin")
-    if role == "anonymous":
-        assert response["Location"].startswith(reverse("account_login"))
-    elif sent:
-        assert response["Location"] == reverse(
-            "participants:detail", args=[programme.slug, invitee.pk]
-        )
-    assert [m.to for m in mail.outbox] == ([["ana.invitee@example.org"]] if sent else [])
-    assert Invitation.objects.filter(participant=invitee).exists() == sent
+    assert response["Location"] == reverse("participants:detail", args=[programme.slug, invitee.pk])
+    assert [m.to for m in mail.outbox] == [["ana.invitee@example.org"]]
+    assert Invitation.objects.filter(participant=invitee).exists()
 
 
 def test_invite_get_is_not_allowed(organiser, invitee, programme):
@@ -384,7 +368,7 @@ def test_wrong_signed_in_account_is_refused(organiser, invitee, cast):
 
 def test_unverified_matching_address_is_not_enough(organiser, invitee):
     user = UserFactory(email="someone@example.org")
-    EmailAddress.objects.create(user=user, email="ana.invitee@example.org", verified=False)
+    EmailAddressFactory(user=user, email="ana.invitee@example.org", verified=False)
     link = invite(organiser, invitee)
     response = client_for(user).get(link)
     assert response.status_code == 403
@@ -406,9 +390,7 @@ def test_participant_linked_to_another_account_is_refused(organiser, invitee):
 
 def test_account_already_registered_in_the_programme_is_refused(organiser, invitee, cast):
     # delegate A is already a participant of the programme; a second record cannot be theirs.
-    EmailAddress.objects.create(
-        user=cast["delegate"], email="ana.invitee@example.org", verified=True
-    )
+    EmailAddressFactory(user=cast["delegate"], email="ana.invitee@example.org")
     link = invite(organiser, invitee)
     response = client_for(cast["delegate"]).get(link)
     assert response.status_code == 403
@@ -428,6 +410,8 @@ def test_reopening_an_accepted_link_goes_to_the_profile(organiser, invitee, prog
     assert (
         response["Location"] == f"{reverse('participants:my_profile')}?programme={programme.slug}"
     )
+    invitee.refresh_from_db()
+    assert (invitee.user, invitee.status) == (user, Participant.Status.CONFIRMED)
 
 
 def test_link_for_an_already_confirmed_participant_links_the_account(organiser, programme):

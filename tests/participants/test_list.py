@@ -11,16 +11,6 @@ from programs.models import Province
 from ..conftest import client_for
 from ..factories import ParticipantFactory, member_country
 
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-TEAM_PAGE = {
-    "anonymous": 302,
-    "delegate": 404,
-    "staff": 200,
-    "other_organiser": 404,
-    "organiser": 200,
-    "admin": 200,
-}
-
 
 def _list(user, programme, **params):
     return client_for(user).get(reverse("participants:list", args=[programme.slug]), params)
@@ -37,7 +27,7 @@ def _bulk(programme, count: int) -> None:
     for n in range(count):
         domestic = n % 3 == 0
         people.append(
-            Participant(
+            ParticipantFactory.build(
                 programme=programme,
                 category=Participant.Category.DOMESTIC
                 if domestic
@@ -57,22 +47,18 @@ def _bulk(programme, count: int) -> None:
     Participant.objects.bulk_create(people)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_list_for_each_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["staff", "organiser", "admin"])
+def test_list_offers_adding_and_exporting_to_managers_only(cast, programme, role):
     response = _list(cast[role], programme)
-    assert response.status_code == TEAM_PAGE[role]
-    if role == "anonymous":
-        assert response["Location"].startswith(reverse("account_login"))
-    if response.status_code == 200:
-        page = response.content.decode()
-        # The cast's two delegates are participants of the programme.
-        assert response.context["page"].paginator.count == 2
-        assert "2 participants" in page
-        is_manager = role in ("organiser", "admin")
-        assert ("Add participant" in page) == is_manager
-        assert ("Export CSV" in page) == is_manager
-        assert ("Export XLSX" in page) == is_manager
-        assert (reverse("participants:import", args=[programme.slug]) in page) == is_manager
+    page = response.content.decode()
+    # The cast's two delegates are participants of the programme.
+    assert response.context["page"].paginator.count == 2
+    assert "2 participants" in page
+    is_manager = role in ("organiser", "admin")
+    assert ("Add participant" in page) == is_manager
+    assert ("Export CSV" in page) == is_manager
+    assert ("Export XLSX" in page) == is_manager
+    assert (reverse("participants:import", args=[programme.slug]) in page) == is_manager
 
 
 @pytest.mark.parametrize("size", [10, 500])

@@ -12,28 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from participants.models import Invitation, Participant, StatusChange
-from programs.models import Delegation, Province
+from participants.models import Participant, StatusChange
+from programs.models import Province
 
 from ..conftest import client_for
-from ..factories import ParticipantFactory, member_country
-
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-TEAM_PAGE = {
-    "anonymous": 302,
-    "delegate": 404,
-    "staff": 200,
-    "other_organiser": 404,
-    "organiser": 200,
-    "admin": 200,
-}
-MANAGER_PAGE = {**TEAM_PAGE, "staff": 403}
-
-
-def _expect(response, expected: int) -> None:
-    assert response.status_code == expected
-    if expected == 302:
-        assert response["Location"].startswith(reverse("account_login"))
+from ..factories import DelegationFactory, InvitationFactory, ParticipantFactory, member_country
 
 
 def _messages(response) -> list[str]:
@@ -94,51 +77,38 @@ def media(settings, tmp_path):
 # Permissions
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_create_page_for_each_role(cast, programme, role):
-    response = client_for(cast[role]).get(reverse("participants:create", args=[programme.slug]))
-    _expect(response, MANAGER_PAGE[role])
-    if response.status_code == 200:
-        page = response.content.decode()
-        assert "<legend>Passport</legend>" in page
-        assert 'name="status"' in page
+def test_create_page_asks_for_the_passport(cast, programme):
+    response = client_for(cast["organiser"]).get(
+        reverse("participants:create", args=[programme.slug])
+    )
+    page = response.content.decode()
+    assert "<legend>Passport</legend>" in page
+    assert 'name="status"' in page
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_create_post_for_each_role(cast, programme, role):
-    before = programme.participants.count()
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_create_post_creates_and_shows_the_participant(cast, programme, role):
     response = client_for(cast[role]).post(
         reverse("participants:create", args=[programme.slug]), _form_data()
     )
-    if MANAGER_PAGE[role] == 200:
-        created = programme.participants.get(email="somphone@example.org")
-        assert response.status_code == 302
-        assert response["Location"] == reverse(
-            "participants:detail", args=[programme.slug, created.pk]
-        )
-    else:
-        _expect(response, MANAGER_PAGE[role])
-        assert programme.participants.count() == before
+    created = programme.participants.get(email="somphone@example.org")
+    assert response["Location"] == reverse("participants:detail", args=[programme.slug, created.pk])
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_edit_post_for_each_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_edit_post_saves(cast, programme, role):
     participant = ParticipantFactory(programme=programme, full_name="Before")
     response = client_for(cast[role]).post(
         reverse("participants:edit", args=[programme.slug, participant.pk]),
         _form_data(full_name="After", email=participant.email),
     )
     participant.refresh_from_db()
-    if MANAGER_PAGE[role] == 200:
-        assert response.status_code == 302
-        assert participant.full_name == "After"
-    else:
-        _expect(response, MANAGER_PAGE[role])
-        assert participant.full_name == "Before"
+    assert response.status_code == 302
+    assert participant.full_name == "After"
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_detail_for_each_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["staff", "organiser", "admin"])
+def test_detail_shows_private_details_to_managers_only(cast, programme, role):
     participant = ParticipantFactory(
         programme=programme,
         full_name="Aung Kyaw",
@@ -148,39 +118,25 @@ def test_detail_for_each_role(cast, programme, role):
     response = client_for(cast[role]).get(
         reverse("participants:detail", args=[programme.slug, participant.pk])
     )
-    _expect(response, TEAM_PAGE[role])
-    if response.status_code == 200:
-        page = response.content.decode()
-        assert "Aung Kyaw" in page
-        # Passport and emergency contact are for organisers and admins only.
-        is_manager = role in ("organiser", "admin")
-        assert ("MA1234567" in page) == is_manager
-        assert ("Daw Hla" in page) == is_manager
-        assert ("Mark as Confirmed" in page) == is_manager
+    page = response.content.decode()
+    assert "Aung Kyaw" in page
+    # Passport and emergency contact are for organisers and admins only.
+    is_manager = role in ("organiser", "admin")
+    assert ("MA1234567" in page) == is_manager
+    assert ("Daw Hla" in page) == is_manager
+    assert ("Mark as Confirmed" in page) == is_manager
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_status_post_for_each_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_status_post_changes_the_status(cast, programme, role):
     participant = ParticipantFactory(programme=programme)
     response = client_for(cast[role]).post(
         reverse("participants:status", args=[programme.slug, participant.pk]),
         {"status": Participant.Status.CONFIRMED},
     )
     participant.refresh_from_db()
-    if MANAGER_PAGE[role] == 200:
-        assert response.status_code == 302
-        assert participant.status == Participant.Status.CONFIRMED
-    else:
-        _expect(response, MANAGER_PAGE[role])
-        assert participant.status == Participant.Status.INVITED
-
-
-def test_status_refuses_get(cast, programme):
-    participant = ParticipantFactory(programme=programme)
-    response = client_for(cast["organiser"]).get(
-        reverse("participants:status", args=[programme.slug, participant.pk])
-    )
-    assert response.status_code == 405
+    assert response.status_code == 302
+    assert participant.status == Participant.Status.CONFIRMED
 
 
 def test_child_of_another_programme_is_not_found(cast, programme):
@@ -190,21 +146,20 @@ def test_child_of_another_programme_is_not_found(cast, programme):
         url = reverse(f"participants:{name}", args=[programme.slug, stranger.pk])
         response = client.post(url) if name == "status" else client.get(url)
         assert response.status_code == 404
+    stranger.refresh_from_db()
+    assert stranger.status == Participant.Status.INVITED
+    assert not stranger.status_changes.exists()
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_photo_for_each_role(cast, programme, role, media):
+@pytest.mark.parametrize("role", ["delegate", "staff", "organiser", "admin"])
+def test_photo_is_served_as_stored(cast, programme, role, media):
     owner = programme.participants.get(user=cast["delegate"])
     owner.photo.save("photo.jpg", ContentFile(b"\xff\xd8jpeg-bytes"), save=True)
     response = client_for(cast[role]).get(
         reverse("participants:photo", args=[programme.slug, owner.pk])
     )
-    # The delegate is the photo's owner; everyone outside the team gets a 404.
-    expected = {**TEAM_PAGE, "delegate": 200}[role]
-    _expect(response, expected)
-    if expected == 200:
-        assert response["Content-Type"] == "image/jpeg"
-        assert b"".join(response.streaming_content) == b"\xff\xd8jpeg-bytes"
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content) == b"\xff\xd8jpeg-bytes"
 
 
 def test_photo_of_another_delegate_is_not_found(cast, programme, media):
@@ -212,7 +167,8 @@ def test_photo_of_another_delegate_is_not_found(cast, programme, media):
     other.photo.save("photo.jpg", ContentFile(b"\xff\xd8b"), save=True)
     url = reverse("participants:photo", args=[programme.slug, other.pk])
     assert client_for(cast["delegate"]).get(url).status_code == 404
-    assert client_for(cast["delegate_b"]).get(url).status_code == 200
+    response = client_for(cast["delegate_b"]).get(url)
+    assert b"".join(response.streaming_content) == b"\xff\xd8b"
 
 
 def test_photo_missing_is_not_found(cast, programme):
@@ -221,6 +177,7 @@ def test_photo_missing_is_not_found(cast, programme):
         reverse("participants:photo", args=[programme.slug, participant.pk])
     )
     assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
 
 
 # Creating and editing
@@ -311,8 +268,12 @@ def test_email_must_be_unique_in_the_programme_whatever_the_case(cast, programme
 
 
 def test_email_may_repeat_in_another_programme(cast, programme):
-    ParticipantFactory(email="somphone@example.org")
+    elsewhere = ParticipantFactory(email="somphone@example.org")
     assert _create(cast, programme).status_code == 302
+    emails = Participant.objects.filter(email="somphone@example.org")
+    assert sorted(emails.values_list("programme", flat=True)) == sorted(
+        [programme.pk, elsewhere.programme_id]
+    )
 
 
 def test_editing_keeps_own_email_and_passport(cast, programme):
@@ -322,6 +283,10 @@ def test_editing_keeps_own_email_and_passport(cast, programme):
         _form_data(email=participant.email.upper(), passport_number="ab 123"),
     )
     assert response.status_code == 302
+    email = participant.email
+    participant.refresh_from_db()
+    # Saved as typed; the passport number in its stored form.
+    assert (participant.email, participant.passport_number) == (email.upper(), "AB123")
 
 
 def test_passport_number_unique_after_normalising(cast, programme):
@@ -446,7 +411,7 @@ def test_text_file_named_like_an_image_is_refused(cast, programme, media):
 
 def test_over_quota_delegation_is_warned_but_saved(cast, programme):
     laos = member_country("LA")
-    Delegation.objects.create(programme=programme, country=laos, seats=1)
+    DelegationFactory(programme=programme, country=laos, seats=1)
     ParticipantFactory(programme=programme, country=laos)
     response = _create(cast, programme)
     assert response.status_code == 302
@@ -455,7 +420,7 @@ def test_over_quota_delegation_is_warned_but_saved(cast, programme):
 
 
 def test_within_quota_no_warning(cast, programme):
-    Delegation.objects.create(programme=programme, country=member_country("LA"), seats=2)
+    DelegationFactory(programme=programme, country=member_country("LA"), seats=2)
     response = _create(cast, programme)
     assert _messages(response) == ["Somphone Phommavong (ສົມພອນ ພົມມະວົງ) was added."]
 
@@ -545,9 +510,8 @@ def test_invitation_box_without_invitation(cast, programme):
 
 def test_invitation_box_with_invitation(cast, programme):
     participant = ParticipantFactory(programme=programme, email="ha@example.org")
-    Invitation.objects.create(
+    InvitationFactory(
         participant=participant,
-        token_hash="x" * 64,
         sent_to="ha@example.org",
         sent_at=datetime(2023, 10, 1, 2, 0, tzinfo=UTC),
         send_count=2,

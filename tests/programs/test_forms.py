@@ -5,7 +5,7 @@ from PIL import Image
 
 from programs.forms import DelegationForm, ProgrammeForm, TeamMemberForm
 from programs.models import Delegation, MemberCountry, Province
-from tests.factories import MembershipFactory, member_country
+from tests.factories import DelegationFactory, MembershipFactory, member_country
 
 from .conftest import png_upload, text_upload
 
@@ -192,15 +192,15 @@ def test_delegation_form_locality_needs_a_domestic_delegation(programme, viet_na
 
 
 def test_delegation_form_second_delegation_of_a_country_is_refused(programme, viet_nam):
-    Delegation.objects.create(programme=programme, country=viet_nam, seats=3)
+    DelegationFactory(programme=programme, country=viet_nam, seats=3)
     form = DelegationForm(delegation_data(country=viet_nam.pk), programme=programme)
     assert form.errors == {"country": ["Vietnam already has a delegation in this programme."]}
     assert Delegation.objects.filter(programme=programme).count() == 1
 
 
 def test_delegation_form_second_seat_set_of_a_region_is_refused(programme, aceh):
-    Delegation.objects.create(programme=programme, province=aceh, locality="Kota Sabang")
-    Delegation.objects.create(programme=programme, province=aceh)
+    DelegationFactory(programme=programme, country=None, province=aceh, locality="Kota Sabang")
+    DelegationFactory(programme=programme, country=None, province=aceh)
     form = DelegationForm(
         delegation_data(kind="domestic", province=aceh.pk, locality="Kota Sabang"),
         programme=programme,
@@ -218,13 +218,13 @@ def test_delegation_form_second_seat_set_of_a_region_is_refused(programme, aceh)
 
 def test_delegation_form_same_country_in_another_programme_is_fine(programme, viet_nam):
     other = MembershipFactory().programme
-    Delegation.objects.create(programme=other, country=viet_nam)
+    DelegationFactory(programme=other, country=viet_nam)
     form = DelegationForm(delegation_data(country=viet_nam.pk), programme=programme)
     assert form.is_valid(), form.errors
 
 
 def test_delegation_form_editing_keeps_its_own_country(programme, viet_nam):
-    delegation = Delegation.objects.create(programme=programme, country=viet_nam, seats=3)
+    delegation = DelegationFactory(programme=programme, country=viet_nam, seats=3)
     form = DelegationForm(
         delegation_data(country=viet_nam.pk, seats="5"), instance=delegation, programme=programme
     )
@@ -233,7 +233,7 @@ def test_delegation_form_editing_keeps_its_own_country(programme, viet_nam):
 
 
 def test_delegation_form_can_turn_a_country_into_a_region(programme, viet_nam, aceh):
-    delegation = Delegation.objects.create(programme=programme, country=viet_nam)
+    delegation = DelegationFactory(programme=programme, country=viet_nam)
     form = DelegationForm(
         delegation_data(kind="domestic", province=aceh.pk),
         instance=delegation,
@@ -259,7 +259,7 @@ def test_delegation_form_offers_only_active_member_countries(programme, viet_nam
 
 
 def test_delegation_form_keeps_a_country_that_has_since_become_inactive(programme, viet_nam):
-    delegation = Delegation.objects.create(programme=programme, country=viet_nam, seats=3)
+    delegation = DelegationFactory(programme=programme, country=viet_nam, seats=3)
     viet_nam.is_active = False
     viet_nam.save()
     form = DelegationForm(
@@ -269,6 +269,6 @@ def test_delegation_form_keeps_a_country_that_has_since_become_inactive(programm
 
 
 def test_delegation_form_kind_follows_the_delegation(programme, aceh):
-    delegation = Delegation.objects.create(programme=programme, province=aceh)
+    delegation = DelegationFactory(programme=programme, country=None, province=aceh)
     assert DelegationForm(instance=delegation, programme=programme)["kind"].value() == "domestic"
     assert DelegationForm(programme=programme)["kind"].value() == "international"

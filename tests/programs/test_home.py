@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from programs.models import Programme, ProgrammeMembership
 from tests.conftest import client_for
-from tests.factories import ProgrammeFactory, UserFactory
+from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
 
 
 def _archive(programme: Programme) -> None:
@@ -110,7 +110,7 @@ def test_home_query_count_for_an_organiser(db, size, django_assert_num_queries):
         ProgrammeFactory.build(slug=f"p-{n}") for n in range(size)
     )
     ProgrammeMembership.objects.bulk_create(
-        ProgrammeMembership(programme=p, user=organiser, role="organiser") for p in programmes
+        MembershipFactory.build(programme=p, user=organiser, role="organiser") for p in programmes
     )
     client = client_for(organiser)
     # session, user, the user's memberships and participations (roles), the programmes, and

@@ -11,26 +11,8 @@ from programs.models import Announcement
 from visits.delegate_views import linkify
 
 from ..conftest import client_for
-from ..factories import ParticipantFactory, ProgrammeFactory
+from ..factories import AnnouncementFactory, ParticipantFactory, ProgrammeFactory
 
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-TEAM_PAGE = {
-    "anonymous": 302,
-    "delegate": 404,
-    "staff": 200,
-    "other_organiser": 404,
-    "organiser": 200,
-    "admin": 200,
-}
-MANAGER_PAGE = {**TEAM_PAGE, "staff": 403}
-DELEGATE_PAGE = {
-    "anonymous": 302,
-    "delegate": 200,
-    "staff": 404,
-    "other_organiser": 404,
-    "organiser": 404,
-    "admin": 404,
-}
 INFO = {
     "venue_details": "Perpustakaan Nasional RI\nJl. Medan Merdeka Selatan No. 11",
     "hotel_details": "Hotel Sample, check-in from 14:00\nhttps://hotel.example.org/booking",
@@ -40,55 +22,35 @@ INFO = {
 }
 
 
-def expect(response, expected: int) -> None:
-    assert response.status_code == expected
-    if expected == 302:
-        assert response["Location"].startswith(reverse("account_login"))
-
-
 def announce(programme, title: str, **fields) -> Announcement:
-    return Announcement.objects.create(programme=programme, title=title, body="Text", **fields)
+    return AnnouncementFactory(programme=programme, title=title, **fields)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_info_edit_for_each_role(cast, programme, role):
-    client = client_for(cast[role])
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_info_edit_saves_the_practical_information(cast, programme, role):
     url = reverse("programs:info_edit", args=[programme.slug])
-    expect(client.get(url), MANAGER_PAGE[role])
-    response = client.post(url, INFO)
+    response = client_for(cast[role]).post(url, INFO)
     programme.refresh_from_db()
-    if role in ("organiser", "admin"):
-        assert response.status_code == 302
-        assert response["Location"] == url
-        assert {field: getattr(programme, field) for field in INFO} == INFO
-    else:
-        expect(response, MANAGER_PAGE[role])
-        assert programme.venue_details == ""
+    assert response["Location"] == url
+    assert {field: getattr(programme, field) for field in INFO} == INFO
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_announcements_list_for_each_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["staff", "organiser", "admin"])
+def test_announcements_list_offers_the_form_to_managers_only(cast, programme, role):
     announce(programme, "Bus leaves at 08:30")
     response = client_for(cast[role]).get(reverse("programs:announcements", args=[programme.slug]))
-    expect(response, TEAM_PAGE[role])
-    if response.status_code == 200:
-        page = response.content.decode()
-        assert "Bus leaves at 08:30" in page
-        # Only managers get the form and the edit links.
-        assert ("New announcement" in page) == (role != "staff")
+    page = response.content.decode()
+    assert "Bus leaves at 08:30" in page
+    assert ("New announcement" in page) == (role != "staff")
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_announcement_create_for_each_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_announcement_create_records_its_author(cast, programme, role):
     url = reverse("programs:announcements", args=[programme.slug])
     response = client_for(cast[role]).post(url, {"title": "Rain plan", "body": "Bring umbrellas"})
     created = list(programme.announcements.values_list("title", "body", "created_by"))
-    if role in ("organiser", "admin"):
-        assert response.status_code == 302
-        assert created == [("Rain plan", "Bring umbrellas", cast[role].pk)]
-    else:
-        expect(response, MANAGER_PAGE[role])
-        assert created == []
+    assert response.status_code == 302
+    assert created == [("Rain plan", "Bring umbrellas", cast[role].pk)]
 
 
 def test_announcement_needs_a_title_and_a_message(cast, programme):
@@ -99,41 +61,23 @@ def test_announcement_needs_a_title_and_a_message(cast, programme):
     assert not programme.announcements.exists()
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_announcement_edit_for_each_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_announcement_edit_saves(cast, programme, role):
     announcement = announce(programme, "Old title")
     url = reverse("programs:announcement_edit", args=[programme.slug, announcement.pk])
-    client = client_for(cast[role])
-    expect(client.get(url), MANAGER_PAGE[role])
-    response = client.post(url, {"title": "New title", "body": "New text"})
+    response = client_for(cast[role]).post(url, {"title": "New title", "body": "New text"})
     announcement.refresh_from_db()
-    if role in ("organiser", "admin"):
-        assert response["Location"] == reverse("programs:announcements", args=[programme.slug])
-        assert (announcement.title, announcement.body) == ("New title", "New text")
-    else:
-        expect(response, MANAGER_PAGE[role])
-        assert announcement.title == "Old title"
+    assert response["Location"] == reverse("programs:announcements", args=[programme.slug])
+    assert (announcement.title, announcement.body) == ("New title", "New text")
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_announcement_delete_for_each_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_announcement_delete_deletes_it(cast, programme, role):
     announcement = announce(programme, "Going away")
     url = reverse("programs:announcement_delete", args=[programme.slug, announcement.pk])
     response = client_for(cast[role]).post(url)
-    exists = Announcement.objects.filter(pk=announcement.pk).exists()
-    if role in ("organiser", "admin"):
-        assert response.status_code == 302
-        assert not exists
-    else:
-        expect(response, MANAGER_PAGE[role])
-        assert exists
-
-
-def test_announcement_delete_needs_post(cast, programme):
-    announcement = announce(programme, "Stays")
-    url = reverse("programs:announcement_delete", args=[programme.slug, announcement.pk])
-    assert client_for(cast["organiser"]).get(url).status_code == 405
-    assert Announcement.objects.filter(pk=announcement.pk).exists()
+    assert response.status_code == 302
+    assert not Announcement.objects.filter(pk=announcement.pk).exists()
 
 
 def test_announcement_of_another_programme_is_404(cast, programme):
@@ -149,10 +93,7 @@ def test_announcement_of_another_programme_is_404(cast, programme):
 @pytest.mark.parametrize("size", [10, 500])
 def test_announcements_queries_do_not_grow(cast, programme, size, django_assert_max_num_queries):
     Announcement.objects.bulk_create(
-        Announcement(
-            programme=programme, title=f"Notice {n}", body="Text", created_by=cast["admin"]
-        )
-        for n in range(size)
+        AnnouncementFactory.build_batch(size, programme=programme, created_by=cast["admin"])
     )
     client = client_for(cast["organiser"])
     # Queries: session, user, programme, membership (role), memberships and participations
@@ -160,12 +101,6 @@ def test_announcements_queries_do_not_grow(cast, programme, size, django_assert_
     with django_assert_max_num_queries(7):
         response = client.get(reverse("programs:announcements", args=[programme.slug]))
     assert response.content.decode().count('<article class="card announcement">') == size
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_programme_info_for_each_role(cast, programme, role):
-    response = client_for(cast[role]).get(reverse("visits:programme_info"))
-    expect(response, DELEGATE_PAGE[role])
 
 
 def test_programme_info_shows_practical_information_with_tappable_links(cast, programme):

@@ -11,19 +11,16 @@ from pypdf import PdfReader
 from participants.models import Participant
 from programs.models import Programme
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, ProgrammeFactory, SessionFactory, SiteFactory
-from visits.models import Assignment, Session, Vehicle, VisitGroup
-
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-# Only people who take part get an agenda; team members and admins who do not take part get 404.
-EXPECTED = {
-    "anonymous": 302,
-    "delegate": 200,
-    "staff": 404,
-    "other_organiser": 404,
-    "organiser": 404,
-    "admin": 404,
-}
+from tests.factories import (
+    AssignmentFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    SiteFactory,
+    VehicleFactory,
+    VisitGroupFactory,
+)
+from visits.models import Assignment, Session, VisitGroup
 
 
 def pdf_text(data: bytes) -> str:
@@ -50,33 +47,26 @@ def visit(programme, cast):
         returns_at=programme.local_datetime(day, 12, 30),
         speakers="Library manager",
     )
-    alpha = VisitGroup.objects.create(
+    alpha = VisitGroupFactory(
         session=session, name="Group Alpha", capacity=10, guide_name="Guide Ani"
     )
-    beta = VisitGroup.objects.create(
+    beta = VisitGroupFactory(
         session=session, name="Group Beta", capacity=10, guide_name="Guide Budi"
     )
-    bus = Vehicle.objects.create(session=session, name="Bus 1", seats=30, plate="B 7123 TPB")
+    bus = VehicleFactory(session=session, name="Bus 1", seats=30, plate="B 7123 TPB")
     delegate_a = Participant.objects.get(user=cast["delegate"])
     delegate_b = Participant.objects.get(user=cast["delegate_b"])
-    Assignment.objects.create(session=session, participant=delegate_a, group=alpha, vehicle=bus)
-    Assignment.objects.create(session=session, participant=delegate_b, group=beta, vehicle=bus)
+    AssignmentFactory(session=session, participant=delegate_a, group=alpha, vehicle=bus)
+    AssignmentFactory(session=session, participant=delegate_b, group=beta, vehicle=bus)
     only_b = SessionFactory(programme=programme, title_en="Workshop for delegate B only")
-    Assignment.objects.create(session=only_b, participant=delegate_b)
+    AssignmentFactory(session=only_b, participant=delegate_b)
     return session
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_agenda_pdf_per_role(cast, programme, visit, role):
-    response = client_for(cast[role]).get(reverse("reports:my_agenda_pdf"))
-    assert response.status_code == EXPECTED[role]
-    if role == "anonymous":
-        assert response["Location"].startswith(reverse("account_login"))
-    if response.status_code == 200:
-        assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"] == (
-            f'attachment; filename="agenda-{programme.slug}.pdf"'
-        )
+def test_agenda_pdf_is_named_after_the_programme(cast, programme, visit):
+    response = client_for(cast["delegate"]).get(reverse("reports:my_agenda_pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="agenda-{programme.slug}.pdf"'
 
 
 def test_agenda_pdf_holds_the_delegate_items_and_nobody_else(cast, programme, visit):
@@ -115,7 +105,7 @@ def test_cancelled_items_are_marked(cast, programme):
     session = SessionFactory(programme=programme, title_en="Cancelled lecture")
     session.cancelled_at = session.starts_at
     session.save()
-    Assignment.objects.create(session=session, participant=delegate)
+    AssignmentFactory(session=session, participant=delegate)
     text = pdf_text(client_for(cast["delegate"]).get(reverse("reports:my_agenda_pdf")).content)
     assert "Cancelled lecture CANCELLED" in text
 
@@ -123,6 +113,7 @@ def test_cancelled_items_are_marked(cast, programme):
 def test_agenda_pdf_refuses_post(cast):
     response = client_for(cast["delegate"]).post(reverse("reports:my_agenda_pdf"))
     assert response.status_code == 405
+    assert response["Content-Type"] != "application/pdf"
 
 
 def test_demo_delegate_agenda_pdf(db):
@@ -151,7 +142,7 @@ def test_agenda_pdf_queries_do_not_grow_with_items(
     start = programme.local_datetime(programme.start_date, 8)
     sessions = Session.objects.bulk_create(
         [
-            Session(
+            SessionFactory.build(
                 programme=programme,
                 kind=Session.Kind.LECTURE,
                 title_en=f"Lecture {number}",
@@ -163,7 +154,7 @@ def test_agenda_pdf_queries_do_not_grow_with_items(
         ]
     )
     Assignment.objects.bulk_create(
-        [Assignment(session=session, participant=delegate) for session in sessions]
+        [AssignmentFactory.build(session=session, participant=delegate) for session in sessions]
     )
     client = client_for(cast["delegate"])
     # Queries: session and user; the user's participations (with programmes); the bookings

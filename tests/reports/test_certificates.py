@@ -31,21 +31,18 @@ from reports.jobs import finish_job, job_folder, render_items, run_job, save_fil
 from reports.models import Certificate, GenerationJob, Signatory
 from reports.tasks import render_job_items_task
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, ProgrammeFactory, SessionFactory, UserFactory
-from visits.models import Assignment
+from tests.factories import (
+    AssignmentFactory,
+    CertificateFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    SignatoryFactory,
+    UserFactory,
+)
 
 from .test_documents import pdf_text
 
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-# 302 sends anonymous visitors to the login page; delegates and outsiders never learn of it.
-MANAGERS_ONLY = {
-    "anonymous": 302,
-    "delegate": 404,
-    "staff": 403,
-    "other_organiser": 404,
-    "organiser": 200,
-    "admin": 200,
-}
 CODE_PATTERN = re.compile(
     r"^TPB-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
 )
@@ -61,17 +58,11 @@ def admin(db):
     return UserFactory(is_superuser=True, is_staff=True)
 
 
-def _expect(response, expected: int) -> None:
-    assert response.status_code == expected
-    if expected == 302:
-        assert response["Location"].startswith(reverse("account_login"))
-
-
 def attend(participant, *records) -> None:
     """Book the participant on one agenda item per record (True, False or None: not recorded)."""
     for attended in records:
         session = SessionFactory(programme=participant.programme)
-        Assignment.objects.create(session=session, participant=participant, attended=attended)
+        AssignmentFactory(session=session, participant=participant, attended=attended)
 
 
 def completed(programme, **fields) -> Participant:
@@ -123,7 +114,7 @@ def test_eligibility_ignores_cancelled_items(programme):
     participant = ParticipantFactory(programme=programme, status=Participant.Status.COMPLETED)
     attend(participant, True)
     cancelled = SessionFactory(programme=programme, cancelled_at="2023-11-13T00:00:00Z")
-    Assignment.objects.create(session=cancelled, participant=participant, attended=False)
+    AssignmentFactory(session=cancelled, participant=participant, attended=False)
     assert _judged(programme) == {participant.pk: (True, "")}
 
 
@@ -338,7 +329,7 @@ def test_a_template_edited_between_batches_shows_in_the_next_one(
     template = template_for(programme)
     template.heading_en = "Certificate of Completion"
     template.save()
-    Signatory.objects.create(template=template, name="Ofy Sofiana", title="Principal Secretary")
+    SignatoryFactory(template=template, name="Ofy Sofiana", title="Principal Secretary")
 
     run_certificates(programme, admin, django_capture_on_commit_callbacks)
 
@@ -465,12 +456,11 @@ def test_names_are_set_in_a_noto_font_of_their_script(
 # --- Organisers' pages ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_certificates_page_permissions(cast, programme, role):
-    response = client_for(cast[role]).get(reverse("reports:certificates", args=[programme.slug]))
-    _expect(response, MANAGERS_ONLY[role])
-    if response.status_code == 200:
-        assert "delegate.a@example.org" not in response.content.decode()
+def test_certificates_page_shows_no_e_mail_addresses(cast, programme):
+    response = client_for(cast["organiser"]).get(
+        reverse("reports:certificates", args=[programme.slug])
+    )
+    assert "delegate.a@example.org" not in response.content.decode()
 
 
 def test_certificates_page_shows_eligibility_codes_and_validity(programme, admin):
@@ -511,7 +501,7 @@ def test_certificates_page_queries_do_not_grow_with_participants(
 ):
     participants = Participant.objects.bulk_create(
         [
-            Participant(
+            ParticipantFactory.build(
                 programme=programme,
                 category=Participant.Category.INTERNATIONAL,
                 status=Participant.Status.COMPLETED,
@@ -523,7 +513,10 @@ def test_certificates_page_queries_do_not_grow_with_participants(
         ]
     )
     Certificate.objects.bulk_create(
-        [Certificate(participant=p, code=new_certificate_code()) for p in participants[::2]]
+        [
+            CertificateFactory.build(participant=p, code=new_certificate_code())
+            for p in participants[::2]
+        ]
     )
     template_for(programme)
     client = client_for(admin)
@@ -532,14 +525,6 @@ def test_certificates_page_queries_do_not_grow_with_participants(
     with django_assert_max_num_queries(7):
         response = client.get(reverse("reports:certificates", args=[programme.slug]))
     assert response.content.decode().count("<tr>") == size + 1
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_certificate_template_page_permissions(cast, programme, role):
-    response = client_for(cast[role]).get(
-        reverse("reports:certificate_template", args=[programme.slug])
-    )
-    _expect(response, MANAGERS_ONLY[role])
 
 
 def _template_data(**changes) -> dict:
@@ -620,8 +605,8 @@ def test_template_refuses_an_attendance_above_100(cast, programme):
 
 def test_signatories_are_reordered_and_limited_to_four(cast, programme):
     template = template_for(programme)
-    first = Signatory.objects.create(template=template, name="A", title="T", position=1)
-    second = Signatory.objects.create(template=template, name="B", title="T", position=2)
+    first = SignatoryFactory(template=template, name="A", title="T", position=1)
+    second = SignatoryFactory(template=template, name="B", title="T", position=2)
     client = client_for(cast["organiser"])
     url = reverse("reports:certificate_template", args=[programme.slug])
     data = _template_data(
@@ -643,7 +628,7 @@ def test_signatories_are_reordered_and_limited_to_four(cast, programme):
     assert list(template.signatories.values_list("name", flat=True)) == ["B", "A"]
 
     for name in ("C", "D", "E"):
-        Signatory.objects.create(template=template, name=name, title="T", position=9)
+        SignatoryFactory(template=template, name=name, title="T", position=9)
     data = _template_data(
         **{"signatories-TOTAL_FORMS": "5", "signatories-INITIAL_FORMS": "5"},
         **{
@@ -662,24 +647,19 @@ def test_signatories_are_reordered_and_limited_to_four(cast, programme):
     assert "Please submit at most 4 forms." in response.content.decode()
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_signatory_delete_permissions(cast, programme, role):
-    signatory = Signatory.objects.create(
-        template=template_for(programme), name="Ofy Sofiana", title="Principal Secretary"
-    )
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_signatory_delete_deletes_it(cast, programme, role):
+    signatory = SignatoryFactory(template__programme=programme)
     response = client_for(cast[role]).post(
         reverse("reports:signatory_delete", args=[programme.slug, signatory.pk])
     )
-    expected = {**MANAGERS_ONLY, "organiser": 302, "admin": 302}[role]
-    assert response.status_code == expected
-    assert Signatory.objects.filter(pk=signatory.pk).exists() == (
-        expected != 302 or role == "anonymous"
-    )
+    assert response.status_code == 302
+    assert not Signatory.objects.filter(pk=signatory.pk).exists()
 
 
 def test_signatory_of_another_programme_cannot_be_deleted(cast, programme):
     other = ParticipantFactory().programme
-    signatory = Signatory.objects.create(template=template_for(other), name="X", title="Y")
+    signatory = SignatoryFactory(template__programme=other)
     response = client_for(cast["organiser"]).post(
         reverse("reports:signatory_delete", args=[programme.slug, signatory.pk])
     )
@@ -687,15 +667,12 @@ def test_signatory_of_another_programme_cannot_be_deleted(cast, programme):
     assert Signatory.objects.filter(pk=signatory.pk).exists()
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_certificate_preview_permissions(cast, programme, role):
-    response = client_for(cast[role]).get(
+def test_certificate_preview_is_a_pdf_for_a_frame_of_the_site(cast, programme):
+    response = client_for(cast["organiser"]).get(
         reverse("reports:certificate_preview", args=[programme.slug])
     )
-    _expect(response, MANAGERS_ONLY[role])
-    if response.status_code == 200:
-        assert response["Content-Type"] == "application/pdf"
-        assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_preview_of_a_participant_uses_their_name_and_code(programme, admin):
@@ -718,21 +695,17 @@ def test_preview_of_another_programmes_participant_is_not_found(programme, admin
         {"participant": stranger.pk},
     )
     assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_certificate_download_permissions(
-    cast, programme, role, django_capture_on_commit_callbacks
-):
+def test_certificate_download_carries_its_code(cast, programme, django_capture_on_commit_callbacks):
     participant = completed(programme)
     run_certificates(programme, cast["admin"], django_capture_on_commit_callbacks)
-    response = client_for(cast[role]).get(
+    response = client_for(cast["organiser"]).get(
         reverse("reports:certificate_download", args=[programme.slug, participant.pk])
     )
-    _expect(response, MANAGERS_ONLY[role])
-    if response.status_code == 200:
-        data = b"".join(response.streaming_content)
-        assert participant.certificate.code in pdf_text(data)
+    data = b"".join(response.streaming_content)
+    assert participant.certificate.code in pdf_text(data)
 
 
 def test_download_of_a_participant_without_certificate_is_not_found(programme, admin):
@@ -741,20 +714,21 @@ def test_download_of_a_participant_without_certificate_is_not_found(programme, a
         reverse("reports:certificate_download", args=[programme.slug, participant.pk])
     )
     assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_certificate_revoke_permissions(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_certificate_revoke_records_the_reason(cast, programme, role):
     participant = completed(programme)
     certificate = issue_certificate(participant=participant)
     response = client_for(cast[role]).post(
         reverse("reports:certificate_revoke", args=[programme.slug, participant.pk]),
         {"reason": "Duplicate registration"},
     )
-    expected = {**MANAGERS_ONLY, "organiser": 302, "admin": 302}[role]
-    assert response.status_code == expected
+    assert response.status_code == 302
     certificate.refresh_from_db()
-    assert certificate.is_valid == (expected != 302 or role == "anonymous")
+    assert not certificate.is_valid
+    assert certificate.revocation_reason == "Duplicate registration"
 
 
 def test_revoking_needs_a_reason(programme, admin):
@@ -781,13 +755,6 @@ def test_certificate_of_another_programme_cannot_be_revoked(cast, programme):
 
 
 # --- The delegate's own certificate --------------------------------------------------------
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_my_certificate_permissions(cast, programme, role):
-    response = client_for(cast[role]).get(reverse("reports:my_certificate"))
-    expected = {"anonymous": 302, "delegate": 200}.get(role, 404)
-    _expect(response, expected)
 
 
 def test_delegate_downloads_their_own_certificate_and_never_another(

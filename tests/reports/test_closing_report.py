@@ -12,9 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from participants.models import (
-    EvaluationAnswer,
     EvaluationQuestion,
-    EvaluationResponse,
     Participant,
 )
 from programs.models import Programme
@@ -27,24 +25,22 @@ from reports.closing import (
 from reports.models import ClosingReport, GenerationJob, Quote
 from tests.conftest import client_for
 from tests.factories import (
+    AssignmentFactory,
+    ClosingReportFactory,
+    EvaluationAnswerFactory,
+    EvaluationQuestionFactory,
+    EvaluationResponseFactory,
     ParticipantFactory,
     ProgrammeFactory,
+    QuoteFactory,
     SessionFactory,
+    SessionPhotoFactory,
     SiteFactory,
     UserFactory,
     member_country,
 )
-from visits.models import Assignment, Session, SessionPhoto
+from visits.models import Assignment, Session
 
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-MANAGERS_ONLY = {
-    "anonymous": 302,
-    "delegate": 404,
-    "staff": 403,
-    "other_organiser": 404,
-    "organiser": 200,
-    "admin": 200,
-}
 # Every fact of the reference programme marked ★ that the demo's closing report must state.
 REFERENCE_FACTS = [
     "Knowledge Sharing Programme on Social Inclusion-Based Library Transformation",
@@ -103,12 +99,6 @@ def pdf_text(data: bytes) -> str:
     """The PDF's text with whitespace normalised: extraction breaks lines anywhere."""
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     return " ".join(text.split())
-
-
-def _expect(response, expected: int) -> None:
-    assert response.status_code == expected
-    if expected == 302:
-        assert response["Location"].startswith(reverse("account_login"))
 
 
 def _jpeg(colour: str = "red") -> ContentFile:
@@ -204,7 +194,7 @@ def test_agenda_as_held_shows_attendance_rate_per_item(programme):
     people = ParticipantFactory.create_batch(4, programme=programme)
     lecture = SessionFactory(programme=programme, title_en="Inclusive libraries lecture")
     for person, attended in zip(people, [True, True, True, False], strict=True):
-        Assignment.objects.create(session=lecture, participant=person, attended=attended)
+        AssignmentFactory(session=lecture, participant=person, attended=attended)
     SessionFactory(
         programme=programme,
         title_en="Cancelled tour",
@@ -237,14 +227,14 @@ def test_site_visits_list_site_district_city_and_date(programme):
 
 
 def test_evaluation_without_answers_says_so(programme):
-    EvaluationQuestion.objects.create(programme=programme, text_en="How useful was it?")
+    EvaluationQuestionFactory(programme=programme, text_en="How useful was it?")
     text = pdf_text(render_closing_report(programme, language="en"))
     assert "No responses yet." in text
 
 
 def test_evaluation_results_show_averages_and_distributions(programme):
-    rating = EvaluationQuestion.objects.create(programme=programme, text_en="How useful was it?")
-    choice = EvaluationQuestion.objects.create(
+    rating = EvaluationQuestionFactory(programme=programme, text_en="How useful was it?")
+    choice = EvaluationQuestionFactory(
         programme=programme,
         text_en="Best visit?",
         kind=EvaluationQuestion.Kind.CHOICE,
@@ -252,13 +242,13 @@ def test_evaluation_results_show_averages_and_distributions(programme):
         position=1,
     )
     for value, pick in [(5, "Rawa Binong"), (4, "Rawa Binong"), (4, "Bogor")]:
-        response = EvaluationResponse.objects.create(
+        response = EvaluationResponseFactory(
             participant=ParticipantFactory(
                 programme=programme, user=UserFactory(), status=Participant.Status.COMPLETED
             )
         )
-        EvaluationAnswer.objects.create(response=response, question=rating, rating=value)
-        EvaluationAnswer.objects.create(response=response, question=choice, text=pick)
+        EvaluationAnswerFactory(response=response, question=rating, rating=value)
+        EvaluationAnswerFactory(response=response, question=choice, text=pick)
 
     context = closing_report_context(programme, language="en")
     text = pdf_text(render_closing_report(programme, language="en"))
@@ -272,14 +262,14 @@ def test_evaluation_results_show_averages_and_distributions(programme):
 
 def test_only_photos_with_consent_are_printed_with_their_credits(programme):
     session = SessionFactory(programme=programme, title_en="Opening")
-    SessionPhoto.objects.create(
+    SessionPhotoFactory(
         session=session,
         image=_jpeg("red"),
         caption="Delegates at the opening",
         photographer="Prakas Agrestian",
         consent_to_publish=True,
     )
-    SessionPhoto.objects.create(
+    SessionPhotoFactory(
         session=session, image=_jpeg("blue"), caption="Private moment", consent_to_publish=False
     )
 
@@ -300,8 +290,8 @@ def test_markup_from_participants_and_organisers_prints_literally(programme):
         full_name='<img src="file:///etc/passwd">',
         institution='<link rel="attachment" href="file:///etc/passwd">',
     )
-    report = ClosingReport.objects.create(programme=programme, reporter="<b>Wara</b>")
-    Quote.objects.create(report=report, speaker="<script>x</script>", text="“<i>quoted</i>”")
+    report = ClosingReportFactory(programme=programme, reporter="<b>Wara</b>")
+    QuoteFactory(report=report, speaker="<script>x</script>", text="“<i>quoted</i>”")
 
     data = render_closing_report(programme, language="en")
     text = pdf_text(data)
@@ -317,7 +307,7 @@ def _delegates(programme, count: int, *, countries, **fields) -> list[Participan
     """`count` international delegates named "Delegate 001"… from `countries` in turn."""
     return Participant.objects.bulk_create(
         [
-            Participant(
+            ParticipantFactory.build(
                 programme=programme,
                 category=Participant.Category.INTERNATIONAL,
                 full_name=f"Delegate {number:03d}",
@@ -402,10 +392,14 @@ def test_report_context_runs_a_fixed_number_of_queries(
         for n in range(3)
     ]
     Assignment.objects.bulk_create(
-        [Assignment(session=s, participant=p, attended=True) for s in sessions for p in people]
+        [
+            AssignmentFactory.build(session=s, participant=p, attended=True)
+            for s in sessions
+            for p in people
+        ]
     )
-    report = ClosingReport.objects.create(programme=programme, reporter="Wara Merdeka")
-    Quote.objects.create(report=report, speaker="Ofy Sofiana", text="Teks")
+    report = ClosingReportFactory(programme=programme, reporter="Wara Merdeka")
+    QuoteFactory(report=report, speaker="Ofy Sofiana", text="Teks")
     # Queries: the report; the quotes; participants by category, gender, country and region;
     # the agenda with sites; its speakers; attendance per item; the evaluation's questions,
     # responses, eligible count, counted answers and texts; the photos; the annex rows.
@@ -417,30 +411,24 @@ def test_report_context_runs_a_fixed_number_of_queries(
 # --- The organisers' page --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_closing_report_page_per_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_closing_report_page_offers_generating_to_admins_only(cast, programme, role):
     response = client_for(cast[role]).get(reverse("reports:closing_report", args=[programme.slug]))
-    _expect(response, MANAGERS_ONLY[role])
-    if response.status_code == 200:
-        assert response.context["can_generate"] == (role == "admin")
-        assert ("Generate the closing report" in response.content.decode()) == (role == "admin")
+    assert response.context["can_generate"] == (role == "admin")
+    assert ("Generate the closing report" in response.content.decode()) == (role == "admin")
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_saving_the_report_per_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_saving_the_report_saves_texts_and_quotes(cast, programme, role):
     response = client_for(cast[role]).post(
         reverse("reports:closing_report", args=[programme.slug]), _form_data()
     )
-    assert response.status_code == {**MANAGERS_ONLY, "organiser": 302, "admin": 302}[role]
-    saved = ClosingReport.objects.filter(programme=programme).first()
-    if role in ("organiser", "admin"):
-        assert response["Location"] == reverse("reports:closing_report", args=[programme.slug])
-        assert (saved.summary_id, saved.reporter) == ("Lima hari kunjungan.", "Wara Merdeka")
-        assert list(saved.quotes.values_list("speaker", "translation")) == [
-            ("Ofy Sofiana", "This is real proof.")
-        ]
-    else:
-        assert saved is None
+    saved = ClosingReport.objects.get(programme=programme)
+    assert response["Location"] == reverse("reports:closing_report", args=[programme.slug])
+    assert (saved.summary_id, saved.reporter) == ("Lima hari kunjungan.", "Wara Merdeka")
+    assert list(saved.quotes.values_list("speaker", "translation")) == [
+        ("Ofy Sofiana", "This is real proof.")
+    ]
 
 
 def _form_data(**quote) -> dict:
@@ -474,9 +462,9 @@ def test_quote_without_text_is_a_field_error_and_saves_nothing(cast, programme):
 
 
 def test_editing_and_reordering_quotes(cast, programme):
-    report = ClosingReport.objects.create(programme=programme)
-    first = Quote.objects.create(report=report, speaker="First", text="Satu", position=0)
-    second = Quote.objects.create(report=report, speaker="Second", text="Dua", position=1)
+    report = ClosingReportFactory(programme=programme)
+    first = QuoteFactory(report=report, speaker="First", text="Satu", position=0)
+    second = QuoteFactory(report=report, speaker="Second", text="Dua", position=1)
     data = {
         **_form_data(),
         "quotes-TOTAL_FORMS": "3",
@@ -502,8 +490,8 @@ def test_editing_and_reordering_quotes(cast, programme):
 
 
 def test_new_quote_form_is_offered_after_the_last_position(cast, programme):
-    report = ClosingReport.objects.create(programme=programme)
-    Quote.objects.create(report=report, speaker="First", text="Satu", position=4)
+    report = ClosingReportFactory(programme=programme)
+    QuoteFactory(report=report, speaker="First", text="Satu", position=4)
     response = client_for(cast["organiser"]).get(
         reverse("reports:closing_report", args=[programme.slug])
     )
@@ -511,34 +499,31 @@ def test_new_quote_form_is_offered_after_the_last_position(cast, programme):
     assert [form.initial.get("position") for form in forms] == [4, 5]
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_generating_per_role(cast, programme, role, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_generating_by_admins_only(cast, programme, role, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(cast[role]).post(
             reverse("reports:closing_report", args=[programme.slug]),
             {"generate": "1", "language": "id"},
         )
-    expected = {**MANAGERS_ONLY, "organiser": 403, "admin": 302}[role]
-    assert response.status_code == expected
+    assert response.status_code == {"organiser": 403, "admin": 302}[role]
     jobs = list(GenerationJob.objects.filter(programme=programme).values_list("kind", "language"))
     assert jobs == ([("closing_report", "id")] if role == "admin" else [])
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_quote_delete_per_role(cast, programme, role):
-    report = ClosingReport.objects.create(programme=programme)
-    quote = Quote.objects.create(report=report, speaker="Ofy Sofiana", text="Teks")
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_quote_delete_deletes_it(cast, programme, role):
+    quote = QuoteFactory(report__programme=programme, speaker="Ofy Sofiana", text="Teks")
     response = client_for(cast[role]).post(
         reverse("reports:quote_delete", args=[programme.slug, quote.pk])
     )
-    expected = {**MANAGERS_ONLY, "organiser": 302, "admin": 302}[role]
-    assert response.status_code == expected
-    assert Quote.objects.filter(pk=quote.pk).exists() == (role not in ("organiser", "admin"))
+    assert response["Location"] == reverse("reports:closing_report", args=[programme.slug])
+    assert not Quote.objects.filter(pk=quote.pk).exists()
 
 
 def test_quote_of_another_programme_cannot_be_deleted(cast, programme):
-    other = ClosingReport.objects.create(programme=ProgrammeFactory())
-    quote = Quote.objects.create(report=other, speaker="Someone", text="Teks")
+    other = ClosingReportFactory(programme=ProgrammeFactory())
+    quote = QuoteFactory(report=other, speaker="Someone", text="Teks")
     response = client_for(cast["organiser"]).post(
         reverse("reports:quote_delete", args=[programme.slug, quote.pk])
     )
@@ -547,12 +532,13 @@ def test_quote_of_another_programme_cannot_be_deleted(cast, programme):
 
 
 def test_quote_delete_refuses_get(cast, programme):
-    report = ClosingReport.objects.create(programme=programme)
-    quote = Quote.objects.create(report=report, speaker="Ofy Sofiana", text="Teks")
+    report = ClosingReportFactory(programme=programme)
+    quote = QuoteFactory(report=report, speaker="Ofy Sofiana", text="Teks")
     response = client_for(cast["organiser"]).get(
         reverse("reports:quote_delete", args=[programme.slug, quote.pk])
     )
     assert response.status_code == 405
+    assert Quote.objects.filter(pk=quote.pk).exists()
 
 
 def test_report_times_are_in_the_programme_time_zone(db):

@@ -15,11 +15,16 @@ from participants.models import Participant
 from programs.images import MAX_UPLOAD_BYTES
 from reports.certificates import template_for, verification_url
 from reports.jobs import start_job
-from reports.models import Certificate, GenerationJob, Signatory
+from reports.models import Certificate, GenerationJob
 from reports.pdf import make_url_fetcher
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, SessionFactory, UserFactory
-from visits.models import Assignment
+from tests.factories import (
+    AssignmentFactory,
+    ParticipantFactory,
+    SessionFactory,
+    SignatoryFactory,
+    UserFactory,
+)
 
 from .test_documents import pdf_text
 
@@ -98,7 +103,7 @@ def test_markup_in_a_participant_is_printed_literally_and_embeds_nothing(
         full_name_latin=f'<img src="{origin}/latin.png">',
         institution=f"{LINK} {STYLE}",
     )
-    Assignment.objects.create(
+    AssignmentFactory(
         session=SessionFactory(programme=programme), participant=participant, attended=True
     )
 
@@ -116,14 +121,14 @@ def test_markup_in_the_template_and_signatories_is_printed_literally(
 ):
     origin, requests = listener
     participant = ParticipantFactory(programme=programme, status=Participant.Status.COMPLETED)
-    Assignment.objects.create(
+    AssignmentFactory(
         session=SessionFactory(programme=programme), participant=participant, attended=True
     )
     template = template_for(programme)
     template.heading_en = STYLE
     template.wording_en = f'<object data="{origin}/object"></object>'
     template.save()
-    Signatory.objects.create(template=template, name=LINK, title=IMG, position=1)
+    SignatoryFactory(template=template, name=LINK, title=IMG, position=1)
 
     text = _assert_inert(_certificate_pdf(programme, admin, django_capture_on_commit_callbacks))
 

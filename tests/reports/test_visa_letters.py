@@ -11,20 +11,16 @@ from PIL import Image
 from pypdf import PdfReader
 
 from participants.models import Participant
-from reports.models import CertificateTemplate, GenerationJob, Signatory
+from reports.models import GenerationJob
 from reports.visa import reference_number, render_visa_letter, visa_letter_rows
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, ProgrammeFactory, member_country
-
-ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
-MANAGERS_ONLY = {
-    "anonymous": 302,
-    "delegate": 404,
-    "staff": 403,
-    "other_organiser": 404,
-    "organiser": 200,
-    "admin": 200,
-}
+from tests.factories import (
+    CertificateTemplateFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+    SignatoryFactory,
+    member_country,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -69,8 +65,8 @@ def test_letter_states_the_delegate_passport_programme_and_signatory(programme):
     programme.host_address = "Jl. Medan Merdeka Selatan, Jakarta"
     programme.host_short_name = "Perpusnas"
     programme.save()
-    template = CertificateTemplate.objects.create(programme=programme)
-    Signatory.objects.create(
+    template = CertificateTemplateFactory(programme=programme)
+    SignatoryFactory(
         template=template,
         name="Ofy Sofiana",
         title="Principal Secretary",
@@ -78,7 +74,7 @@ def test_letter_states_the_delegate_passport_programme_and_signatory(programme):
         signature=_signature(),
         position=0,
     )
-    Signatory.objects.create(template=template, name="Second Signatory", title="X", position=1)
+    SignatoryFactory(template=template, name="Second Signatory", title="X", position=1)
     delegate = _delegate(programme)
 
     data = render_visa_letter(delegate, language="en")
@@ -135,38 +131,37 @@ def test_markup_in_participant_fields_prints_literally(programme):
 # --- The page and the single letter ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_visa_page_per_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_visa_page_shows_passport_numbers(cast, programme, role):
     _delegate(programme)
     response = client_for(cast[role]).get(reverse("reports:visa_letters", args=[programme.slug]))
-    assert response.status_code == MANAGERS_ONLY[role]
-    if role == "anonymous":
-        assert response["Location"].startswith(reverse("account_login"))
-    content = response.content.decode()
-    # Passport numbers reach organisers and admins only.
-    assert ("C1234567" in content) == (role in ("organiser", "admin"))
+    assert "C1234567" in response.content.decode()
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_single_letter_per_role(cast, programme, role):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_single_letter_is_a_private_pdf(cast, programme, role):
     delegate = _delegate(programme)
     response = client_for(cast[role]).get(_letter_url(programme, delegate))
-    assert response.status_code == MANAGERS_ONLY[role]
-    if response.status_code == 200:
-        assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"] == (
-            f'attachment; filename="visa-letter-{delegate.pk}-nguyen-thi-thu-ha.pdf"'
-        )
-        assert response["Cache-Control"] == "private, no-store"
-        assert "Passport number C1234567" in pdf_text(response.content)
-    else:
-        assert b"C1234567" not in response.content
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="visa-letter-{delegate.pk}-nguyen-thi-thu-ha.pdf"'
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    assert "Passport number C1234567" in pdf_text(response.content)
+
+
+def test_single_letter_refused_to_staff_shows_no_passport(cast, programme):
+    delegate = _delegate(programme)
+    response = client_for(cast["staff"]).get(_letter_url(programme, delegate))
+    assert response.status_code == 403
+    assert b"C1234567" not in response.content
 
 
 def test_letter_of_a_delegate_of_another_programme_is_404(cast, programme):
     other = _delegate(ProgrammeFactory(), passport_number="X9999999")
     response = client_for(cast["organiser"]).get(_letter_url(programme, other))
     assert response.status_code == 404
+    assert b"X9999999" not in response.content
 
 
 @pytest.mark.parametrize(
@@ -180,12 +175,15 @@ def test_no_letter_for_domestic_or_withdrawn_participants(cast, programme, field
     participant = _delegate(programme, **fields)
     response = client_for(cast["organiser"]).get(_letter_url(programme, participant))
     assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
 
 
 @pytest.mark.parametrize("value", ["abc", "", "-1", "1.5"])
 def test_malformed_participant_is_404(cast, programme, value):
     url = reverse("reports:visa_letters", args=[programme.slug]) + f"?participant={value}"
-    assert client_for(cast["organiser"]).get(url).status_code == 404
+    response = client_for(cast["organiser"]).get(url)
+    assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
 
 
 def test_incomplete_passport_details_give_a_clear_message(cast, programme):
@@ -236,7 +234,7 @@ def test_visa_page_queries_do_not_grow_with_delegates(
     country = member_country("LK")
     Participant.objects.bulk_create(
         [
-            Participant(
+            ParticipantFactory.build(
                 programme=programme,
                 category=Participant.Category.INTERNATIONAL,
                 full_name=f"Delegate {number}",
@@ -262,17 +260,18 @@ def test_visa_page_queries_do_not_grow_with_delegates(
 # --- All letters -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_all_letters_job_per_role(cast, programme, role, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("role", ["organiser", "admin"])
+def test_all_letters_job_started_by_managers(
+    cast, programme, role, django_capture_on_commit_callbacks
+):
     _delegate(programme)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(cast[role]).post(
             reverse("reports:visa_letters", args=[programme.slug]), {"language": "en"}
         )
-    expected = {**MANAGERS_ONLY, "organiser": 302, "admin": 302}[role]
-    assert response.status_code == expected
-    jobs = GenerationJob.objects.filter(programme=programme, kind="visa_letters").count()
-    assert jobs == (1 if role in ("organiser", "admin") else 0)
+    assert response["Location"] == reverse("reports:visa_letters", args=[programme.slug])
+    job = GenerationJob.objects.get(programme=programme, kind="visa_letters")
+    assert (job.started_by, job.language) == (cast[role], "en")
 
 
 def test_all_letters_job_renders_one_letter_per_complete_delegate(

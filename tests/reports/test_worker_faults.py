@@ -25,7 +25,13 @@ from reports.certificates import CERTIFICATES_PER_CHUNK
 from reports.jobs import start_job, sweep_queued_jobs
 from reports.models import Certificate, GenerationJob
 from tests.conftest import client_for
-from tests.factories import ProgrammeFactory, SessionFactory, UserFactory
+from tests.factories import (
+    AssignmentFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    UserFactory,
+)
 from tests.services import database_url, require_postgres_and_redis
 from tpbis.celery import app as celery_app
 from visits.models import Assignment
@@ -180,7 +186,7 @@ def _programme_with_graduates(count: int):
     session = SessionFactory(programme=programme)
     participants = Participant.objects.bulk_create(
         [
-            Participant(
+            ParticipantFactory.build(
                 programme=programme,
                 category=Participant.Category.INTERNATIONAL,
                 status=Participant.Status.COMPLETED,
@@ -192,7 +198,10 @@ def _programme_with_graduates(count: int):
         ]
     )
     Assignment.objects.bulk_create(
-        [Assignment(session=session, participant=p, attended=True) for p in participants]
+        [
+            AssignmentFactory.build(session=session, participant=p, attended=True)
+            for p in participants
+        ]
     )
     return programme, participants
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, SessionFactory, UserFactory
-from visits.models import Assignment
+from tests.factories import AssignmentFactory, ParticipantFactory, SessionFactory, UserFactory
 
 
 def _booked_item(programme):
@@ -24,7 +23,7 @@ def _booked_item(programme):
     participant = ParticipantFactory(
         programme=programme, user=delegate, email=delegate.email, status="confirmed"
     )
-    Assignment.objects.create(session=item, participant=participant)
+    AssignmentFactory(session=item, participant=participant)
     return item
 
 

@@ -11,10 +11,16 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.db.models import F
 
-from tests.factories import ParticipantFactory, SessionFactory
+from tests.factories import (
+    AssignmentFactory,
+    ParticipantFactory,
+    SessionFactory,
+    VehicleFactory,
+    VisitGroupFactory,
+)
 from tests.services import skip_or_fail
 from visits.assignments import assign_participants
-from visits.models import Assignment, Session, Vehicle, VisitGroup
+from visits.models import Session, Vehicle, VisitGroup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,10 +83,10 @@ def _free_one_more_seat(limit: str, item, group, vehicle) -> None:
 @pytest.mark.parametrize("limit", ["item", "group", "vehicle"])
 def test_last_seat_goes_to_exactly_one_of_two_simultaneous_bookings(limit):
     item = SessionFactory(capacity=1 if limit == "item" else None)
-    group = VisitGroup.objects.create(session=item, name="Group A", capacity=1)
-    vehicle = Vehicle.objects.create(session=item, name="Bus 1", seats=1)
+    group = VisitGroupFactory(session=item, name="Group A", capacity=1)
+    vehicle = VehicleFactory(session=item, name="Bus 1", seats=1)
     first = ParticipantFactory(programme=item.programme)
-    Assignment.objects.create(session=item, participant=first, group=group, vehicle=vehicle)
+    AssignmentFactory(session=item, participant=first, group=group, vehicle=vehicle)
 
     def book(participant):
         def attempt() -> None:

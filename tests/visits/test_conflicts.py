@@ -5,8 +5,16 @@ from datetime import UTC, timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import ParticipantFactory, ProgrammeFactory, SessionFactory, SiteFactory
-from visits.models import Assignment, Session, Vehicle, VisitGroup
+from tests.factories import (
+    AssignmentFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    SiteFactory,
+    VehicleFactory,
+    VisitGroupFactory,
+)
+from visits.models import Session
 from visits.queries import agenda_of
 from visits.services import ConflictKind, item_conflicts, programme_conflicts
 
@@ -25,7 +33,7 @@ def item(programme, day_offset=0, start=(9, 0), hours=1.0, **fields):
 
 def book(session, *participants, **fields):
     for participant in participants:
-        Assignment.objects.create(session=session, participant=participant, **fields)
+        AssignmentFactory(session=session, participant=participant, **fields)
 
 
 def conflicts_of(programme):
@@ -209,8 +217,8 @@ def test_item_at_its_capacity_is_fine(programme):
 
 def test_visit_over_its_groups_and_a_group_over_its_capacity(programme):
     visit = item(programme, kind=Session.Kind.SITE_VISIT, site=SiteFactory())
-    group_a = VisitGroup.objects.create(session=visit, name="A", capacity=2)
-    VisitGroup.objects.create(session=visit, name="B", capacity=2)
+    group_a = VisitGroupFactory(session=visit, name="A", capacity=2)
+    VisitGroupFactory(session=visit, name="B", capacity=2)
     people = ParticipantFactory.create_batch(5, programme=programme)
     book(visit, *people[:3], group=group_a)
     book(visit, *people[3:])
@@ -249,7 +257,7 @@ def test_cancelled_item_over_capacity_is_not_reported(programme):
 
 def test_vehicle_with_too_few_seats(programme):
     visit = item(programme, kind=Session.Kind.SITE_VISIT, site=SiteFactory())
-    bus = Vehicle.objects.create(session=visit, name="Bus 1", seats=2)
+    bus = VehicleFactory(session=visit, name="Bus 1", seats=2)
     book(visit, *ParticipantFactory.create_batch(3, programme=programme), vehicle=bus)
 
     (conflict,) = conflicts_of(programme)[visit.pk]
@@ -260,7 +268,7 @@ def test_vehicle_with_too_few_seats(programme):
 
 def test_vehicle_with_enough_seats(programme):
     visit = item(programme, kind=Session.Kind.SITE_VISIT, site=SiteFactory())
-    bus = Vehicle.objects.create(session=visit, name="Bus 1", seats=3)
+    bus = VehicleFactory(session=visit, name="Bus 1", seats=3)
     book(visit, *ParticipantFactory.create_batch(3, programme=programme), vehicle=bus)
 
     assert conflicts_of(programme) == {}
@@ -290,8 +298,8 @@ def test_programme_conflicts_run_four_queries(programme, size, django_assert_num
     sessions = [item(programme, start=(8 + n % 10, 0), site=library) for n in range(size)]
     people = ParticipantFactory.create_batch(10, programme=programme)
     for session in sessions:
-        bus = Vehicle.objects.create(session=session, name="Bus", seats=3)
-        VisitGroup.objects.create(session=session, name="A", capacity=3)
+        bus = VehicleFactory(session=session, name="Bus", seats=3)
+        VisitGroupFactory(session=session, name="A", capacity=3)
         book(session, *people[:4], vehicle=bus)
     items = list(agenda_of(programme))
 

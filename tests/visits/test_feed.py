@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -12,14 +13,7 @@ from visits.models import Session, Site
 
 from ..conftest import client_for
 from ..factories import ParticipantFactory, ProgrammeFactory, SessionFactory, SiteFactory
-from .test_delegate_agenda import (
-    DELEGATE_PAGE,
-    ROLES,
-    agenda_of_size,
-    book,
-    expect,
-    participant_of,
-)
+from .test_delegate_agenda import agenda_of_size, book, participant_of
 
 TOKEN = "a-secret-token-for-the-feed-of-delegate-a"
 
@@ -139,11 +133,10 @@ def test_feed_holds_only_the_token_owners_items(client, cast, delegate, programm
     assert list(events_of(parsed(client.get(feed_url(TOKEN))))) == ["Mine"]
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_feed_for_each_role(cast, delegate, programme, role):
+def test_feed_needs_only_the_token(cast, delegate, programme):
     """The token is the only key: whoever holds it reads the feed, nobody reads one without."""
     book(delegate, SessionFactory(programme=programme, title_en="Opening"))
-    client = client_for(cast[role])
+    client = Client()
     assert list(events_of(parsed(client.get(feed_url(TOKEN))))) == ["Opening"]
     assert client.get(feed_url("not-" + TOKEN)).status_code == 404
 
@@ -151,7 +144,9 @@ def test_feed_for_each_role(cast, delegate, programme, role):
 @pytest.mark.parametrize("token", ["", "unknown-token", TOKEN.upper(), TOKEN[:-1]])
 def test_feed_with_an_unknown_token_is_404(client, delegate, token):
     url = feed_url(token) if token else "/calendar/.ics"
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 404
+    assert not response["Content-Type"].startswith("text/calendar")
 
 
 def test_feed_answers_not_modified_until_the_agenda_changes(client, delegate, programme):
@@ -211,12 +206,9 @@ def test_feed_shows_every_change_at_once(client, delegate, programme):
     assert str(event["STATUS"]) == "CANCELLED"
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_calendar_page_for_each_role(cast, programme, role):
-    response = client_for(cast[role]).get(reverse("visits:calendar"))
-    expect(response, DELEGATE_PAGE[role])
-    if role == "delegate":
-        assert "Create link" in response.content.decode()
+def test_calendar_page_offers_a_link(cast, programme):
+    response = client_for(cast["delegate"]).get(reverse("visits:calendar"))
+    assert "Create link" in response.content.decode()
 
 
 def test_calendar_page_creates_a_link_and_shows_it(cast, programme):
@@ -268,3 +260,4 @@ def test_calendar_of_someone_elses_programme_is_404(cast, delegate):
 
 def test_calendar_page_refuses_other_methods(cast, programme):
     assert client_for(cast["delegate"]).put(reverse("visits:calendar")).status_code == 405
+    assert participant_of(cast["delegate"]).feed_token is None

@@ -14,7 +14,7 @@ from django.utils import timezone
 from participants.models import DailyReminder, Participant
 from programs.mail import BODY_SEPARATOR
 from tpbis.celery import app as celery_app
-from visits.models import Session, Vehicle, VisitGroup
+from visits.models import Session
 from visits.notifications import (
     notify_item_changed,
     notify_participants_of_change,
@@ -29,6 +29,8 @@ from ..factories import (
     SessionFactory,
     SiteFactory,
     UserFactory,
+    VehicleFactory,
+    VisitGroupFactory,
 )
 from .test_delegate_agenda import book
 
@@ -99,8 +101,8 @@ def week(programme):
         starts_at=at(programme.end_date, 13),
         ends_at=at(programme.end_date, 15),
     )
-    group = VisitGroup.objects.create(session=visit, name="Group A", capacity=10)
-    bus = Vehicle.objects.create(session=visit, name="Bus 1", seats=30)
+    group = VisitGroupFactory(session=visit, name="Group A", capacity=10)
+    bus = VehicleFactory(session=visit, name="Bus 1", seats=30)
     people = {
         "confirmed": delegate(programme, email="confirmed@example.org"),
         "arrived": delegate(programme, Participant.Status.ARRIVED, email="arrived@example.org"),

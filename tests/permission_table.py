@@ -1,0 +1,361 @@
+"""Who gets what from every URL of the project: one row per URL name, one outcome per role.
+
+The cast (see `cast` in conftest.py): anonymous, delegate (A) and delegate_b (B) of the same
+programme, staff and organiser of that programme, organiser of another programme, and admin.
+
+A row is a dict:
+- `args`: builds the URL's arguments from the test data (`World` below); absent when none.
+- `get`: what a GET answers to each role.
+- `post`: what a POST answers to each role. `ALLOWED` marks the roles that may post: their
+  empty POST must get past the access checks (it is rolled back; what a real form does is for
+  each app's own tests), and for a POST-only view their GET must answer 405. Every other role's
+  POST must change no row and send no e-mail.
+
+Outcomes: an HTTP status, or `LOGIN` for a redirect to the sign-in page. Outsiders get 404 (they
+must not learn that a programme exists); members without the right role get 403.
+
+Django's admin and language switch and allauth's account pages are left out (see
+`EXCLUDED_NAMESPACES` and `EXCLUDED_MODULES`): they are the libraries' own, with their own tests.
+Every other URL name needs a row: tests/test_permissions.py fails for a name without one, and
+for a row whose name is gone.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from participants.models import EvaluationQuestion, ImportBatch, Participant
+from programs.models import Announcement, Delegation, Programme, ProgrammeMembership
+from reports.models import Certificate, Document, GenerationJob, Quote, Signatory
+from visits.models import (
+    Assignment,
+    Session,
+    SessionMaterial,
+    SessionPhoto,
+    Site,
+    Vehicle,
+    VisitGroup,
+)
+
+from .factories import (
+    AnnouncementFactory,
+    AssignmentFactory,
+    CertificateFactory,
+    DelegationFactory,
+    EvaluationQuestionFactory,
+    ImportBatchFactory,
+    InvitationFactory,
+    ParticipantFactory,
+    QuoteFactory,
+    SessionFactory,
+    SessionMaterialFactory,
+    SessionPhotoFactory,
+    SignatoryFactory,
+    SiteFactory,
+    VehicleFactory,
+    VisitGroupFactory,
+)
+
+LOGIN = "login"
+ALLOWED = "allowed"
+
+ROLES = ["anonymous", "delegate", "delegate_b", "staff", "other_organiser", "organiser", "admin"]
+
+# Namespaces and view modules that are not ours.
+EXCLUDED_NAMESPACES = {"admin"}
+EXCLUDED_MODULES = ("allauth.", "django.")
+
+# The usual outcomes. Rows copy one of these or spell out their own.
+TEAM = {
+    "anonymous": LOGIN,
+    "delegate": 404,
+    "delegate_b": 404,
+    "staff": 200,
+    "other_organiser": 404,
+    "organiser": 200,
+    "admin": 200,
+}
+MANAGERS = {**TEAM, "staff": 403}
+ADMINS = {**MANAGERS, "organiser": 403}
+# Pages of the signed-in delegate's own records (no id in the URL): delegate B sees their own.
+DELEGATES = {
+    "anonymous": LOGIN,
+    "delegate": 200,
+    "delegate_b": 200,
+    "staff": 404,
+    "other_organiser": 404,
+    "organiser": 404,
+    "admin": 404,
+}
+PUBLIC = dict.fromkeys(ROLES, 200)
+
+
+def may_post(outcomes: dict) -> dict:
+    """The POST outcomes of a view that answers `outcomes` to GET: who gets 200 may post."""
+    return {role: ALLOWED if outcome == 200 else outcome for role, outcome in outcomes.items()}
+
+
+@dataclass
+class World:
+    """One programme with one of everything, to build URLs from."""
+
+    programme: Programme
+    delegate_a: Participant
+    invitation_token: str
+    membership: ProgrammeMembership
+    announcement: Announcement
+    delegation: Delegation
+    question: EvaluationQuestion
+    batch: ImportBatch
+    item: Session
+    group: VisitGroup
+    vehicle: Vehicle
+    material: SessionMaterial
+    site: Site
+    assignment: Assignment
+    photo: SessionPhoto
+    document: Document
+    job: GenerationJob
+    signatory: Signatory
+    certificate: Certificate
+    quote: Quote
+
+
+def build_world(cast: dict, programme: Programme) -> World:
+    """Everything the rows' `args` need, around the cast's programme; files are stored."""
+    programme.logo.save("logo.png", ContentFile(b"\x89PNG logo"), save=True)
+    # Both delegates take part: the pages they may use are open to them.
+    programme.participants.filter(user__isnull=False).update(status=Participant.Status.CONFIRMED)
+    delegate_a = programme.participants.get(user=cast["delegate"])
+    delegate_a.photo.save("a.jpg", ContentFile(b"\xff\xd8photo"), save=False)
+    delegate_a.feed_token = "feed-token-of-delegate-a"
+    delegate_a.save()
+    certificate = CertificateFactory(participant=delegate_a)
+    certificate.file.save("certificate.pdf", ContentFile(b"%PDF-1.7 certificate"))
+    invitee = ParticipantFactory(programme=programme, email="invitee@example.org")
+    InvitationFactory(participant=invitee, token="invitation-token")
+
+    item = SessionFactory(programme=programme, site=SiteFactory())
+    material = SessionMaterialFactory(
+        session=item, url="", file=ContentFile(b"%PDF-1.7 slides", name="slides.pdf")
+    )
+    document = Document.objects.create(
+        programme=programme,
+        kind=Document.Kind.PROGRAMME_OVERVIEW,
+        language="en",
+        status=Document.Status.DONE,
+        requested_at=timezone.now(),
+    )
+    document.file.save("overview.pdf", ContentFile(b"%PDF-1.7 overview"))
+    job = GenerationJob.objects.create(
+        programme=programme, kind=GenerationJob.Kind.CERTIFICATES, status="done", total=1, done=1
+    )
+    job.archive.save("certificates.zip", ContentFile(b"PK zip"), save=False)
+    job.combined.save("certificates.pdf", ContentFile(b"%PDF-1.7 combined"))
+    return World(
+        programme=programme,
+        delegate_a=delegate_a,
+        invitation_token="invitation-token",
+        membership=programme.memberships.get(user=cast["staff"]),
+        announcement=AnnouncementFactory(programme=programme),
+        delegation=DelegationFactory(programme=programme),
+        question=EvaluationQuestionFactory(programme=programme),
+        batch=ImportBatchFactory(programme=programme),
+        item=item,
+        group=VisitGroupFactory(session=item),
+        vehicle=VehicleFactory(session=item),
+        material=material,
+        site=item.site,
+        assignment=AssignmentFactory(session=item, participant=delegate_a),
+        photo=SessionPhotoFactory(session=item),
+        document=document,
+        job=job,
+        signatory=SignatoryFactory(template__programme=programme),
+        certificate=certificate,
+        quote=QuoteFactory(report__programme=programme),
+    )
+
+
+# Argument builders.
+Args = Callable[[World], list]
+
+
+def slug(w: World) -> list:
+    return [w.programme.slug]
+
+
+def item(w: World) -> list:
+    return [w.programme.slug, w.item.pk]
+
+
+def slug_and(attribute: str) -> Args:
+    return lambda w: [w.programme.slug, getattr(w, attribute).pk]
+
+
+def item_and(attribute: str) -> Args:
+    return lambda w: [w.programme.slug, w.item.pk, getattr(w, attribute).pk]
+
+
+def of_delegate_a(w: World) -> list:
+    return [w.programme.slug, w.delegate_a.pk]
+
+
+PERMISSIONS: dict[str, dict] = {
+    # The project's own pages
+    "home": {"get": {**PUBLIC, "anonymous": LOGIN}},
+    # programs
+    "programs:create": {
+        "get": {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "admin": 200},
+        "post": {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "admin": ALLOWED},
+    },
+    "programs:detail": {"args": slug, "get": TEAM},
+    "programs:edit": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "programs:archive": {"args": slug, "post": may_post(MANAGERS)},
+    "programs:logo": {"args": slug, "get": TEAM},
+    "programs:info_edit": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "programs:announcements": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
+    "programs:announcement_edit": {
+        "args": slug_and("announcement"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "programs:announcement_delete": {
+        "args": slug_and("announcement"),
+        "post": may_post(MANAGERS),
+    },
+    "programs:team": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "programs:team_remove": {"args": slug_and("membership"), "post": may_post(MANAGERS)},
+    "programs:delegations": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "programs:delegation_edit": {
+        "args": slug_and("delegation"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "programs:delegation_delete": {"args": slug_and("delegation"), "post": may_post(MANAGERS)},
+    # participants
+    "participants:dashboard": {"args": slug, "get": TEAM},
+    "participants:list": {"args": slug, "get": TEAM},
+    "participants:create": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "participants:detail": {"args": of_delegate_a, "get": TEAM},
+    "participants:edit": {"args": of_delegate_a, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "participants:status": {"args": of_delegate_a, "post": may_post(MANAGERS)},
+    # The delegate's own photo; delegate B must not see it.
+    "participants:photo": {"args": of_delegate_a, "get": {**TEAM, "delegate": 200}},
+    "participants:import": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "participants:import_preview": {
+        "args": lambda w: [w.programme.slug, w.batch.pk],
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:import_template": {
+        "args": lambda w: [w.programme.slug, "csv"],
+        "get": MANAGERS,
+    },
+    "participants:export": {"args": lambda w: [w.programme.slug, "csv"], "get": MANAGERS},
+    "participants:invite": {"args": of_delegate_a, "post": may_post(MANAGERS)},
+    # The link is the key: no one but the invitee's verified address may answer it.
+    "participants:invitation": {
+        "args": lambda w: [w.invitation_token],
+        "get": {**dict.fromkeys(ROLES, 403), "anonymous": 200},
+    },
+    "participants:my_profile": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    "participants:evaluation": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    "participants:evaluation_results": {"args": slug, "get": TEAM},
+    "participants:evaluation_questions": {
+        "args": slug,
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:evaluation_question_delete": {
+        "args": lambda w: [w.programme.slug, w.question.pk],
+        "post": may_post(MANAGERS),
+    },
+    "participants:evaluation_export": {
+        "args": lambda w: [w.programme.slug, "csv"],
+        "get": MANAGERS,
+    },
+    # visits: the delegate's own pages
+    "visits:my_agenda": {"get": DELEGATES},
+    "visits:calendar": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    "visits:programme_info": {"get": DELEGATES},
+    # The token is the key, for calendar apps that cannot sign in.
+    "visits:feed": {"args": lambda w: [w.delegate_a.feed_token], "get": PUBLIC},
+    # visits: agenda and timetable
+    "visits:agenda": {"args": slug, "get": TEAM},
+    "visits:timetable": {"args": slug, "get": TEAM},
+    "visits:item_create": {"args": slug, "get": TEAM, "post": may_post(TEAM)},
+    "visits:day_duplicate": {
+        "args": lambda w: [w.programme.slug, w.programme.start_date.isoformat()],
+        "post": may_post(TEAM),
+    },
+    "visits:item_detail": {"args": item, "get": TEAM},
+    "visits:item_edit": {"args": item, "get": TEAM, "post": may_post(TEAM)},
+    "visits:item_move": {"args": item, "post": may_post(TEAM)},
+    "visits:item_cancel": {"args": item, "post": may_post(TEAM)},
+    "visits:item_delete": {"args": item, "post": may_post(TEAM)},
+    "visits:group_create": {"args": item, "get": TEAM, "post": may_post(TEAM)},
+    "visits:group_edit": {"args": item_and("group"), "get": TEAM, "post": may_post(TEAM)},
+    "visits:group_delete": {"args": item_and("group"), "post": may_post(TEAM)},
+    "visits:vehicle_create": {"args": item, "get": TEAM, "post": may_post(TEAM)},
+    "visits:vehicle_edit": {"args": item_and("vehicle"), "get": TEAM, "post": may_post(TEAM)},
+    "visits:vehicle_delete": {"args": item_and("vehicle"), "post": may_post(TEAM)},
+    "visits:material_create": {"args": item, "get": TEAM, "post": may_post(TEAM)},
+    # Delegate A is booked on the item, delegate B is not.
+    "visits:material_download": {"args": item_and("material"), "get": {**TEAM, "delegate": 200}},
+    "visits:material_delete": {"args": item_and("material"), "post": may_post(TEAM)},
+    # Sites are shared by all programmes: anyone on a team may maintain them.
+    "visits:sites": {"get": {**TEAM, "delegate": 403, "delegate_b": 403, "other_organiser": 200}},
+    "visits:site_create": {
+        "get": {**TEAM, "delegate": 403, "delegate_b": 403, "other_organiser": 200},
+        "post": may_post({**TEAM, "delegate": 403, "delegate_b": 403, "other_organiser": 200}),
+    },
+    "visits:site_edit": {
+        "args": lambda w: [w.site.pk],
+        "get": {**TEAM, "delegate": 403, "delegate_b": 403, "other_organiser": 200},
+        "post": may_post({**TEAM, "delegate": 403, "delegate_b": 403, "other_organiser": 200}),
+    },
+    # visits: assignment and attendance
+    "visits:assign": {"args": item, "get": TEAM, "post": may_post(TEAM)},
+    "visits:unassign": {"args": item_and("assignment"), "post": may_post(TEAM)},
+    "visits:split_groups": {"args": item, "post": may_post(TEAM)},
+    "visits:attendance": {"args": item, "get": TEAM, "post": may_post(TEAM)},
+    "visits:attendance_scan": {"args": item, "get": TEAM, "post": may_post(TEAM)},
+    "visits:attendance_rates": {"args": slug, "get": TEAM},
+    # visits: documentation photos
+    "visits:gallery": {"args": slug, "get": TEAM},
+    "visits:photo_upload": {"args": item, "get": TEAM, "post": may_post(TEAM)},
+    "visits:photo": {"args": slug_and("photo"), "get": TEAM},
+    "visits:photo_delete": {"args": slug_and("photo"), "post": may_post(TEAM)},
+    # reports: documents
+    "reports:list": {"args": slug, "get": ADMINS},
+    "reports:generate": {"args": slug, "post": may_post(ADMINS)},
+    "reports:badges": {"args": slug, "get": TEAM, "post": may_post(TEAM)},
+    "reports:manifest": {"args": item_and("vehicle"), "get": TEAM, "post": may_post(TEAM)},
+    "reports:status": {"args": lambda w: [w.document.pk], "get": ADMINS},
+    "reports:download": {"args": lambda w: [w.document.pk], "get": ADMINS},
+    # reports: certificates
+    "reports:certificates": {"args": slug, "get": MANAGERS},
+    "reports:certificate_template": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "reports:certificate_preview": {"args": slug, "get": MANAGERS},
+    "reports:signatory_delete": {"args": slug_and("signatory"), "post": may_post(MANAGERS)},
+    "reports:certificate_download": {"args": of_delegate_a, "get": MANAGERS},
+    "reports:certificate_revoke": {"args": of_delegate_a, "post": may_post(MANAGERS)},
+    "reports:verify_lookup": {"get": PUBLIC},
+    "reports:verify": {"args": lambda w: [w.certificate.code], "get": PUBLIC},
+    # Delegate B has no certificate: a page says so.
+    "reports:my_certificate": {"get": DELEGATES},
+    # reports: closing report, visa letters, batch jobs
+    "reports:closing_report": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "reports:quote_delete": {"args": slug_and("quote"), "post": may_post(MANAGERS)},
+    "reports:visa_letters": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "reports:jobs": {"args": slug, "get": MANAGERS},
+    "reports:job_start": {"args": slug, "post": may_post(ADMINS)},
+    "reports:job_status": {"args": lambda w: [w.job.pk], "get": MANAGERS},
+    # Files of a job are not even admitted to: 404 rather than 403.
+    "reports:job_archive": {"args": lambda w: [w.job.pk], "get": {**MANAGERS, "staff": 404}},
+    "reports:job_combined": {"args": lambda w: [w.job.pk], "get": {**MANAGERS, "staff": 404}},
+    "reports:job_retry": {"args": lambda w: [w.job.pk], "post": may_post(ADMINS)},
+    "reports:my_agenda_pdf": {"get": DELEGATES},
+}
