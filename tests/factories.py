@@ -89,3 +89,30 @@ class SessionFactory(factory.django.DjangoModelFactory):
         lambda s: s.programme.local_datetime(s.programme.start_date, 9)
     )
     ends_at = factory.LazyAttribute(lambda s: s.starts_at + timedelta(hours=1))
+
+
+# --- Generated files (reports) ---------------------------------------------------------------
+
+from reports.models import GenerationJob  # noqa: E402
+from visits.models import Vehicle  # noqa: E402
+
+
+class VehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    session = factory.SubFactory(SessionFactory, kind=Session.Kind.SITE_VISIT)
+    name = factory.Sequence(lambda n: f"Bus {n}")
+    kind = Vehicle.Kind.BUS
+    seats = 30
+
+
+class GenerationJobFactory(factory.django.DjangoModelFactory):
+    """A job as the pipeline leaves it: queued and not yet sent, unless told otherwise."""
+
+    class Meta:
+        model = GenerationJob
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = GenerationJob.Kind.CERTIFICATES
+    language = "en"

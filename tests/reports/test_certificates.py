@@ -27,7 +27,8 @@ from reports.certificates import (
     template_for,
     verification_url,
 )
-from reports.jobs import finish_job, job_folder, render_items, run_job, save_file, start_job
+from reports.jobkind import job_folder, save_file
+from reports.jobs import finish_job, render_items, run_job, start_job
 from reports.models import Certificate, GenerationJob, Signatory
 from reports.tasks import render_job_items_task
 from tests.conftest import client_for

@@ -4,10 +4,16 @@ import pytest
 from django.urls import reverse
 
 from participants.models import Participant
-from reports.models import Document
-from reports.services import render_document, request_document, vehicle_subject
+from reports.jobs import start_job
+from reports.models import GenerationJob
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, SessionFactory, SiteFactory, member_country
+from tests.factories import (
+    ParticipantFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    SiteFactory,
+    member_country,
+)
 from visits.models import Assignment, Session, Vehicle
 
 from .test_badges import ROLES, TEAM_ONLY, _expect
@@ -59,14 +65,14 @@ def _manifest_url(programme, vehicle) -> str:
     return reverse("reports:manifest", args=[programme.slug, vehicle.session_id, vehicle.pk])
 
 
-def generate(programme, vehicle, user, capture, language="en") -> Document:
+def generate(programme, vehicle, user, capture, language="en") -> GenerationJob:
     with capture(execute=True):
-        document = request_document(
+        document = start_job(
             programme=programme,
-            kind=Document.Kind.MANIFEST,
+            kind=GenerationJob.Kind.MANIFEST,
             language=language,
-            user=user,
-            subject=vehicle_subject(vehicle.pk),
+            by=user,
+            vehicle=vehicle,
         )
     document.refresh_from_db()
     return document
@@ -108,9 +114,9 @@ def test_manifest_lists_exactly_the_vehicle_passengers(
 
     document = generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks)
 
-    assert document.status == Document.Status.DONE
+    assert document.status == GenerationJob.Status.DONE
     # Words as printed, whatever the line breaks in the table's cells.
-    text = " ".join(pdf_text(document.file.read()).split())
+    text = " ".join(pdf_text(document.combined.read()).split())
     for expected in [
         "Passenger manifest: Bus 1",
         "Site visit: Bogor city library",
@@ -145,7 +151,7 @@ def test_manifest_shows_when_a_vehicle_is_over_capacity(
     for participant in ParticipantFactory.create_batch(4, programme=programme):
         Assignment.objects.create(session=visit, participant=participant, vehicle=bus)
     text = pdf_text(
-        generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks).file.read()
+        generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks).combined.read()
     )
     assert "4 passengers for 3 seats · 1 over capacity" in text
 
@@ -155,26 +161,20 @@ def test_regenerating_a_manifest_replaces_it(
 ):
     first = generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks)
     second = generate(programme, bus, cast["organiser"], django_capture_on_commit_callbacks)
-    assert first.pk == second.pk
-    assert second.requested_by == cast["organiser"]
-    assert Document.objects.count() == 1
-    stored = sorted(p.name for p in (tmp_path / "reports" / programme.slug).iterdir())
+    first.refresh_from_db()
+    assert (first.combined.name, second.started_by) == ("", cast["organiser"])
+    folder = tmp_path / "jobs" / str(programme.pk) / "manifest"
+    stored = sorted(path.name for path in folder.iterdir() if path.is_file())
     assert stored == [f"manifest-vehicle-{bus.pk}-en.pdf"]
 
 
-def test_manifest_of_a_removed_vehicle_fails_visibly(programme, bus, cast):
-    document = request_document(
-        programme=programme,
-        kind=Document.Kind.MANIFEST,
-        language="id",
-        user=cast["staff"],
-        subject=vehicle_subject(bus.pk),
-    )
-    bus.delete()
-    render_document(document=document)
-    document.refresh_from_db()
-    assert document.status == Document.Status.FAILED
-    assert document.error  # in Indonesian, the document's language
+def test_manifest_of_a_vehicle_gone_from_the_programme_fails_visibly(
+    programme, bus, cast, django_capture_on_commit_callbacks
+):
+    bus.session = SessionFactory(programme=ProgrammeFactory())
+    bus.save()
+    document = generate(programme, bus, cast["admin"], django_capture_on_commit_callbacks)
+    assert (document.status, document.error) == ("failed", "The vehicle no longer exists.")
 
 
 def test_manifest_page_shows_passengers_and_documents(
@@ -190,7 +190,7 @@ def test_manifest_page_shows_passengers_and_documents(
     assert "Nimal Perera" in page
     assert "Halal" in page
     assert "1 passenger for 3 seats" in page
-    assert reverse("reports:download", args=[document.pk]) in page
+    assert reverse("reports:job_combined", args=[document.pk]) in page
     assert "13:15 · Main lobby" in page
 
 
@@ -211,15 +211,11 @@ def test_generating_a_manifest_permissions(
     if TEAM_ONLY[role] == 200:
         assert response.status_code == 302
         assert response["Location"] == _manifest_url(programme, bus)
-        document = Document.objects.get()
-        assert (document.kind, document.subject, document.status) == (
-            "manifest",
-            f"vehicle:{bus.pk}",
-            "done",
-        )
+        document = GenerationJob.objects.get()
+        assert (document.kind, document.vehicle, document.status) == ("manifest", bus, "done")
     else:
         _expect(response, TEAM_ONLY[role])
-        assert not Document.objects.exists()
+        assert not GenerationJob.objects.exists()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -227,7 +223,7 @@ def test_manifest_download_permissions(
     cast, programme, bus, role, django_capture_on_commit_callbacks
 ):
     document = generate(programme, bus, cast["admin"], django_capture_on_commit_callbacks)
-    response = client_for(cast[role]).get(reverse("reports:download", args=[document.pk]))
+    response = client_for(cast[role]).get(reverse("reports:job_combined", args=[document.pk]))
     _expect(response, TEAM_ONLY[role])
     if response.status_code == 200:
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
@@ -239,7 +235,7 @@ def test_manifest_status_permissions(
     cast, programme, bus, role, django_capture_on_commit_callbacks
 ):
     document = generate(programme, bus, cast["admin"], django_capture_on_commit_callbacks)
-    response = client_for(cast[role]).get(reverse("reports:status", args=[document.pk]))
+    response = client_for(cast[role]).get(reverse("reports:job_status", args=[document.pk]))
     _expect(response, TEAM_ONLY[role])
     if response.status_code == 200:
         page = response.content.decode()
@@ -258,7 +254,7 @@ def test_vehicle_is_reached_only_through_its_item(cast, programme, visit, bus):
     ]
     assert [client.get(url).status_code for url in urls] == [404, 404, 404]
     assert [client.post(url, {"language": "en"}).status_code for url in urls] == [404, 404, 404]
-    assert not Document.objects.exists()
+    assert not GenerationJob.objects.exists()
 
 
 def test_manifest_with_an_unknown_language_is_refused(cast, programme, bus):
@@ -266,7 +262,7 @@ def test_manifest_with_an_unknown_language_is_refused(cast, programme, bus):
         _manifest_url(programme, bus), {"language": "xx"}, follow=True
     )
     assert "Choose a language." in response.content.decode()
-    assert not Document.objects.exists()
+    assert not GenerationJob.objects.exists()
 
 
 def test_manifest_page_query_count_is_fixed(cast, programme, visit, django_assert_num_queries):
