@@ -16,11 +16,10 @@ from .agenda_pdf import agenda_file_name, render_agenda_pdf
 from .closing import closing_report_of
 from .closing_forms import ClosingReportForm, QuoteFormSet
 from .forms import DocumentLanguageForm
-from .jobs import start_job
 from .models import ClosingReport, GenerationJob, Quote
 from .queries import latest_jobs
 from .services import save_closing_report
-from .views import page_language, polling, say_started
+from .views import page_language, polling, start_from_form
 from .visa import has_passport_details, missing_passport_details, visa_delegates, visa_letter_rows
 
 Kind = GenerationJob.Kind
@@ -34,19 +33,8 @@ def _latest_job(programme: Programme, kind: str) -> GenerationJob | None:
 
 
 def _start_in_chosen_language(request: HttpRequest, programme, kind: str, **subject) -> None:
-    """Start the `kind` job in the language the POST chose, and say so (or what is missing)."""
-    language_form = DocumentLanguageForm(request.POST)
-    if not language_form.is_valid():
-        messages.error(request, _("Choose a language."))
-        return
-    job = start_job(
-        programme=programme,
-        kind=kind,
-        language=language_form.cleaned_data["language"],
-        by=request.user,
-        **subject,
-    )
-    say_started(request, job)
+    form = DocumentLanguageForm(request.POST)
+    start_from_form(request, programme, form, error=_("Choose a language."), kind=kind, **subject)
 
 
 def _next_quote_position(report: ClosingReport) -> int:

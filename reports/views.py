@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participants.queries import active_participants
+from participants.queries import active_participants, participant_list_queryset
 from programs.files import serve_stored_file
 from programs.models import Programme
 from programs.permissions import ADMIN, MANAGERS, TEAM, get_programme_for_user
@@ -113,17 +113,34 @@ def jobs(request: HttpRequest, slug: str) -> HttpResponse:
 def job_start(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=(ADMIN,))
     form = StartJobForm(request.POST)
+    start_from_form(request, programme, form, error=_("Choose a batch and a language."))
+    return redirect("reports:jobs", slug=programme.slug)
+
+
+def start_from_form(
+    request: HttpRequest,
+    programme: Programme,
+    form: DocumentLanguageForm,
+    *,
+    error: str,
+    kind: str = "",
+    label: str = "",
+    **subject,
+) -> GenerationJob | None:
+    """Start the job a POSTed form asks for (its kind, or `kind`) about `subject`, and say
+    where it stands; None, and `error` said, when the form is not valid."""
     if not form.is_valid():
-        messages.error(request, _("Choose a batch and a language."))
-        return redirect("reports:jobs", slug=programme.slug)
+        messages.error(request, error)
+        return None
     job = start_job(
         programme=programme,
-        kind=form.cleaned_data["kind"],
+        kind=kind or form.cleaned_data["kind"],
         language=form.cleaned_data["language"],
         by=request.user,
+        **subject,
     )
-    say_started(request, job)
-    return redirect("reports:jobs", slug=programme.slug)
+    say_started(request, job, label)
+    return job
 
 
 def say_started(request: HttpRequest, job: GenerationJob, label: str = "") -> None:
@@ -247,38 +264,12 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
 def document_generate(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=(ADMIN,))
     form = GenerateDocumentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a document and a language."))
-        return redirect("reports:list", slug=programme.slug)
-    job = start_job(
-        programme=programme,
-        kind=form.cleaned_data["kind"],
-        language=form.cleaned_data["language"],
-        by=request.user,
-    )
-    say_started(request, job)
+    start_from_form(request, programme, form, error=_("Choose a document and a language."))
     return redirect("reports:list", slug=programme.slug)
 
 
 def _badge_page(request: HttpRequest, programme: Programme) -> HttpResponse:
-    participants = list(
-        active_participants(programme)
-        .select_related("country", "province")
-        .only(
-            "id",
-            "programme_id",
-            "category",
-            "status",
-            "full_name",
-            "full_name_latin",
-            "certificate_name",
-            "region",
-            "country__id",
-            "country__country",
-            "province__id",
-            "province__name",
-        )
-    )
+    participants = list(participant_list_queryset(active_participants(programme)))
     documents = latest_jobs(programme.jobs.filter(kind=Kind.BADGES))
     by_participant: dict[int | None, list[GenerationJob]] = {}
     for document in documents:
@@ -335,19 +326,15 @@ def manifest(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> HttpR
     session = get_object_or_404(programme.sessions.select_related("site"), pk=pk)
     vehicle = get_object_or_404(session.vehicles, pk=vehicle_id)
     if request.method == "POST":
-        form = DocumentLanguageForm(request.POST)
-        if form.is_valid():
-            job = start_job(
-                programme=programme,
-                kind=Kind.MANIFEST,
-                language=form.cleaned_data["language"],
-                by=request.user,
-                vehicle=vehicle,
-            )
-            label = _("The passenger manifest of %(vehicle)s") % {"vehicle": vehicle.name}
-            say_started(request, job, label)
-        else:
-            messages.error(request, _("Choose a language."))
+        start_from_form(
+            request,
+            programme,
+            DocumentLanguageForm(request.POST),
+            error=_("Choose a language."),
+            kind=Kind.MANIFEST,
+            label=_("The passenger manifest of %(vehicle)s") % {"vehicle": vehicle.name},
+            vehicle=vehicle,
+        )
         return redirect(
             "reports:manifest", slug=programme.slug, pk=session.pk, vehicle_id=vehicle.pk
         )
