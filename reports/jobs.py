@@ -186,7 +186,9 @@ def sweep_queued_jobs() -> int:
 
 
 def _load(job_id) -> GenerationJob | None:
-    return GenerationJob.objects.select_related("programme").filter(pk=job_id).first()
+    # A chunk needs not the list of every item: only the final step reads it.
+    jobs = GenerationJob.objects.select_related("programme").defer("items")
+    return jobs.filter(pk=job_id).first()
 
 
 def _fail(job: GenerationJob, error: str) -> None:
@@ -251,8 +253,9 @@ def run_job(*, job_id, resume: bool = False) -> None:
         _fail(job, _describe(error))
         return
     GenerationJob.objects.filter(pk=job.pk).update(
-        total=len(ids), done=min(len(rendered), len(ids))
+        items=ids, total=len(ids), done=min(len(rendered), len(ids))
     )
+    job.items = ids
     if not remaining:
         _finish_if_complete(job)
         return
@@ -356,13 +359,12 @@ def _finish_if_complete(job: GenerationJob) -> None:
         finish_job(job=job)
 
 
-def job_outputs(job: GenerationJob, kind: JobKind) -> list[Output]:
+def job_outputs(job: GenerationJob) -> list[Output]:
     """The job's outputs in the order of its items (list order), for the ZIP and the PDF."""
     rows = list(job.outputs.values_list("item_id", "file_name", "storage_name"))
-    if len(rows) > 1:
-        with _in_context(job):
-            order = {item_id: index for index, item_id in enumerate(kind.items(job))}
-        rows.sort(key=lambda row: (order.get(row[0], len(order)), row[1]))
+    items = GenerationJob.objects.filter(pk=job.pk).values_list("items", flat=True).first()
+    order = {item_id: index for index, item_id in enumerate(items or [])}
+    rows.sort(key=lambda row: (order.get(row[0], len(order)), row[1]))
     return [Output(*row) for row in rows]
 
 
@@ -375,7 +377,7 @@ def finish_job(*, job: GenerationJob) -> None:
     """
     kind = job_kind(job.kind)
     try:
-        outputs = job_outputs(job, kind)
+        outputs = job_outputs(job)
         stem = f"{job.kind}{job.subject_slug}-{job.language}"
         # Built on disk, not in memory: a thousand certificates make two files of 30 MB each.
         with tempfile.TemporaryDirectory(prefix="tpbis-job-") as folder:

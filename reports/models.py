@@ -230,6 +230,8 @@ class GenerationJob(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
+    # Ids of what the job renders, in the order of its ZIP and PDF (set when it starts).
+    items = models.JSONField(_("items in order"), default=list, blank=True)
     total = models.PositiveIntegerField(_("items"), default=0)
     done = models.PositiveIntegerField(_("items done"), default=0)
     error = models.TextField(_("error"), blank=True)
