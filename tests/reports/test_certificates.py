@@ -128,6 +128,26 @@ def test_eligibility_ignores_cancelled_items(programme):
     assert _judged(programme) == {participant.pk: (True, "")}
 
 
+def test_rates_and_the_closing_report_count_attendance_as_certificates_do(programme):
+    # One rule everywhere: a booking on a cancelled item counts neither for nor against anyone.
+    from reports.closing import closing_report_context
+    from visits.assignments import item_rates, origin_rates, participant_rates
+
+    participant = ParticipantFactory(programme=programme, status=Participant.Status.COMPLETED)
+    attend(participant, True)
+    cancelled = SessionFactory(programme=programme, cancelled_at="2023-11-13T00:00:00Z")
+    Assignment.objects.create(session=cancelled, participant=participant, attended=False)
+
+    [rate] = participant_rates(programme)
+    assert (rate.assigned, rate.recorded, rate.present) == (1, 1, 1)
+    [country] = origin_rates(programme)["countries"]
+    assert (country.assigned, country.recorded, country.present) == (1, 1, 1)
+    by_item = {rate.obj.pk: (rate.assigned, rate.present) for rate in item_rates(programme)}
+    assert by_item[cancelled.pk] == (0, 0)
+    assert closing_report_context(programme, language="en")["attendance_percent"] == 100
+    assert _judged(programme) == {participant.pk: (True, "")}
+
+
 def test_eligibility_needs_recorded_attendance_unless_the_minimum_is_zero(programme):
     participant = ParticipantFactory(programme=programme, status=Participant.Status.COMPLETED)
     attend(participant, None)
