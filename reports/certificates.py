@@ -39,7 +39,6 @@ from .dates import date_range
 from .jobkind import JobKind, Output, job_folder, save_file
 from .models import Certificate, CertificateTemplate, GenerationJob, Signatory, certificate_path
 from .pdf import (
-    combine_pdf_files,
     generated_url,
     media_url,
     render_html_pdf,
@@ -550,7 +549,6 @@ def _job_combine(job: GenerationJob, outputs: list[Output], folder: Path) -> Pat
     except FileNotFoundError:
         return None
     pages: dict[int, tuple[Path, int]] = {}
-    lengths: dict[Path, int] = {}
     for listing in sorted(name for name in files if name.endswith(".json")):
         document = folder / listing.replace(".json", ".pdf")
         with default_storage.open(f"{stored}/{listing}") as listing_file:
@@ -560,38 +558,13 @@ def _job_combine(job: GenerationJob, outputs: list[Output], folder: Path) -> Pat
             document.open("wb") as copy,
         ):
             shutil.copyfileobj(stored_document, copy)
-        lengths[document] = len(participant_ids)
         for index, participant_id in enumerate(participant_ids):
             if participant_id in pages:
                 return None
             pages[participant_id] = (document, index)
     if any(output.item_id not in pages for output in outputs):
         return None
-    wanted = [pages[output.item_id] for output in outputs]
-    documents = _whole_documents_in_order(wanted, lengths)
-    if documents is not None:
-        # Each chunk's pages follow one another: joining the documents whole is much quicker
-        # than picking their pages one by one.
-        return combine_pdf_files(documents, folder / "combined.pdf")
-    return select_pages(wanted, folder / "combined.pdf")
-
-
-def _whole_documents_in_order(
-    pages: list[tuple[Path, int]], lengths: dict[Path, int]
-) -> list[Path] | None:
-    """The documents whose pages, all of them (`lengths`), in order, make `pages`; else None."""
-    documents: list[Path] = []
-    counts: dict[Path, int] = {}
-    for path, index in pages:
-        if index == 0:
-            documents.append(path)
-            counts[path] = 0
-        if not documents or documents[-1] != path or counts[path] != index:
-            return None
-        counts[path] += 1
-    if any(counts[path] != lengths[path] for path in documents):
-        return None
-    return documents
+    return select_pages([pages[output.item_id] for output in outputs], folder / "combined.pdf")
 
 
 CERTIFICATES_JOB = JobKind(

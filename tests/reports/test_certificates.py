@@ -852,16 +852,3 @@ def test_revoked_certificate_is_not_handed_to_the_delegate(
     html = response.content.decode()
     assert "withdrawn by the organisers" in html
     assert "Registered twice" in html
-
-
-def test_combined_pdf_joins_whole_chunk_documents_only_when_their_pages_run_in_order():
-    from reports.certificates import _whole_documents_in_order
-
-    first, second = Path("chunk-1.pdf"), Path("chunk-2.pdf")
-    lengths = {first: 2, second: 1}
-    in_order = [(second, 0), (first, 0), (first, 1)]
-    assert _whole_documents_in_order(in_order, lengths) == [second, first]
-    # Pages picked out of order, or a document only in part: pages are selected one by one.
-    assert _whole_documents_in_order([(first, 1), (first, 0), (second, 0)], lengths) is None
-    assert _whole_documents_in_order([(first, 0), (second, 0)], lengths) is None
-    assert _whole_documents_in_order([(first, 0), (second, 0), (first, 1)], lengths) is None
