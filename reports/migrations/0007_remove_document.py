@@ -7,15 +7,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveField(
-            model_name='document',
-            name='programme',
-        ),
-        migrations.RemoveField(
-            model_name='document',
-            name='requested_by',
-        ),
-        migrations.DeleteModel(
-            name='Document',
-        ),
+        migrations.DeleteModel(name="Document"),
     ]
