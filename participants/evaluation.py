@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Programme
+from programs.numbers import percent
 
 from .models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse, Participant
 
@@ -151,21 +152,19 @@ class EvaluationSummary:
 
     @property
     def response_rate(self) -> int:
-        return round(100 * self.responses / self.eligible) if self.eligible else 0
+        return percent(self.responses, self.eligible) or 0
 
 
 def _bars(counts: dict[Any, int], labels: list[Any]) -> list[Bar]:
     total = sum(counts.values())
     return [
         Bar(
-            label=str(label), count=counts.get(label, 0), percent=_percent(counts.get(label), total)
+            label=str(label),
+            count=counts.get(label, 0),
+            percent=percent(counts.get(label) or 0, total) or 0,
         )
         for label in labels
     ]
-
-
-def _percent(count: int | None, total: int) -> int:
-    return round(100 * (count or 0) / total) if total else 0
 
 
 def evaluation_summary(programme: Programme) -> EvaluationSummary:

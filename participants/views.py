@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from programs.files import serve_stored_file
 from programs.models import Programme
 from programs.permissions import MANAGERS, TEAM, get_programme_for_user
 
@@ -237,13 +238,7 @@ def participant_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 def participant_photo(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """The photo, for the programme's team and for the participant themselves; 404 otherwise."""
     participant = get_participant_for_team_or_self(request, slug, pk)
-    if not participant.photo:
-        raise Http404
-    try:
-        photo = participant.photo.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(photo, content_type="image/jpeg")
+    response = serve_stored_file(participant.photo, content_type="image/jpeg")
     # Personal data: browsers may cache it, shared caches must not.
     response["Cache-Control"] = "private, max-age=300"
     return response

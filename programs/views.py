@@ -3,13 +3,14 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .files import serve_stored_file
 from .forms import DelegationForm, ProgrammeForm, TeamMemberForm
 from .models import Delegation
 from .permissions import MANAGERS, TEAM, can_create_programmes, get_programme_for_user
@@ -92,13 +93,7 @@ def programme_archive(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def programme_logo(request: HttpRequest, slug: str) -> FileResponse:
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
-    if not programme.logo:
-        raise Http404
-    try:
-        handle = programme.logo.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type="image/jpeg")
+    response = serve_stored_file(programme.logo, content_type="image/jpeg")
     # Logos are only for the team: no shared caches; revalidate so that a new logo shows.
     response["Cache-Control"] = "private, no-cache"
     return response

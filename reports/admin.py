@@ -4,18 +4,10 @@ from .models import (
     Certificate,
     CertificateTemplate,
     ClosingReport,
-    Document,
     GenerationJob,
     Quote,
     Signatory,
 )
-
-
-@admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["kind", "language", "programme", "status", "requested_by", "finished_at"]
-    list_filter = ["kind", "status", "programme"]
-    readonly_fields = ["requested_at", "started_at", "finished_at", "error"]
 
 
 class SignatoryInline(admin.TabularInline):
@@ -49,6 +41,7 @@ class ClosingReportAdmin(admin.ModelAdmin):
 
 @admin.register(GenerationJob)
 class GenerationJobAdmin(admin.ModelAdmin):
-    list_display = ["kind", "programme", "status", "done", "total", "started_by", "created_at"]
-    list_filter = ["kind", "status"]
+    list_display = ["kind", "language", "programme", "status", "done", "total", "created_at"]
+    list_filter = ["kind", "status", "programme"]
+    raw_id_fields = ["participant", "vehicle", "started_by"]
     readonly_fields = ["created_at", "sent_at", "started_at", "finished_at", "error"]

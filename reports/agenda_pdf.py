@@ -9,7 +9,8 @@ from django.utils import timezone, translation
 from participants.models import Participant
 from visits.feeds import entries_by_day, personal_agenda
 
-from .closing import date_range, time_zone_label
+from .closing import time_zone_label
+from .dates import date_range
 from .pdf import render_pdf
 
 AGENDA_TEMPLATE = "reports/pdf/agenda.html"

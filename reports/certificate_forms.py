@@ -3,14 +3,12 @@
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from programs.images import reencode_image
 
 from .certificates import normalise_code
-from .jobs import available_kinds
 from .models import CertificateTemplate, Signatory
 
 LOGO_MAX_SIDE = 600
@@ -128,8 +126,3 @@ class CodeLookupForm(forms.Form):
                 _("A code has twelve letters and digits after TPB, e.g. TPB-7KQ2-M9XD-4RBT.")
             )
         return code
-
-
-class StartJobForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Batch"), choices=available_kinds)
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -13,6 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.models import Participant
+from programs.files import serve_stored_file
 from programs.permissions import ADMIN, MANAGERS, get_programme_for_user
 
 from .certificate_forms import (
@@ -20,7 +21,6 @@ from .certificate_forms import (
     CodeLookupForm,
     RevokeForm,
     SignatoryFormSet,
-    StartJobForm,
 )
 from .certificates import (
     eligibility_of,
@@ -29,18 +29,13 @@ from .certificates import (
     revoke_certificate,
     template_for,
 )
+from .forms import StartJobForm
 from .models import Certificate, GenerationJob
 
 
-def _file_response(field, filename: str, *, inline: bool = False) -> FileResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle, as_attachment=not inline, filename=filename, content_type="application/pdf"
+def _file_response(field, filename: str) -> FileResponse:
+    return serve_stored_file(
+        field, content_type="application/pdf", as_attachment=True, filename=filename
     )
 
 

@@ -6,8 +6,8 @@ was recorded, and (when the template says so) the status "completed". Each certi
 short unguessable code, printed with a QR code that opens the public verification page; the
 code never changes, so a regenerated certificate verifies exactly as the first one did.
 
-The batch of all certificates is a GenerationJob kind (see `reports.jobs`): `CERTIFICATES_JOB`
-at the bottom of this module. The PDF of one participant is always stored under the same name
+The batch of all certificates is a job kind (see `reports.jobkind`): `CERTIFICATES_JOB` at the
+bottom of this module. The PDF of one participant is always stored under the same name
 (`reports.models.certificate_path`) and overwritten when regenerated.
 """
 
@@ -15,15 +15,14 @@ import json
 import secrets
 import shutil
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Now, NullIf
+from django.db.models import Case, Value, When
+from django.db.models.functions import Now
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -33,10 +32,19 @@ from django.utils.translation import gettext as _
 from participants.models import Participant
 from participants.queries import INACTIVE_STATUSES
 from programs.models import Programme
+from programs.numbers import percent
+from visits.queries import with_attendance
 
-from .jobs import JobKind, Output, job_folder, save_file
+from .dates import date_range
+from .jobkind import JobKind, Output, job_folder, save_file
 from .models import Certificate, CertificateTemplate, GenerationJob, Signatory, certificate_path
-from .pdf import generated_url, media_url, render_html_pdf, select_pages, split_onto
+from .pdf import (
+    generated_url,
+    media_url,
+    render_html_pdf,
+    select_pages,
+    split_onto,
+)
 from .qr import qr_jpeg
 
 CERTIFICATE_TEMPLATE = "reports/pdf/certificate.html"
@@ -55,7 +63,6 @@ CODE_GROUP = 4
 # What people type instead of the symbol meant (Crockford's decoding rules).
 _MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
-DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 # Width (mm) for the signatures, by orientation: beside the QR code, or across the page above it.
 SIGNATORY_ROOM_MM = {"landscape": 205, "portrait": 170}
 # A made-up participant for the template preview: a name with diacritics shows the fonts work.
@@ -105,18 +112,7 @@ class Eligibility:
 
     @property
     def attendance_percent(self) -> int | None:
-        return round(100 * self.present / self.recorded) if self.recorded else None
-
-
-def with_attendance(queryset: QuerySet[Participant]) -> QuerySet[Participant]:
-    """Annotate `recorded` and `present`: bookings on agenda items that were not cancelled."""
-    booked = Q(assignments__session__cancelled_at__isnull=True)
-    return queryset.annotate(
-        recorded=Count(
-            "assignments", filter=booked & Q(assignments__attended__isnull=False), distinct=True
-        ),
-        present=Count("assignments", filter=booked & Q(assignments__attended=True), distinct=True),
-    )
+        return percent(self.present, self.recorded)
 
 
 def judge(participant: Participant, template: CertificateTemplate) -> Eligibility:
@@ -139,7 +135,7 @@ def judge(participant: Participant, template: CertificateTemplate) -> Eligibilit
         return result(
             False,
             _("Attended %(percent)s%% (minimum %(minimum)s%%)")
-            % {"percent": round(100 * present / recorded), "minimum": template.minimum_attendance},
+            % {"percent": percent(present, recorded), "minimum": template.minimum_attendance},
         )
     return result(True)
 
@@ -177,20 +173,17 @@ def issue_certificates(*, participant_ids: list[int]) -> None:
         )
     )
     missing = [pk for pk in participant_ids if pk not in have]
-    for _attempt in range(5):
-        if not missing:
-            return
-        rows = [Certificate(participant_id=pk, code=new_certificate_code()) for pk in missing]
-        try:
-            with transaction.atomic():
-                Certificate.objects.bulk_create(rows)
-            return
-        except IntegrityError:
-            # A code collision (1 in 2^60) or a concurrent issue for the same participant:
-            # insert one by one so that only the clashing rows are retried.
-            for row in rows:
-                _issue_one(row.participant_id)
-            return
+    if not missing:
+        return
+    rows = [Certificate(participant_id=pk, code=new_certificate_code()) for pk in missing]
+    try:
+        with transaction.atomic():
+            Certificate.objects.bulk_create(rows)
+    except IntegrityError:
+        # A code collision (1 in 2^60) or a concurrent issue for the same participant:
+        # insert one by one so that only the clashing rows are retried.
+        for row in rows:
+            _issue_one(row.participant_id)
 
 
 def _issue_one(participant_id: int) -> Certificate:
@@ -231,7 +224,7 @@ def revoke_certificate(*, certificate: Certificate, reason: str) -> None:
 
 def site_url() -> str:
     """Where verification links point when no request tells us the host (in workers)."""
-    return getattr(settings, "SITE_URL", "") or DEFAULT_SITE_URL
+    return settings.SITE_URL
 
 
 def verification_url(code: str, *, base_url: str | None = None) -> str:
@@ -283,18 +276,6 @@ def layout_for(
             layout.media.add(signatory.signature.name)
             layout.signature_urls[signatory.pk] = media_url(signatory.signature.name)
     return layout
-
-
-def _date_range(start: date, end: date) -> str:
-    from django.utils.formats import date_format
-
-    if start == end:
-        return date_format(start, "j F Y")
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{date_format(end, 'j F Y')}"
-    if start.year == end.year:
-        return f"{date_format(start, 'j F')} – {date_format(end, 'j F Y')}"
-    return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
 
 
 def name_size(name: str) -> str:
@@ -351,7 +332,7 @@ def shared_context(layout: CertificateLayout) -> dict:
     return {
         "programme": programme,
         "template": layout.template,
-        "dates": _date_range(programme.start_date, programme.end_date),
+        "dates": date_range(programme.start_date, programme.end_date),
         "programme_logo_url": layout.programme_logo_url,
         "partner_logo_url": layout.partner_logo_url,
         "signatories": signatories,
@@ -586,40 +567,10 @@ def _job_combine(job: GenerationJob, outputs: list[Output], folder: Path) -> Pat
     return select_pages([pages[output.item_id] for output in outputs], folder / "combined.pdf")
 
 
-def _rendered_for(job: GenerationJob) -> QuerySet[Certificate]:
-    return Certificate.objects.filter(
-        participant__programme_id=job.programme_id, rendered_at__gte=job.started_at
-    ).exclude(file="")
-
-
-def _job_count(job: GenerationJob) -> int:
-    return _rendered_for(job).count()
-
-
-def _job_outputs(job: GenerationJob, participant_ids: list[int] | None = None) -> list[Output]:
-    certificates = _rendered_for(job)
-    if participant_ids is not None:
-        certificates = certificates.filter(participant_id__in=participant_ids)
-    rows = certificates.order_by(
-        Coalesce(NullIf("participant__full_name_latin", Value("")), "participant__full_name"),
-        "participant__full_name",
-        "pk",
-    ).values_list(
-        "participant_id", "code", "file", "participant__full_name", "participant__full_name_latin"
-    )
-    return [
-        Output(participant_id, archive_name(code, full_name, latin), file_name)
-        for participant_id, code, file_name, full_name, latin in rows
-    ]
-
-
-# Registered in reports.jobs.KINDS.
 CERTIFICATES_JOB = JobKind(
     items=_job_items,
     prepare=_job_prepare,
     render_chunk=_job_render_chunk,
-    outputs=_job_outputs,
-    count=_job_count,
     chunk_size=CERTIFICATES_PER_CHUNK,
     combine=_job_combine,
 )

@@ -12,10 +12,10 @@ The job kind that renders the report in the background is `CLOSING_REPORT_JOB` a
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.html import escape
@@ -27,10 +27,12 @@ from participants.evaluation import EvaluationSummary, evaluation_summary
 from participants.models import Participant
 from participants.queries import active_participants
 from programs.models import Programme
+from programs.numbers import percent
 from visits.models import Assignment, Session, SessionPhoto
-from visits.queries import group_by_local_day
+from visits.queries import attendance_annotations, group_by_local_day
 
-from .jobs import JobKind, Rendered
+from .dates import date_range
+from .jobkind import JobKind, Rendered
 from .models import ClosingReport, GenerationJob, Quote
 from .pdf import media_url, render_pdf
 
@@ -86,19 +88,6 @@ def time_zone_label(programme: Programme) -> str:
     return f"{programme.time_zone} ({offset})"
 
 
-def date_range(start: date, end: date) -> str:
-    """13–17 November 2023, in the active language."""
-    from django.utils.formats import date_format
-
-    if start == end:
-        return date_format(start, "j F Y")
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{date_format(end, 'j F Y')}"
-    if start.year == end.year:
-        return f"{date_format(start, 'j F')} – {date_format(end, 'j F Y')}"
-    return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
-
-
 def other_language(language: str) -> str:
     """The language printed beneath headings: Indonesian under English and vice versa."""
     codes = [code for code, _name in settings.LANGUAGES]
@@ -116,10 +105,6 @@ def bilingual_headings(language: str) -> dict[str, dict[str, str]]:
             alt = str(text)
         headings[key] = {"main": main, "alt": alt if alt != main else "", "alt_lang": second}
     return headings
-
-
-def percent(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
 
 
 def _short(label: str, limit: int = 22) -> str:
@@ -356,11 +341,7 @@ def held_items(programme: Programme) -> list[HeldItem]:
         row["session_id"]: row
         for row in Assignment.objects.filter(session__programme=programme)
         .values("session_id")
-        .annotate(
-            booked=Count("id"),
-            recorded=Count("id", filter=Q(attended__isnull=False)),
-            present=Count("id", filter=Q(attended=True)),
-        )
+        .annotate(**attendance_annotations())
         .order_by()
     }
     items = []
@@ -372,7 +353,7 @@ def held_items(programme: Programme) -> list[HeldItem]:
             HeldItem(
                 session=session,
                 speakers=speakers,
-                booked=counts.get("booked", 0),
+                booked=counts.get("assigned", 0),
                 recorded=counts.get("recorded", 0),
                 present=counts.get("present", 0),
             )
@@ -584,14 +565,7 @@ def closing_report_download_name(programme: Programme, language: str) -> str:
 # --- The "closing report" job kind -----------------------------------------------------------
 
 
-def _job_items(job: GenerationJob) -> list[int]:
-    # One item: the report of the whole programme.
-    return [job.programme_id]
-
-
-def _job_render(job: GenerationJob, item_id: int) -> Rendered | None:
-    if item_id != job.programme_id:
-        return None
+def render_closing_report_job(job: GenerationJob, item_id: int) -> Rendered:
     programme = job.programme
     return Rendered(
         closing_report_download_name(programme, job.language),
@@ -599,6 +573,5 @@ def _job_render(job: GenerationJob, item_id: int) -> Rendered | None:
     )
 
 
-# Registered in reports.jobs.KINDS: the framework stores the file and offers it as the job's
-# combined PDF (and in its ZIP).
-CLOSING_REPORT_JOB = JobKind(items=_job_items, render=_job_render)
+# One file, offered as the job's PDF and in its ZIP.
+CLOSING_REPORT_JOB = JobKind(render=render_closing_report_job)

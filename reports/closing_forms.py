@@ -1,7 +1,6 @@
 """Forms of the closing-report and visa-letter pages."""
 
 from django import forms
-from django.conf import settings
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -67,9 +66,3 @@ QuoteFormSet = inlineformset_factory(
     validate_max=True,
     can_delete=False,
 )
-
-
-class DocumentLanguageForm(forms.Form):
-    """The language a report or the letters are generated in."""
-
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

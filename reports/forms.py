@@ -6,22 +6,34 @@ from participants.models import Participant
 from participants.queries import active_participants
 from programs.models import Programme
 
-from .models import Document
+from .models import GenerationJob
 
+Kind = GenerationJob.Kind
 # Kinds generated for the whole programme from the reports page. Badges of one participant and
 # manifests of one vehicle are requested from their own pages.
-PROGRAMME_KINDS = (Document.Kind.PROGRAMME_OVERVIEW, Document.Kind.BADGES)
-
-
-class GenerateDocumentForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Document"), choices=[(kind.value, kind.label) for kind in PROGRAMME_KINDS]
-    )
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+PROGRAMME_KINDS = (Kind.PROGRAMME_OVERVIEW, Kind.BADGES)
+# Batches started from the jobs page.
+BATCH_KINDS = (Kind.CERTIFICATES, Kind.VISA_LETTERS, Kind.CLOSING_REPORT)
 
 
 class DocumentLanguageForm(forms.Form):
+    """The language a document, a report or the letters are generated in."""
+
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class GenerateDocumentForm(DocumentLanguageForm):
+    kind = forms.ChoiceField(
+        label=_("Document"), choices=[(kind.value, kind.label) for kind in PROGRAMME_KINDS]
+    )
+    field_order = ["kind", "language"]
+
+
+class StartJobForm(DocumentLanguageForm):
+    kind = forms.ChoiceField(
+        label=_("Batch"), choices=[(kind.value, kind.label) for kind in BATCH_KINDS]
+    )
+    field_order = ["kind", "language"]
 
 
 class BadgeRequestForm(DocumentLanguageForm):

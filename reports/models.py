@@ -6,79 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
 from programs.models import Programme
+from programs.numbers import percent
+from visits.models import Vehicle
 
 
-def document_path(document: "Document", filename: str) -> str:
-    # One fixed name per (programme, kind, language): regenerating overwrites, never adds.
-    subject = f"-{document.subject.replace(':', '-')}" if document.subject else ""
-    return f"reports/{document.programme.slug}/{document.kind}{subject}-{document.language}.pdf"
-
-
-class Document(models.Model):
-    """A generated PDF and the state of the background job that makes it."""
-
-    class Kind(models.TextChoices):
-        PROGRAMME_OVERVIEW = "programme_overview", _("Programme overview")
-        BADGES = "badges", _("Badges")
-        MANIFEST = "manifest", _("Passenger manifest")
-        AGENDA = "agenda", _("Personal agenda")
-        CLOSING_REPORT = "closing_report", _("Closing report")
-        VISA_LETTER = "visa_letter", _("Visa support letter")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="documents", verbose_name=_("programme")
-    )
-    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
-    # What the document is about within the programme: "" for the whole programme,
-    # "participant:<id>" or "vehicle:<id>" for one badge or one manifest.
-    subject = models.CharField(_("subject"), max_length=60, blank=True, default="")
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    file = models.FileField(_("file"), upload_to=document_path, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    requested_at = models.DateTimeField(_("requested"))
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-        ordering = ["kind", "language"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "kind", "language", "subject"],
-                name="one_document_per_subject_kind_and_language",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.language}) – {self.programme}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
-
-    @property
-    def download_name(self) -> str:
-        subject = f"-{self.subject.replace(':', '-')}" if self.subject else ""
-        return f"{self.programme.slug}-{self.kind.replace('_', '-')}{subject}-{self.language}.pdf"
+def document_path(instance, filename: str) -> str:
+    # Named by the early migrations of the documents table, since merged into GenerationJob.
+    return f"reports/{filename}"
 
 
 def template_image_path(instance, filename: str) -> str:
@@ -246,12 +180,21 @@ def job_output_path(job: "GenerationJob", filename: str) -> str:
 
 
 class GenerationJob(models.Model):
-    """A batch started by an admin (all certificates, all visa letters, the closing report)."""
+    """Files generated in the background: one PDF (the overview, badges, a manifest, the closing
+    report, one visa letter) or a batch (every certificate, every visa letter) with its ZIP.
+
+    What a job is about within its programme is `participant` (one badge, one visa letter) or
+    `vehicle` (one manifest); neither for the whole programme. How each kind is rendered lives
+    in its own module (see `reports.kinds`); how a job runs, in `reports.jobs`.
+    """
 
     class Kind(models.TextChoices):
         CERTIFICATES = "certificates", _("All certificates")
-        VISA_LETTERS = "visa_letters", _("All visa support letters")
+        VISA_LETTERS = "visa_letters", _("Visa support letters")
         CLOSING_REPORT = "closing_report", _("Closing report")
+        PROGRAMME_OVERVIEW = "programme_overview", _("Programme overview")
+        BADGES = "badges", _("Badges")
+        MANIFEST = "manifest", _("Passenger manifest")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -264,17 +207,37 @@ class GenerationJob(models.Model):
         Programme, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("programme")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # A job about someone or something removed since has no reason to exist: it goes with them.
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participant"),
+    )
+    vehicle = models.ForeignKey(
+        Vehicle,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vehicle"),
+    )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
+    # Ids of what the job renders, in the order of its ZIP and PDF (set when it starts).
+    items = models.JSONField(_("items in order"), default=list, blank=True)
     total = models.PositiveIntegerField(_("items"), default=0)
     done = models.PositiveIntegerField(_("items done"), default=0)
     error = models.TextField(_("error"), blank=True)
     archive = models.FileField(_("ZIP archive"), upload_to=job_output_path, blank=True)
-    combined = models.FileField(_("combined PDF"), upload_to=job_output_path, blank=True)
+    # The one PDF of a single document, or every page of a batch in one file.
+    combined = models.FileField(_("PDF"), upload_to=job_output_path, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -293,14 +256,52 @@ class GenerationJob(models.Model):
         verbose_name = _("generation job")
         verbose_name_plural = _("generation jobs")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "sent_at"], name="job_sweep")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.programme}"
 
     @property
     def progress_percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        return percent(self.done, self.total) or 0
 
     @property
     def is_pending(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def subject_slug(self) -> str:
+        """What the job is about, in file names: "", "-participant-12" or "-vehicle-3"."""
+        if self.participant_id:
+            return f"-participant-{self.participant_id}"
+        if self.vehicle_id:
+            return f"-vehicle-{self.vehicle_id}"
+        return ""
+
+    def download_name(self, extension: str) -> str:
+        kind = self.kind.replace("_", "-")
+        return f"{self.programme.slug}-{kind}{self.subject_slug}-{self.language}.{extension}"
+
+
+class JobOutput(models.Model):
+    """One rendered item of a job: the record that it is done, and where its file is.
+
+    A chunk writes these rows in the transaction that ends it: a chunk that runs twice (a worker
+    killed mid-way) skips the items that have one, and the job's progress is their count.
+    """
+
+    job = models.ForeignKey(GenerationJob, on_delete=models.CASCADE, related_name="outputs")
+    item_id = models.BigIntegerField(_("item"))
+    # The file's name inside the job's ZIP, and where it is stored.
+    file_name = models.CharField(_("file name"), max_length=255)
+    storage_name = models.CharField(_("stored as"), max_length=255)
+
+    class Meta:
+        verbose_name = _("job output")
+        verbose_name_plural = _("job outputs")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "item_id"], name="one_output_per_job_item")
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import certificate_views, job_views, views
+from . import certificate_views, closing_views, views
 
 app_name = "reports"
 P = "programmes/<slug:slug>/"
@@ -13,7 +13,6 @@ urlpatterns = [
         views.manifest,
         name="manifest",
     ),
-    path("reports/<uuid:document_id>/", views.document_status, name="status"),
     # Certificates and their public verification (certificate_views.py)
     path(f"{P}certificates/", certificate_views.certificates, name="certificates"),
     path(
@@ -44,20 +43,30 @@ urlpatterns = [
     path("verify/", certificate_views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", certificate_views.verify, name="verify"),
     path("me/certificate/", certificate_views.my_certificate, name="my_certificate"),
-    # Closing report, visa letters and batch jobs (job_views.py)
-    path(f"{P}closing-report/", job_views.closing_report, name="closing_report"),
+    # Closing report, visa letters and the delegate's agenda (closing_views.py)
+    path(f"{P}closing-report/", closing_views.closing_report, name="closing_report"),
     path(
         f"{P}closing-report/quotes/<int:quote_id>/delete/",
-        job_views.quote_delete,
+        closing_views.quote_delete,
         name="quote_delete",
     ),
-    path(f"{P}visa-letters/", job_views.visa_letters, name="visa_letters"),
-    path(f"{P}jobs/", job_views.jobs, name="jobs"),
-    path(f"{P}jobs/start/", job_views.job_start, name="job_start"),
-    path("jobs/<uuid:job_id>/", job_views.job_status, name="job_status"),
-    path("jobs/<uuid:job_id>/archive.zip", job_views.job_archive, name="job_archive"),
-    path("jobs/<uuid:job_id>/combined.pdf", job_views.job_combined, name="job_combined"),
-    path("jobs/<uuid:job_id>/retry/", job_views.job_retry, name="job_retry"),
-    path("me/agenda.pdf", job_views.my_agenda_pdf, name="my_agenda_pdf"),
-    path("reports/<uuid:document_id>/download/", views.document_download, name="download"),
+    path(f"{P}visa-letters/", closing_views.visa_letters, name="visa_letters"),
+    # Every generated file: its job, its progress, its files (views.py)
+    path(f"{P}jobs/", views.jobs, name="jobs"),
+    path(f"{P}jobs/start/", views.job_start, name="job_start"),
+    path("jobs/<uuid:job_id>/", views.job_status, name="job_status"),
+    path(
+        "jobs/<uuid:job_id>/archive.zip",
+        views.job_file,
+        {"output": "archive"},
+        name="job_archive",
+    ),
+    path(
+        "jobs/<uuid:job_id>/combined.pdf",
+        views.job_file,
+        {"output": "combined"},
+        name="job_combined",
+    ),
+    path("jobs/<uuid:job_id>/retry/", views.job_retry, name="job_retry"),
+    path("me/agenda.pdf", closing_views.my_agenda_pdf, name="my_agenda_pdf"),
 ]

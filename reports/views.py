@@ -1,74 +1,261 @@
-from collections import defaultdict
-from functools import cache
+"""Generated files: asking for them, following their jobs, downloading them.
+
+Every generated file, a single document or a batch, is a GenerationJob. Who may see a job and
+download its files depends on its kind (VIEW_ROLES); who may ask for it or retry it, too
+(START_ROLES). Files are served only through `job_file`, from the storage API.
+"""
+
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participants.queries import active_participants
+from participants.queries import active_participants, participant_list_queryset
+from programs.files import serve_stored_file
 from programs.models import Programme
-from programs.permissions import ADMIN, TEAM, get_programme_for_user
-from visits.models import Vehicle
+from programs.permissions import ADMIN, MANAGERS, TEAM, get_programme_for_user
 
-from .forms import BadgeRequestForm, DocumentLanguageForm, GenerateDocumentForm
-from .models import Document
-from .services import (
-    PARTICIPANT_SUBJECT,
-    VEHICLE_SUBJECT,
-    manifest_passengers,
-    participant_subject,
-    request_document,
-    subject_id,
-    vehicle_subject,
-)
+from .forms import BadgeRequestForm, DocumentLanguageForm, GenerateDocumentForm, StartJobForm
+from .jobs import retry_job, start_job
+from .manifest import manifest_passengers
+from .models import GenerationJob
+from .queries import latest_jobs
 
-# Who may see and download each kind: the overview holds every participant's data and stays
-# with admins; badges and manifests are working papers of the whole programme team.
-DOCUMENT_ROLES: dict[str, tuple[str, ...]] = {
-    Document.Kind.PROGRAMME_OVERVIEW: (ADMIN,),
-    Document.Kind.BADGES: TEAM,
-    Document.Kind.MANIFEST: TEAM,
+Kind = GenerationJob.Kind
+
+# Who may follow a job and download its files. The overview holds every participant's data and
+# stays with admins; badges and manifests are working papers of the whole programme team;
+# certificates, letters (passport numbers) and the closing report are the organisers'.
+VIEW_ROLES: dict[str, tuple[str, ...]] = {
+    Kind.PROGRAMME_OVERVIEW: (ADMIN,),
+    Kind.BADGES: TEAM,
+    Kind.MANIFEST: TEAM,
+    Kind.CERTIFICATES: MANAGERS,
+    Kind.VISA_LETTERS: MANAGERS,
+    Kind.CLOSING_REPORT: MANAGERS,
 }
-HTMX_SCRIPT = "js/htmx.min.js"
+# Who may ask for a job of each kind, or retry one.
+START_ROLES: dict[str, tuple[str, ...]] = {
+    **VIEW_ROLES,
+    Kind.CERTIFICATES: (ADMIN,),
+    Kind.CLOSING_REPORT: (ADMIN,),
+}
+# The newest jobs of a programme shown on its page; older ones only matter as history.
+JOBS_SHOWN = 50
+CONTENT_TYPES = {"zip": "application/zip", "pdf": "application/pdf"}
 
 
-@cache
-def htmx_available() -> bool:
-    """Whether htmx is vendored; without it pages fall back to a meta refresh while polling."""
-    return finders.find(HTMX_SCRIPT) is not None
-
-
-def _polling(documents) -> dict:
-    return {
-        "any_pending": any(document.is_pending for document in documents),
-        "htmx": htmx_available(),
-    }
-
-
-def _current_language() -> str:
+def page_language() -> str:
+    """The page's language when it is one documents are generated in, else the default."""
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
+def polling(jobs: list[GenerationJob]) -> dict:
+    """Whether a page shows a job still pending: it then polls (see polling_head.html)."""
+    return {"any_pending": any(job.is_pending for job in jobs)}
+
+
+def _job_for(user, job_id: UUID, *, roles: dict[str, tuple[str, ...]] = VIEW_ROLES):
+    """The job if `user` holds a role its kind admits; 404 for outsiders, 403 for members
+    without the role."""
+    job = (
+        GenerationJob.objects.select_related("programme", "started_by", "participant", "vehicle")
+        .filter(pk=job_id)
+        .first()
+    )
+    if job is None:
+        raise Http404
+    job.programme = get_programme_for_user(
+        user, job.programme.slug, roles=roles.get(job.kind, (ADMIN,))
+    )
+    return job
+
+
+def _kinds_for(role: str) -> list[str]:
+    return [kind for kind, roles in VIEW_ROLES.items() if role in roles]
+
+
 @login_required
+@require_GET
+def jobs(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's generated files that the user may see, newest first."""
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    job_list = list(
+        programme.jobs.filter(kind__in=_kinds_for(programme.user_role)).select_related(
+            "started_by", "participant", "vehicle"
+        )[:JOBS_SHOWN]
+    )
+    return render(
+        request,
+        "reports/jobs.html",
+        {
+            "programme": programme,
+            "jobs": job_list,
+            "form": StartJobForm(initial={"language": request.LANGUAGE_CODE}),
+            "can_start": programme.user_role == ADMIN,
+            **polling(job_list),
+        },
+    )
+
+
+@login_required
+@require_POST
+def job_start(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=(ADMIN,))
+    form = StartJobForm(request.POST)
+    start_from_form(request, programme, form, error=_("Choose a batch and a language."))
+    return redirect("reports:jobs", slug=programme.slug)
+
+
+def start_from_form(
+    request: HttpRequest,
+    programme: Programme,
+    form: DocumentLanguageForm,
+    *,
+    error: str,
+    kind: str = "",
+    label: str = "",
+    **subject,
+) -> GenerationJob | None:
+    """Start the job a POSTed form asks for (its kind, or `kind`) about `subject`, and say
+    where it stands; None, and `error` said, when the form is not valid."""
+    if not form.is_valid():
+        messages.error(request, error)
+        return None
+    job = start_job(
+        programme=programme,
+        kind=kind or form.cleaned_data["kind"],
+        language=form.cleaned_data["language"],
+        by=request.user,
+        **subject,
+    )
+    say_started(request, job, label)
+    return job
+
+
+def say_started(request: HttpRequest, job: GenerationJob, label: str = "") -> None:
+    """Tell the user where the job stands now that it was asked for."""
+    job.refresh_from_db()
+    label = label or job.get_kind_display()
+    if job.status == GenerationJob.Status.DONE:
+        messages.success(request, _("%(job)s: done.") % {"job": label})
+    elif job.status == GenerationJob.Status.QUEUED and job.sent_at is None:
+        messages.warning(
+            request,
+            _("%(job)s: queued, waiting for the workers. It starts as soon as they are reachable.")
+            % {"job": label},
+        )
+    else:
+        messages.success(request, _("%(job)s is being generated.") % {"job": label})
+
+
+def _subject_page(job: GenerationJob) -> tuple[str, str]:
+    """A label for what the job is about and the page it is asked for from."""
+    programme = job.programme
+    if job.kind == Kind.BADGES:
+        label = str(job.participant) if job.participant else _("All active participants")
+        return label, reverse("reports:badges", args=[programme.slug])
+    if job.kind == Kind.MANIFEST:
+        vehicle = job.vehicle
+        url = reverse("reports:manifest", args=[programme.slug, vehicle.session_id, vehicle.pk])
+        return f"{vehicle.name} – {vehicle.session.title}", url
+    if job.kind == Kind.PROGRAMME_OVERVIEW:
+        return programme.title, reverse("reports:list", args=[programme.slug])
+    if job.kind == Kind.VISA_LETTERS:
+        label = str(job.participant) if job.participant else _("All complete delegates")
+        return label, reverse("reports:visa_letters", args=[programme.slug])
+    if job.kind == Kind.CLOSING_REPORT:
+        return programme.title, reverse("reports:closing_report", args=[programme.slug])
+    return programme.title, reverse("reports:jobs", args=[programme.slug])
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    """One job's progress: an htmx partial while a page polls it, else a page of its own."""
+    job = _job_for(request.user, job_id)
+    if request.headers.get("HX-Request"):
+        response = render(request, "reports/jobs_status.html", {"job": job})
+    else:
+        label, back_url = _subject_page(job)
+        response = render(
+            request,
+            "reports/jobs_status_page.html",
+            {
+                "programme": job.programme,
+                "job": job,
+                "label": label,
+                "back_url": back_url,
+                **polling([job]),
+            },
+        )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = _job_for(request.user, job_id, roles=START_ROLES)
+    if retry_job(job=job):
+        messages.success(request, _("%(job)s is queued again.") % {"job": job.get_kind_display()})
+    else:
+        messages.error(request, _("Only a failed job, or one still waiting, can be retried."))
+    return redirect("reports:jobs", slug=job.programme.slug)
+
+
+@login_required
+@require_GET
+def job_file(request: HttpRequest, job_id: UUID, output: str) -> FileResponse:
+    """The job's ZIP (`output` "archive") or PDF ("combined"), once it is done.
+
+    Members of the programme whose role may not see the job get 404 as well: its files are not
+    even admitted to.
+    """
+    try:
+        job = _job_for(request.user, job_id)
+    except PermissionDenied:
+        raise Http404 from None
+    if job.status != GenerationJob.Status.DONE:
+        raise Http404
+    extension = "zip" if output == "archive" else "pdf"
+    response = serve_stored_file(
+        getattr(job, output),
+        content_type=CONTENT_TYPES[extension],
+        as_attachment=True,
+        filename=job.download_name(extension),
+    )
+    # Personal data (passport numbers, names): never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Pages that ask for single documents -----------------------------------------------------
+
+
+@login_required
+@require_GET
 def document_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=(ADMIN,))
     # Badges of one participant and manifests are listed on their own pages.
-    documents = list(programme.documents.filter(subject="").select_related("requested_by"))
-    form = GenerateDocumentForm(initial={"language": _current_language()})
+    documents = latest_jobs(
+        programme.jobs.filter(kind__in=[Kind.PROGRAMME_OVERVIEW, Kind.BADGES], participant=None)
+    )
+    form = GenerateDocumentForm(initial={"language": page_language()})
     return render(
         request,
         "reports/document_list.html",
-        {"programme": programme, "documents": documents, "form": form, **_polling(documents)},
+        {"programme": programme, "documents": documents, "form": form, **polling(documents)},
     )
 
 
@@ -77,133 +264,31 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
 def document_generate(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=(ADMIN,))
     form = GenerateDocumentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a document and a language."))
-        return redirect("reports:list", slug=programme.slug)
-    document = request_document(
-        programme=programme,
-        kind=form.cleaned_data["kind"],
-        language=form.cleaned_data["language"],
-        user=request.user,
-    )
-    messages.success(
-        request, _("%(document)s is being generated.") % {"document": document.get_kind_display()}
-    )
+    start_from_form(request, programme, form, error=_("Choose a document and a language."))
     return redirect("reports:list", slug=programme.slug)
 
 
-def _document_for_user(user, document_id: UUID) -> Document:
-    """The document if `user` holds a role that may see its kind (404 / 403 otherwise)."""
-    document = Document.objects.select_related("programme").filter(pk=document_id).first()
-    if document is None:
-        raise Http404
-    document.programme = get_programme_for_user(
-        user, document.programme.slug, roles=DOCUMENT_ROLES.get(document.kind, (ADMIN,))
-    )
-    return document
-
-
-@login_required
-def document_download(request: HttpRequest, document_id: UUID) -> FileResponse:
-    document = _document_for_user(request.user, document_id)
-    if document.status != Document.Status.DONE or not document.file:
-        raise Http404
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.download_name,
-        content_type="application/pdf",
-    )
-
-
-def _subject_page(document: Document) -> tuple[str, str]:
-    """A label for what the document is about and the page it is requested from."""
-    programme = document.programme
-    if document.kind == Document.Kind.BADGES:
-        url = reverse("reports:badges", args=[programme.slug])
-        participant_id = subject_id(document.subject, PARTICIPANT_SUBJECT)
-        if participant_id is None:
-            return _("All active participants"), url
-        participant = programme.participants.filter(pk=participant_id).first()
-        return (str(participant) if participant else _("A former participant")), url
-    if document.kind == Document.Kind.MANIFEST:
-        vehicle = (
-            Vehicle.objects.select_related("session")
-            .filter(pk=subject_id(document.subject, VEHICLE_SUBJECT), session__programme=programme)
-            .first()
-        )
-        if vehicle is None:
-            return _("A removed vehicle"), reverse("visits:timetable", args=[programme.slug])
-        url = reverse("reports:manifest", args=[programme.slug, vehicle.session_id, vehicle.pk])
-        return f"{vehicle.name} – {vehicle.session.title}", url
-    return programme.title, reverse("reports:list", args=[programme.slug])
-
-
-@login_required
-def document_status(request: HttpRequest, document_id: UUID) -> HttpResponse:
-    """One document's state: an htmx partial while a page polls it, else a page of its own."""
-    document = _document_for_user(request.user, document_id)
-    if request.headers.get("HX-Request"):
-        response = render(request, "reports/document_status.html", {"document": document})
-        patch_vary_headers(response, ["HX-Request"])
-        return response
-    label, back_url = _subject_page(document)
-    response = render(
-        request,
-        "reports/document_status_page.html",
-        {
-            "programme": document.programme,
-            "document": document,
-            "label": label,
-            "back_url": back_url,
-            **_polling([document]),
-        },
-    )
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
 def _badge_page(request: HttpRequest, programme: Programme) -> HttpResponse:
-    participants = list(
-        active_participants(programme)
-        .select_related("country", "province")
-        .only(
-            "id",
-            "programme_id",
-            "category",
-            "status",
-            "full_name",
-            "full_name_latin",
-            "certificate_name",
-            "region",
-            "country__id",
-            "country__country",
-            "province__id",
-            "province__name",
-        )
-    )
-    documents = list(
-        programme.documents.filter(kind=Document.Kind.BADGES).select_related("requested_by")
-    )
-    by_subject: dict[str, list[Document]] = defaultdict(list)
+    participants = list(participant_list_queryset(active_participants(programme)))
+    documents = latest_jobs(programme.jobs.filter(kind=Kind.BADGES))
+    by_participant: dict[int | None, list[GenerationJob]] = {}
     for document in documents:
-        by_subject[document.subject].append(document)
-    rows = [
-        (participant, by_subject.get(participant_subject(participant.pk), []))
-        for participant in participants
-    ]
-    language = _current_language()
+        by_participant.setdefault(document.participant_id, []).append(document)
+    language = page_language()
     return render(
         request,
         "reports/badges.html",
         {
             "programme": programme,
-            "rows": rows,
+            "rows": [
+                (participant, by_participant.get(participant.pk, []))
+                for participant in participants
+            ],
             "participant_count": len(participants),
-            "all_documents": by_subject.get("", []),
+            "all_documents": by_participant.get(None, []),
             "form": BadgeRequestForm(programme=programme, initial={"language": language}),
             "language": language,
-            **_polling(documents),
+            **polling(documents),
         },
     )
 
@@ -219,18 +304,18 @@ def badges(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("Choose an active participant and a language."))
         return redirect("reports:badges", slug=programme.slug)
     participant = form.cleaned_data["participant"]
-    request_document(
+    job = start_job(
         programme=programme,
-        kind=Document.Kind.BADGES,
+        kind=Kind.BADGES,
         language=form.cleaned_data["language"],
-        user=request.user,
-        subject=participant_subject(participant.pk) if participant else "",
+        by=request.user,
+        participant=participant,
     )
     if participant:
-        message = _("The badge of %(name)s is being generated.") % {"name": participant}
+        label = _("The badge of %(name)s") % {"name": participant}
     else:
-        message = _("Badges of all active participants are being generated.")
-    messages.success(request, message)
+        label = _("Badges of all active participants")
+    say_started(request, job, label)
     return redirect("reports:badges", slug=programme.slug)
 
 
@@ -240,32 +325,20 @@ def manifest(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> HttpR
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     session = get_object_or_404(programme.sessions.select_related("site"), pk=pk)
     vehicle = get_object_or_404(session.vehicles, pk=vehicle_id)
-    subject = vehicle_subject(vehicle.pk)
     if request.method == "POST":
-        form = DocumentLanguageForm(request.POST)
-        if form.is_valid():
-            request_document(
-                programme=programme,
-                kind=Document.Kind.MANIFEST,
-                language=form.cleaned_data["language"],
-                user=request.user,
-                subject=subject,
-            )
-            messages.success(
-                request,
-                _("The passenger manifest of %(vehicle)s is being generated.")
-                % {"vehicle": vehicle.name},
-            )
-        else:
-            messages.error(request, _("Choose a language."))
+        start_from_form(
+            request,
+            programme,
+            DocumentLanguageForm(request.POST),
+            error=_("Choose a language."),
+            kind=Kind.MANIFEST,
+            label=_("The passenger manifest of %(vehicle)s") % {"vehicle": vehicle.name},
+            vehicle=vehicle,
+        )
         return redirect(
             "reports:manifest", slug=programme.slug, pk=session.pk, vehicle_id=vehicle.pk
         )
-    documents = list(
-        programme.documents.filter(kind=Document.Kind.MANIFEST, subject=subject).select_related(
-            "requested_by"
-        )
-    )
+    documents = latest_jobs(programme.jobs.filter(kind=Kind.MANIFEST, vehicle=vehicle))
     passengers = manifest_passengers(vehicle)
     return render(
         request,
@@ -277,7 +350,7 @@ def manifest(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> HttpR
             "passengers": passengers,
             "free_seats": vehicle.seats - len(passengers),
             "documents": documents,
-            "form": DocumentLanguageForm(initial={"language": _current_language()}),
-            **_polling(documents),
+            "form": DocumentLanguageForm(initial={"language": page_language()}),
+            **polling(documents),
         },
     )

@@ -5,7 +5,8 @@ delegate's passport number and expiry date; delegates without them are listed as
 and get no letter. The letter is signed by the first signatory of the programme's certificates
 (the host's representative) or, when there is none, in the host institution's name.
 
-The batch of all letters is a GenerationJob kind: `VISA_LETTERS_JOB` at the bottom.
+The job kind is `VISA_LETTERS_JOB` at the bottom: the letters of every delegate whose details are
+complete, or the letter of the job's one `participant`.
 """
 
 from dataclasses import dataclass
@@ -20,8 +21,8 @@ from participants.models import Participant
 from participants.queries import active_participants
 from programs.models import Programme
 
-from .closing import date_range
-from .jobs import JobKind, Rendered
+from .dates import date_range
+from .jobkind import JobKind, Rendered, SubjectGone
 from .models import GenerationJob, Signatory
 from .pdf import media_url, render_pdf
 
@@ -187,7 +188,9 @@ def _letterhead_for_job(job: GenerationJob) -> Letterhead:
 
 
 def _job_items(job: GenerationJob) -> list[int]:
-    """Delegates whose passport details are complete; the others are listed on the page."""
+    """The one delegate of the job, or those whose passport details are complete."""
+    if job.participant_id:
+        return [job.participant_id]
     delegates = (
         visa_delegates(job.programme)
         .select_related(None)
@@ -196,9 +199,11 @@ def _job_items(job: GenerationJob) -> list[int]:
     return [delegate.pk for delegate in delegates if has_passport_details(delegate)]
 
 
-def _job_render(job: GenerationJob, participant_id: int) -> Rendered | None:
+def render_letter(job: GenerationJob, participant_id: int) -> Rendered | None:
     participant = visa_delegates(job.programme).filter(pk=participant_id).first()
     if participant is None or not has_passport_details(participant):
+        if job.participant_id:
+            raise SubjectGone(_("The delegate no longer has complete passport details."))
         return None
     participant.programme = job.programme
     pdf = render_visa_letter(
@@ -207,6 +212,4 @@ def _job_render(job: GenerationJob, participant_id: int) -> Rendered | None:
     return Rendered(letter_file_name(participant), pdf)
 
 
-# Registered in reports.jobs.KINDS: the framework stores one file per delegate and builds the
-# ZIP and the combined PDF.
-VISA_LETTERS_JOB = JobKind(items=_job_items, render=_job_render)
+VISA_LETTERS_JOB = JobKind(items=_job_items, render=render_letter)

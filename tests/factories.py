@@ -23,7 +23,14 @@ from programs.models import (
     ProgrammeMembership,
 )
 from reports.certificates import new_certificate_code
-from reports.models import Certificate, CertificateTemplate, ClosingReport, Quote, Signatory
+from reports.models import (
+    Certificate,
+    CertificateTemplate,
+    ClosingReport,
+    GenerationJob,
+    Quote,
+    Signatory,
+)
 from visits.models import (
     Assignment,
     Session,
@@ -244,9 +251,10 @@ class VehicleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Vehicle
 
-    session = factory.SubFactory(SessionFactory)
+    session = factory.SubFactory(SessionFactory, kind=Session.Kind.SITE_VISIT)
     name = factory.Sequence(lambda n: f"Bus {n}")
-    seats = 20
+    kind = Vehicle.Kind.BUS
+    seats = 30
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
@@ -323,3 +331,14 @@ class QuoteFactory(factory.django.DjangoModelFactory):
     report = factory.SubFactory(ClosingReportFactory)
     speaker = factory.Sequence(lambda n: f"Speaker {n}")
     text = "A memorable remark."
+
+
+class GenerationJobFactory(factory.django.DjangoModelFactory):
+    """A job as the pipeline leaves it: queued and not yet sent, unless told otherwise."""
+
+    class Meta:
+        model = GenerationJob
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = GenerationJob.Kind.CERTIFICATES
+    language = "en"

@@ -24,11 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from participants.models import EvaluationQuestion, ImportBatch, Participant
 from programs.models import Announcement, Delegation, Programme, ProgrammeMembership
-from reports.models import Certificate, Document, GenerationJob, Quote, Signatory
+from reports.models import Certificate, GenerationJob, Quote, Signatory
 from visits.models import (
     Assignment,
     Session,
@@ -116,7 +115,6 @@ class World:
     site: Site
     assignment: Assignment
     photo: SessionPhoto
-    document: Document
     job: GenerationJob
     signatory: Signatory
     certificate: Certificate
@@ -141,14 +139,6 @@ def build_world(cast: dict, programme: Programme) -> World:
     material = SessionMaterialFactory(
         session=item, url="", file=ContentFile(b"%PDF-1.7 slides", name="slides.pdf")
     )
-    document = Document.objects.create(
-        programme=programme,
-        kind=Document.Kind.PROGRAMME_OVERVIEW,
-        language="en",
-        status=Document.Status.DONE,
-        requested_at=timezone.now(),
-    )
-    document.file.save("overview.pdf", ContentFile(b"%PDF-1.7 overview"))
     job = GenerationJob.objects.create(
         programme=programme, kind=GenerationJob.Kind.CERTIFICATES, status="done", total=1, done=1
     )
@@ -170,7 +160,6 @@ def build_world(cast: dict, programme: Programme) -> World:
         site=item.site,
         assignment=AssignmentFactory(session=item, participant=delegate_a),
         photo=SessionPhotoFactory(session=item),
-        document=document,
         job=job,
         signatory=SignatoryFactory(template__programme=programme),
         certificate=certificate,
@@ -333,8 +322,6 @@ PERMISSIONS: dict[str, dict] = {
     "reports:generate": {"args": slug, "post": may_post(ADMINS)},
     "reports:badges": {"args": slug, "get": TEAM, "post": may_post(TEAM)},
     "reports:manifest": {"args": item_and("vehicle"), "get": TEAM, "post": may_post(TEAM)},
-    "reports:status": {"args": lambda w: [w.document.pk], "get": ADMINS},
-    "reports:download": {"args": lambda w: [w.document.pk], "get": ADMINS},
     # reports: certificates
     "reports:certificates": {"args": slug, "get": MANAGERS},
     "reports:certificate_template": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},

@@ -20,8 +20,10 @@ from django_countries import countries as country_names
 
 from participants.models import Participant, by_readable_name
 from programs.models import Programme
+from programs.numbers import percent
 
 from .models import Assignment, Session, Vehicle, VisitGroup
+from .queries import attendance_annotations
 
 logger = logging.getLogger(__name__)
 
@@ -491,13 +493,6 @@ def attendance_counts(session: Session, *, group_id: int | None = None) -> Atten
 # Attendance rates.
 
 
-def percentage(part: int, whole: int) -> int | None:
-    """`part` of `whole` as a whole percentage, or None when there is nothing to divide."""
-    if not whole:
-        return None
-    return round(100 * part / whole)
-
-
 def percentage_text(value: int | None) -> str:
     """ "75 %", or a dash when nothing was recorded."""
     if value is None:
@@ -523,12 +518,12 @@ class Rate:
     @property
     def of_recorded(self) -> int | None:
         """Present among those whose attendance was recorded, in per cent."""
-        return percentage(self.present, self.recorded)
+        return percent(self.present, self.recorded)
 
     @property
     def of_assigned(self) -> int | None:
         """Present among everyone booked, in per cent."""
-        return percentage(self.present, self.assigned)
+        return percent(self.present, self.assigned)
 
     @property
     def of_recorded_text(self) -> str:
@@ -539,20 +534,17 @@ class Rate:
         return percentage_text(self.of_assigned)
 
 
-def _counts(prefix: str = "") -> dict:
-    return {
-        "assigned": Count(f"{prefix}id"),
-        "recorded": Count(f"{prefix}id", filter=Q(**{f"{prefix}attended__isnull": False})),
-        "present": Count(f"{prefix}id", filter=Q(**{f"{prefix}attended": True})),
-    }
-
-
-_COUNTS = _counts()
+# One item's own counts, on its marking page (rates follow visits.queries.attendance_annotations).
+_COUNTS = {
+    "assigned": Count("id"),
+    "recorded": Count("id", filter=Q(attended__isnull=False)),
+    "present": Count("id", filter=Q(attended=True)),
+}
 
 
 def item_rates(programme: Programme) -> list[Rate]:
     """Every agenda item with its attendance: one query."""
-    sessions = programme.sessions.annotate(**_counts("assignments__")).order_by(
+    sessions = programme.sessions.annotate(**attendance_annotations("assignments__")).order_by(
         "starts_at", "title_en"
     )
     return [
@@ -571,7 +563,7 @@ def participant_rates(programme: Programme) -> list[Rate]:
     """Every participant booked on something, with their attendance: one query."""
     participants = (
         programme.participants.select_related("country")
-        .annotate(**_counts("assignments__"))
+        .annotate(**attendance_annotations("assignments__"))
         .filter(assigned__gt=0)
     )
     return [
@@ -606,7 +598,7 @@ def origin_rates(programme: Programme) -> dict[str, list[Rate]]:
             "participant__province__name",
             "participant__region",
         )
-        .annotate(**_COUNTS)
+        .annotate(**attendance_annotations())
         .order_by()
     )
     countries: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])

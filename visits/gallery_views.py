@@ -10,13 +10,14 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from programs.files import serve_stored_file
 from programs.models import Programme
 from programs.permissions import TEAM, get_programme_for_user
 
@@ -103,11 +104,7 @@ def _photo_of(programme: Programme, photo_id: int) -> SessionPhoto:
 def photo(request: HttpRequest, slug: str, photo_id: int) -> FileResponse:
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     photo = _photo_of(programme, photo_id)
-    try:
-        image = photo.image.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(image, content_type="image/jpeg")
+    response = serve_stored_file(photo.image, content_type="image/jpeg")
     # Team-only content: browsers may keep it, shared caches must not.
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -35,8 +35,7 @@ CHANGE_NOTICE_MEMORY = 14 * 24 * 3600
 
 def _agenda_link() -> str:
     # Background tasks have no request to build an absolute address from.
-    base = getattr(settings, "SITE_URL", "")
-    return base.rstrip("/") + reverse("visits:my_agenda") if base else ""
+    return settings.SITE_URL + reverse("visits:my_agenda")
 
 
 def send_daily_reminders(*, now: datetime) -> int:

@@ -2,7 +2,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from itertools import groupby
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from participants.models import Participant
 from programs.models import Programme
@@ -77,3 +77,29 @@ def item_for_detail(programme: Programme, pk: int) -> Session | None:
 
 def site_list_queryset() -> QuerySet[Site]:
     return Site.objects.order_by("name", "city")
+
+
+# --- Attendance ------------------------------------------------------------------------------
+
+
+def attendance_annotations(to_assignment: str = "") -> dict[str, Count]:
+    """`assigned`, `recorded` and `present` counts of bookings, for annotate() or aggregate().
+
+    `to_assignment` leads from the queryset's model to Assignment: "assignments__" from a
+    Participant or a Session, "" on Assignment itself. The one rule for attendance everywhere
+    (certificates, attendance rates, the closing report): bookings on cancelled agenda items
+    do not count, neither for nor against anyone, since nobody could attend them.
+    """
+    held = Q(**{f"{to_assignment}session__cancelled_at__isnull": True})
+    recorded = Q(**{f"{to_assignment}attended__isnull": False})
+    present = Q(**{f"{to_assignment}attended": True})
+    return {
+        "assigned": Count(f"{to_assignment}id", filter=held),
+        "recorded": Count(f"{to_assignment}id", filter=held & recorded),
+        "present": Count(f"{to_assignment}id", filter=held & present),
+    }
+
+
+def with_attendance(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Participants annotated with `assigned`, `recorded` and `present` (attendance_annotations)."""
+    return participants.annotate(**attendance_annotations("assignments__"))

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.forms import ModelForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from participants.roles import get_roles
+from programs.files import serve_stored_file
 from programs.models import Programme
 from programs.permissions import TEAM, get_programme_for_user, programme_role
 
@@ -577,11 +578,9 @@ def material_download(request: HttpRequest, slug: str, pk: int, material_id: int
         raise Http404
     if not material.file:
         return redirect(material.url)
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=PurePosixPath(material.file.name).name)
+    return serve_stored_file(
+        material.file, as_attachment=True, filename=PurePosixPath(material.file.name).name
+    )
 
 
 @login_required

@@ -7,11 +7,18 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from participants.models import Participant
-from reports.models import Document
+from reports.badges import badges_context
+from reports.jobs import start_job
+from reports.models import GenerationJob
 from reports.qr import qr_svg
-from reports.services import badges_context, participant_subject, render_document, request_document
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, ProgrammeFactory, UserFactory, member_country
+from tests.factories import (
+    GenerationJobFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+    UserFactory,
+    member_country,
+)
 
 from .test_documents import pdf_text
 
@@ -29,14 +36,14 @@ def admin(db):
     return UserFactory(is_superuser=True, is_staff=True)
 
 
-def generate(programme, user, capture, *, subject="", language="en") -> Document:
+def generate(programme, user, capture, *, participant=None, language="en") -> GenerationJob:
     with capture(execute=True):
-        document = request_document(
+        document = start_job(
             programme=programme,
-            kind=Document.Kind.BADGES,
+            kind=GenerationJob.Kind.BADGES,
             language=language,
-            user=user,
-            subject=subject,
+            by=user,
+            participant=participant,
         )
     document.refresh_from_db()
     return document
@@ -63,8 +70,8 @@ def test_badges_print_names_in_every_script_and_no_private_data(
 
     document = generate(programme, admin, django_capture_on_commit_callbacks)
 
-    assert document.status == Document.Status.DONE
-    text = pdf_text(document.file.read())
+    assert document.status == GenerationJob.Status.DONE
+    text = pdf_text(document.combined.read())
     for name in [*LAO.values(), *MYANMAR.values(), "Siti Rahmawati"]:
         assert name in text
     # Origins and categories are set in capitals by the stylesheet.
@@ -108,7 +115,7 @@ def test_badge_html_carries_the_qr_but_no_contact_data(programme):
 
 def test_markup_in_a_name_prints_literally(programme, admin, django_capture_on_commit_callbacks):
     ParticipantFactory(programme=programme, full_name='<img src="file:///etc/passwd">')
-    text = pdf_text(generate(programme, admin, django_capture_on_commit_callbacks).file.read())
+    text = pdf_text(generate(programme, admin, django_capture_on_commit_callbacks).combined.read())
     # The long name wraps on the badge; joined up it is the markup, character for character.
     assert '<img src="file:///etc/passwd">' in text.replace("\n", "")
     assert "root:x:0:0" not in text
@@ -117,7 +124,7 @@ def test_markup_in_a_name_prints_literally(programme, admin, django_capture_on_c
 def test_badges_fill_a4_sheets_four_at_a_time(programme, admin, django_capture_on_commit_callbacks):
     ParticipantFactory.create_batch(5, programme=programme)
     document = generate(programme, admin, django_capture_on_commit_callbacks)
-    pages = PdfReader(io.BytesIO(document.file.read())).pages
+    pages = PdfReader(io.BytesIO(document.combined.read())).pages
     assert len(pages) == 2
     assert [round(float(v)) for v in pages[0].mediabox[2:]] == [595, 842]  # A4 in points
 
@@ -132,7 +139,7 @@ def test_all_badges_leave_out_withdrawn_and_declined(
     ParticipantFactory(
         programme=programme, full_name="Declined Person", status=Participant.Status.DECLINED
     )
-    text = pdf_text(generate(programme, admin, django_capture_on_commit_callbacks).file.read())
+    text = pdf_text(generate(programme, admin, django_capture_on_commit_callbacks).combined.read())
     assert "Active Person" in text
     assert "Withdrawn Person" not in text
     assert "Declined Person" not in text
@@ -147,43 +154,38 @@ def test_single_badge_shows_only_its_participant(
         programme,
         admin,
         django_capture_on_commit_callbacks,
-        subject=participant_subject(chosen.pk),
+        participant=chosen,
     )
-    text = pdf_text(document.file.read())
+    text = pdf_text(document.combined.read())
     assert "Chosen Person" in text
     assert "Other Person" not in text
-    assert document.download_name == f"{programme.slug}-badges-participant-{chosen.pk}-en.pdf"
+    assert (
+        document.download_name("pdf") == f"{programme.slug}-badges-participant-{chosen.pk}-en.pdf"
+    )
 
 
 def test_regenerating_a_badge_replaces_it(
     programme, admin, django_capture_on_commit_callbacks, tmp_path
 ):
     participant = ParticipantFactory(programme=programme)
-    subject = participant_subject(participant.pk)
-    first = generate(programme, admin, django_capture_on_commit_callbacks, subject=subject)
-    second = generate(programme, admin, django_capture_on_commit_callbacks, subject=subject)
-    assert first.pk == second.pk
-    assert first.file.name == second.file.name
-    assert Document.objects.filter(kind=Document.Kind.BADGES).count() == 1
-    stored = sorted(p.name for p in (tmp_path / "reports" / programme.slug).iterdir())
+    first = generate(programme, admin, django_capture_on_commit_callbacks, participant=participant)
+    second = generate(programme, admin, django_capture_on_commit_callbacks, participant=participant)
+    first.refresh_from_db()
+    assert (first.combined.name, second.participant) == ("", participant)
+    folder = tmp_path / "jobs" / str(programme.pk) / "badges"
+    stored = sorted(path.name for path in folder.iterdir() if path.is_file())
     assert stored == [f"badges-participant-{participant.pk}-en.pdf"]
+    assert second.combined.name == f"jobs/{programme.pk}/badges/{stored[0]}"
 
 
-def test_badge_of_a_removed_participant_fails_visibly(programme, admin):
+def test_badge_job_goes_with_its_participant(programme, admin):
     participant = ParticipantFactory(programme=programme)
     # Not run on commit: the participant goes before the worker picks the job up.
-    document = request_document(
-        programme=programme,
-        kind=Document.Kind.BADGES,
-        language="en",
-        user=admin,
-        subject=participant_subject(participant.pk),
+    job = start_job(
+        programme=programme, kind="badges", language="en", by=admin, participant=participant
     )
     participant.delete()
-    render_document(document=document)
-    document.refresh_from_db()
-    assert document.status == Document.Status.FAILED
-    assert document.error == "The participant no longer exists."
+    assert not GenerationJob.objects.filter(pk=job.pk).exists()
 
 
 # The page -----------------------------------------------------------------------------------
@@ -196,9 +198,7 @@ def test_badges_page_lists_active_participants_and_their_documents(
     ParticipantFactory(
         programme=programme, full_name="Withdrawn Person", status=Participant.Status.WITHDRAWN
     )
-    document = generate(
-        programme, admin, django_capture_on_commit_callbacks, subject=participant_subject(lao.pk)
-    )
+    document = generate(programme, admin, django_capture_on_commit_callbacks, participant=lao)
     response = client_for(admin).get(reverse("reports:badges", args=[programme.slug]))
     page = response.content.decode()
     assert [participant for participant, _ in response.context["rows"]] == [lao]
@@ -206,7 +206,7 @@ def test_badges_page_lists_active_participants_and_their_documents(
     assert "Somphone Phommavong" in page
     assert "ສົມພອນ ພົມມະວົງ" in page
     assert "Withdrawn Person" not in page
-    assert reverse("reports:download", args=[document.pk]) in page
+    assert reverse("reports:job_combined", args=[document.pk]) in page
     assert 'aria-current="page"' in page
 
 
@@ -219,14 +219,14 @@ def test_generating_all_badges_by_the_team(
             reverse("reports:badges", args=[programme.slug]), {"language": "id"}
         )
     assert response["Location"] == reverse("reports:badges", args=[programme.slug])
-    document = Document.objects.get(programme=programme)
-    assert (document.kind, document.subject, document.language, document.status) == (
+    document = GenerationJob.objects.get(programme=programme)
+    assert (document.kind, document.participant, document.language, document.status) == (
         "badges",
-        "",
+        None,
         "id",
         "done",
     )
-    assert document.requested_by == cast[role]
+    assert document.started_by == cast[role]
 
 
 def test_generating_one_badge_names_its_participant(
@@ -239,10 +239,11 @@ def test_generating_one_badge_names_its_participant(
             {"participant": participant.pk, "language": "en"},
             follow=True,
         )
-    document = Document.objects.get(programme=programme)
-    assert document.subject == f"participant:{participant.pk}"
-    assert "Chosen Person" in pdf_text(document.file.read())
-    assert "The badge of Chosen Person is being generated." in response.content.decode()
+    document = GenerationJob.objects.get(programme=programme)
+    assert document.participant == participant
+    assert "Chosen Person" in pdf_text(document.combined.read())
+    # The page says where the job stands (here, still waiting: the test sends it on commit).
+    assert "The badge of Chosen Person: queued" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -267,7 +268,7 @@ def test_badge_for_someone_not_active_here_is_refused(
         )
     assert response.status_code == 200
     assert "Choose an active participant and a language." in response.content.decode()
-    assert not Document.objects.exists()
+    assert not GenerationJob.objects.exists()
 
 
 def test_badges_page_query_count_is_fixed(
@@ -302,21 +303,16 @@ def test_badges_page_query_count_is_fixed(
 # Document status and download ----------------------------------------------------------------
 
 
-def _document(programme, kind, status, subject=""):
-    return Document.objects.create(
-        programme=programme,
-        kind=kind,
-        language="en",
-        subject=subject,
-        status=status,
-        requested_at="2023-11-13T02:00:00Z",
+def _document(programme, kind, status, participant=None):
+    return GenerationJobFactory(
+        programme=programme, kind=kind, status=status, participant=participant
     )
 
 
 def test_status_partial_polls_while_pending_and_stops_when_done(cast, programme):
-    document = _document(programme, Document.Kind.BADGES, Document.Status.RUNNING)
+    document = _document(programme, GenerationJob.Kind.BADGES, GenerationJob.Status.RUNNING)
     client = client_for(cast["staff"])
-    url = reverse("reports:status", args=[document.pk])
+    url = reverse("reports:job_status", args=[document.pk])
 
     response = client.get(url, headers={"HX-Request": "true"})
     assert "HX-Request" in response["Vary"]
@@ -326,23 +322,27 @@ def test_status_partial_polls_while_pending_and_stops_when_done(cast, programme)
     assert "Running" in pending
     assert "<html" not in pending
 
-    Document.objects.filter(pk=document.pk).update(status=Document.Status.DONE)
+    GenerationJob.objects.filter(pk=document.pk).update(
+        status=GenerationJob.Status.DONE, combined="jobs/badges-en.pdf"
+    )
     done = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in done
-    assert reverse("reports:download", args=[document.pk]) in done
+    assert reverse("reports:job_combined", args=[document.pk]) in done
 
 
 def test_status_page_works_without_javascript(cast, programme):
-    document = _document(programme, Document.Kind.BADGES, Document.Status.QUEUED)
+    document = _document(programme, GenerationJob.Kind.BADGES, GenerationJob.Status.QUEUED)
     client = client_for(cast["organiser"])
-    url = reverse("reports:status", args=[document.pk])
+    url = reverse("reports:job_status", args=[document.pk])
 
     page = client.get(url).content.decode()
     assert '<meta http-equiv="refresh" content="3">' in page
     assert "All active participants" in page
     assert reverse("reports:badges", args=[programme.slug]) in page
 
-    Document.objects.filter(pk=document.pk).update(status=Document.Status.FAILED, error="Boom")
+    GenerationJob.objects.filter(pk=document.pk).update(
+        status=GenerationJob.Status.FAILED, error="Boom"
+    )
     page = client.get(url).content.decode()
     assert 'http-equiv="refresh"' not in page
     assert "Boom" in page
@@ -350,12 +350,12 @@ def test_status_page_works_without_javascript(cast, programme):
 
 @pytest.mark.parametrize(
     ("kind", "staff_gets"),
-    [(Document.Kind.BADGES, 200), (Document.Kind.PROGRAMME_OVERVIEW, 403)],
+    [(GenerationJob.Kind.BADGES, 200), (GenerationJob.Kind.PROGRAMME_OVERVIEW, 403)],
 )
 def test_document_status_of_badges_is_open_to_staff(cast, programme, kind, staff_gets):
     # The permission table covers the overview; badges are working papers of the whole team.
-    document = _document(programme, kind, Document.Status.QUEUED)
-    response = client_for(cast["staff"]).get(reverse("reports:status", args=[document.pk]))
+    document = _document(programme, kind, GenerationJob.Status.QUEUED)
+    response = client_for(cast["staff"]).get(reverse("reports:job_status", args=[document.pk]))
     assert response.status_code == staff_gets
     if staff_gets == 200:
         assert "Queued" in response.content.decode()
@@ -363,21 +363,28 @@ def test_document_status_of_badges_is_open_to_staff(cast, programme, kind, staff
 
 def test_badge_download_by_staff(cast, programme, django_capture_on_commit_callbacks):
     document = generate(programme, cast["admin"], django_capture_on_commit_callbacks)
-    response = client_for(cast["staff"]).get(reverse("reports:download", args=[document.pk]))
+    response = client_for(cast["staff"]).get(reverse("reports:job_combined", args=[document.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     assert f'filename="{programme.slug}-badges-en.pdf"' in response["Content-Disposition"]
 
 
 def test_unfinished_document_cannot_be_downloaded(cast, programme):
-    document = _document(programme, Document.Kind.BADGES, Document.Status.RUNNING)
-    response = client_for(cast["admin"]).get(reverse("reports:download", args=[document.pk]))
+    document = _document(programme, GenerationJob.Kind.BADGES, GenerationJob.Status.RUNNING)
+    response = client_for(cast["admin"]).get(reverse("reports:job_combined", args=[document.pk]))
     assert response.status_code == 404
     assert not response.has_header("Content-Disposition")
 
 
 def test_reports_page_lists_only_programme_wide_documents(cast, programme):
-    overview = _document(programme, Document.Kind.PROGRAMME_OVERVIEW, Document.Status.DONE)
-    _document(programme, Document.Kind.BADGES, Document.Status.DONE, subject="participant:1")
+    overview = _document(
+        programme, GenerationJob.Kind.PROGRAMME_OVERVIEW, GenerationJob.Status.DONE
+    )
+    _document(
+        programme,
+        GenerationJob.Kind.BADGES,
+        GenerationJob.Status.DONE,
+        participant=ParticipantFactory(programme=programme),
+    )
     response = client_for(cast["admin"]).get(reverse("reports:list", args=[programme.slug]))
     assert response.context["documents"] == [overview]

@@ -27,7 +27,8 @@ from reports.certificates import (
     template_for,
     verification_url,
 )
-from reports.jobs import finish_job, job_folder, render_items, run_job, save_file, start_job
+from reports.jobkind import job_folder, save_file
+from reports.jobs import finish_job, render_items, run_job, start_job
 from reports.models import Certificate, GenerationJob, Signatory
 from reports.tasks import render_job_items_task
 from tests.conftest import client_for
@@ -115,6 +116,26 @@ def test_eligibility_ignores_cancelled_items(programme):
     attend(participant, True)
     cancelled = SessionFactory(programme=programme, cancelled_at="2023-11-13T00:00:00Z")
     AssignmentFactory(session=cancelled, participant=participant, attended=False)
+    assert _judged(programme) == {participant.pk: (True, "")}
+
+
+def test_rates_and_the_closing_report_count_attendance_as_certificates_do(programme):
+    # One rule everywhere: a booking on a cancelled item counts neither for nor against anyone.
+    from reports.closing import closing_report_context
+    from visits.assignments import item_rates, origin_rates, participant_rates
+
+    participant = ParticipantFactory(programme=programme, status=Participant.Status.COMPLETED)
+    attend(participant, True)
+    cancelled = SessionFactory(programme=programme, cancelled_at="2023-11-13T00:00:00Z")
+    AssignmentFactory(session=cancelled, participant=participant, attended=False)
+
+    [rate] = participant_rates(programme)
+    assert (rate.assigned, rate.recorded, rate.present) == (1, 1, 1)
+    [country] = origin_rates(programme)["countries"]
+    assert (country.assigned, country.recorded, country.present) == (1, 1, 1)
+    by_item = {rate.obj.pk: (rate.assigned, rate.present) for rate in item_rates(programme)}
+    assert by_item[cancelled.pk] == (0, 0)
+    assert closing_report_context(programme, language="en")["attendance_percent"] == 100
     assert _judged(programme) == {participant.pk: (True, "")}
 
 

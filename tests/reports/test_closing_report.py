@@ -22,7 +22,9 @@ from reports.closing import (
     render_closing_report,
     time_zone_label,
 )
+from reports.closing_forms import ClosingReportForm, QuoteFormSet
 from reports.models import ClosingReport, GenerationJob, Quote
+from reports.services import save_closing_report
 from tests.conftest import client_for
 from tests.factories import (
     AssignmentFactory,
@@ -450,6 +452,25 @@ def _form_data(**quote) -> dict:
         "quotes-0-position": "0",
         **{f"quotes-0-{key}": value for key, value in quote.items()},
     }
+
+
+def test_saving_over_a_report_created_meanwhile_writes_into_it(programme):
+    # Another organiser saved the first report while this page was open on an unsaved one.
+    theirs = ClosingReport.objects.create(programme=programme, reporter="First Reporter")
+    Quote.objects.create(report=theirs, speaker="Kept Speaker", text="Kept.", position=0)
+    stale = ClosingReport(programme=programme)
+    form = ClosingReportForm(_form_data(), instance=stale)
+    quotes = QuoteFormSet(_form_data(position="1"), instance=stale, prefix="quotes")
+    assert form.is_valid() and quotes.is_valid()
+
+    save_closing_report(programme=programme, form=form, quotes=quotes)
+
+    report = ClosingReport.objects.get(programme=programme)
+    assert (report.pk, report.reporter) == (theirs.pk, "Wara Merdeka")
+    assert list(report.quotes.values_list("speaker", flat=True)) == [
+        "Kept Speaker",
+        "Ofy Sofiana",
+    ]
 
 
 def test_quote_without_text_is_a_field_error_and_saves_nothing(cast, programme):

@@ -5,9 +5,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from participants.models import Participant
-from reports.models import Document
+from reports.jobs import start_job
+from reports.models import GenerationJob
 from reports.pdf import make_url_fetcher
-from reports.services import request_document
 from tests.conftest import client_for
 from tests.factories import ParticipantFactory, SessionFactory, UserFactory
 
@@ -16,10 +16,13 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def generate(programme, user, django_capture_on_commit_callbacks, language="en") -> Document:
+def generate(programme, user, django_capture_on_commit_callbacks, language="en") -> GenerationJob:
     with django_capture_on_commit_callbacks(execute=True):
-        document = request_document(
-            programme=programme, kind=Document.Kind.PROGRAMME_OVERVIEW, language=language, user=user
+        document = start_job(
+            programme=programme,
+            kind=GenerationJob.Kind.PROGRAMME_OVERVIEW,
+            language=language,
+            by=user,
         )
     document.refresh_from_db()
     return document
@@ -36,9 +39,9 @@ def test_overview_pdf_states_programme_people_and_agenda(
     ParticipantFactory(programme=programme, full_name="Somphone Phommavong")
     SessionFactory(programme=programme, title_en="Opening ceremony")
     document = generate(programme, admin, django_capture_on_commit_callbacks)
-    assert document.status == Document.Status.DONE
-    assert document.requested_by == admin
-    text = pdf_text(document.file.read())
+    assert document.status == GenerationJob.Status.DONE
+    assert document.started_by == admin
+    text = pdf_text(document.combined.read())
     assert programme.title_en in text
     assert "Somphone Phommavong" in text
     assert "Opening ceremony" in text
@@ -49,7 +52,7 @@ def test_indonesian_pdf_uses_indonesian_titles(
     programme, admin, django_capture_on_commit_callbacks
 ):
     document = generate(programme, admin, django_capture_on_commit_callbacks, language="id")
-    text = pdf_text(document.file.read())
+    text = pdf_text(document.combined.read())
     assert programme.title_id in text
     assert "Peserta" in text
 
@@ -57,9 +60,16 @@ def test_indonesian_pdf_uses_indonesian_titles(
 def test_regenerating_replaces_the_document(programme, admin, django_capture_on_commit_callbacks):
     first = generate(programme, admin, django_capture_on_commit_callbacks)
     second = generate(programme, admin, django_capture_on_commit_callbacks)
-    assert Document.objects.count() == 1
-    assert first.pk == second.pk
-    assert first.file.name == second.file.name
+    first.refresh_from_db()
+    # The same stored name, overwritten; the earlier job keeps its history, not a file.
+    assert (
+        second.combined.name == f"jobs/{programme.pk}/programme_overview/programme_overview-en.pdf"
+    )
+    assert (first.combined.name, first.archive.name) == ("", "")
+    assert second.archive.name == ""  # a single document is its PDF alone
+    page = client_for(admin).get(reverse("reports:list", args=[programme.slug])).content.decode()
+    assert reverse("reports:job_combined", args=[second.pk]) in page
+    assert reverse("reports:job_combined", args=[first.pk]) not in page
 
 
 def test_markup_in_participant_fields_is_printed_literally(
@@ -71,7 +81,7 @@ def test_markup_in_participant_fields_is_printed_literally(
         institution='<link rel="attachment" href="file:///etc/passwd">',
     )
     document = generate(programme, admin, django_capture_on_commit_callbacks)
-    data = document.file.read()
+    data = document.combined.read()
     text = pdf_text(data)
     assert '<img src="file:///etc/passwd">' in text
     assert "root:x:0:0" not in text
@@ -109,13 +119,13 @@ def test_failed_render_is_visible_and_retryable(
         document = generate(programme, admin, django_capture_on_commit_callbacks)
     finally:
         pdf._stylesheet.cache_clear()
-    assert document.status == Document.Status.FAILED
+    assert document.status == GenerationJob.Status.FAILED
     assert document.error
     page = client_for(admin).get(reverse("reports:list", args=[programme.slug]))
     assert "Failed" in page.content.decode()
     settings.STATICFILES_DIRS = [settings.BASE_DIR / "static"]
     retried = generate(programme, admin, django_capture_on_commit_callbacks)
-    assert retried.status == Document.Status.DONE
+    assert retried.status == GenerationJob.Status.DONE
     assert retried.error == ""
 
 
@@ -126,5 +136,5 @@ def test_domestic_participant_shows_region(programme, admin, django_capture_on_c
         full_name="Siti Rahmawati",
         region="Provinsi Jawa Barat",
     )
-    text = pdf_text(generate(programme, admin, django_capture_on_commit_callbacks).file.read())
+    text = pdf_text(generate(programme, admin, django_capture_on_commit_callbacks).combined.read())
     assert "Provinsi Jawa Barat" in text

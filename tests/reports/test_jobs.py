@@ -13,13 +13,22 @@ from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
 from participants.models import Participant
-from reports import jobs
-from reports.jobs import JobKind, Rendered, retry_job, start_job, sweep_queued_jobs
-from reports.models import Certificate, GenerationJob
+from reports import kinds
+from reports.jobkind import JobKind, Rendered
+from reports.jobs import render_items, retry_job, start_job, sweep_queued_jobs
+from reports.models import Certificate, GenerationJob, JobOutput
 from reports.pdf import combine_pdf_files
 from tests.conftest import client_for
-from tests.factories import AssignmentFactory, ParticipantFactory, SessionFactory, UserFactory
+from tests.factories import (
+    AssignmentFactory,
+    ParticipantFactory,
+    SessionFactory,
+    UserFactory,
+    VehicleFactory,
+)
 from tpbis.celery import app as celery_app
+
+from .test_documents import pdf_text
 
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
@@ -61,21 +70,17 @@ def _letters_render(job, participant_id: int) -> Rendered | None:
     return Rendered(f"letter {participant.full_name}.pdf", _one_page_pdf())
 
 
-LETTERS_JOB = JobKind(items=_letters_items, render=_letters_render)
+LETTERS_JOB = JobKind(render=_letters_render, items=_letters_items)
 # Lists one participant that no longer exists by the time it is rendered.
-GONE_JOB = JobKind(items=lambda job: [*_letters_items(job), 999_999], render=_letters_render)
+GONE_JOB = JobKind(render=_letters_render, items=lambda job: [*_letters_items(job), 999_999])
 
 
 @pytest.fixture
 def letters(monkeypatch):
-    """Register the test kind as the visa letters, through the registry's own table."""
-    monkeypatch.setitem(
-        jobs.KINDS, GenerationJob.Kind.VISA_LETTERS, "tests.reports.test_jobs.LETTERS_JOB"
-    )
-    jobs.job_kind.cache_clear()
+    """Register the test kind as the visa letters, in the table of kinds."""
+    monkeypatch.setitem(kinds.KINDS, GenerationJob.Kind.VISA_LETTERS, LETTERS_JOB)
     RENDERED.clear()
-    yield GenerationJob.Kind.VISA_LETTERS
-    jobs.job_kind.cache_clear()
+    return GenerationJob.Kind.VISA_LETTERS
 
 
 def run(programme, kind, user, capture, language="en") -> GenerationJob:
@@ -149,7 +154,7 @@ def test_running_a_kind_again_replaces_its_files(
     stored = sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
     participant = programme.participants.get()
     assert stored == [
-        f"{second.pk}/{participant.pk}--letter_Nimal_Perera.pdf",
+        f"{second.pk}/{participant.pk}-letter_Nimal_Perera.pdf",
         "visa_letters-en.pdf",
         "visa_letters-en.zip",
     ]
@@ -197,12 +202,8 @@ def test_an_item_that_is_gone_is_dropped_from_the_job(
     programme, admin, monkeypatch, django_capture_on_commit_callbacks
 ):
     ParticipantFactory(programme=programme, full_name="Nimal Perera")
-    monkeypatch.setitem(
-        jobs.KINDS, GenerationJob.Kind.VISA_LETTERS, "tests.reports.test_jobs.GONE_JOB"
-    )
-    jobs.job_kind.cache_clear()
+    monkeypatch.setitem(kinds.KINDS, GenerationJob.Kind.VISA_LETTERS, GONE_JOB)
     job = run(programme, GenerationJob.Kind.VISA_LETTERS, admin, django_capture_on_commit_callbacks)
-    jobs.job_kind.cache_clear()
     assert (job.status, job.total, job.done) == (GenerationJob.Status.DONE, 1, 1)
 
 
@@ -220,6 +221,23 @@ def test_retry_of_a_failed_certificate_job_keeps_what_was_rendered(
     job.refresh_from_db()
     assert (job.status, job.done, job.error) == (GenerationJob.Status.DONE, 1, "")
     assert Certificate.objects.get().rendered_at == rendered_at
+
+
+def test_a_chunk_delivered_again_renders_nothing_twice(
+    programme, admin, letters, django_capture_on_commit_callbacks
+):
+    ParticipantFactory(programme=programme, full_name="Nimal Perera")
+    job = run(programme, letters, admin, django_capture_on_commit_callbacks)
+    participant = programme.participants.get()
+    GenerationJob.objects.filter(pk=job.pk).update(status=GenerationJob.Status.RUNNING)
+
+    # The broker hands the chunk out again (its worker died before acknowledging it).
+    render_items(job_id=job.pk, item_ids=[participant.pk])
+
+    assert [participant.pk] == RENDERED
+    assert list(JobOutput.objects.filter(job=job).values_list("item_id", "file_name")) == [
+        (participant.pk, "letter_Nimal_Perera.pdf")
+    ]
 
 
 def test_a_running_or_done_job_is_not_retried(programme, admin):
@@ -269,6 +287,39 @@ def test_broker_down_keeps_the_job_queued_and_the_page_explains(
     job.refresh_from_db()
     assert (job.status, job.done, job.total) == ("done", 1, 1)
     assert job.sent_at is not None
+
+
+@pytest.mark.parametrize("kind", ["programme_overview", "badges", "manifest", "visa_letters"])
+def test_broker_down_a_single_document_is_sent_later_by_the_sweep(
+    programme, admin, kind, django_capture_on_commit_callbacks
+):
+    delegate = ParticipantFactory(
+        programme=programme,
+        full_name="Nimal Perera",
+        passport_number="N1234567",
+        passport_expiry=programme.end_date + timedelta(days=400),
+    )
+    subject = {
+        "programme_overview": {},
+        "badges": {"participant": delegate},
+        "manifest": {"vehicle": VehicleFactory(session__programme=programme, name="Bus 7")},
+        "visa_letters": {"participant": delegate},
+    }[kind]
+    with broker(UNREACHABLE_BROKER), django_capture_on_commit_callbacks(execute=True):
+        job = start_job(programme=programme, kind=kind, language="en", by=admin, **subject)
+    job.refresh_from_db()
+    assert (job.status, job.sent_at) == ("queued", None)
+
+    # The broker is back (tasks run in-process here): the one sweep sends every kind.
+    assert sweep_queued_jobs() == 1
+
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total, job.archive.name) == ("done", 1, 1, "")
+    assert job.sent_at is not None
+    response = client_for(admin).get(reverse("reports:job_combined", args=[job.pk]))
+    text = pdf_text(b"".join(response.streaming_content))
+    assert ("Bus 7" if kind == "manifest" else "Nimal Perera") in text
+    assert response["Content-Disposition"] == (f'attachment; filename="{job.download_name("pdf")}"')
 
 
 def test_sweep_leaves_recently_sent_jobs_and_resumes_stalled_ones(programme, admin):
@@ -405,7 +456,7 @@ def test_jobs_page_queries_do_not_grow_with_jobs(
 
 
 def jobs_shown() -> int:
-    from reports.job_views import JOBS_SHOWN
+    from reports.views import JOBS_SHOWN
 
     return JOBS_SHOWN
 

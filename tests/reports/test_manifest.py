@@ -4,12 +4,13 @@ import pytest
 from django.urls import reverse
 
 from participants.models import Participant
-from reports.models import Document
-from reports.services import render_document, request_document, vehicle_subject
+from reports.jobs import start_job
+from reports.models import GenerationJob
 from tests.conftest import client_for
 from tests.factories import (
     AssignmentFactory,
     ParticipantFactory,
+    ProgrammeFactory,
     SessionFactory,
     SiteFactory,
     VehicleFactory,
@@ -65,14 +66,14 @@ def _manifest_url(programme, vehicle) -> str:
     return reverse("reports:manifest", args=[programme.slug, vehicle.session_id, vehicle.pk])
 
 
-def generate(programme, vehicle, user, capture, language="en") -> Document:
+def generate(programme, vehicle, user, capture, language="en") -> GenerationJob:
     with capture(execute=True):
-        document = request_document(
+        document = start_job(
             programme=programme,
-            kind=Document.Kind.MANIFEST,
+            kind=GenerationJob.Kind.MANIFEST,
             language=language,
-            user=user,
-            subject=vehicle_subject(vehicle.pk),
+            by=user,
+            vehicle=vehicle,
         )
     document.refresh_from_db()
     return document
@@ -114,9 +115,9 @@ def test_manifest_lists_exactly_the_vehicle_passengers(
 
     document = generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks)
 
-    assert document.status == Document.Status.DONE
+    assert document.status == GenerationJob.Status.DONE
     # Words as printed, whatever the line breaks in the table's cells.
-    text = " ".join(pdf_text(document.file.read()).split())
+    text = " ".join(pdf_text(document.combined.read()).split())
     for expected in [
         "Passenger manifest: Bus 1",
         "Site visit: Bogor city library",
@@ -151,7 +152,7 @@ def test_manifest_shows_when_a_vehicle_is_over_capacity(
     for participant in ParticipantFactory.create_batch(4, programme=programme):
         AssignmentFactory(session=visit, participant=participant, vehicle=bus)
     text = pdf_text(
-        generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks).file.read()
+        generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks).combined.read()
     )
     assert "4 passengers for 3 seats · 1 over capacity" in text
 
@@ -161,26 +162,20 @@ def test_regenerating_a_manifest_replaces_it(
 ):
     first = generate(programme, bus, cast["staff"], django_capture_on_commit_callbacks)
     second = generate(programme, bus, cast["organiser"], django_capture_on_commit_callbacks)
-    assert first.pk == second.pk
-    assert second.requested_by == cast["organiser"]
-    assert Document.objects.count() == 1
-    stored = sorted(p.name for p in (tmp_path / "reports" / programme.slug).iterdir())
+    first.refresh_from_db()
+    assert (first.combined.name, second.started_by) == ("", cast["organiser"])
+    folder = tmp_path / "jobs" / str(programme.pk) / "manifest"
+    stored = sorted(path.name for path in folder.iterdir() if path.is_file())
     assert stored == [f"manifest-vehicle-{bus.pk}-en.pdf"]
 
 
-def test_manifest_of_a_removed_vehicle_fails_visibly(programme, bus, cast):
-    document = request_document(
-        programme=programme,
-        kind=Document.Kind.MANIFEST,
-        language="id",
-        user=cast["staff"],
-        subject=vehicle_subject(bus.pk),
-    )
-    bus.delete()
-    render_document(document=document)
-    document.refresh_from_db()
-    assert document.status == Document.Status.FAILED
-    assert document.error  # in Indonesian, the document's language
+def test_manifest_of_a_vehicle_gone_from_the_programme_fails_visibly(
+    programme, bus, cast, django_capture_on_commit_callbacks
+):
+    bus.session = SessionFactory(programme=ProgrammeFactory())
+    bus.save()
+    document = generate(programme, bus, cast["admin"], django_capture_on_commit_callbacks)
+    assert (document.status, document.error) == ("failed", "The vehicle no longer exists.")
 
 
 def test_manifest_page_shows_passengers_and_documents(
@@ -196,7 +191,7 @@ def test_manifest_page_shows_passengers_and_documents(
     assert "Nimal Perera" in page
     assert "Halal" in page
     assert "1 passenger for 3 seats" in page
-    assert reverse("reports:download", args=[document.pk]) in page
+    assert reverse("reports:job_combined", args=[document.pk]) in page
     assert "13:15 · Main lobby" in page
 
 
@@ -212,17 +207,13 @@ def test_generating_a_manifest_by_the_team(
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(cast[role]).post(_manifest_url(programme, bus), {"language": "en"})
     assert response["Location"] == _manifest_url(programme, bus)
-    document = Document.objects.get()
-    assert (document.kind, document.subject, document.status) == (
-        "manifest",
-        f"vehicle:{bus.pk}",
-        "done",
-    )
+    document = GenerationJob.objects.get()
+    assert (document.kind, document.vehicle, document.status) == ("manifest", bus, "done")
 
 
 def test_manifest_download_by_staff(cast, programme, bus, django_capture_on_commit_callbacks):
     document = generate(programme, bus, cast["admin"], django_capture_on_commit_callbacks)
-    response = client_for(cast["staff"]).get(reverse("reports:download", args=[document.pk]))
+    response = client_for(cast["staff"]).get(reverse("reports:job_combined", args=[document.pk]))
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     assert f"manifest-vehicle-{bus.pk}-en.pdf" in response["Content-Disposition"]
 
@@ -231,7 +222,7 @@ def test_manifest_status_by_staff_links_back_to_the_vehicle(
     cast, programme, bus, django_capture_on_commit_callbacks
 ):
     document = generate(programme, bus, cast["admin"], django_capture_on_commit_callbacks)
-    response = client_for(cast["staff"]).get(reverse("reports:status", args=[document.pk]))
+    response = client_for(cast["staff"]).get(reverse("reports:job_status", args=[document.pk]))
     page = response.content.decode()
     assert "Bus 1 – Site visit: Bogor city library" in page
     assert _manifest_url(programme, bus) in page
@@ -248,7 +239,7 @@ def test_vehicle_is_reached_only_through_its_item(cast, programme, visit, bus):
     ]
     assert [client.get(url).status_code for url in urls] == [404, 404, 404]
     assert [client.post(url, {"language": "en"}).status_code for url in urls] == [404, 404, 404]
-    assert not Document.objects.exists()
+    assert not GenerationJob.objects.exists()
 
 
 def test_manifest_with_an_unknown_language_is_refused(cast, programme, bus):
@@ -256,7 +247,7 @@ def test_manifest_with_an_unknown_language_is_refused(cast, programme, bus):
         _manifest_url(programme, bus), {"language": "xx"}, follow=True
     )
     assert "Choose a language." in response.content.decode()
-    assert not Document.objects.exists()
+    assert not GenerationJob.objects.exists()
 
 
 def test_manifest_page_query_count_is_fixed(cast, programme, visit, django_assert_num_queries):

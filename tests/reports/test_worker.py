@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from reports.models import Document
-from reports.services import request_document
+from reports.jobs import start_job
+from reports.models import GenerationJob
 from tests.conftest import client_for
 from tests.factories import ParticipantFactory, SessionFactory, UserFactory
 from tests.services import database_url, require_postgres_and_redis
@@ -64,20 +64,20 @@ def test_real_worker_renders_the_overview_pdf(worker_queue, settings, tmp_path):
     ParticipantFactory(programme=programme, full_name="Nguyễn Thị Thu Hà")
     admin = UserFactory(is_superuser=True, is_staff=True)
 
-    document = request_document(
-        programme=programme, kind=Document.Kind.PROGRAMME_OVERVIEW, language="en", user=admin
+    document = start_job(
+        programme=programme, kind=GenerationJob.Kind.PROGRAMME_OVERVIEW, language="en", by=admin
     )
 
     def finished() -> bool:
         document.refresh_from_db()
-        return document.status in {Document.Status.DONE, Document.Status.FAILED}
+        return document.status in {GenerationJob.Status.DONE, GenerationJob.Status.FAILED}
 
     _wait_for(finished, 60, "the document", tmp_path / "worker.log")
-    assert document.status == Document.Status.DONE, document.error
+    assert document.status == GenerationJob.Status.DONE, document.error
     log = (tmp_path / "worker.log").read_text()
-    assert "reports.render_document[" in log and "succeeded" in log
+    assert "reports.render_job_items[" in log and "succeeded" in log
 
-    response = client_for(admin).get(reverse("reports:download", args=[document.pk]))
+    response = client_for(admin).get(reverse("reports:job_combined", args=[document.pk]))
     text = pdf_text(b"".join(response.streaming_content))
     assert programme.title_en in text
     assert "Nguyễn Thị Thu Hà" in text

@@ -1,0 +1,21 @@
+"""Every kind of generated file and the module that renders it."""
+
+from .badges import BADGES_JOB
+from .certificates import CERTIFICATES_JOB
+from .closing import CLOSING_REPORT_JOB
+from .jobkind import JobKind
+from .manifest import MANIFEST_JOB
+from .models import GenerationJob
+from .overview import PROGRAMME_OVERVIEW_JOB
+from .visa import VISA_LETTERS_JOB
+
+Kind = GenerationJob.Kind
+
+KINDS: dict[str, JobKind] = {
+    Kind.CERTIFICATES: CERTIFICATES_JOB,
+    Kind.VISA_LETTERS: VISA_LETTERS_JOB,
+    Kind.CLOSING_REPORT: CLOSING_REPORT_JOB,
+    Kind.PROGRAMME_OVERVIEW: PROGRAMME_OVERVIEW_JOB,
+    Kind.BADGES: BADGES_JOB,
+    Kind.MANIFEST: MANIFEST_JOB,
+}
