@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participants.models import Participant
+from participants.access import get_participation_for_user
 from programs.files import serve_stored_file
 from programs.permissions import ADMIN, MANAGERS, get_programme_for_user
 
@@ -275,25 +275,17 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_certificate(request: HttpRequest) -> HttpResponse:
-    """The signed-in delegate's own certificate: the most recent valid one they have."""
-    participations = list(
-        Participant.objects.filter(user=request.user)
-        .select_related("programme", "certificate")
-        .order_by("-programme__start_date")
-    )
-    if not participations:
-        raise Http404
-    for participant in participations:
-        certificate = getattr(participant, "certificate", None)
-        if certificate and certificate.is_valid and certificate.file:
-            return _file_response(certificate.file, f"certificate-{certificate.code}.pdf")
-    participant = participations[0]
+    """The signed-in delegate's own certificate (`?programme=` picks among their programmes)."""
+    participant = get_participation_for_user(request)
+    certificate = Certificate.objects.filter(participant=participant).first()
+    if certificate and certificate.is_valid and certificate.file:
+        return _file_response(certificate.file, f"certificate-{certificate.code}.pdf")
     return render(
         request,
         "reports/certificate_missing.html",
         {
             "participant": participant,
             "programme": participant.programme,
-            "certificate": getattr(participant, "certificate", None),
+            "certificate": certificate,
         },
     )

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from participants.roles import get_roles
+from participants.access import get_participation_for_user
 from programs.models import Programme
 from programs.permissions import ADMIN, MANAGERS, get_programme_for_user
 
@@ -164,13 +164,7 @@ def my_agenda_pdf(request: HttpRequest) -> HttpResponse:
 
     `?programme=<slug>` picks among the delegate's own programmes, never anyone else's.
     """
-    participations = get_roles(request).participations
-    slug = request.GET.get("programme")
-    if slug:
-        participations = [p for p in participations if p.programme.slug == slug]
-    if not participations:
-        raise Http404
-    participant = participations[0]
+    participant = get_participation_for_user(request)
     pdf = render_agenda_pdf(participant, language=page_language())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{agenda_file_name(participant)}"'
