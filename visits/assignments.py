@@ -225,7 +225,9 @@ def move_assignment(
                 adding=1,
                 kind="vehicle",
             )
-        Assignment.objects.filter(pk=assignment.pk).update(group=group, vehicle=vehicle)
+        Assignment.objects.filter(pk=assignment.pk).update(
+            group=group, vehicle=vehicle, updated_at=timezone.now()
+        )
     assignment.group = group
     assignment.vehicle = vehicle
     logger.info("user %s moved assignment %s", _user_id(by), assignment.pk)
@@ -346,10 +348,11 @@ def split_participants_into_groups(
             even_sizes(len(assignments), group_count),
             key=lambda a: _origin_key(a.participant),
         )
+        now = timezone.now()
         for group, members in zip(groups, plan, strict=True):
             for assignment in members:
-                assignment.group = group
-        Assignment.objects.bulk_update(assignments, ["group"])
+                assignment.group, assignment.updated_at = group, now
+        Assignment.objects.bulk_update(assignments, ["group", "updated_at"])
     logger.info("user %s split item %s into %d groups", _user_id(by), locked.pk, group_count)
     return groups
 

@@ -4,9 +4,8 @@
 materials in a fixed number of queries; `now_and_next` says which of them are on now and
 next, and `build_feed` turns the same entries into a subscribable calendar.
 
-Rendering hundreds of items (in HTML or iCalendar) costs far more than reading them, and both
-are read again and again unchanged, so the views cache what they render under the agenda's
-version (`visits.models.agenda_version`), which every change to what they show replaces.
+Nothing is cached: the feed is built directly, and calendar apps that poll it get "not
+modified" from `feed_validator`, one aggregate query over the rows the feed shows.
 
 The feed is written in English, the programme's working language, with the Indonesian title
 and description added when the organisers gave them: calendar apps fetch feeds without telling
@@ -15,14 +14,25 @@ refreshes.
 """
 
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from itertools import groupby
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Count, F, Max
 from django.utils import timezone, translation
-from icalendar import Calendar, Event, Timezone
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    vCategory,
+    vDDDTypes,
+    vGeo,
+    vInt,
+    vText,
+    vUri,
+)
 
 from participants.models import Participant
 from programs.models import Programme
@@ -34,6 +44,43 @@ PRODID = "-//TPBIS//Personal agenda//EN"
 REFRESH_INTERVAL = timedelta(hours=1)
 
 
+# What the agenda page, the feed and the agenda PDF show: reading only these columns spares
+# parsing a dozen timestamps per row that nothing shows.
+AGENDA_FIELDS = (
+    "session_id",
+    "group_id",
+    "vehicle_id",
+    *(
+        f"session__{name}"
+        for name in (
+            "programme_id",
+            "kind",
+            "title_en",
+            "title_id",
+            "description_en",
+            "description_id",
+            "starts_at",
+            "ends_at",
+            "site_id",
+            "room",
+            "speakers",
+            "departure_point",
+            "departs_at",
+            "returns_at",
+            "cancelled_at",
+            "updated_at",
+            "revision",
+        )
+    ),
+    *(
+        f"session__site__{name}"
+        for name in ("name", "address", "district", "city", "latitude", "longitude")
+    ),
+    *(f"group__{name}" for name in ("name", "guide_name", "guide_phone")),
+    *(f"vehicle__{name}" for name in ("name", "plate")),
+)
+
+
 @dataclass
 class AgendaEntry:
     """One item of a delegate's agenda, with what is personal to them."""
@@ -43,8 +90,6 @@ class AgendaEntry:
     vehicle: Vehicle | None
     speaker_names: list[str] = field(default_factory=list)
     materials: list[SessionMaterial] = field(default_factory=list)
-    is_now: bool = False
-    is_next: bool = False
 
     @property
     def is_cancelled(self) -> bool:
@@ -62,60 +107,46 @@ def personal_agenda(participant: Participant, *, with_materials: bool = True) ->
             participant=participant, session__programme_id=participant.programme_id
         )
         .select_related("session", "session__site", "group", "vehicle")
+        .only(*AGENDA_FIELDS)
         .order_by("session__starts_at", "session__title_en", "session_id")
     )
-    sessions = [assignment.session for assignment in assignments]
-    lookups: list[Prefetch] = [
-        Prefetch(
-            "speaker_participants",
-            queryset=Participant.objects.only("id", "full_name", "full_name_latin"),
-        )
-    ]
+    ids = [assignment.session_id for assignment in assignments]
+    # Gathered by hand rather than with `prefetch_related`, which builds a queryset per item.
+    speakers: dict[int, list[str]] = defaultdict(list)
+    for person in (
+        Participant.objects.filter(sessions_as_speaker__in=ids)
+        .annotate(item_id=F("sessions_as_speaker"))
+        .only("full_name", "full_name_latin")
+    ):
+        speakers[person.item_id].append(person.display_name)
+    materials: dict[int, list[SessionMaterial]] = defaultdict(list)
     if with_materials:
-        lookups.append(
-            Prefetch(
-                "materials", queryset=SessionMaterial.objects.only("id", "session_id", "title")
-            )
-        )
-    prefetch_related_objects(sessions, *lookups)
+        for material in SessionMaterial.objects.filter(session_id__in=ids).only(
+            "session_id", "title"
+        ):
+            materials[material.session_id].append(material)
     entries = []
     for assignment in assignments:
         session = assignment.session
-        speakers = [session.speakers] if session.speakers else []
-        speakers += [person.display_name for person in session.speaker_participants.all()]
+        names = [session.speakers] if session.speakers else []
         entries.append(
             AgendaEntry(
                 session=session,
                 group=assignment.group,
                 vehicle=assignment.vehicle,
-                speaker_names=speakers,
-                materials=list(session.materials.all()) if with_materials else [],
+                speaker_names=names + speakers[session.pk],
+                materials=materials[session.pk],
             )
         )
     return entries
 
 
 @dataclass(frozen=True)
-class Span:
-    """A stretch of time from `start` (included) to `end` (excluded); None is no bound."""
-
-    start: datetime | None
-    end: datetime | None
-
-    def __contains__(self, moment: datetime) -> bool:
-        return (self.start is None or self.start <= moment) and (
-            self.end is None or moment < self.end
-        )
-
-
-@dataclass(frozen=True)
 class NowAndNext:
-    """The entries under way at a moment, the next ones to start, and how long that holds:
-    nothing changes between two consecutive starts or ends of items."""
+    """The entries under way at a moment, and the next ones to start."""
 
     under_way: list[AgendaEntry]
     upcoming: list[AgendaEntry]
-    holds: Span
 
 
 def now_and_next(entries: list[AgendaEntry], *, now: datetime) -> NowAndNext:
@@ -126,24 +157,10 @@ def now_and_next(entries: list[AgendaEntry], *, now: datetime) -> NowAndNext:
     """
     live = [entry for entry in entries if not entry.is_cancelled]
     next_start = min((e.session.starts_at for e in live if e.session.starts_at > now), default=None)
-    moments = {moment for e in live for moment in (e.session.starts_at, e.session.ends_at)}
     return NowAndNext(
         under_way=[e for e in live if e.session.starts_at <= now < e.session.ends_at],
         upcoming=[e for e in live if e.session.starts_at == next_start],
-        holds=Span(
-            max((moment for moment in moments if moment <= now), default=None),
-            min((moment for moment in moments if moment > now), default=None),
-        ),
     )
-
-
-def mark_now_and_next(entries: list[AgendaEntry], now_and_next: NowAndNext) -> None:
-    """Side effects: sets `is_now` and `is_next` on the entries."""
-    under_way = {id(entry) for entry in now_and_next.under_way}
-    upcoming = {id(entry) for entry in now_and_next.upcoming}
-    for entry in entries:
-        entry.is_now = id(entry) in under_way
-        entry.is_next = id(entry) in upcoming
 
 
 def entries_by_day(
@@ -188,10 +205,9 @@ def _location(session: Session) -> str:
     return ", ".join(parts)
 
 
-def _description(entry: AgendaEntry, programme: Programme, agenda_url: str) -> str:
+def _description(entry: AgendaEntry, kind: str, tz: tzinfo, agenda_url: str) -> str:
     session = entry.session
-    tz = programme.tzinfo
-    lines = [str(session.get_kind_display())]
+    lines = [kind]
     if entry.is_cancelled:
         lines.append("This item has been cancelled.")
     if session.title_id:
@@ -212,45 +228,81 @@ def _description(entry: AgendaEntry, programme: Programme, agenda_url: str) -> s
     if session.departure_point or session.departs_at:
         departure = session.departure_point
         if session.departs_at:
-            at = timezone.localtime(session.departs_at, tz).strftime("%H:%M")
+            at = session.departs_at.astimezone(tz).strftime("%H:%M")
             departure = f"{departure} at {at}" if departure else at
         details.append(f"Departure: {departure}")
     if session.returns_at:
-        details.append(f"Return: {timezone.localtime(session.returns_at, tz).strftime('%H:%M')}")
+        details.append(f"Return: {session.returns_at.astimezone(tz).strftime('%H:%M')}")
     if details:
         lines += ["", *details]
     lines += ["", f"My agenda: {agenda_url}"]
     return "\n".join(lines)
 
 
-def _event(
-    entry: AgendaEntry, programme: Programme, *, uid_domain: str, agenda_url: str, now: datetime
-) -> Event:
+@dataclass(frozen=True)
+class _Shared:
+    """What every event of one feed has in common, encoded once."""
+
+    tz: tzinfo
+    uid_domain: str
+    agenda_url: str
+    stamp: vDDDTypes
+    url: vUri
+    # English labels of the item kinds, as categories and as text.
+    kinds: dict[str, tuple[vCategory, str]]
+
+
+_CONFIRMED = vText("CONFIRMED")
+_CANCELLED = vText("CANCELLED")
+
+
+def _event(entry: AgendaEntry, shared: _Shared) -> Event:
+    """One VEVENT, its properties made from icalendar's own value types: `Event.add` would
+    infer each type again for every event."""
     session = entry.session
-    tz = programme.tzinfo
+    category, kind = shared.kinds[session.kind]
     event = Event()
     # The UID never changes for an item, so an edit updates the subscriber's copy in place;
     # SEQUENCE (the item's revision) tells the calendar which copy is newer.
-    event.add("uid", f"session-{session.pk}@{uid_domain}")
-    event.add("dtstamp", now)
-    event.add("dtstart", timezone.localtime(session.starts_at, tz))
-    event.add("dtend", timezone.localtime(session.ends_at, tz))
+    event["UID"] = vText(f"session-{session.pk}@{shared.uid_domain}")
+    event["DTSTAMP"] = shared.stamp
+    event["DTSTART"] = vDDDTypes(session.starts_at.astimezone(shared.tz))
+    event["DTEND"] = vDDDTypes(session.ends_at.astimezone(shared.tz))
     title = session.title_en
     # Many calendar apps ignore STATUS on subscribed feeds: say it in the title too.
-    event.add("summary", f"Cancelled: {title}" if entry.is_cancelled else title)
-    location = _location(session)
-    if location:
-        event.add("location", location)
-    event.add("description", _description(entry, programme, agenda_url))
+    event["SUMMARY"] = vText(f"Cancelled: {title}" if entry.is_cancelled else title)
+    if location := _location(session):
+        event["LOCATION"] = vText(location)
+    event["DESCRIPTION"] = vText(_description(entry, kind, shared.tz, shared.agenda_url))
     site = session.site
     if site and site.latitude is not None and site.longitude is not None:
-        event.add("geo", (float(site.latitude), float(site.longitude)))
-    event.add("categories", [str(session.get_kind_display())])
-    event.add("sequence", session.revision)
-    event.add("last-modified", session.updated_at)
-    event.add("status", "CANCELLED" if entry.is_cancelled else "CONFIRMED")
-    event.add("url", agenda_url)
+        event["GEO"] = vGeo((float(site.latitude), float(site.longitude)))
+    event["CATEGORIES"] = category
+    event["SEQUENCE"] = vInt(session.revision)
+    event["LAST-MODIFIED"] = vDDDTypes(session.updated_at.astimezone(UTC))
+    event["STATUS"] = _CANCELLED if entry.is_cancelled else _CONFIRMED
+    event["URL"] = shared.url
     return event
+
+
+# RFC 5545 folds content lines of 75 octets or more; shorter ones stay as they are.
+_FOLD_AT = 75
+
+
+def _serialised(calendar: Calendar) -> bytes:
+    """The calendar as `Calendar.to_ical()` makes it, properties in the order added.
+
+    icalendar folds every line character by character, which is most of a feed's cost; most
+    lines are short and come out unchanged, so only the long ones go through its folding.
+    """
+    lines = []
+    for line in calendar.content_lines(sorted=False):
+        if not line:
+            continue
+        encoded = line.encode()
+        lines.append(encoded if len(encoded) < _FOLD_AT else line.to_ical())
+    lines.append(b"")
+    return b"\r\n".join(lines)
 
 
 def build_feed(
@@ -275,14 +327,68 @@ def build_feed(
             uid=f"agenda-{participant.pk}@{uid_domain}",
             refresh_interval=REFRESH_INTERVAL,
         )
-        calendar.add("x-wr-timezone", programme.time_zone)
-        # Outlook's name for REFRESH-INTERVAL.
-        calendar.add("x-published-ttl", "PT1H")
-        years = [programme.start_date.year, programme.end_date.year]
-        years += [entry.session.starts_at.year for entry in entries[:1] + entries[-1:]]
-        calendar.add_component(_vtimezone(programme.time_zone, min(years) - 1, max(years) + 1))
-        for entry in entries:
-            calendar.add_component(
-                _event(entry, programme, uid_domain=uid_domain, agenda_url=agenda_url, now=now)
-            )
-    return calendar.to_ical()
+        kinds = {
+            value: (vCategory([str(label)]), str(label)) for value, label in Session.Kind.choices
+        }
+    calendar.add("x-wr-timezone", programme.time_zone)
+    # Outlook's name for REFRESH-INTERVAL.
+    calendar.add("x-published-ttl", "PT1H")
+    years = [programme.start_date.year, programme.end_date.year]
+    years += [entry.session.starts_at.year for entry in entries[:1] + entries[-1:]]
+    calendar.add_component(_vtimezone(programme.time_zone, min(years) - 1, max(years) + 1))
+    shared = _Shared(
+        tz=programme.tzinfo,
+        uid_domain=uid_domain,
+        agenda_url=agenda_url,
+        stamp=vDDDTypes(now.astimezone(UTC)),
+        url=vUri(agenda_url),
+        kinds=kinds,
+    )
+    for entry in entries:
+        calendar.add_component(_event(entry, shared))
+    return _serialised(calendar)
+
+
+# The programme's fields that the feed shows.
+FEED_PROGRAMME_FIELDS = ("time_zone", "short_name_en", "start_date", "end_date")
+
+# What the feed's validator is made of: the number of bookings, of the groups and vehicles on
+# them and of the speakers of the booked items (so that a removal shows), and the latest
+# `updated_at` of every row the feed shows: bookings, items, sites, groups, vehicles and
+# speakers. Edits through the models' `save()` set `updated_at`; writes in bulk set it too.
+_FEED_VALIDATOR = {
+    "feed_bookings": Count("assignments", distinct=True),
+    "feed_groups": Count("assignments__group", distinct=True),
+    "feed_vehicles": Count("assignments__vehicle", distinct=True),
+    "feed_speakers": Count("assignments__session__speaker_participants"),
+    "feed_bookings_updated": Max("assignments__updated_at"),
+    "feed_items_updated": Max("assignments__session__updated_at"),
+    "feed_sites_updated": Max("assignments__session__site__updated_at"),
+    "feed_groups_updated": Max("assignments__group__updated_at"),
+    "feed_vehicles_updated": Max("assignments__vehicle__updated_at"),
+    "feed_speakers_updated": Max("assignments__session__speaker_participants__updated_at"),
+}
+
+
+def feed_participant(token: str) -> Participant | None:
+    """The owner of the feed `token`, with its programme and `feed_version`: one query.
+
+    `feed_version` changes whenever anything the feed shows changes (with the programme's
+    `FEED_PROGRAMME_FIELDS`, also read here), so the feed's ETag is made from it and an
+    unchanged feed is answered "not modified" without reading the agenda.
+    """
+    participant = (
+        Participant.objects.filter(feed_token=token)
+        .select_related("programme")
+        .only("programme_id", *(f"programme__{name}" for name in FEED_PROGRAMME_FIELDS))
+        .annotate(**_FEED_VALIDATOR)
+        .order_by()
+        .first()
+    )
+    if participant is not None:
+        programme = participant.programme
+        participant.feed_version = (
+            *(getattr(participant, name) for name in _FEED_VALIDATOR),
+            *(getattr(programme, name) for name in FEED_PROGRAMME_FIELDS),
+        )
+    return participant

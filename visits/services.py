@@ -120,7 +120,9 @@ def move_item(
     if item.returns_at:
         item.returns_at += shift
     item.revision += 1
-    item.save(update_fields=["starts_at", "ends_at", "departs_at", "returns_at", "revision"])
+    item.save(
+        update_fields=["starts_at", "ends_at", "departs_at", "returns_at", "revision", "updated_at"]
+    )
     notify_participants_of_change(session=item)
     return item
 
