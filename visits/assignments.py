@@ -20,14 +20,13 @@ from django.utils.translation import ngettext
 from django_countries import countries as country_names
 
 from participants.models import Participant
+from participants.queries import INACTIVE_STATUSES
 from programs.models import Programme
 
 from .models import Assignment, Session, Vehicle, VisitGroup
 
 logger = logging.getLogger(__name__)
 
-# Withdrawn and declined people keep their record but are never booked on anything.
-INACTIVE_STATUSES = (Participant.Status.WITHDRAWN, Participant.Status.DECLINED)
 GROUP_LETTERS = string.ascii_uppercase
 MAX_GROUPS = len(GROUP_LETTERS)
 

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.forms import ModelForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from participants.roles import get_roles
 from programs.models import Programme
-from programs.permissions import TEAM, get_programme_for_user, programme_role
+from programs.permissions import TEAM, get_programme_for_user
 
 from .forms import (
     DuplicateDayForm,
@@ -35,7 +35,8 @@ from .forms import (
     SiteForm,
     VehicleForm,
 )
-from .models import Assignment, Session, SessionMaterial, Site
+from .models import Session, Site, Vehicle, VisitGroup
+from .permissions import get_material_for_user
 from .queries import (
     agenda_of,
     group_by_local_day,
@@ -46,6 +47,8 @@ from .queries import (
 )
 from .services import (
     can_delete_item,
+    delete_group_or_vehicle,
+    delete_with_file,
     duplicate_day,
     item_conflicts,
     items_on_day,
@@ -54,6 +57,7 @@ from .services import (
     programme_days,
     save_item,
     toggle_cancelled,
+    vehicle_overload_warning,
 )
 
 
@@ -403,9 +407,7 @@ def _child_form(
         if form.is_valid():
             child = form.save()
             messages.success(request, saved % {"name": str(child)})
-            return redirect(
-                reverse("visits:item_detail", args=[programme.slug, item.pk]) + f"#{anchor}"
-            )
+            return _back_to_item(programme, item, anchor)
     else:
         form = form_class(**kwargs)
     return render(
@@ -415,18 +417,12 @@ def _child_form(
     )
 
 
-def _group_or_404(item: Session, group_id: int):
-    group = item.groups.filter(pk=group_id).first()
-    if group is None:
-        raise Http404
-    return group
+def _group_or_404(item: Session, group_id: int) -> VisitGroup:
+    return get_object_or_404(item.groups, pk=group_id)
 
 
-def _vehicle_or_404(item: Session, vehicle_id: int):
-    vehicle = item.vehicles.filter(pk=vehicle_id).first()
-    if vehicle is None:
-        raise Http404
-    return vehicle
+def _vehicle_or_404(item: Session, vehicle_id: int) -> Vehicle:
+    return get_object_or_404(item.vehicles, pk=vehicle_id)
 
 
 @login_required
@@ -461,14 +457,17 @@ def group_edit(request: HttpRequest, slug: str, pk: int, group_id: int) -> HttpR
     )
 
 
+def _back_to_item(programme: Programme, item: Session, anchor: str) -> HttpResponse:
+    return redirect(reverse("visits:item_detail", args=[programme.slug, item.pk]) + f"#{anchor}")
+
+
 @login_required
 @require_POST
 def group_delete(request: HttpRequest, slug: str, pk: int, group_id: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     item = _item_or_404(programme, pk)
     group = _group_or_404(item, group_id)
-    members = group.assignments.count()
-    group.delete()
+    members = delete_group_or_vehicle(obj=group)
     messages.success(
         request,
         ngettext(
@@ -478,7 +477,7 @@ def group_delete(request: HttpRequest, slug: str, pk: int, group_id: int) -> Htt
         )
         % {"name": group.name, "count": members},
     )
-    return redirect(reverse("visits:item_detail", args=[programme.slug, item.pk]) + "#groups")
+    return _back_to_item(programme, item, "groups")
 
 
 @login_required
@@ -511,15 +510,9 @@ def vehicle_edit(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> H
         saved=_("%(name)s was saved."),
         anchor="vehicles",
     )
-    if request.method == "POST" and response.status_code == 302:
-        # Fewer seats than passengers is allowed (a second trip, a car to follow) but flagged.
-        passengers = vehicle.assignments.count()
-        if passengers > vehicle.seats:
-            messages.warning(
-                request,
-                _("%(vehicle)s has %(seats)d seats for %(assigned)d people.")
-                % {"vehicle": vehicle, "seats": vehicle.seats, "assigned": passengers},
-            )
+    saved = request.method == "POST" and response.status_code == 302
+    if saved and (warning := vehicle_overload_warning(vehicle)):
+        messages.warning(request, warning)
     return response
 
 
@@ -529,8 +522,7 @@ def vehicle_delete(request: HttpRequest, slug: str, pk: int, vehicle_id: int) ->
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     item = _item_or_404(programme, pk)
     vehicle = _vehicle_or_404(item, vehicle_id)
-    passengers = vehicle.assignments.count()
-    vehicle.delete()
+    passengers = delete_group_or_vehicle(obj=vehicle)
     messages.success(
         request,
         ngettext(
@@ -540,7 +532,7 @@ def vehicle_delete(request: HttpRequest, slug: str, pk: int, vehicle_id: int) ->
         )
         % {"name": vehicle.name, "count": passengers},
     )
-    return redirect(reverse("visits:item_detail", args=[programme.slug, item.pk]) + "#vehicles")
+    return _back_to_item(programme, item, "vehicles")
 
 
 @login_required
@@ -561,20 +553,7 @@ def material_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def material_download(request: HttpRequest, slug: str, pk: int, material_id: int) -> HttpResponse:
     """The file (or link) of a material, for the team and for delegates booked on the item."""
-    programme = Programme.objects.filter(slug=slug).first()
-    if programme is None:
-        raise Http404
-    if programme_role(request.user, programme) not in TEAM:
-        booked = Assignment.objects.filter(
-            session__programme=programme, session_id=pk, participant__user=request.user
-        ).exists()
-        if not booked:
-            raise Http404
-    material = SessionMaterial.objects.filter(
-        pk=material_id, session_id=pk, session__programme=programme
-    ).first()
-    if material is None:
-        raise Http404
+    material = get_material_for_user(request, slug, pk, material_id)
     if not material.file:
         return redirect(material.url)
     try:
@@ -589,14 +568,10 @@ def material_download(request: HttpRequest, slug: str, pk: int, material_id: int
 def material_delete(request: HttpRequest, slug: str, pk: int, material_id: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     item = _item_or_404(programme, pk)
-    material = item.materials.filter(pk=material_id).first()
-    if material is None:
-        raise Http404
-    if material.file:
-        material.file.delete(save=False)
-    material.delete()
+    material = get_object_or_404(item.materials, pk=material_id)
+    delete_with_file(obj=material, file=material.file)
     messages.success(request, _("“%(title)s” was deleted.") % {"title": material.title})
-    return redirect(reverse("visits:item_detail", args=[programme.slug, item.pk]) + "#materials")
+    return _back_to_item(programme, item, "materials")
 
 
 # --- Sites ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from visits.assignments import (
     split_participants_into_groups,
 )
 from visits.models import Assignment, Session, Vehicle, VisitGroup
+from visits.queries import bookable_participants
 
 ROLES = ["anonymous", "delegate", "staff", "other_organiser", "organiser", "admin"]
 TEAM_STATUS = {
@@ -526,3 +527,17 @@ def test_split_permissions(cast, programme, item, role):
     else:
         _expect(response, TEAM_STATUS[role])
         assert item.groups.count() == 0
+
+
+def test_bookable_participants_are_the_active_ones_not_booked_yet(programme, people, item):
+    assign_participants(session=item, participants=[people["la1"]], by=None)
+    other_item = SessionFactory(programme=programme)
+    assign_participants(session=other_item, participants=[people["la2"]], by=None)
+
+    def names(**search) -> list[str]:
+        return sorted(p.full_name for p in bookable_participants(programme, item, **search))
+
+    # Booked elsewhere still counts as bookable here; the withdrawn and the declined never do.
+    assert names() == ["Nimal", "Siti", "Vannaphone"]
+    assert names(search="NIMAL") == ["Nimal"]
+    assert names(search="somphone") == []

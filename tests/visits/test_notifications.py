@@ -17,10 +17,10 @@ from visits.models import Session, Vehicle, VisitGroup
 from visits.notifications import (
     BODY_SEPARATOR,
     notify_item_changed,
-    notify_participants_of_change,
     send_daily_reminders,
     send_reminders_for_day,
 )
+from visits.services import notify_participants_of_change
 from visits.tasks import send_daily_reminders_task
 
 from ..factories import (
