@@ -31,7 +31,7 @@ from programs.forms import time_zone_choices
 from programs.models import Programme
 
 from .agenda_page import agenda_page
-from .feeds import build_feed, feed_participant, issue_feed_token, personal_agenda
+from .feeds import build_feed, feed_owner, feed_version, issue_feed_token, personal_agenda
 
 # Bumped when the feed's format changes, so that subscribers' copies are replaced.
 FEED_FORMAT = 2
@@ -156,17 +156,19 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     "not modified", for the cost of one query, while nothing the feed shows has changed.
     """
     # Looked up on every request, so that a replaced token stops working at once.
-    participant = feed_participant(token)
-    if participant is None:
+    found = feed_version(token)
+    if found is None:
         raise Http404
+    participant_id, version = found
     host = request.get_host()
     # The host without its port: stable for a subscriber, unique across installations.
     uid_domain = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
     agenda_url = request.build_absolute_uri(reverse("visits:my_agenda"))
-    shown = (FEED_FORMAT, participant.pk, participant.feed_version, uid_domain, agenda_url)
+    shown = (FEED_FORMAT, participant_id, version, uid_domain, agenda_url)
     etag = '"' + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest() + '"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
+        participant = feed_owner(participant_id)
         body = build_feed(
             participant,
             personal_agenda(participant, with_materials=False),
