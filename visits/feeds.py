@@ -97,6 +97,42 @@ class AgendaEntry:
         return self.session.cancelled_at is not None
 
 
+# A value no row has, standing for the one parameter of a query compiled once.
+_STAND_IN_ID = -7203519
+
+# Queries run on every agenda page or feed, whose SQL costs more to compile than to run: each
+# is compiled once per process and database (see `_compiled`). The speakers who are
+# participants, in name order, and the materials, in title order, of the participant's items
+# (gathered by hand rather than with `prefetch_related`, which builds a queryset per item).
+_ONCE_COMPILED = {
+    "speakers": lambda: Participant.objects.filter(
+        sessions_as_speaker__in=Assignment.objects.filter(participant_id=_STAND_IN_ID).values(
+            "session_id"
+        )
+    ).values_list("sessions_as_speaker", "full_name", "full_name_latin"),
+    "materials": lambda: SessionMaterial.objects.filter(
+        session__in=Assignment.objects.filter(participant_id=_STAND_IN_ID).values("session_id")
+    ).values_list("id", "session_id", "title"),
+}
+
+
+@lru_cache(maxsize=16)
+def _compiled(name: str, alias: str) -> tuple[str, tuple, int]:
+    """The SQL of the query `name` as the ORM writes it, its parameters and where the
+    stand-in goes among them."""
+    sql, params = _ONCE_COMPILED[name]().using(alias).query.sql_with_params()
+    return sql, tuple(params), params.index(_STAND_IN_ID)
+
+
+def _run_compiled(name: str, value: int) -> list[tuple]:
+    """The rows of the query `name` for `value`, in the order of its `values_list`."""
+    alias = router.db_for_read(Participant)
+    sql, params, at = _compiled(name, alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [*params[:at], value, *params[at + 1 :]])
+        return cursor.fetchall()
+
+
 def personal_agenda(participant: Participant, *, with_materials: bool = True) -> list[AgendaEntry]:
     """The participant's items, cancelled ones included, in order: three queries.
 
@@ -111,21 +147,19 @@ def personal_agenda(participant: Participant, *, with_materials: bool = True) ->
         .only(*AGENDA_FIELDS)
         .order_by("session__starts_at", "session__title_en", "session_id")
     )
-    ids = [assignment.session_id for assignment in assignments]
-    # Gathered by hand rather than with `prefetch_related`, which builds a queryset per item.
     speakers: dict[int, list[str]] = defaultdict(list)
-    for person in (
-        Participant.objects.filter(sessions_as_speaker__in=ids)
-        .annotate(item_id=F("sessions_as_speaker"))
-        .only("full_name", "full_name_latin")
-    ):
-        speakers[person.item_id].append(person.display_name)
     materials: dict[int, list[SessionMaterial]] = defaultdict(list)
-    if with_materials and ids:
-        for material in SessionMaterial.objects.filter(session_id__in=ids).only(
-            "session_id", "title"
-        ):
-            materials[material.session_id].append(material)
+    if assignments:
+        for item_id, full_name, full_name_latin in _run_compiled("speakers", participant.pk):
+            person = Participant.from_db(
+                None, ["full_name", "full_name_latin"], [full_name, full_name_latin]
+            )
+            speakers[item_id].append(person.display_name)
+        if with_materials:
+            for row in _run_compiled("materials", participant.pk):
+                # `from_db` takes the values in the order of the model's fields.
+                material = SessionMaterial.from_db(None, ["id", "session_id", "title"], row)
+                materials[material.session_id].append(material)
     entries = []
     for assignment in assignments:
         session = assignment.session
