@@ -12,7 +12,6 @@ from datetime import date, datetime, tzinfo
 from html import escape as esc
 from urllib.parse import quote
 
-from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
@@ -39,8 +38,8 @@ class AgendaRow:
 
 
 def _map_url(site: Site) -> str:
-    if site.map_url:
-        return site.map_url
+    if map_url := site.map_url:
+        return map_url
     if site.address:
         return "https://www.openstreetmap.org/search?query=" + quote(
             f"{site.address}, {site.city}", safe="/"
@@ -147,7 +146,8 @@ class _Page:
         ]
         css = " ".join(["item", f"kind-{session.kind}", *flags])
         badges = "".join(self.badges[flag] for flag in flags)
-        title = esc(session.title)
+        plain_title = session.title
+        title = esc(plain_title)
         if entry.is_cancelled:
             title = f"<del>{title}</del>"
         home = ""
@@ -160,8 +160,10 @@ class _Page:
                 f'<span class="meta">{esc(self.labels["your time"])}</span></span>'
             )
         description = ""
-        if session.description:
-            description = f'<p class="description">{linebreaksbr(session.description)}</p>'
+        if text := session.description:
+            # As the `linebreaksbr` filter writes it.
+            lines = esc(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+            description = f'<p class="description">{lines}</p>'
         current = ' aria-current="time"' if is_now else ""
         html = (
             f'<li id="item-{session.pk}" class="{css}"{current}>\n'
@@ -174,7 +176,7 @@ class _Page:
         )
         return AgendaRow(
             pk=session.pk,
-            title=session.title,
+            title=plain_title,
             ends=f"{ends:%H:%M}",
             html=mark_safe(html),  # noqa: S308 - every value is escaped above
             next_at=format_date(starts, "D j M, H:i") if is_next else "",
