@@ -102,8 +102,9 @@ class AgendaEntry:
         return self.session.cancelled_at is not None
 
 
-# A value no row has, standing for the one parameter of a query compiled once.
+# Values no row has, standing for the one parameter of a query compiled once.
 _STAND_IN_ID = -7203519
+_STAND_IN_TOKEN = "stands-for-the-feed-token"  # noqa: S105 - not a credential
 
 # The queries of every agenda page and feed, whose SQL costs more to compile than to run:
 # each is compiled once per process and database (see `_compiled`). The participant's
@@ -127,6 +128,16 @@ _ONCE_COMPILED = {
     "materials": lambda: SessionMaterial.objects.filter(
         session__in=Assignment.objects.filter(participant_id=_STAND_IN_ID).values("session_id")
     ).values_list("id", "session_id", "title"),
+    # The owner of a feed with its validator, each column named (see `feed_version`).
+    "feed": lambda: (
+        Participant.objects.filter(feed_token=_STAND_IN_TOKEN)
+        .values(
+            owner=F("pk"),
+            **_FEED_VALIDATOR,
+            **{f"programme_{name}": F(f"programme__{name}") for name in FEED_PROGRAMME_FIELDS},
+        )
+        .order_by()
+    ),
 }
 
 
@@ -138,6 +149,8 @@ class _Statement:
     compiler: SQLCompiler
     # The database's conversions of the values read (dates on SQLite, for instance).
     converters: dict
+    # The names of the columns given one (`values(name=...)`).
+    names: list[str | None]
 
 
 @lru_cache(maxsize=16)
@@ -145,11 +158,23 @@ def _compiled(name: str, alias: str) -> _Statement:
     """The query `name` as the ORM compiles it for the database `alias`."""
     compiler = _ONCE_COMPILED[name]().query.get_compiler(alias)
     sql, params = compiler.as_sql()
-    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
-    return _Statement(sql, tuple(params), params.index(_STAND_IN_ID), compiler, converters)
+    stand_in_at = next(
+        at
+        for at, param in enumerate(params)
+        if type(param) in (int, str) and param in (_STAND_IN_ID, _STAND_IN_TOKEN)
+    )
+    columns = [column for column, _sql, _alias in compiler.select]
+    return _Statement(
+        sql=sql,
+        params=tuple(params),
+        stand_in_at=stand_in_at,
+        compiler=compiler,
+        converters=compiler.get_converters(columns),
+        names=[alias for _column, _sql, alias in compiler.select],
+    )
 
 
-def _run_compiled(name: str, value: int) -> list[tuple]:
+def _run_compiled(name: str, value: int | str) -> list[tuple]:
     """The rows of the query `name` for `value`, as its `values_list` gives them."""
     alias = router.db_for_read(Participant)
     statement = _compiled(name, alias)
@@ -450,51 +475,20 @@ _FEED_VALIDATOR = {
 }
 
 
-_STAND_IN = "stands-for-the-feed-token"
-
-
-@lru_cache(maxsize=4)
-def _feed_lookup(alias: str) -> tuple[str, tuple, int]:
-    """The SQL of `feed_version`'s query as the ORM writes it, its parameters and where the
-    token goes among them.
-
-    Compiling this query costs about ten times more than running it, and calendar apps run
-    it at every poll: it is compiled once per process and database. Every column is named
-    (`AS owner`, ...), so that the row is read by the names the database gives back.
-    """
-    query = (
-        Participant.objects.using(alias)
-        .filter(feed_token=_STAND_IN)
-        .values(
-            owner=F("pk"),
-            **_FEED_VALIDATOR,
-            **{f"programme_{name}": F(f"programme__{name}") for name in FEED_PROGRAMME_FIELDS},
-        )
-        .order_by()
-        .query
-    )
-    sql, params = query.sql_with_params()
-    return sql, tuple(params), params.index(_STAND_IN)
-
-
 def feed_version(token: str) -> tuple[int, tuple] | None:
     """The owner of the feed `token` and a value that changes whenever anything their feed
-    shows changes (None for an unknown token): one query.
+    shows changes (None for an unknown token): one query, compiled once.
 
     The value is made of `_FEED_VALIDATOR` and the programme's `FEED_PROGRAMME_FIELDS`, so the
     feed's ETag is made from it and an unchanged feed is answered "not modified" without
     reading the agenda.
     """
-    alias = router.db_for_read(Participant)
-    sql, params, token_at = _feed_lookup(alias)
-    params = [*params[:token_at], token, *params[token_at + 1 :]]
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        names = [column[0] for column in cursor.description]
-    if row is None:
+    rows = _run_compiled("feed", token)
+    if not rows:
         return None
-    values = dict(zip(names, row, strict=True))
+    values = dict(
+        zip(_compiled("feed", router.db_for_read(Participant)).names, rows[0], strict=True)
+    )
     return values.pop("owner"), tuple(sorted(values.items()))
 
 
