@@ -9,6 +9,7 @@ import string
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +20,7 @@ from django.utils.translation import ngettext
 from django_countries import countries as country_names
 
 from participants.models import Participant, by_readable_name
+from participants.queries import INACTIVE_STATUSES
 from programs.models import Programme
 from programs.numbers import percent
 
@@ -27,8 +29,9 @@ from .queries import attendance_annotations
 
 logger = logging.getLogger(__name__)
 
-# Withdrawn and declined people keep their record but are never booked on anything.
-INACTIVE_STATUSES = (Participant.Status.WITHDRAWN, Participant.Status.DECLINED)
+# A group or a vehicle of an item.
+Child = TypeVar("Child", VisitGroup, Vehicle)
+
 GROUP_LETTERS = string.ascii_uppercase
 MAX_GROUPS = len(GROUP_LETTERS)
 
@@ -89,28 +92,49 @@ def _check_room(*, name: str, limit: int | None, taken: int, adding: int, kind: 
     )
 
 
+def _check_group_and_vehicle_room(
+    *,
+    group: VisitGroup | None,
+    vehicle: Vehicle | None,
+    bookings: QuerySet[Assignment],
+    adding: int,
+) -> None:
+    """Raise ValidationError when `adding` more people would overfill the group or the
+    vehicle, counting those of `bookings` already in it."""
+    if group is not None:
+        _check_room(
+            name=group.name,
+            limit=group.capacity,
+            taken=bookings.filter(group=group).count(),
+            adding=adding,
+            kind="group",
+        )
+    if vehicle is not None:
+        _check_room(
+            name=vehicle.name,
+            limit=vehicle.seats,
+            taken=bookings.filter(vehicle=vehicle).count(),
+            adding=adding,
+            kind="vehicle",
+        )
+
+
 def _lock_session(session: Session) -> Session:
     # The item's row is the lock every booking change takes first, always in the same order
     # (item, then group, then vehicle), so concurrent changes queue up instead of deadlocking.
     return Session.objects.select_for_update().get(pk=session.pk)
 
 
-def _lock_group(session: Session, group: VisitGroup | None) -> VisitGroup | None:
-    if group is None:
+def _lock_child(session: Session, child: Child | None) -> Child | None:
+    """The group or vehicle, locked, if it belongs to `session`."""
+    if child is None:
         return None
-    locked = VisitGroup.objects.select_for_update().filter(pk=group.pk, session=session).first()
-    if locked is None:
+    locked = type(child).objects.select_for_update().filter(pk=child.pk, session=session).first()
+    if locked is not None:
+        return locked
+    if isinstance(child, VisitGroup):
         raise ValidationError(_("This group belongs to another agenda item."), code="group")
-    return locked
-
-
-def _lock_vehicle(session: Session, vehicle: Vehicle | None) -> Vehicle | None:
-    if vehicle is None:
-        return None
-    locked = Vehicle.objects.select_for_update().filter(pk=vehicle.pk, session=session).first()
-    if locked is None:
-        raise ValidationError(_("This vehicle belongs to another agenda item."), code="vehicle")
-    return locked
+    raise ValidationError(_("This vehicle belongs to another agenda item."), code="vehicle")
 
 
 def assign_participants(
@@ -133,8 +157,8 @@ def assign_participants(
     """
     with transaction.atomic():
         locked = _lock_session(session)
-        group = _lock_group(locked, group)
-        vehicle = _lock_vehicle(locked, vehicle)
+        group = _lock_child(locked, group)
+        vehicle = _lock_child(locked, vehicle)
         if locked.is_cancelled:
             raise ValidationError(
                 _("This item is cancelled: nobody can be added to it."), code="cancelled"
@@ -167,22 +191,9 @@ def assign_participants(
             adding=len(new),
             kind="session",
         )
-        if group is not None:
-            _check_room(
-                name=group.name,
-                limit=group.capacity,
-                taken=group.assignments.count(),
-                adding=len(new),
-                kind="group",
-            )
-        if vehicle is not None:
-            _check_room(
-                name=vehicle.name,
-                limit=vehicle.seats,
-                taken=vehicle.assignments.count(),
-                adding=len(new),
-                kind="vehicle",
-            )
+        _check_group_and_vehicle_room(
+            group=group, vehicle=vehicle, bookings=Assignment.objects.all(), adding=len(new)
+        )
         result.added = Assignment.objects.bulk_create(
             Assignment(session=locked, participant=p, group=group, vehicle=vehicle) for p in new
         )
@@ -207,26 +218,17 @@ def move_assignment(
     """
     with transaction.atomic():
         locked = _lock_session(assignment.session)
-        group = _lock_group(locked, group)
-        vehicle = _lock_vehicle(locked, vehicle)
-        others = Assignment.objects.exclude(pk=assignment.pk)
-        if group is not None:
-            _check_room(
-                name=group.name,
-                limit=group.capacity,
-                taken=others.filter(group=group).count(),
-                adding=1,
-                kind="group",
-            )
-        if vehicle is not None:
-            _check_room(
-                name=vehicle.name,
-                limit=vehicle.seats,
-                taken=others.filter(vehicle=vehicle).count(),
-                adding=1,
-                kind="vehicle",
-            )
-        Assignment.objects.filter(pk=assignment.pk).update(group=group, vehicle=vehicle)
+        group = _lock_child(locked, group)
+        vehicle = _lock_child(locked, vehicle)
+        _check_group_and_vehicle_room(
+            group=group,
+            vehicle=vehicle,
+            bookings=Assignment.objects.exclude(pk=assignment.pk),
+            adding=1,
+        )
+        Assignment.objects.filter(pk=assignment.pk).update(
+            group=group, vehicle=vehicle, updated_at=timezone.now()
+        )
     assignment.group = group
     assignment.vehicle = vehicle
     logger.info("user %s moved assignment %s", _user_id(by), assignment.pk)
@@ -347,10 +349,11 @@ def split_participants_into_groups(
             even_sizes(len(assignments), group_count),
             key=lambda a: _origin_key(a.participant),
         )
+        now = timezone.now()
         for group, members in zip(groups, plan, strict=True):
             for assignment in members:
-                assignment.group = group
-        Assignment.objects.bulk_update(assignments, ["group"])
+                assignment.group, assignment.updated_at = group, now
+        Assignment.objects.bulk_update(assignments, ["group", "updated_at"])
     logger.info("user %s split item %s into %d groups", _user_id(by), locked.pk, group_count)
     return groups
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +18,6 @@ from programs.models import Programme
 from programs.permissions import TEAM, get_programme_for_user
 
 from .assignments import (
-    INACTIVE_STATUSES,
     AssignmentResult,
     Rate,
     assign_participants,
@@ -36,6 +35,7 @@ from .assignments import (
 )
 from .attendance_forms import AssignForm, MarkForm, MoveForm, ScanForm, SplitForm
 from .models import Session
+from .queries import bookable_participants
 
 
 @cache
@@ -99,19 +99,8 @@ def _assign_page(
     groups = list(session.groups.annotate(taken=Count("assignments")))
     vehicles = list(session.vehicles.annotate(taken=Count("assignments")))
     assignments = list(attendance_list(session))
-    booked_ids = {a.participant_id for a in assignments}
     query = request.GET.get("q", "").strip()
-    pickable = programme.participants.exclude(status__in=INACTIVE_STATUSES).select_related(
-        "country"
-    )
-    if query:
-        pickable = pickable.filter(
-            Q(full_name__icontains=query)
-            | Q(full_name_latin__icontains=query)
-            | Q(institution__icontains=query)
-            | Q(region__icontains=query)
-        )
-    pickable = [p for p in pickable if p.pk not in booked_ids]
+    pickable = list(bookable_participants(programme, session, search=query))
     return render(
         request,
         "visits/assign.html",

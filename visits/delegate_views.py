@@ -7,79 +7,34 @@ part in a programme get 404. The feed alone is public: its secret token is the c
 
 import hashlib
 import re
-from datetime import datetime
-from typing import NamedTuple
+import zoneinfo
+from datetime import tzinfo
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.core.cache.backends.locmem import LocMemCache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.html import escape, format_html, urlize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from participants.access import get_participation_for_user, programme_query
 from participants.models import Participant
 from participants.roles import get_roles
 from programs.forms import time_zone_choices
 from programs.models import Programme
 
-from .feeds import (
-    Span,
-    build_feed,
-    entries_by_day,
-    issue_feed_token,
-    mark_now_and_next,
-    now_and_next,
-    personal_agenda,
-)
-from .models import agenda_version
+from .agenda_page import agenda_page
+from .feeds import build_feed, feed_owner, feed_version, issue_feed_token, personal_agenda
 
-# Rendered agendas and feeds are kept this long at most; a change makes a new one at once.
-RENDERED_AGENDA_SECONDS = 3600
-# The programme's fields that the feed shows or depends on.
-FEED_PROGRAMME_FIELDS = ("time_zone", "short_name_en", "start_date", "end_date")
-
-# Stands for the CSRF token in rendered pages, which may be cached: each response gets its
-# own token in its place.
-CSRF_STAND_IN = "csrfStandIn0cd3f1b2a9e84e67d50b"
-
-
-def _own_participant(request: HttpRequest) -> Participant:
-    """The signed-in user's participant record, or 404 for someone who takes part in nothing.
-
-    The list is the one the navigation already loaded for this request (no extra query).
-    """
-    participations = get_roles(request).participations
-    if not participations:
-        raise Http404
-    slug = request.GET.get("programme")
-    if not slug:
-        return participations[0]
-    for participant in participations:
-        if participant.programme.slug == slug:
-            return participant
-    raise Http404
-
-
-def _programme_query(request: HttpRequest, participant: Participant, **extra: str) -> str:
-    """`?programme=…` (when the user has several programmes) plus `extra`, for links."""
-    params = {}
-    if len(get_roles(request).participations) > 1:
-        params["programme"] = participant.programme.slug
-    params.update(extra)
-    return f"?{urlencode(params)}" if params else ""
+# Bumped when the feed's format changes, so that subscribers' copies are replaced.
+FEED_FORMAT = 2
 
 
 def _feed_url(request: HttpRequest, participant: Participant) -> str:
@@ -108,164 +63,56 @@ def my_agenda(request: HttpRequest) -> HttpResponse:
 
     `?tz=home` also shows every time in the delegate's home time zone and lets them set it.
     """
-    participant = _own_participant(request)
+    participant = get_participation_for_user(request)
     show_home = request.GET.get("tz") == "home"
+    form = HomeTimeZoneForm(instance=participant) if show_home else None
     if request.method == "POST":
         form = HomeTimeZoneForm(request.POST, instance=participant)
+        show_home = True
         if form.is_valid():
             form.save()
             messages.success(request, _("Your home time zone has been saved."))
             return redirect(
-                reverse("visits:my_agenda") + _programme_query(request, participant, tz="home")
+                reverse("visits:my_agenda") + programme_query(request, participant, tz="home")
             )
-        # The form's errors belong to this request alone: nothing is cached.
-        page, _holds = _render_agenda(
-            request, participant, show_home=True, form=form, now=timezone.now()
-        )
-    else:
-        page = _agenda_page(request, participant, show_home=show_home)
-    return HttpResponse(page.replace(CSRF_STAND_IN, get_token(request)))
-
-
-def _agenda_page(request: HttpRequest, participant: Participant, *, show_home: bool) -> str:
-    """The agenda page (with `CSRF_STAND_IN`), rendered again only when something on it
-    changes.
-
-    Rendering hundreds of items is most of a page's cost. The whole page is kept, under a key
-    made of everything it shows besides the agenda (the delegate's and their programmes'
-    records, the navigation, the language, the address), with the agenda's version and
-    until when its "now" and "next" hold. A page with messages to show, or asked for with a
-    query that the agenda's own links do not make, is rendered for its request alone.
-    """
-    key = _cache_key(
-        "visits:rendered-agenda",
-        _agenda_page_shows(request, participant, show_home=show_home),
-    )
-    version = agenda_version(participant)
-    now = timezone.now()
-    keep = _is_own_link(request) and not len(messages.get_messages(request))
-    if keep and (rendered := _kept(key, version, now)):
-        return rendered.content
-    form = HomeTimeZoneForm(instance=participant) if show_home else None
-    page, holds = _render_agenda(request, participant, show_home=show_home, form=form, now=now)
-    if keep:
-        _keep(key, Rendered(version, holds, page))
-    return page
-
-
-def _is_own_link(request: HttpRequest) -> bool:
-    """Whether the query is one that the agenda's own links make. The page shows its
-    address (the language switch returns to it), and other queries are not worth keeping."""
-    query = request.GET
-    return (
-        set(query) <= {"programme", "tz"}
-        and all(len(query.getlist(name)) == 1 for name in query)
-        and query.get("tz", "home") == "home"
-    )
-
-
-def _agenda_page_shows(request: HttpRequest, participant: Participant, *, show_home: bool):
-    """Everything the agenda page shows, besides the agenda itself and the CSRF token."""
-    roles = get_roles(request)
-
-    def record(obj) -> tuple:
-        return tuple(getattr(obj, field.attname) for field in obj._meta.concrete_fields)
-
-    return (
-        record(participant),
-        tuple((record(other), record(other.programme)) for other in roles.participations),
-        (roles.is_admin, roles.works_on_programmes),
-        show_home,
-        get_language(),
-        request.build_absolute_uri(),
-        static("css/app.css"),
-    )
-
-
-def _render_agenda(
-    request: HttpRequest,
-    participant: Participant,
-    *,
-    show_home: bool,
-    form: HomeTimeZoneForm | None,
-    now: datetime,
-) -> tuple[str, Span]:
-    """The agenda page at `now`, with `CSRF_STAND_IN` for the CSRF token, and how long its
-    "now" and "next" hold."""
     programme = participant.programme
-    entries = personal_agenda(participant)
-    highlights = now_and_next(entries, now=now)
-    mark_now_and_next(entries, highlights)
     home_tz = participant.home_time_zone if show_home else ""
-    page = render_to_string(
+    agenda = agenda_page(participant, now=timezone.now(), home_tz=_zone(home_tz))
+    return render(
+        request,
         "visits/delegate/my_agenda.html",
         {
             "participant": participant,
             "programme": programme,
             "participations": get_roles(request).participations,
-            "now_items": highlights.under_way,
-            "next_items": highlights.upcoming,
-            "days": entries_by_day(programme, entries),
+            "now_items": agenda.now,
+            "next_items": agenda.next,
+            "days": agenda.days,
             "show_home": show_home,
             "home_tz": home_tz,
             "form": form,
             "feed_url": _feed_url(request, participant),
-            "query": _programme_query(request, participant),
-            "home_query": _programme_query(request, participant, tz="home"),
-            "csrf_token": CSRF_STAND_IN,
+            "query": programme_query(request, participant),
+            "home_query": programme_query(request, participant, tz="home"),
         },
-        request,
     )
-    return page, highlights.holds
 
 
-class Rendered(NamedTuple):
-    """A rendered agenda (page or feed), the agenda's version it shows and how long it holds."""
-
-    version: str
-    holds: Span
-    content: str | bytes
-
-
-# What this process rendered or fetched last: looked at before the shared cache, since it
-# holds the same copies and costs no round trip. Both keep them `RENDERED_AGENDA_SECONDS`
-# at most; the version and the time say whether a copy may still be used.
-_recent = LocMemCache(
-    "visits-rendered-agendas",
-    {"TIMEOUT": RENDERED_AGENDA_SECONDS, "OPTIONS": {"MAX_ENTRIES": 50}},
-)
-
-
-def _kept(key: str, version: str, now: datetime) -> Rendered | None:
-    """The copy kept under `key`, if it shows `version` and still holds at `now`."""
-    for store in (_recent, cache):
-        rendered = store.get(key)
-        if rendered is not None and rendered.version == version and now in rendered.holds:
-            if store is cache:
-                _recent.set(key, rendered)
-            return rendered
-    return None
-
-
-def _keep(key: str, rendered: Rendered) -> None:
-    _recent.set(key, rendered)
-    cache.set(key, rendered, RENDERED_AGENDA_SECONDS)
-
-
-def _fingerprint(*parts: object) -> str:
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-
-
-def _cache_key(prefix: str, *parts: object) -> str:
-    return f"{prefix}:{_fingerprint(*parts)}"
+def _zone(name: str) -> tzinfo | None:
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar(request: HttpRequest) -> HttpResponse:
     """The personal feed address with instructions; POST creates or replaces it."""
-    participant = _own_participant(request)
-    query = _programme_query(request, participant)
+    participant = get_participation_for_user(request)
+    query = programme_query(request, participant)
     if request.method == "POST":
         replaced = bool(participant.feed_token)
         issue_feed_token(participant=participant)
@@ -303,54 +150,36 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The personal agenda as iCalendar, for calendar apps; the token is the only key."""
-    # Looked up on every request, so that a replaced token stops working at once; only
-    # what the feed shows is read.
-    participant = (
-        Participant.objects.filter(feed_token=token)
-        .select_related("programme")
-        .only("programme_id", *(f"programme__{name}" for name in FEED_PROGRAMME_FIELDS))
-        .order_by()
-        .first()
-    )
-    if participant is None:
+    """The personal agenda as iCalendar, for calendar apps; the token is the only key.
+
+    Calendar apps poll the same feed again and again: those that send back the ETag get
+    "not modified", for the cost of one query, while nothing the feed shows has changed.
+    """
+    # Looked up on every request, so that a replaced token stops working at once.
+    found = feed_version(token)
+    if found is None:
         raise Http404
+    participant_id, version = found
     host = request.get_host()
     # The host without its port: stable for a subscriber, unique across installations.
     uid_domain = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
     agenda_url = request.build_absolute_uri(reverse("visits:my_agenda"))
-    key = _cache_key(
-        "visits:rendered-feed",
-        participant.pk,
-        [getattr(participant.programme, name) for name in FEED_PROGRAMME_FIELDS],
-        uid_domain,
-        agenda_url,
-    )
-    version = agenda_version(participant)
-    # Calendar apps poll the same unchanged feed again and again: those that send back the
-    # ETag get "not modified", the others a copy built once per version of the agenda.
-    etag = f'"{_fingerprint(key, version)}"'
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        not_modified["Cache-Control"] = "private, max-age=300"
-        not_modified["ETag"] = etag
-        return not_modified
-    now = timezone.now()
-    if rendered := _kept(key, version, now):
-        body = rendered.content
-    else:
+    shown = (FEED_FORMAT, participant_id, version, uid_domain, agenda_url)
+    etag = '"' + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest() + '"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        participant = feed_owner(participant_id)
         body = build_feed(
             participant,
             personal_agenda(participant, with_materials=False),
             uid_domain=uid_domain,
             agenda_url=agenda_url,
-            now=now,
+            now=timezone.now(),
         )
-        _keep(key, Rendered(version, Span(None, None), body))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="agenda.ics"'
+        response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, max-age=300"
-    response["Content-Disposition"] = 'inline; filename="agenda.ics"'
-    response["X-Robots-Tag"] = "noindex"
     response["ETag"] = etag
     return response
 
@@ -410,7 +239,7 @@ def _practical_sections(programme: Programme) -> list[tuple[str, str, SafeString
 @require_GET
 def programme_info(request: HttpRequest) -> HttpResponse:
     """Practical information and the organisers' announcements, newest first."""
-    participant = _own_participant(request)
+    participant = get_participation_for_user(request)
     programme = participant.programme
     announcements = programme.announcements.filter(published_at__lte=timezone.now()).order_by(
         "-published_at", "-pk"
@@ -424,6 +253,6 @@ def programme_info(request: HttpRequest) -> HttpResponse:
             "participations": get_roles(request).participations,
             "sections": _practical_sections(programme),
             "announcements": announcements,
-            "query": _programme_query(request, participant),
+            "query": programme_query(request, participant),
         },
     )

@@ -235,12 +235,12 @@ class SiteForm(forms.ModelForm):
         return cleaned
 
 
-class GroupForm(forms.ModelForm):
-    capacity = forms.IntegerField(label=capfirst(_("capacity")), min_value=1)
+class _ItemChildForm(forms.ModelForm):
+    """A group or vehicle of an item, named uniquely (whatever the case) within the item."""
 
-    class Meta:
-        model = VisitGroup
-        fields = ["name", "capacity", "guide_name", "guide_phone"]
+    # The item's children of this kind, and the message for a name already taken.
+    related_name: str
+    duplicate_message: str
 
     def __init__(self, *args, session: Session, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -249,14 +249,22 @@ class GroupForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        others = self.session.groups.filter(name__iexact=name)
+        others = getattr(self.session, self.related_name).filter(name__iexact=name)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
-            raise forms.ValidationError(
-                _("This item already has a group called “%(name)s”.") % {"name": name}
-            )
+            raise forms.ValidationError(self.duplicate_message % {"name": name})
         return name
+
+
+class GroupForm(_ItemChildForm):
+    capacity = forms.IntegerField(label=capfirst(_("capacity")), min_value=1)
+    related_name = "groups"
+    duplicate_message = _("This item already has a group called “%(name)s”.")
+
+    class Meta:
+        model = VisitGroup
+        fields = ["name", "capacity", "guide_name", "guide_phone"]
 
     def clean_capacity(self) -> int:
         capacity = self.cleaned_data["capacity"]
@@ -274,28 +282,14 @@ class GroupForm(forms.ModelForm):
         return capacity
 
 
-class VehicleForm(forms.ModelForm):
+class VehicleForm(_ItemChildForm):
     seats = forms.IntegerField(label=capfirst(_("seats")), min_value=1)
+    related_name = "vehicles"
+    duplicate_message = _("This item already has a vehicle called “%(name)s”.")
 
     class Meta:
         model = Vehicle
         fields = ["name", "kind", "seats", "plate", "driver_name", "driver_phone"]
-
-    def __init__(self, *args, session: Session, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.session = session
-        self.instance.session = session
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        others = self.session.vehicles.filter(name__iexact=name)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(
-                _("This item already has a vehicle called “%(name)s”.") % {"name": name}
-            )
-        return name
 
 
 class MaterialForm(forms.ModelForm):

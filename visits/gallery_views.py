@@ -9,7 +9,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from programs.permissions import TEAM, get_programme_for_user
 from .gallery_forms import PhotoUploadForm
 from .models import Session, SessionPhoto
 from .queries import agenda_of, group_by_local_day
+from .services import delete_with_file
 
 
 def photos_of(programme: Programme):
@@ -115,10 +115,7 @@ def photo(request: HttpRequest, slug: str, photo_id: int) -> FileResponse:
 def photo_delete(request: HttpRequest, slug: str, photo_id: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     photo = _photo_of(programme, photo_id)
-    storage, name = photo.image.storage, photo.image.name
-    photo.delete()
-    # The file goes only once the row is surely gone, so a rollback never leaves a broken photo.
-    transaction.on_commit(lambda: storage.delete(name))
+    delete_with_file(obj=photo, file=photo.image)
     messages.success(request, _("The photo was deleted."))
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants.models import DailyReminder, Participant
+from participants.queries import INACTIVE_STATUSES
 from programs.mail import bilingual_message
 from programs.models import Programme
 
@@ -28,7 +29,6 @@ logger = logging.getLogger(__name__)
 # The evening reminder goes out from this hour (programme time) until midnight.
 REMINDER_HOUR = 18
 REMINDED_STATUSES = (Participant.Status.CONFIRMED, Participant.Status.ARRIVED)
-WITHDRAWN_STATUSES = (Participant.Status.WITHDRAWN, Participant.Status.DECLINED)
 # Change notices are remembered this long, so a retried task skips who already has one.
 CHANGE_NOTICE_MEMORY = 14 * 24 * 3600
 
@@ -136,7 +136,7 @@ def notify_item_changed(*, session_id: int, revision: int, now: datetime | None 
         return 0
     assignments = (
         session.assignments.filter(participant__user__isnull=False)
-        .exclude(participant__status__in=WITHDRAWN_STATUSES)
+        .exclude(participant__status__in=INACTIVE_STATUSES)
         .select_related("participant__user", "group", "vehicle")
         .order_by("pk")
     )
@@ -169,23 +169,3 @@ def notify_item_changed(*, session_id: int, revision: int, now: datetime | None 
     if failure is not None:
         raise failure
     return sent
-
-
-def notify_participants_of_change(*, session: Session) -> None:
-    """Tell the item's participants about a change once the current transaction commits.
-
-    Call it after saving a change of time or place (with the revision bumped) or a
-    cancellation. Side effects: queues `visits.notify_item_changed` for the current revision.
-    """
-    from .tasks import notify_item_changed_task  # the tasks module imports this one
-
-    session_id, revision = session.pk, session.revision
-
-    def send() -> None:
-        # The change is saved either way: an unreachable broker costs only the e-mail.
-        try:
-            notify_item_changed_task.delay(session_id=session_id, revision=revision)
-        except Exception:
-            logger.exception("Could not queue the change notice for item %s", session_id)
-
-    transaction.on_commit(send)

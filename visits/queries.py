@@ -5,6 +5,7 @@ from itertools import groupby
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from participants.models import Participant
+from participants.queries import active_participants
 from programs.models import Programme
 
 from .models import Session, Site, Vehicle, VisitGroup
@@ -73,6 +74,26 @@ def item_for_detail(programme: Programme, pk: int) -> Session | None:
         )
         .first()
     )
+
+
+def bookable_participants(
+    programme: Programme, session: Session, *, search: str = ""
+) -> QuerySet[Participant]:
+    """Who can still be booked on `session`: the programme's active participants who are not
+    booked on it yet, matching `search` in their names, institution or region when given."""
+    participants = (
+        active_participants(programme)
+        .exclude(assignments__session=session)
+        .select_related("country")
+    )
+    if search:
+        participants = participants.filter(
+            Q(full_name__icontains=search)
+            | Q(full_name_latin__icontains=search)
+            | Q(institution__icontains=search)
+            | Q(region__icontains=search)
+        )
+    return participants
 
 
 def site_list_queryset() -> QuerySet[Site]:

@@ -5,6 +5,7 @@ run full. They are computed for a whole programme at once, in a fixed number of 
 fetching the rows involved once and sweeping them in Python.
 """
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,8 +21,10 @@ from django.utils.translation import ngettext
 
 from programs.models import Programme
 
-from .models import Assignment, Session, Vehicle, VisitGroup
-from .notifications import notify_participants_of_change
+from .models import Assignment, Session, SessionMaterial, SessionPhoto, Vehicle, VisitGroup
+from .tasks import notify_item_changed_task
+
+logger = logging.getLogger(__name__)
 
 # Changing any of these moves the item in time or space: calendars must be told (revision).
 TIME_AND_PLACE_FIELDS = (
@@ -120,7 +124,9 @@ def move_item(
     if item.returns_at:
         item.returns_at += shift
     item.revision += 1
-    item.save(update_fields=["starts_at", "ends_at", "departs_at", "returns_at", "revision"])
+    item.save(
+        update_fields=["starts_at", "ends_at", "departs_at", "returns_at", "revision", "updated_at"]
+    )
     notify_participants_of_change(session=item)
     return item
 
@@ -496,3 +502,66 @@ def item_conflicts(*, programme: Programme, item: Session) -> list[Conflict]:
         Vehicle.objects.filter(session=item),
         _foreign_sessions_at_sites(programme, [item], [item.site_id] if item.site_id else []),
     ).get(item.pk, [])
+
+
+def notify_participants_of_change(*, session: Session) -> None:
+    """Tell the item's participants about a change once the current transaction commits.
+
+    Call it after saving a change of time or place (with the revision bumped) or a
+    cancellation. Side effects: queues `visits.notify_item_changed` for the current revision.
+    """
+    session_id, revision = session.pk, session.revision
+
+    def send() -> None:
+        # The change is saved either way: an unreachable broker costs only the e-mail.
+        try:
+            notify_item_changed_task.delay(session_id=session_id, revision=revision)
+        except Exception:
+            logger.exception("Could not queue the change notice for item %s", session_id)
+
+    transaction.on_commit(send)
+
+
+# --- Logistics and files --------------------------------------------------------------------
+
+
+@transaction.atomic
+def delete_group_or_vehicle(*, obj: VisitGroup | Vehicle) -> int:
+    """Delete a group or vehicle of an item; its people stay booked on the item without one.
+
+    Side effects: clears the group (or vehicle) of its bookings, marking them updated, then
+    deletes it. Returns how many bookings lost their group (or vehicle).
+    """
+    field = "group" if isinstance(obj, VisitGroup) else "vehicle"
+    left = Assignment.objects.filter(**{field: obj}).update(
+        **{field: None, "updated_at": timezone.now()}
+    )
+    obj.delete()
+    return left
+
+
+def delete_with_file(*, obj: SessionMaterial | SessionPhoto, file: FieldFile) -> None:
+    """Delete a material or photo with its stored file.
+
+    Side effects: deletes the row; once that commits, deletes the file, so that a rollback
+    never leaves a row whose file is gone.
+    """
+    storage, name = file.storage, file.name
+    obj.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def vehicle_overload_warning(vehicle: Vehicle) -> str:
+    """A warning when more people are booked in the vehicle than it has seats, else "".
+
+    Fewer seats than passengers is allowed (a second trip, a car to follow) but flagged.
+    """
+    passengers = vehicle.assignments.count()
+    if passengers <= vehicle.seats:
+        return ""
+    return _("%(vehicle)s has %(seats)d seats for %(assigned)d people.") % {
+        "vehicle": vehicle,
+        "seats": vehicle.seats,
+        "assigned": passengers,
+    }

@@ -6,6 +6,7 @@ app_name = "visits"
 
 PROGRAMME = "programmes/<slug:slug>/"
 ITEM = f"{PROGRAMME}items/<int:pk>/"
+KIND = {related: {"related": related} for related in ("groups", "vehicles", "materials")}
 urlpatterns = [
     # The delegate's own pages (delegate_views.py)
     path("me/agenda/", delegate_views.my_agenda, name="my_agenda"),
@@ -24,13 +25,27 @@ urlpatterns = [
     path(f"{ITEM}move/", views.item_move, name="item_move"),
     path(f"{ITEM}cancel/", views.item_cancel, name="item_cancel"),
     path(f"{ITEM}delete/", views.item_delete, name="item_delete"),
-    path(f"{ITEM}groups/", views.group_create, name="group_create"),
-    path(f"{ITEM}groups/<int:group_id>/", views.group_edit, name="group_edit"),
-    path(f"{ITEM}groups/<int:group_id>/delete/", views.group_delete, name="group_delete"),
-    path(f"{ITEM}vehicles/", views.vehicle_create, name="vehicle_create"),
-    path(f"{ITEM}vehicles/<int:vehicle_id>/", views.vehicle_edit, name="vehicle_edit"),
-    path(f"{ITEM}vehicles/<int:vehicle_id>/delete/", views.vehicle_delete, name="vehicle_delete"),
-    path(f"{ITEM}materials/", views.material_create, name="material_create"),
+    # Groups and vehicles of an item (and new materials): the same views for each kind.
+    *(
+        route
+        for kind, related in (("group", "groups"), ("vehicle", "vehicles"))
+        for route in (
+            path(f"{ITEM}{related}/", views.child_create, KIND[related], name=f"{kind}_create"),
+            path(
+                f"{ITEM}{related}/<int:child_id>/",
+                views.child_edit,
+                KIND[related],
+                name=f"{kind}_edit",
+            ),
+            path(
+                f"{ITEM}{related}/<int:child_id>/delete/",
+                views.child_delete,
+                KIND[related],
+                name=f"{kind}_delete",
+            ),
+        )
+    ),
+    path(f"{ITEM}materials/", views.child_create, KIND["materials"], name="material_create"),
     path(
         f"{ITEM}materials/<int:material_id>/",
         views.material_download,

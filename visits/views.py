@@ -5,6 +5,7 @@ request with whole pages, so that everything also works without JavaScript.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import PurePosixPath
 
@@ -14,18 +15,18 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from participants.roles import get_roles
 from programs.files import serve_stored_file
 from programs.models import Programme
-from programs.permissions import TEAM, get_programme_for_user, programme_role
+from programs.permissions import TEAM, get_programme_for_user
 
 from .forms import (
     DuplicateDayForm,
@@ -36,7 +37,8 @@ from .forms import (
     SiteForm,
     VehicleForm,
 )
-from .models import Assignment, Session, SessionMaterial, Site
+from .models import Session, Site, Vehicle
+from .permissions import get_material_for_user
 from .queries import (
     agenda_of,
     group_by_local_day,
@@ -47,6 +49,8 @@ from .queries import (
 )
 from .services import (
     can_delete_item,
+    delete_group_or_vehicle,
+    delete_with_file,
     duplicate_day,
     item_conflicts,
     items_on_day,
@@ -55,6 +59,7 @@ from .services import (
     programme_days,
     save_item,
     toggle_cancelled,
+    vehicle_overload_warning,
 )
 
 
@@ -107,21 +112,6 @@ def _timetable_context(programme: Programme) -> dict:
     }
 
 
-def _timetable_update(
-    request: HttpRequest,
-    programme: Programme,
-    *,
-    message: str,
-    warnings: Sequence[str] = (),
-    level: str = "success",
-    item: Session | None = None,
-) -> HttpResponse:
-    """For htmx: the message in the editor and the whole timetable swapped out of band."""
-    context = _timetable_context(programme)
-    context.update(message=message, warnings=list(warnings), level=level, item=item)
-    return render(request, "visits/_timetable_update.html", context)
-
-
 def _finish(
     request: HttpRequest,
     programme: Programme,
@@ -132,11 +122,12 @@ def _finish(
     item: Session | None = None,
     to: str,
 ) -> HttpResponse:
-    """The answer to a timetable change: a fragment for htmx, else messages and a redirect."""
+    """The answer to a timetable change. For htmx: the message in the editor and the whole
+    timetable swapped out of band; else messages and a redirect to `to`."""
     if _is_htmx(request):
-        return _timetable_update(
-            request, programme, message=message, warnings=warnings, level=level, item=item
-        )
+        context = _timetable_context(programme)
+        context.update(message=message, warnings=list(warnings), level=level, item=item)
+        return render(request, "visits/_timetable_update.html", context)
     getattr(messages, level)(request, message)
     for warning in warnings:
         messages.warning(request, warning)
@@ -384,31 +375,70 @@ def _unplaced_counts(item: Session) -> dict[str, int]:
 # --- Groups, vehicles and materials ---------------------------------------------------------
 
 
+def _back_to_item(programme: Programme, item: Session, anchor: str) -> HttpResponse:
+    return redirect(reverse("visits:item_detail", args=[programme.slug, item.pk]) + f"#{anchor}")
+
+
+@dataclass(frozen=True)
+class _ChildKind:
+    """What the pages of one kind of child of an item (groups, vehicles, materials) say;
+    every text but `new` may show the child's name as %(name)s."""
+
+    form: type[ModelForm]
+    new: str
+    heading: str
+    added: str
+    saved: str = ""
+
+
+_CHILD_KINDS = {
+    "groups": _ChildKind(
+        GroupForm,
+        new=gettext_lazy("New group"),
+        heading=gettext_lazy("Group %(name)s"),
+        added=gettext_lazy("Group %(name)s was added."),
+        saved=gettext_lazy("Group %(name)s was saved."),
+    ),
+    "vehicles": _ChildKind(
+        VehicleForm,
+        new=gettext_lazy("New vehicle"),
+        heading="%(name)s",
+        added=gettext_lazy("%(name)s was added."),
+        saved=gettext_lazy("%(name)s was saved."),
+    ),
+    "materials": _ChildKind(
+        MaterialForm,
+        new=gettext_lazy("New material"),
+        heading="%(name)s",
+        added=gettext_lazy("“%(name)s” was added."),
+    ),
+}
+
+
 def _child_form(
-    request: HttpRequest,
-    programme: Programme,
-    item: Session,
-    form_class: type[ModelForm],
-    *,
-    instance=None,
-    heading: str,
-    saved: str,
-    anchor: str,
+    request: HttpRequest, slug: str, pk: int, related: str, child_id: int | None = None
 ) -> HttpResponse:
-    """Show and save a group, vehicle or material of an item; back to the item once saved."""
-    kwargs = {"session": item}
-    if instance is not None:
-        kwargs["instance"] = instance
+    """Show and save a new (or the `child_id`) group, vehicle or material of an item; back to
+    the item once saved. `related` names the item's children: "groups", "vehicles" or
+    "materials"."""
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    item = _item_or_404(programme, pk)
+    kind = _CHILD_KINDS[related]
+    kwargs: dict = {"session": item}
+    heading, saved = kind.new, kind.added
+    if child_id is not None:
+        kwargs["instance"] = get_object_or_404(getattr(item, related), pk=child_id)
+        heading, saved = kind.heading % {"name": kwargs["instance"]}, kind.saved
     if request.method == "POST":
-        form = form_class(request.POST, request.FILES, **kwargs)
+        form = kind.form(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             child = form.save()
             messages.success(request, saved % {"name": str(child)})
-            return redirect(
-                reverse("visits:item_detail", args=[programme.slug, item.pk]) + f"#{anchor}"
-            )
+            if isinstance(child, Vehicle) and (warning := vehicle_overload_warning(child)):
+                messages.warning(request, warning)
+            return _back_to_item(programme, item, related)
     else:
-        form = form_class(**kwargs)
+        form = kind.form(**kwargs)
     return render(
         request,
         "visits/item_child_form.html",
@@ -416,166 +446,58 @@ def _child_form(
     )
 
 
-def _group_or_404(item: Session, group_id: int):
-    group = item.groups.filter(pk=group_id).first()
-    if group is None:
-        raise Http404
-    return group
-
-
-def _vehicle_or_404(item: Session, vehicle_id: int):
-    vehicle = item.vehicles.filter(pk=vehicle_id).first()
-    if vehicle is None:
-        raise Http404
-    return vehicle
-
-
-@login_required
-def group_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def _delete_group_or_vehicle(
+    request: HttpRequest, slug: str, pk: int, child_id: int, *, related: str
+) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     item = _item_or_404(programme, pk)
-    return _child_form(
-        request,
-        programme,
-        item,
-        GroupForm,
-        heading=_("New group"),
-        saved=_("Group %(name)s was added."),
-        anchor="groups",
-    )
-
-
-@login_required
-def group_edit(request: HttpRequest, slug: str, pk: int, group_id: int) -> HttpResponse:
-    programme = get_programme_for_user(request.user, slug, roles=TEAM)
-    item = _item_or_404(programme, pk)
-    group = _group_or_404(item, group_id)
-    return _child_form(
-        request,
-        programme,
-        item,
-        GroupForm,
-        instance=group,
-        heading=_("Group %(name)s") % {"name": group.name},
-        saved=_("Group %(name)s was saved."),
-        anchor="groups",
-    )
-
-
-@login_required
-@require_POST
-def group_delete(request: HttpRequest, slug: str, pk: int, group_id: int) -> HttpResponse:
-    programme = get_programme_for_user(request.user, slug, roles=TEAM)
-    item = _item_or_404(programme, pk)
-    group = _group_or_404(item, group_id)
-    members = group.assignments.count()
-    group.delete()
-    messages.success(
-        request,
-        ngettext(
+    child = get_object_or_404(getattr(item, related), pk=child_id)
+    left = delete_group_or_vehicle(obj=child)
+    if related == "groups":
+        message = ngettext(
             "Group %(name)s was deleted; its %(count)d participant now has no group.",
             "Group %(name)s was deleted; its %(count)d participants now have no group.",
-            members,
+            left,
         )
-        % {"name": group.name, "count": members},
-    )
-    return redirect(reverse("visits:item_detail", args=[programme.slug, item.pk]) + "#groups")
+    else:
+        message = ngettext(
+            "%(name)s was deleted; %(count)d participant now has no vehicle.",
+            "%(name)s was deleted; %(count)d participants now have no vehicle.",
+            left,
+        )
+    messages.success(request, message % {"name": child.name, "count": left})
+    return _back_to_item(programme, item, related)
+
+
+# One view per action for every kind of child: urls.py gives the kind as `related`.
 
 
 @login_required
-def vehicle_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    programme = get_programme_for_user(request.user, slug, roles=TEAM)
-    item = _item_or_404(programme, pk)
-    return _child_form(
-        request,
-        programme,
-        item,
-        VehicleForm,
-        heading=_("New vehicle"),
-        saved=_("%(name)s was added."),
-        anchor="vehicles",
-    )
+def child_create(request: HttpRequest, slug: str, pk: int, related: str) -> HttpResponse:
+    return _child_form(request, slug, pk, related)
 
 
 @login_required
-def vehicle_edit(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> HttpResponse:
-    programme = get_programme_for_user(request.user, slug, roles=TEAM)
-    item = _item_or_404(programme, pk)
-    vehicle = _vehicle_or_404(item, vehicle_id)
-    response = _child_form(
-        request,
-        programme,
-        item,
-        VehicleForm,
-        instance=vehicle,
-        heading=str(vehicle),
-        saved=_("%(name)s was saved."),
-        anchor="vehicles",
-    )
-    if request.method == "POST" and response.status_code == 302:
-        # Fewer seats than passengers is allowed (a second trip, a car to follow) but flagged.
-        passengers = vehicle.assignments.count()
-        if passengers > vehicle.seats:
-            messages.warning(
-                request,
-                _("%(vehicle)s has %(seats)d seats for %(assigned)d people.")
-                % {"vehicle": vehicle, "seats": vehicle.seats, "assigned": passengers},
-            )
-    return response
+def child_edit(
+    request: HttpRequest, slug: str, pk: int, child_id: int, related: str
+) -> HttpResponse:
+    """A vehicle with fewer seats than passengers is saved, with a warning."""
+    return _child_form(request, slug, pk, related, child_id)
 
 
 @login_required
 @require_POST
-def vehicle_delete(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> HttpResponse:
-    programme = get_programme_for_user(request.user, slug, roles=TEAM)
-    item = _item_or_404(programme, pk)
-    vehicle = _vehicle_or_404(item, vehicle_id)
-    passengers = vehicle.assignments.count()
-    vehicle.delete()
-    messages.success(
-        request,
-        ngettext(
-            "%(name)s was deleted; %(count)d participant now has no vehicle.",
-            "%(name)s was deleted; %(count)d participants now have no vehicle.",
-            passengers,
-        )
-        % {"name": vehicle.name, "count": passengers},
-    )
-    return redirect(reverse("visits:item_detail", args=[programme.slug, item.pk]) + "#vehicles")
-
-
-@login_required
-def material_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    programme = get_programme_for_user(request.user, slug, roles=TEAM)
-    item = _item_or_404(programme, pk)
-    return _child_form(
-        request,
-        programme,
-        item,
-        MaterialForm,
-        heading=_("New material"),
-        saved=_("“%(name)s” was added."),
-        anchor="materials",
-    )
+def child_delete(
+    request: HttpRequest, slug: str, pk: int, child_id: int, related: str
+) -> HttpResponse:
+    """Groups and vehicles: their people stay booked on the item."""
+    return _delete_group_or_vehicle(request, slug, pk, child_id, related=related)
 
 
 @login_required
 def material_download(request: HttpRequest, slug: str, pk: int, material_id: int) -> HttpResponse:
     """The file (or link) of a material, for the team and for delegates booked on the item."""
-    programme = Programme.objects.filter(slug=slug).first()
-    if programme is None:
-        raise Http404
-    if programme_role(request.user, programme) not in TEAM:
-        booked = Assignment.objects.filter(
-            session__programme=programme, session_id=pk, participant__user=request.user
-        ).exists()
-        if not booked:
-            raise Http404
-    material = SessionMaterial.objects.filter(
-        pk=material_id, session_id=pk, session__programme=programme
-    ).first()
-    if material is None:
-        raise Http404
+    material = get_material_for_user(request, slug, pk, material_id)
     if not material.file:
         return redirect(material.url)
     return serve_stored_file(
@@ -588,14 +510,10 @@ def material_download(request: HttpRequest, slug: str, pk: int, material_id: int
 def material_delete(request: HttpRequest, slug: str, pk: int, material_id: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     item = _item_or_404(programme, pk)
-    material = item.materials.filter(pk=material_id).first()
-    if material is None:
-        raise Http404
-    if material.file:
-        material.file.delete(save=False)
-    material.delete()
+    material = get_object_or_404(item.materials, pk=material_id)
+    delete_with_file(obj=material, file=material.file)
     messages.success(request, _("“%(title)s” was deleted.") % {"title": material.title})
-    return redirect(reverse("visits:item_detail", args=[programme.slug, item.pk]) + "#materials")
+    return _back_to_item(programme, item, "materials")
 
 
 # --- Sites ----------------------------------------------------------------------------------

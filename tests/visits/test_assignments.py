@@ -25,6 +25,7 @@ from visits.assignments import (
     split_participants_into_groups,
 )
 from visits.models import Assignment, Session
+from visits.queries import bookable_participants
 
 TEAM = ["staff", "organiser", "admin"]
 
@@ -497,3 +498,17 @@ def test_split_makes_groups(cast, programme, item, role):
     )
     assert response["Location"] == _assign_url(item)
     assert list(item.groups.values_list("name", flat=True)) == ["Group A"]
+
+
+def test_bookable_participants_are_the_active_ones_not_booked_yet(programme, people, item):
+    assign_participants(session=item, participants=[people["la1"]], by=None)
+    other_item = SessionFactory(programme=programme)
+    assign_participants(session=other_item, participants=[people["la2"]], by=None)
+
+    def names(**search) -> list[str]:
+        return sorted(p.full_name for p in bookable_participants(programme, item, **search))
+
+    # Booked elsewhere still counts as bookable here; the withdrawn and the declined never do.
+    assert names() == ["Nimal", "Siti", "Vannaphone"]
+    assert names(search="NIMAL") == ["Nimal"]
+    assert names(search="somphone") == []

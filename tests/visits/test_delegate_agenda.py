@@ -10,14 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants.models import Participant
-from visits.delegate_views import CSRF_STAND_IN
-from visits.feeds import (
-    Span,
-    entries_by_day,
-    mark_now_and_next,
-    now_and_next,
-    personal_agenda,
-)
+from visits.feeds import entries_by_day, now_and_next, personal_agenda
 from visits.models import Assignment, Session, SessionMaterial, Site, Vehicle, VisitGroup
 from visits.services import toggle_cancelled
 
@@ -235,22 +228,16 @@ def test_now_and_next_with_a_frozen_clock(programme):
     assert [names[e.session.pk] for e in highlights.under_way] == ["running", "parallel"]
     # The cancelled item at 11:00 is skipped: next are the two items at 13:00.
     assert sorted(names[e.session.pk] for e in highlights.upcoming) == ["next_a", "next_b"]
-    # This holds from the parallel item's start until the running one ends.
-    assert highlights.holds == Span(at(day, 10), at(day, 11))
-
-    mark_now_and_next(entries, highlights)
-    assert [names[e.session.pk] for e in entries if e.is_now] == ["running", "parallel"]
-    assert sorted(names[e.session.pk] for e in entries if e.is_next) == ["next_a", "next_b"]
 
     # Between items: nothing is on, the next one is.
     highlights = now_and_next(entries, now=at(day, 12, 30))
     assert highlights.under_way == []
     assert sorted(names[e.session.pk] for e in highlights.upcoming) == ["next_a", "next_b"]
-    assert highlights.holds == Span(at(day, 12), at(day, 13))
-    # Before the first item and after the last: open-ended.
-    assert now_and_next(entries, now=at(day, 7)).holds == Span(None, at(day, 8))
+    # Before the first item and after the last.
+    before = now_and_next(entries, now=at(day, 7))
+    assert (before.under_way, [names[e.session.pk] for e in before.upcoming]) == ([], ["early"])
     after = now_and_next(entries, now=at(day, 18))
-    assert (after.under_way, after.upcoming, after.holds) == ([], [], Span(at(day, 17), None))
+    assert (after.under_way, after.upcoming) == ([], [])
 
 
 def test_entries_by_day_uses_the_programme_time_zone(programme):
@@ -345,20 +332,16 @@ def test_my_agenda_queries_do_not_grow_with_items(
     agenda_of_size(programme, delegate, size)
     client = client_for(cast["delegate"])
     # Queries: session, user, the user's memberships and participations (navigation); the
-    # agenda's version; when the agenda is not cached yet: the assignments with item, site,
-    # group and vehicle, the speakers, the materials.
-    with django_assert_max_num_queries(5 + 3):
-        response = client.get(reverse("visits:my_agenda"))
-    assert response.content.decode().count('<li id="item-') == size
-    # Rendered again only when something changes.
-    with django_assert_max_num_queries(5):
-        again = client.get(reverse("visits:my_agenda"))
-    assert again.content.decode().count('<li id="item-') == size
+    # assignments with item, site, group and vehicle, the speakers, the materials.
+    for _ in range(2):
+        with django_assert_max_num_queries(4 + 3):
+            response = client.get(reverse("visits:my_agenda"))
+        assert response.content.decode().count('<li id="item-') == size
 
 
 def test_my_agenda_shows_every_change_at_once(cast, programme):
-    """The rendered agenda is cached: each change to what it shows must show at once, whether
-    written row by row (forms, services) or in bulk."""
+    """Each change to what the page shows shows at once, whether written row by row (forms,
+    services) or in bulk."""
     delegate = participant_of(cast["delegate"])
     (item,) = agenda_of_size(programme, delegate, 1)
     speaker = Participant.objects.get(full_name="Ana Speaker")
@@ -405,7 +388,7 @@ def test_my_agenda_shows_every_change_at_once(cast, programme):
 
 
 def test_my_agenda_keeps_its_now_and_next_right_as_time_passes(cast, programme, monkeypatch):
-    """The cached agenda is used only while what it says is on now and next still holds."""
+    """What is on now and next follows the clock."""
     delegate = participant_of(cast["delegate"])
     day = programme.start_date
     at = programme.local_datetime
@@ -435,22 +418,6 @@ def test_my_agenda_keeps_its_now_and_next_right_as_time_passes(cast, programme, 
     page = page_at(at(day, 12))
     assert "is-now" not in page
     assert "is-next" not in page
-
-
-def test_my_agenda_is_rendered_once_while_now_and_next_hold(
-    cast, programme, monkeypatch, django_assert_max_num_queries
-):
-    delegate = participant_of(cast["delegate"])
-    day = programme.start_date
-    at = programme.local_datetime
-    book(delegate, SessionFactory(programme=programme, starts_at=at(day, 9), ends_at=at(day, 10)))
-    client = client_for(cast["delegate"])
-    for minute in (0, 20, 59):
-        monkeypatch.setattr(timezone, "now", lambda minute=minute: at(day, 9, minute))
-        # Session, user, memberships, participations, version; the agenda the first time.
-        with django_assert_max_num_queries(5 + (3 if minute == 0 else 0)):
-            page = client.get(reverse("visits:my_agenda")).content.decode()
-        assert "is-now" in page
 
 
 DELEGATE_URLS = [
@@ -502,7 +469,7 @@ def test_my_agenda_links_only_the_delegates_own_materials(cast, programme):
 
 
 def test_each_agenda_page_carries_a_csrf_token_of_its_own(cast, programme):
-    """The page is cached whole, but never with a CSRF token: each response has its own."""
+    """Each response has a CSRF token of its own, and it is accepted."""
     book(participant_of(cast["delegate"]), SessionFactory(programme=programme))
     client = Client(enforce_csrf_checks=True)
     client.force_login(cast["delegate"])
@@ -514,7 +481,6 @@ def test_each_agenda_page_carries_a_csrf_token_of_its_own(cast, programme):
         return tokens.pop()
 
     first, second = token_on_page(), token_on_page()
-    assert CSRF_STAND_IN not in {first, second}
     # Tokens are masked afresh for every response, and each one is accepted.
     assert first != second
     response = client.post(
@@ -546,20 +512,3 @@ def test_my_agenda_shows_changes_around_the_agenda_at_once(cast, programme):
     assert "Administration" in page()
     client.post(reverse("set_language"), {"language": "id", "next": "/"})
     assert '<html lang="id">' in page()
-
-
-def test_my_agenda_keeps_only_pages_its_own_links_ask_for(
-    cast, programme, django_assert_num_queries
-):
-    book(participant_of(cast["delegate"]), SessionFactory(programme=programme))
-    client = client_for(cast["delegate"])
-    for query in ("", "?tz=home"):
-        client.get(reverse("visits:my_agenda") + query)
-        # Session, user, memberships, participations, version: the page is kept.
-        with django_assert_num_queries(5):
-            client.get(reverse("visits:my_agenda") + query)
-    # Any other query is rendered for its request alone (with the agenda's three queries).
-    for _ in range(2):
-        with django_assert_num_queries(5 + 3):
-            page = client.get(reverse("visits:my_agenda") + "?utm_source=mail").content
-        assert b'value="/me/agenda/?utm_source=mail"' in page

@@ -183,27 +183,54 @@ def test_feed_queries_do_not_grow_with_items(
     client, delegate, programme, size, django_assert_max_num_queries
 ):
     agenda_of_size(programme, delegate, size)
-    # Queries: the participant with the programme (on every request, so that a replaced
-    # token stops working at once); the agenda's version; when the feed is not cached yet:
-    # the assignments with item, site, group and vehicle, the speakers.
+    # Queries: the feed's owner with its validator (on every request, so that a replaced
+    # token stops working at once); the participant with the programme; the assignments
+    # with item, site, group and vehicle; the speakers.
     with django_assert_max_num_queries(2 + 2):
         response = client.get(feed_url(TOKEN))
     assert len(parsed(response).walk("VEVENT")) == size
-    with django_assert_max_num_queries(2):
-        again = client.get(feed_url(TOKEN))
-    assert again.content == response.content
+    # A calendar app that sends the ETag back: the first query alone.
+    with django_assert_max_num_queries(1):
+        again = client.get(feed_url(TOKEN), headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
 
 
 def test_feed_shows_every_change_at_once(client, delegate, programme):
     (item,) = agenda_of_size(programme, delegate, 1)
-    assert events_of(parsed(client.get(feed_url(TOKEN)))).keys() == {"Bulk item 0"}
-    Site.objects.filter(pk=item.site_id).update(name="Renamed library")
-    (event,) = parsed(client.get(feed_url(TOKEN))).walk("VEVENT")
+    first = client.get(feed_url(TOKEN))
+    assert events_of(parsed(first)).keys() == {"Bulk item 0"}
+    # Writes in bulk set `updated_at`, as saves do.
+    Site.objects.filter(pk=item.site_id).update(name="Renamed library", updated_at=timezone.now())
+    second = client.get(feed_url(TOKEN), headers={"if-none-match": first["ETag"]})
+    (event,) = parsed(second).walk("VEVENT")
     assert str(event["LOCATION"]).startswith("Renamed library")
-    # A bulk update leaves `updated_at` alone: the update itself marks the agenda changed.
-    Session.objects.filter(pk=item.pk).update(cancelled_at=timezone.now())
-    (event,) = parsed(client.get(feed_url(TOKEN))).walk("VEVENT")
+    Session.objects.filter(pk=item.pk).update(
+        cancelled_at=timezone.now(), updated_at=timezone.now()
+    )
+    third = client.get(feed_url(TOKEN), headers={"if-none-match": second["ETag"]})
+    (event,) = parsed(third).walk("VEVENT")
     assert str(event["STATUS"]) == "CANCELLED"
+
+
+def test_feed_is_folded_as_icalendar_folds_it(client, delegate, programme):
+    """Long lines, multi-byte characters included, are folded to 75 octets, exactly as
+    `icalendar` folds them."""
+    item = SessionFactory(
+        programme=programme,
+        title_en="Literasi " * 20,
+        description_en="Perpustakaan desa — taman bacaan, “ruang publik” · " * 12,
+        description_id="Ä" * 100 + "\\;,",
+    )
+    book(delegate, item)
+    body = client.get(feed_url(TOKEN)).content
+    lines = body.split(b"\r\n")
+    assert lines[-1] == b""
+    assert max(len(line) for line in lines) <= 75
+    calendar = Calendar.from_ical(body)
+    assert calendar.to_ical(sorted=False) == body
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Literasi " * 20
+    assert str(event["DESCRIPTION"]).count("Perpustakaan desa") == 12
 
 
 def test_calendar_page_offers_a_link(cast, programme):

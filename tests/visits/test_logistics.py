@@ -18,7 +18,13 @@ from tests.factories import (
     VisitGroupFactory,
 )
 from visits.forms import MAX_MATERIAL_BYTES
-from visits.models import Session, VisitGroup
+from visits.models import (
+    Session,
+    SessionPhoto,
+    Vehicle,
+    VisitGroup,
+)
+from visits.services import delete_group_or_vehicle, delete_with_file, vehicle_overload_warning
 
 # Who may reach each view is in tests/permission_table.py; these are what the team gets.
 TEAM = ["staff", "organiser", "admin"]
@@ -388,16 +394,23 @@ def test_material_needs_a_file_or_a_link_not_both(cast, programme, visit):
     assert visit.materials.get().url == "https://e.org/slides"
 
 
-def test_deleting_a_material_removes_its_file(cast, programme, visit, tmp_path):
+def test_deleting_a_material_removes_its_file_once_committed(
+    cast, programme, visit, tmp_path, django_capture_on_commit_callbacks
+):
     material = SessionMaterialFactory(
         session=visit, title="Slides", file=SimpleUploadedFile("slides.pdf", b"%PDF")
     )
     path = tmp_path / material.file.name
     assert path.exists()
 
-    client_for(cast["staff"]).post(
-        reverse("visits:material_delete", args=[programme.slug, visit.pk, material.pk])
-    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        client_for(cast["staff"]).post(
+            reverse("visits:material_delete", args=[programme.slug, visit.pk, material.pk])
+        )
+        # Until the deletion commits, the file stays.
+        assert path.exists()
+    for callback in callbacks:
+        callback()
 
     assert not path.exists()
     assert not visit.materials.exists()
@@ -412,3 +425,46 @@ def test_delegate_agenda_links_the_materials_of_their_items(cast, programme, vis
     url = reverse("visits:material_download", args=[programme.slug, visit.pk, material.pk])
     assert f'href="{url}"' in html
     assert "Slides" in html
+
+
+# --- Services behind the views ---------------------------------------------------------------
+
+
+def test_deleting_a_vehicle_unseats_its_passengers_and_marks_their_bookings_updated(visit):
+    bus = Vehicle.objects.create(session=visit, name="Bus 1", seats=30)
+    book(visit, 2, vehicle=bus)
+    other = Vehicle.objects.create(session=visit, name="Bus 2", seats=30)
+    book(visit, 1, vehicle=other)
+    before = dict(visit.assignments.values_list("pk", "updated_at"))
+
+    left = delete_group_or_vehicle(obj=bus)
+
+    assert left == 2
+    assert list(visit.vehicles.values_list("name", flat=True)) == ["Bus 2"]
+    rows = visit.assignments.values_list("pk", "vehicle", "updated_at")
+    assert sorted((vehicle or 0, updated > before[pk]) for pk, vehicle, updated in rows) == [
+        (0, True),
+        (0, True),
+        (other.pk, False),
+    ]
+
+
+def test_vehicle_overload_warning_only_past_its_seats(visit):
+    bus = Vehicle.objects.create(session=visit, name="Bus 1", seats=2)
+    book(visit, 2, vehicle=bus)
+    assert vehicle_overload_warning(bus) == ""
+    book(visit, 1, vehicle=bus)
+    assert vehicle_overload_warning(bus) == "Bus 1 has 2 seats for 3 people."
+
+
+def test_deleting_a_photo_with_its_file_waits_for_the_commit(
+    visit, tmp_path, django_capture_on_commit_callbacks
+):
+    photo = SessionPhoto.objects.create(
+        session=visit, image=SimpleUploadedFile("p.jpg", b"\xff\xd8\xff")
+    )
+    path = tmp_path / photo.image.name
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        delete_with_file(obj=photo, file=photo.image)
+        assert path.exists()
+    assert (len(callbacks), path.exists(), SessionPhoto.objects.exists()) == (1, False, False)

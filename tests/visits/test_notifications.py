@@ -17,10 +17,10 @@ from tpbis.celery import app as celery_app
 from visits.models import Session
 from visits.notifications import (
     notify_item_changed,
-    notify_participants_of_change,
     send_daily_reminders,
     send_reminders_for_day,
 )
+from visits.services import notify_participants_of_change
 from visits.tasks import send_daily_reminders_task
 
 from ..factories import (

@@ -1,12 +1,14 @@
-"""The version of a delegate's agenda: the cached page and feed are keyed by it, so every way
-the app writes what they show must change it, and writes of anything else must not."""
+"""Every way the app changes what a delegate's agenda shows shows at once on the page and in
+the feed, and changes the feed's ETag, so that calendar apps polling with it get the change;
+writes of anything else keep the ETag, so that they keep getting "not modified"."""
 
+import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from participants import imports
 from participants.models import Participant
@@ -25,11 +27,17 @@ from visits.models import (
     Site,
     Vehicle,
     VisitGroup,
-    agenda_version,
 )
 from visits.services import move_item, save_item, toggle_cancelled
 
-from ..factories import ParticipantFactory, ProgrammeFactory, SessionFactory, SiteFactory
+from ..conftest import client_for
+from ..factories import (
+    ParticipantFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    SiteFactory,
+    UserFactory,
+)
 
 
 class Agenda:
@@ -37,12 +45,17 @@ class Agenda:
 
     def __init__(self, programme) -> None:
         self.programme = programme
-        self.delegate = ParticipantFactory(programme=programme, status="confirmed")
+        self.delegate = ParticipantFactory(
+            programme=programme,
+            status="confirmed",
+            user=UserFactory(),
+            feed_token="agenda-changes-feed",
+        )
         self.speaker = ParticipantFactory(programme=programme, full_name="Ana Speaker")
         self.site = SiteFactory()
         self.item = SessionFactory(programme=programme, site=self.site, title_en="Visit")
         self.item.speaker_participants.add(self.speaker)
-        self.group = VisitGroup.objects.create(session=self.item, name="Group A", capacity=30)
+        self.group = VisitGroup.objects.create(session=self.item, name="First", capacity=30)
         self.vehicle = Vehicle.objects.create(session=self.item, name="Bus 1", seats=30)
         self.material = SessionMaterial.objects.create(
             session=self.item, title="Slides", url="https://example.org/slides.pdf"
@@ -59,6 +72,13 @@ class Agenda:
 
     def fresh_item(self) -> Session:
         return Session.objects.get(pk=self.item.pk)
+
+    def feed(self, client, etag: str = "") -> tuple[int, str, str]:
+        """Status, ETag and body (without its time stamps) of the feed."""
+        url = reverse("visits:feed", args=[self.delegate.feed_token])
+        response = client.get(url, headers={"if-none-match": etag} if etag else {})
+        body = re.sub(r"DTSTAMP:\S+", "", response.content.decode())
+        return response.status_code, response["ETag"], body
 
 
 @pytest.fixture
@@ -116,13 +136,20 @@ def move_to_other_group(a: Agenda) -> None:
 
 
 # Every way the app changes what a delegate's agenda shows, with its own ways of writing:
-# services, forms and the admin (single saves and deletes), bulk writes.
+# services, forms and the admin (single saves and deletes), bulk writes (which set
+# `updated_at`, as saves do).
+def now() -> dict:
+    return {"updated_at": timezone.now()}
+
+
 CHANGES: dict[str, Callable[[Agenda], object]] = {
     "item edited": rename_item,
     "item moved": move_it,
     "item cancelled": lambda a: toggle_cancelled(item=a.fresh_item()),
     "item deleted": lambda a: a.fresh_item().delete(),
-    "items updated in bulk": lambda a: Session.objects.filter(pk=a.item.pk).update(room="B2"),
+    "items updated in bulk": lambda a: Session.objects.filter(pk=a.item.pk).update(
+        room="B2", **now()
+    ),
     "speakers replaced": lambda a: save_item(item=a.fresh_item(), speaker_participants=[]),
     "speaker added": lambda a: a.item.speaker_participants.add(
         ParticipantFactory(programme=a.programme)
@@ -133,21 +160,21 @@ CHANGES: dict[str, Callable[[Agenda], object]] = {
     "speaker renamed": rename_speaker,
     "speaker deleted": lambda a: Participant.objects.get(pk=a.speaker.pk).delete(),
     "speaker renamed by an import": import_speaker_name,
-    "guest speaker renamed": lambda a: Participant.objects.get(pk=a.guest.pk).save(),
+    "guest speaker renamed": lambda a: Participant.objects.filter(pk=a.guest.pk).update(
+        full_name="Guest, renamed", **now()
+    ),
     "guest speaker's programme deleted": lambda a: a.guest.programme.delete(),
     "site saved": save_site,
-    "sites updated in bulk": lambda a: Site.objects.filter(pk=a.site.pk).update(city="Bogor"),
+    "sites updated in bulk": lambda a: Site.objects.filter(pk=a.site.pk).update(
+        city="Bogor", **now()
+    ),
     "group edited": edit_group,
     "group deleted": lambda a: VisitGroup.objects.get(pk=a.group.pk).delete(),
     "groups split": lambda a: split_participants_into_groups(
         session=a.item, group_count=2, capacity=10, replace=True, by=None
     ),
     "vehicle deleted": delete_vehicle,
-    "vehicles updated in bulk": lambda a: Vehicle.objects.update(plate="B 1 XYZ"),
-    "material added": lambda a: SessionMaterial.objects.create(
-        session=a.item, title="Handout", url="https://example.org/handout.pdf"
-    ),
-    "materials deleted in bulk": lambda a: a.item.materials.all().delete(),
+    "vehicles updated in bulk": lambda a: Vehicle.objects.update(plate="B 1 XYZ", **now()),
     "booked on another item": book_on_another_item,
     "moved to another group": move_to_other_group,
     "booking removed": lambda a: remove_assignment(assignment=a.booking, by=None),
@@ -155,14 +182,41 @@ CHANGES: dict[str, Callable[[Agenda], object]] = {
         participant=a.delegate
     ).delete(),
 }
+# Materials are on the page only, not in the feed.
+PAGE_ONLY_CHANGES: dict[str, Callable[[Agenda], object]] = {
+    "material added": lambda a: SessionMaterial.objects.create(
+        session=a.item, title="Handout", url="https://example.org/handout.pdf"
+    ),
+    "materials deleted in bulk": lambda a: a.item.materials.all().delete(),
+}
+
+
+def _page(client) -> str:
+    response = client.get(reverse("visits:my_agenda"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
 
 
 @pytest.mark.parametrize("change", CHANGES)
-def test_every_change_to_what_the_agenda_shows_changes_its_version(agenda, change):
-    before = agenda_version(agenda.delegate)
-    assert agenda_version(agenda.delegate) == before
+def test_every_change_shows_at_once_and_changes_the_feeds_etag(agenda, change, client):
+    delegate_client = client_for(agenda.delegate.user)
+    page_before = _page(delegate_client)
+    status, etag, body = agenda.feed(client)
+    assert status == 200
+    assert agenda.feed(client, etag)[0] == 304
     CHANGES[change](agenda)
-    assert agenda_version(agenda.delegate) != before
+    status, new_etag, new_body = agenda.feed(client, etag)
+    assert (status, new_etag != etag, new_body != body) == (200, True, True)
+    assert _page(delegate_client) != page_before
+
+
+@pytest.mark.parametrize("change", PAGE_ONLY_CHANGES)
+def test_changes_of_materials_show_on_the_page_at_once(agenda, change):
+    client = client_for(agenda.delegate.user)
+    before = _page(client)
+    PAGE_ONLY_CHANGES[change](agenda)
+    assert _page(client) != before
 
 
 # Writes of what no agenda shows, some of them frequent while the programme runs.
@@ -182,14 +236,14 @@ UNSEEN = {
 
 
 @pytest.mark.parametrize("write", UNSEEN)
-def test_writes_of_what_no_agenda_shows_keep_its_version(agenda, write):
-    before = agenda_version(agenda.delegate)
+def test_writes_of_what_the_feed_does_not_show_keep_its_etag(agenda, write, client):
+    _status, etag, _body = agenda.feed(client)
     UNSEEN[write](agenda)
-    assert agenda_version(agenda.delegate) == before
+    assert agenda.feed(client, etag)[0] == 304
 
 
-def test_a_change_elsewhere_keeps_the_version(agenda):
-    before = agenda_version(agenda.delegate)
+def test_a_change_elsewhere_keeps_the_etag(agenda, client):
+    _status, etag, _body = agenda.feed(client)
     other = ProgrammeFactory()
     item = SessionFactory(programme=other, title_en="Elsewhere")
     Assignment.objects.create(participant=ParticipantFactory(programme=other), session=item)
@@ -199,27 +253,4 @@ def test_a_change_elsewhere_keeps_the_version(agenda):
     Assignment.objects.create(
         participant=ParticipantFactory(programme=agenda.programme), session=agenda.item
     )
-    assert agenda_version(agenda.delegate) == before
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions")
-def test_a_change_and_its_version_become_visible_together():
-    """Until the change commits, other requests read the old rows with the old version, so
-    what they render is never stored under the new one."""
-    agenda = Agenda(ProgrammeFactory())
-    before = agenda_version(agenda.delegate)
-
-    def read_elsewhere() -> tuple[str, str]:
-        try:
-            return agenda_version(agenda.delegate), agenda.fresh_item().title_en
-        finally:
-            connections.close_all()
-
-    with transaction.atomic():
-        rename_item(agenda)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            assert pool.submit(read_elsewhere).result() == (before, "Visit")
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        after, title = pool.submit(read_elsewhere).result()
-    assert (after != before, title) == (True, "Renamed visit")
+    assert agenda.feed(client, etag)[0] == 304

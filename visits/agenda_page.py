@@ -1,0 +1,215 @@
+"""The items of the delegate's agenda page, written as HTML here rather than in a template.
+
+A delegate may have hundreds of items, and each template variable or tag costs a few
+microseconds per item: through the template, the items were most of the page's cost. Each
+item's `<li>` is therefore one f-string below (the page around it stays a template), with
+every value escaped by `html.escape`, which is what Django's own `escape` does without its
+checks for lazy strings. Labels are translated once per page.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from html import escape as esc
+from urllib.parse import quote
+
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from participants.models import Participant
+from programs.models import Programme
+
+from .feeds import AgendaEntry, now_and_next, personal_agenda
+from .models import Session, Site
+
+
+@dataclass(slots=True)
+class AgendaRow:
+    """One item of the agenda page: its `<li>`, and what the "now and next" box shows."""
+
+    pk: int
+    title: str
+    ends: str
+    html: SafeString
+    # When the item starts, for the "next" box only.
+    next_at: str = ""
+
+
+def _map_url(site: Site) -> str:
+    if map_url := site.map_url:
+        return map_url
+    if site.address:
+        return "https://www.openstreetmap.org/search?query=" + quote(
+            f"{site.address}, {site.city}", safe="/"
+        )
+    return ""
+
+
+class _Page:
+    """What every row of one page shares: time zones, translated labels, the materials' URL."""
+
+    def __init__(self, programme: Programme, home_tz: tzinfo | None) -> None:
+        self.tz = programme.tzinfo
+        self.home_tz = home_tz
+        self.kinds = {value: str(label) for value, label in Session.Kind.choices}
+        self.badges = {
+            "is-now": format_html(' <span class="badge badge-now">{}</span>', _("Now")),
+            "is-next": format_html(' <span class="badge badge-next">{}</span>', _("Next")),
+            "cancelled": format_html(
+                ' <span class="badge status-cancelled">{}</span>', _("Cancelled")
+            ),
+        }
+        self.labels = {
+            "departure": _("Departure"),
+            "return": _("Return"),
+            "group": _("Your group"),
+            "guide": _("guide"),
+            "vehicle": _("Your vehicle"),
+            "speakers": _("Speakers"),
+            "materials": _("Materials"),
+            "map": _("Map"),
+            "your time": _("your time"),
+        }
+        self.material_url = self._material_url(programme)
+
+    @staticmethod
+    def _material_url(programme: Programme) -> str:
+        """A material's address with `{session}` and `{material}` to fill in: one URL
+        reversal for the page instead of one per material."""
+        marker = 987654321
+        url = reverse("visits:material_download", args=[programme.slug, marker, marker + 1])
+        head, _sep, tail = url.rpartition(f"/{marker}/")
+        return head + "/{session}/" + tail.replace(str(marker + 1), "{material}")
+
+    def where(self, session: Session) -> SafeString:
+        site = session.site
+        if site is None:
+            room = f'<p class="where">{esc(session.room)}</p>' if session.room else ""
+            return mark_safe(room)  # noqa: S308 - escaped
+        place = f"{site.name}, {session.room}" if session.room else site.name
+        html = f'<p class="where">{esc(place)}'
+        if address := ", ".join(part for part in (site.address, site.district, site.city) if part):
+            html += f'<br><span class="meta">{esc(address)}</span>'
+        if map_url := _map_url(site):
+            html += f' · <a href="{esc(map_url)}" rel="noopener">{esc(self.labels["map"])}</a>'
+        return mark_safe(html + "</p>")  # noqa: S308 - every value is escaped
+
+    def facts(self, entry: AgendaEntry) -> SafeString:
+        """The item's facts list; each value is escaped here."""
+        session, labels, tz = entry.session, self.labels, self.tz
+        facts: list[tuple[str, str]] = []
+        departure = session.departure_point
+        if session.departs_at:
+            at = session.departs_at.astimezone(tz).strftime("%H:%M")
+            departure = f"{at}, {departure}" if departure else at
+        if departure:
+            facts.append((labels["departure"], esc(departure)))
+        if session.returns_at:
+            facts.append((labels["return"], session.returns_at.astimezone(tz).strftime("%H:%M")))
+        if group := entry.group:
+            html = esc(group.name)
+            if group.guide_name:
+                html += f" · {esc(labels['guide'])} {esc(group.guide_name)}"
+            if phone := group.guide_phone:
+                html += f' · <a href="tel:{esc(phone.replace(" ", ""))}">{esc(phone)}</a>'
+            facts.append((labels["group"], html))
+        if vehicle := entry.vehicle:
+            plate = f" ({vehicle.plate})" if vehicle.plate else ""
+            facts.append((labels["vehicle"], esc(vehicle.name + plate)))
+        if entry.speaker_names:
+            facts.append((labels["speakers"], esc("; ".join(entry.speaker_names))))
+        if entry.materials:
+            links = "".join(
+                f'<li><a href="{esc(self.material_url.format(session=session.pk, material=m.pk))}">'
+                f"{esc(m.title)}</a></li>"
+                for m in entry.materials
+            )
+            facts.append((labels["materials"], f'<ul class="plain">{links}</ul>'))
+        if not facts:
+            return mark_safe("")
+        items = "".join(f"<dt>{esc(label)}</dt><dd>{html}</dd>" for label, html in facts)
+        return mark_safe(f'<dl class="item-facts">{items}</dl>')  # noqa: S308 - escaped above
+
+    def row(self, entry: AgendaEntry, *, is_now: bool, is_next: bool) -> AgendaRow:
+        session, tz = entry.session, self.tz
+        starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+        flags = [
+            flag
+            for flag, on in (
+                ("cancelled", entry.is_cancelled),
+                ("is-now", is_now),
+                ("is-next", is_next),
+            )
+            if on
+        ]
+        css = " ".join(["item", f"kind-{session.kind}", *flags])
+        badges = "".join(self.badges[flag] for flag in flags)
+        plain_title = session.title
+        title = esc(plain_title)
+        if entry.is_cancelled:
+            title = f"<del>{title}</del>"
+        home = ""
+        if self.home_tz is not None:
+            home_starts = session.starts_at.astimezone(self.home_tz)
+            home_ends = session.ends_at.astimezone(self.home_tz)
+            home_time = f"{format_date(home_starts, 'D H:i')}–{home_ends.strftime('%H:%M')}"
+            home = (
+                f' <span class="home-time">{esc(home_time)} '
+                f'<span class="meta">{esc(self.labels["your time"])}</span></span>'
+            )
+        description = ""
+        if text := session.description:
+            # As the `linebreaksbr` filter writes it.
+            lines = esc(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+            description = f'<p class="description">{lines}</p>'
+        current = ' aria-current="time"' if is_now else ""
+        html = (
+            f'<li id="item-{session.pk}" class="{css}"{current}>\n'
+            f'<p class="when"><time datetime="{starts.isoformat()}">{starts:%H:%M}</time>–'
+            f'<time datetime="{ends.isoformat()}">{ends:%H:%M}</time>{home}</p>\n'
+            f'<div class="what"><p class="kind">{esc(self.kinds[session.kind])}{badges}</p>\n'
+            f"<h3>{title}</h3>\n"
+            f"{self.where(session)}{description}{self.facts(entry)}\n"
+            "</div></li>"
+        )
+        return AgendaRow(
+            pk=session.pk,
+            title=plain_title,
+            ends=f"{ends:%H:%M}",
+            html=mark_safe(html),  # noqa: S308 - every value is escaped above
+            next_at=format_date(starts, "D j M, H:i") if is_next else "",
+        )
+
+
+@dataclass
+class AgendaPage:
+    days: list[tuple[date, list[AgendaRow]]]
+    now: list[AgendaRow]
+    next: list[AgendaRow]
+
+
+def agenda_page(
+    participant: Participant, *, now: datetime, home_tz: tzinfo | None = None
+) -> AgendaPage:
+    """The participant's agenda rows by day in the programme's time zone, with the rows on
+    now and those next (times also in `home_tz` when given). Queries: see `personal_agenda`."""
+    page = _Page(participant.programme, home_tz)
+    entries = personal_agenda(participant)
+    highlights = now_and_next(entries, now=now)
+    under_way = {id(entry) for entry in highlights.under_way}
+    upcoming = {id(entry) for entry in highlights.upcoming}
+    result = AgendaPage(days=[], now=[], next=[])
+    for entry in entries:
+        is_now, is_next = id(entry) in under_way, id(entry) in upcoming
+        row = page.row(entry, is_now=is_now, is_next=is_next)
+        day = entry.session.starts_at.astimezone(page.tz).date()
+        if not result.days or result.days[-1][0] != day:
+            result.days.append((day, []))
+        result.days[-1][1].append(row)
+        if is_now:
+            result.now.append(row)
+        if is_next:
+            result.next.append(row)
+    return result
