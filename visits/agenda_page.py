@@ -47,12 +47,13 @@ def _map_url(site: Site) -> str:
 
 
 class _Page:
-    """What every row of one page shares: time zones, translated labels, the materials' URL."""
+    """What every row of one page shares: time zones, translated labels and the materials'
+    URL, each escaped once for the page."""
 
     def __init__(self, programme: Programme, home_tz: tzinfo | None) -> None:
         self.tz = programme.tzinfo
         self.home_tz = home_tz
-        self.kinds = {value: str(label) for value, label in Session.Kind.choices}
+        self.kinds = {value: escape(label) for value, label in Session.Kind.choices}
         self.badges = {
             "is-now": format_html(' <span class="badge badge-now">{}</span>', _("Now")),
             "is-next": format_html(' <span class="badge badge-next">{}</span>', _("Next")),
@@ -60,7 +61,7 @@ class _Page:
                 ' <span class="badge status-cancelled">{}</span>', _("Cancelled")
             ),
         }
-        self.labels = {
+        labels = {
             "departure": _("Departure"),
             "return": _("Return"),
             "group": _("Your group"),
@@ -71,7 +72,8 @@ class _Page:
             "map": _("Map"),
             "your time": _("your time"),
         }
-        self.material_url = self._material_url(programme)
+        self.labels = {key: escape(label) for key, label in labels.items()}
+        self.material_url = escape(self._material_url(programme))
 
     @staticmethod
     def _material_url(programme: Programme) -> str:
@@ -92,8 +94,7 @@ class _Page:
         if address := ", ".join(part for part in (site.address, site.district, site.city) if part):
             html += f'<br><span class="meta">{escape(address)}</span>'
         if map_url := _map_url(site):
-            label = escape(self.labels["map"])
-            html += f' · <a href="{escape(map_url)}" rel="noopener">{label}</a>'
+            html += f' · <a href="{escape(map_url)}" rel="noopener">{self.labels["map"]}</a>'
         return mark_safe(html + "</p>")  # noqa: S308 - every value is escaped
 
     def facts(self, entry: AgendaEntry) -> SafeString:
@@ -111,7 +112,7 @@ class _Page:
         if group := entry.group:
             html = escape(group.name)
             if group.guide_name:
-                html += f" · {escape(labels['guide'])} {escape(group.guide_name)}"
+                html += f" · {labels['guide']} {escape(group.guide_name)}"
             if phone := group.guide_phone:
                 html += f' · <a href="tel:{escape(phone.replace(" ", ""))}">{escape(phone)}</a>'
             facts.append((labels["group"], html))
@@ -123,14 +124,14 @@ class _Page:
         if entry.materials:
             url = self.material_url
             links = "".join(
-                f'<li><a href="{escape(url.format(session=session.pk, material=m.pk))}">'
+                f'<li><a href="{url.format(session=session.pk, material=m.pk)}">'
                 f"{escape(m.title)}</a></li>"
                 for m in entry.materials
             )
             facts.append((labels["materials"], f'<ul class="plain">{links}</ul>'))
         if not facts:
             return mark_safe("")
-        items = "".join(f"<dt>{escape(label)}</dt><dd>{html}</dd>" for label, html in facts)
+        items = "".join(f"<dt>{label}</dt><dd>{html}</dd>" for label, html in facts)
         return mark_safe(f'<dl class="item-facts">{items}</dl>')  # noqa: S308 - escaped above
 
     def row(self, entry: AgendaEntry, *, is_now: bool, is_next: bool) -> AgendaRow:
@@ -158,7 +159,7 @@ class _Page:
             home_time = f"{format_date(home_starts, 'D H:i')}–{home_ends.strftime('%H:%M')}"
             home = (
                 f' <span class="home-time">{escape(home_time)} '
-                f'<span class="meta">{escape(self.labels["your time"])}</span></span>'
+                f'<span class="meta">{self.labels["your time"]}</span></span>'
             )
         description = ""
         if text := session.description:
@@ -168,7 +169,7 @@ class _Page:
             f'<li id="item-{session.pk}" class="{css}"{current}>\n'
             f'<p class="when"><time datetime="{starts.isoformat()}">{starts:%H:%M}</time>–'
             f'<time datetime="{ends.isoformat()}">{ends:%H:%M}</time>{home}</p>\n'
-            f'<div class="what"><p class="kind">{escape(self.kinds[session.kind])}{badges}</p>\n'
+            f'<div class="what"><p class="kind">{self.kinds[session.kind]}{badges}</p>\n'
             f"<h3>{title}</h3>\n"
             f"{self.where(session)}{description}{self.facts(entry)}\n"
             "</div></li>"

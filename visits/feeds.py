@@ -372,6 +372,15 @@ _FEED_VALIDATOR = {
 }
 
 
+# Every feed's owner with its validator, each column named (see `feed_version`): built once,
+# and filtered by the feed's token for each request.
+_FEED_VERSIONS = Participant.objects.values(
+    owner=F("pk"),
+    **_FEED_VALIDATOR,
+    **{f"programme_{name}": F(f"programme__{name}") for name in FEED_PROGRAMME_FIELDS},
+).order_by()
+
+
 def feed_version(token: str) -> tuple[int, tuple] | None:
     """The owner of the feed `token` and a value that changes whenever anything their feed
     shows changes (None for an unknown token): one query.
@@ -380,16 +389,7 @@ def feed_version(token: str) -> tuple[int, tuple] | None:
     feed's ETag is made from it and an unchanged feed is answered "not modified" without
     reading the agenda.
     """
-    found = (
-        Participant.objects.filter(feed_token=token)
-        .values(
-            owner=F("pk"),
-            **_FEED_VALIDATOR,
-            **{f"programme_{name}": F(f"programme__{name}") for name in FEED_PROGRAMME_FIELDS},
-        )
-        .order_by()
-    )
-    for values in found:
+    for values in _FEED_VERSIONS.filter(feed_token=token):
         return values.pop("owner"), tuple(sorted(values.items()))
     return None
 
