@@ -104,18 +104,18 @@ def personal_agenda(participant: Participant, *, with_materials: bool = True) ->
     `with_materials=False`). Speakers and materials are gathered by hand rather than with
     `prefetch_related`, which builds a queryset per item.
     """
-    bookings = Assignment.objects.filter(
-        participant=participant, session__programme_id=participant.programme_id
-    )
     assignments = list(
-        bookings.select_related("session__site", "group", "vehicle")
+        Assignment.objects.filter(
+            participant=participant, session__programme_id=participant.programme_id
+        )
+        .select_related("session__site", "group", "vehicle")
         .only(*AGENDA_FIELDS)
         .order_by("session__starts_at", "session__title_en", "session_id")
     )
     speakers: dict[int, list[str]] = defaultdict(list)
     materials: dict[int, list[SessionMaterial]] = defaultdict(list)
     if assignments:
-        booked = bookings.values("session_id")
+        booked = [assignment.session_id for assignment in assignments]
         for person in (
             Participant.objects.filter(sessions_as_speaker__in=booked)
             .annotate(item_id=F("sessions_as_speaker"))
@@ -123,7 +123,7 @@ def personal_agenda(participant: Participant, *, with_materials: bool = True) ->
         ):
             speakers[person.item_id].append(person.display_name)
         if with_materials:
-            for material in SessionMaterial.objects.filter(session__in=booked).only(
+            for material in SessionMaterial.objects.filter(session_id__in=booked).only(
                 "session_id", "title"
             ):
                 materials[material.session_id].append(material)
