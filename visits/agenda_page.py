@@ -3,18 +3,17 @@
 A delegate may have hundreds of items, and each template variable or tag costs a few
 microseconds per item: through the template, the items were most of the page's cost. Each
 item's `<li>` is therefore one f-string below (the page around it stays a template), with
-every value escaped by `html.escape`, which is what Django's own `escape` does without its
-checks for lazy strings. Labels are translated once per page.
+every value escaped by Django's `escape`. Labels are translated once per page.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from html import escape as esc
 from urllib.parse import quote
 
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -48,12 +47,13 @@ def _map_url(site: Site) -> str:
 
 
 class _Page:
-    """What every row of one page shares: time zones, translated labels, the materials' URL."""
+    """What every row of one page shares: time zones, translated labels and the materials'
+    URL, each escaped once for the page."""
 
     def __init__(self, programme: Programme, home_tz: tzinfo | None) -> None:
         self.tz = programme.tzinfo
         self.home_tz = home_tz
-        self.kinds = {value: str(label) for value, label in Session.Kind.choices}
+        self.kinds = {value: escape(label) for value, label in Session.Kind.choices}
         self.badges = {
             "is-now": format_html(' <span class="badge badge-now">{}</span>', _("Now")),
             "is-next": format_html(' <span class="badge badge-next">{}</span>', _("Next")),
@@ -61,7 +61,7 @@ class _Page:
                 ' <span class="badge status-cancelled">{}</span>', _("Cancelled")
             ),
         }
-        self.labels = {
+        labels = {
             "departure": _("Departure"),
             "return": _("Return"),
             "group": _("Your group"),
@@ -72,7 +72,8 @@ class _Page:
             "map": _("Map"),
             "your time": _("your time"),
         }
-        self.material_url = self._material_url(programme)
+        self.labels = {key: escape(label) for key, label in labels.items()}
+        self.material_url = escape(self._material_url(programme))
 
     @staticmethod
     def _material_url(programme: Programme) -> str:
@@ -86,14 +87,14 @@ class _Page:
     def where(self, session: Session) -> SafeString:
         site = session.site
         if site is None:
-            room = f'<p class="where">{esc(session.room)}</p>' if session.room else ""
+            room = f'<p class="where">{escape(session.room)}</p>' if session.room else ""
             return mark_safe(room)  # noqa: S308 - escaped
         place = f"{site.name}, {session.room}" if session.room else site.name
-        html = f'<p class="where">{esc(place)}'
+        html = f'<p class="where">{escape(place)}'
         if address := ", ".join(part for part in (site.address, site.district, site.city) if part):
-            html += f'<br><span class="meta">{esc(address)}</span>'
+            html += f'<br><span class="meta">{escape(address)}</span>'
         if map_url := _map_url(site):
-            html += f' · <a href="{esc(map_url)}" rel="noopener">{esc(self.labels["map"])}</a>'
+            html += f' · <a href="{escape(map_url)}" rel="noopener">{self.labels["map"]}</a>'
         return mark_safe(html + "</p>")  # noqa: S308 - every value is escaped
 
     def facts(self, entry: AgendaEntry) -> SafeString:
@@ -105,31 +106,32 @@ class _Page:
             at = session.departs_at.astimezone(tz).strftime("%H:%M")
             departure = f"{at}, {departure}" if departure else at
         if departure:
-            facts.append((labels["departure"], esc(departure)))
+            facts.append((labels["departure"], escape(departure)))
         if session.returns_at:
             facts.append((labels["return"], session.returns_at.astimezone(tz).strftime("%H:%M")))
         if group := entry.group:
-            html = esc(group.name)
+            html = escape(group.name)
             if group.guide_name:
-                html += f" · {esc(labels['guide'])} {esc(group.guide_name)}"
+                html += f" · {labels['guide']} {escape(group.guide_name)}"
             if phone := group.guide_phone:
-                html += f' · <a href="tel:{esc(phone.replace(" ", ""))}">{esc(phone)}</a>'
+                html += f' · <a href="tel:{escape(phone.replace(" ", ""))}">{escape(phone)}</a>'
             facts.append((labels["group"], html))
         if vehicle := entry.vehicle:
             plate = f" ({vehicle.plate})" if vehicle.plate else ""
-            facts.append((labels["vehicle"], esc(vehicle.name + plate)))
+            facts.append((labels["vehicle"], escape(vehicle.name + plate)))
         if entry.speaker_names:
-            facts.append((labels["speakers"], esc("; ".join(entry.speaker_names))))
+            facts.append((labels["speakers"], escape("; ".join(entry.speaker_names))))
         if entry.materials:
+            url = self.material_url
             links = "".join(
-                f'<li><a href="{esc(self.material_url.format(session=session.pk, material=m.pk))}">'
-                f"{esc(m.title)}</a></li>"
+                f'<li><a href="{url.format(session=session.pk, material=m.pk)}">'
+                f"{escape(m.title)}</a></li>"
                 for m in entry.materials
             )
             facts.append((labels["materials"], f'<ul class="plain">{links}</ul>'))
         if not facts:
             return mark_safe("")
-        items = "".join(f"<dt>{esc(label)}</dt><dd>{html}</dd>" for label, html in facts)
+        items = "".join(f"<dt>{label}</dt><dd>{html}</dd>" for label, html in facts)
         return mark_safe(f'<dl class="item-facts">{items}</dl>')  # noqa: S308 - escaped above
 
     def row(self, entry: AgendaEntry, *, is_now: bool, is_next: bool) -> AgendaRow:
@@ -147,7 +149,7 @@ class _Page:
         css = " ".join(["item", f"kind-{session.kind}", *flags])
         badges = "".join(self.badges[flag] for flag in flags)
         plain_title = session.title
-        title = esc(plain_title)
+        title = escape(plain_title)
         if entry.is_cancelled:
             title = f"<del>{title}</del>"
         home = ""
@@ -156,20 +158,18 @@ class _Page:
             home_ends = session.ends_at.astimezone(self.home_tz)
             home_time = f"{format_date(home_starts, 'D H:i')}–{home_ends.strftime('%H:%M')}"
             home = (
-                f' <span class="home-time">{esc(home_time)} '
-                f'<span class="meta">{esc(self.labels["your time"])}</span></span>'
+                f' <span class="home-time">{escape(home_time)} '
+                f'<span class="meta">{self.labels["your time"]}</span></span>'
             )
         description = ""
         if text := session.description:
-            # As the `linebreaksbr` filter writes it.
-            lines = esc(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
-            description = f'<p class="description">{lines}</p>'
+            description = f'<p class="description">{linebreaksbr(text, autoescape=True)}</p>'
         current = ' aria-current="time"' if is_now else ""
         html = (
             f'<li id="item-{session.pk}" class="{css}"{current}>\n'
             f'<p class="when"><time datetime="{starts.isoformat()}">{starts:%H:%M}</time>–'
             f'<time datetime="{ends.isoformat()}">{ends:%H:%M}</time>{home}</p>\n'
-            f'<div class="what"><p class="kind">{esc(self.kinds[session.kind])}{badges}</p>\n'
+            f'<div class="what"><p class="kind">{self.kinds[session.kind]}{badges}</p>\n'
             f"<h3>{title}</h3>\n"
             f"{self.where(session)}{description}{self.facts(entry)}\n"
             "</div></li>"

@@ -20,9 +20,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from itertools import groupby
 
-from django.db import connections, models, router
 from django.db.models import Count, F, Max
-from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone, translation
 from icalendar import (
     Calendar,
@@ -39,21 +37,22 @@ from icalendar import (
 from participants.models import Participant
 from programs.models import Programme
 
-from .models import Assignment, Session, SessionMaterial, Site, Vehicle, VisitGroup
+from .models import Assignment, Session, SessionMaterial, Vehicle, VisitGroup
 
 PRODID = "-//TPBIS//Personal agenda//EN"
 # Subscribers are asked to refresh hourly; the response itself may be cached for five minutes.
 REFRESH_INTERVAL = timedelta(hours=1)
 
 
-# What the agenda page, the feed and the agenda PDF show of each row, by the lookup from a
-# booking: reading only these columns spares parsing a dozen timestamps per row.
-AGENDA_FIELDS: dict[str, tuple[type[models.Model], set[str]]] = {
-    "": (Assignment, {"id", "session_id", "group_id", "vehicle_id"}),
-    "session__": (
-        Session,
-        {
-            "id",
+# What the agenda page, the feed and the agenda PDF show of each booking: reading only these
+# columns spares parsing a dozen timestamps per row that nothing shows.
+AGENDA_FIELDS = (
+    "session_id",
+    "group_id",
+    "vehicle_id",
+    *(
+        f"session__{name}"
+        for name in (
             "programme_id",
             "kind",
             "title_en",
@@ -71,20 +70,15 @@ AGENDA_FIELDS: dict[str, tuple[type[models.Model], set[str]]] = {
             "cancelled_at",
             "updated_at",
             "revision",
-        },
+        )
     ),
-    "session__site__": (
-        Site,
-        {"id", "name", "address", "district", "city", "latitude", "longitude"},
+    *(
+        f"session__site__{name}"
+        for name in ("name", "address", "district", "city", "latitude", "longitude")
     ),
-    "group__": (VisitGroup, {"id", "name", "guide_name", "guide_phone"}),
-    "vehicle__": (Vehicle, {"id", "name", "plate"}),
-}
-# Each model's columns in the order of its fields, which `Model.from_db` expects.
-_AGENDA_COLUMNS = [
-    (prefix, model, [f.attname for f in model._meta.concrete_fields if f.attname in names])
-    for prefix, (model, names) in AGENDA_FIELDS.items()
-]
+    *(f"group__{name}" for name in ("name", "guide_name", "guide_phone")),
+    *(f"vehicle__{name}" for name in ("name", "plate")),
+)
 
 
 @dataclass
@@ -102,133 +96,36 @@ class AgendaEntry:
         return self.session.cancelled_at is not None
 
 
-# Values no row has, standing for the one parameter of a query compiled once.
-_STAND_IN_ID = -7203519
-_STAND_IN_TOKEN = "stands-for-the-feed-token"  # noqa: S105 - not a credential
-
-# The queries of every agenda page and feed, whose SQL costs more to compile than to run:
-# each is compiled once per process and database (see `_compiled`). The participant's
-# bookings in their programme with what `AGENDA_FIELDS` lists; the speakers who are
-# participants, in name order, and the materials, in title order, of their items (gathered
-# by hand rather than with `prefetch_related`, which builds a queryset per item).
-_ONCE_COMPILED = {
-    "speakers": lambda: Participant.objects.filter(
-        sessions_as_speaker__in=Assignment.objects.filter(participant_id=_STAND_IN_ID).values(
-            "session_id"
-        )
-    ).values_list("sessions_as_speaker", "full_name", "full_name_latin"),
-    "bookings": lambda: (
-        Assignment.objects.filter(participant_id=_STAND_IN_ID)
-        .filter(session__programme=F("participant__programme"))
-        .values_list(
-            *(prefix + name for prefix, _model, names in _AGENDA_COLUMNS for name in names)
-        )
-        .order_by("session__starts_at", "session__title_en", "session_id")
-    ),
-    "materials": lambda: SessionMaterial.objects.filter(
-        session__in=Assignment.objects.filter(participant_id=_STAND_IN_ID).values("session_id")
-    ).values_list("id", "session_id", "title"),
-    # The owner of a feed with its validator, each column named (see `feed_version`).
-    "feed": lambda: (
-        Participant.objects.filter(feed_token=_STAND_IN_TOKEN)
-        .values(
-            owner=F("pk"),
-            **_FEED_VALIDATOR,
-            **{f"programme_{name}": F(f"programme__{name}") for name in FEED_PROGRAMME_FIELDS},
-        )
-        .order_by()
-    ),
-}
-
-
-@dataclass(frozen=True)
-class _Statement:
-    sql: str
-    params: tuple
-    stand_in_at: int
-    compiler: SQLCompiler
-    # The database's conversions of the values read (dates on SQLite, for instance).
-    converters: dict
-    # The names of the columns given one (`values(name=...)`).
-    names: list[str | None]
-
-
-@lru_cache(maxsize=16)
-def _compiled(name: str, alias: str) -> _Statement:
-    """The query `name` as the ORM compiles it for the database `alias`."""
-    compiler = _ONCE_COMPILED[name]().query.get_compiler(alias)
-    sql, params = compiler.as_sql()
-    stand_in_at = next(
-        at
-        for at, param in enumerate(params)
-        if type(param) in (int, str) and param in (_STAND_IN_ID, _STAND_IN_TOKEN)
-    )
-    columns = [column for column, _sql, _alias in compiler.select]
-    return _Statement(
-        sql=sql,
-        params=tuple(params),
-        stand_in_at=stand_in_at,
-        compiler=compiler,
-        converters=compiler.get_converters(columns),
-        names=[alias for _column, _sql, alias in compiler.select],
-    )
-
-
-def _run_compiled(name: str, value: int | str) -> list[tuple]:
-    """The rows of the query `name` for `value`, as its `values_list` gives them."""
-    alias = router.db_for_read(Participant)
-    statement = _compiled(name, alias)
-    at = statement.stand_in_at
-    with connections[alias].cursor() as cursor:
-        cursor.execute(statement.sql, [*statement.params[:at], value, *statement.params[at + 1 :]])
-        rows = cursor.fetchall()
-    if statement.converters:
-        rows = list(statement.compiler.apply_converters(rows, statement.converters))
-    return rows
-
-
-def _bookings(participant: Participant) -> list[Assignment]:
-    """The participant's bookings in their programme, in order, with their item, its site,
-    their group and vehicle: what `select_related` would give, from one query compiled once."""
-    bookings = []
-    for row in _run_compiled("bookings", participant.pk):
-        objects: dict[str, models.Model | None] = {}
-        start = 0
-        for prefix, model, names in _AGENDA_COLUMNS:
-            values = row[start : start + len(names)]
-            start += len(names)
-            # A booking without a group, or an item without a site: the columns are null.
-            objects[prefix] = None if values[0] is None else model.from_db(None, names, values)
-        booking, session = objects[""], objects["session__"]
-        session.site = objects["session__site__"]
-        booking.session, booking.group, booking.vehicle = (
-            session,
-            objects["group__"],
-            objects["vehicle__"],
-        )
-        bookings.append(booking)
-    return bookings
-
-
 def personal_agenda(participant: Participant, *, with_materials: bool = True) -> list[AgendaEntry]:
     """The participant's items, cancelled ones included, in order: three queries.
 
     Queries: the assignments with their item, site, group and vehicle; the speakers who are
-    participants; the materials (skipped with `with_materials=False`).
+    participants, in name order; the materials, in title order (skipped with
+    `with_materials=False`). Speakers and materials are gathered by hand rather than with
+    `prefetch_related`, which builds a queryset per item.
     """
-    assignments = _bookings(participant)
+    assignments = list(
+        Assignment.objects.filter(
+            participant=participant, session__programme_id=participant.programme_id
+        )
+        .select_related("session__site", "group", "vehicle")
+        .only(*AGENDA_FIELDS)
+        .order_by("session__starts_at", "session__title_en", "session_id")
+    )
     speakers: dict[int, list[str]] = defaultdict(list)
     materials: dict[int, list[SessionMaterial]] = defaultdict(list)
     if assignments:
-        for item_id, full_name, full_name_latin in _run_compiled("speakers", participant.pk):
-            person = Participant.from_db(
-                None, ["full_name", "full_name_latin"], [full_name, full_name_latin]
-            )
-            speakers[item_id].append(person.display_name)
+        booked = [assignment.session_id for assignment in assignments]
+        for person in (
+            Participant.objects.filter(sessions_as_speaker__in=booked)
+            .annotate(item_id=F("sessions_as_speaker"))
+            .only("full_name", "full_name_latin")
+        ):
+            speakers[person.item_id].append(person.display_name)
         if with_materials:
-            for row in _run_compiled("materials", participant.pk):
-                # `from_db` takes the values in the order of the model's fields.
-                material = SessionMaterial.from_db(None, ["id", "session_id", "title"], row)
+            for material in SessionMaterial.objects.filter(session_id__in=booked).only(
+                "session_id", "title"
+            ):
                 materials[material.session_id].append(material)
     entries = []
     for assignment in assignments:
@@ -475,21 +372,26 @@ _FEED_VALIDATOR = {
 }
 
 
+# Every feed's owner with its validator, each column named (see `feed_version`): built once,
+# and filtered by the feed's token for each request.
+_FEED_VERSIONS = Participant.objects.values(
+    owner=F("pk"),
+    **_FEED_VALIDATOR,
+    **{f"programme_{name}": F(f"programme__{name}") for name in FEED_PROGRAMME_FIELDS},
+).order_by()
+
+
 def feed_version(token: str) -> tuple[int, tuple] | None:
     """The owner of the feed `token` and a value that changes whenever anything their feed
-    shows changes (None for an unknown token): one query, compiled once.
+    shows changes (None for an unknown token): one query.
 
     The value is made of `_FEED_VALIDATOR` and the programme's `FEED_PROGRAMME_FIELDS`, so the
     feed's ETag is made from it and an unchanged feed is answered "not modified" without
     reading the agenda.
     """
-    rows = _run_compiled("feed", token)
-    if not rows:
-        return None
-    values = dict(
-        zip(_compiled("feed", router.db_for_read(Participant)).names, rows[0], strict=True)
-    )
-    return values.pop("owner"), tuple(sorted(values.items()))
+    for values in _FEED_VERSIONS.filter(feed_token=token):
+        return values.pop("owner"), tuple(sorted(values.items()))
+    return None
 
 
 def feed_owner(participant_id: int) -> Participant:
