@@ -309,13 +309,14 @@ def xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
 
     Checks the archive first (`check_archive`); raises ValidationError for anything openpyxl
     cannot read. Rows come as openpyxl gives them in read-only mode with cached values:
-    str, int, float, bool, datetime and the like, None where empty.
+    str, int, float, bool, datetime and the like, None where empty; a row as long as its
+    last cell, a missing row as ().
     """
-    from openpyxl import load_workbook
+    from .xlsx_reader import open_workbook, sheet_rows
 
     check_archive(data)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = open_workbook(data)
     except Exception:  # openpyxl raises a dozen types for damaged or foreign files
         raise NotAWorkbook from None
     try:
@@ -323,9 +324,7 @@ def xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
             sheet = workbook["Participants"]
         else:
             sheet = workbook.worksheets[0]
-        # The declared size may be wrong or huge: rows come as long as their last cell.
-        sheet.reset_dimensions()
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        yield from sheet_rows(sheet)
     except ValidationError:
         raise
     except Exception:  # a zip with damaged sheet XML fails only once it is read
