@@ -244,6 +244,7 @@ class RowValidator:
             self.provinces[province.code] = province
         self.existing: dict[str, _Existing] = {}
         self.passport_owners: dict[str, tuple[int, str]] = {}
+        self.email_domains: dict[str, bool] = {}
         rows = programme.participants.values_list(
             "pk",
             "email",
@@ -348,11 +349,24 @@ class RowValidator:
 
     def _email(self, key: str, raw: Any) -> tuple[str, str]:
         text, _value = self._text(key, raw)
-        try:
-            validate_email(text)
-        except ValidationError:
-            raise CellError(_("“%(value)s” is not an e-mail address.") % {"value": text}) from None
+        if not self._is_email(text):
+            raise CellError(_("“%(value)s” is not an e-mail address.") % {"value": text})
         return text, text
+
+    def _is_email(self, text: str) -> bool:
+        """Django's `validate_email`, with each domain checked once per file, not per row."""
+        if not text or "@" not in text or len(text) > 320:
+            return False
+        user, domain = text.rsplit("@", 1)
+        if not validate_email.user_regex.match(user):
+            return False
+        valid = self.email_domains.get(domain)
+        if valid is None:
+            valid = self.email_domains[domain] = (
+                domain in validate_email.domain_allowlist
+                or validate_email.validate_domain_part(domain)
+            )
+        return valid
 
     def _passport(self, key: str, raw: Any) -> tuple[str, str]:
         number = normalise_passport_number(_as_text(raw))

@@ -29,6 +29,7 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
 STRING_ITEM = f"{{{SHEET_MAIN_NS}}}si"
+TEXT = f"{{{SHEET_MAIN_NS}}}t"
 
 
 def _local(tag: Any) -> str | None:
@@ -41,6 +42,8 @@ def plain_text(node) -> str:
     The last `<t>` child, then the last `<t>` of each run (`<r>`) in order; phonetic runs
     and formatting are left out. Elements are matched by local name, as openpyxl does.
     """
+    if len(node) == 1 and node[0].tag == TEXT:  # the common case: <t> alone
+        return node[0].text or ""
     plain = None
     runs = []
     for child in node:
