@@ -11,11 +11,13 @@ provinces and the programme's existing participants are loaded once, never per r
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -65,6 +67,32 @@ RELATED_ATTNAMES = {
 }
 
 
+Result = TypeVar("Result")
+
+
+def without_cycle_collection(function: Callable[..., Result]) -> Callable[..., Result]:
+    """Run `function` with Python's cycle collector paused, then restore it.
+
+    A file of thousands of rows allocates hundreds of thousands of objects that all live
+    until the end (cells, rows, model instances); the collector would otherwise walk every
+    object of the process again and again while they pile up: a sixth of an import's time,
+    for nothing to collect. Reference counting still frees everything as usual. The web
+    workers handle one request at a time, so nothing else runs meanwhile.
+    """
+
+    @wraps(function)
+    def wrapper(*args, **kwargs) -> Result:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return wrapper
+
+
 @dataclass
 class Table:
     """The rows of an uploaded file, each as (row number in the file, {column key: cell})."""
@@ -73,6 +101,7 @@ class Table:
     ignored_headers: list[str] = field(default_factory=list)
 
 
+@without_cycle_collection
 def read_upload(upload: UploadedFile) -> Table:
     """The participant rows of an uploaded .csv or .xlsx file.
 
@@ -552,6 +581,7 @@ def validate_rows(
 # --- Staging and applying -----------------------------------------------------------------
 
 
+@without_cycle_collection
 def stage_import(*, programme: Programme, table: Table, file_name: str, by) -> ImportBatch:
     """Validate every row of an uploaded table and store the result for the preview.
 
@@ -599,6 +629,7 @@ class ImportOutcome:
     updated: int
 
 
+@without_cycle_collection
 def apply_import(*, batch: ImportBatch, by) -> ImportOutcome:
     """Save a validated batch: create the new participants and update the existing ones.
 

@@ -948,3 +948,26 @@ def test_email_check_is_djangos(programme, address):
     # Twice: the second time the domain's verdict comes from the cache.
     assert validator._is_email(address) is expected
     assert validator._is_email(address) is expected
+
+
+def test_cycle_collection_is_paused_during_an_import_and_restored_after():
+    import gc
+
+    from django.core.exceptions import ValidationError
+
+    seen = []
+    paused = imports.without_cycle_collection(lambda: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    paused()
+    assert seen == [False]
+    assert gc.isenabled()
+    # Also when the import fails, and never turned on where it was off.
+    with pytest.raises(ValidationError):
+        imports.read_upload(SimpleUploadedFile("list.xlsx", b"not a workbook"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        paused()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
