@@ -59,12 +59,6 @@ MAX_BLANK_RUN = 1_000
 WRITE_BATCH = 1_000
 
 NEW, UPDATE, ERROR = "new", "update", "error"
-# Columns that hold a related object (country, province), by the attribute holding its key.
-RELATED_ATTNAMES = {
-    column.key: Participant._meta.get_field(column.key).attname
-    for column in COLUMNS
-    if Participant._meta.get_field(column.key).is_relation
-}
 
 
 Result = TypeVar("Result")
@@ -686,27 +680,16 @@ def apply_import(*, batch: ImportBatch, by) -> ImportOutcome:
 
 def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutcome:
     """Create the new rows and update the matched ones, each with a StatusChange."""
-    new = _instances(
-        Participant,
-        (
-            {"programme_id": programme.pk, **_by_attname(result.fields)}
-            for result in results
-            if result.action == NEW
-        ),
-    )
+    new = [
+        Participant(programme=programme, **result.fields)
+        for result in results
+        if result.action == NEW
+    ]
     Participant.objects.bulk_create(new, batch_size=WRITE_BATCH)
-    by_id = by.pk if by is not None else None
-    changes = _instances(
-        StatusChange,
-        (
-            {
-                "participant_id": participant.pk,
-                "to_status": participant.status,
-                "changed_by_id": by_id,
-            }
-            for participant in new
-        ),
-    )
+    changes = [
+        StatusChange(participant=participant, to_status=participant.status, changed_by=by)
+        for participant in new
+    ]
     updates = [result for result in results if result.action == UPDATE]
     if updates:
         now = timezone.now()
@@ -741,31 +724,3 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
         Participant.objects.bulk_update(objects, sorted(touched), batch_size=WRITE_BATCH)
     StatusChange.objects.bulk_create(changes, batch_size=WRITE_BATCH)
     return ImportOutcome(created=len(new), updated=len(updates))
-
-
-def _by_attname(fields: dict[str, Any]) -> dict[str, Any]:
-    """Model values by field name → by attribute name: a related object becomes its key."""
-    return {
-        RELATED_ATTNAMES.get(key, key): (
-            value.pk if key in RELATED_ATTNAMES and value is not None else value
-        )
-        for key, value in fields.items()
-    }
-
-
-def _instances(model: type, rows: Iterable[dict[str, Any]]) -> list:
-    """New instances of `model`, from {attribute name: value} with defaults for the rest.
-
-    Built positionally, as Django builds the rows it reads from the database, which is several
-    times cheaper than keyword arguments (resolved field by field, related objects included).
-    """
-    fields = model._meta.concrete_fields
-    return [
-        model(
-            *[
-                row[field.attname] if field.attname in row else field.get_default()
-                for field in fields
-            ]
-        )
-        for row in rows
-    ]
