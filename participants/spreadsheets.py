@@ -6,7 +6,7 @@ member of the archive is decompressed once, in chunks, counting the bytes it rea
 (the sizes the archive declares may lie): the file is refused as soon as the total passes
 `MAX_UNPACKED_BYTES`. The XML members are then scanned, not parsed, counting their tags
 (`MAX_TAGS_IN_ROWS` and the other limits below). openpyxl then reads the vetted bytes in
-read-only mode.
+read-only mode, through `xlsx_reader`, which spares it work the import does not need.
 
 Every CSV and XLSX file the site writes goes through `csv_bytes` or `xlsx_bytes`, which pass
 each cell through `neutralise_formula`.
