@@ -11,11 +11,13 @@ provinces and the programme's existing participants are loaded once, never per r
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -59,6 +61,32 @@ WRITE_BATCH = 1_000
 NEW, UPDATE, ERROR = "new", "update", "error"
 
 
+Result = TypeVar("Result")
+
+
+def without_cycle_collection(function: Callable[..., Result]) -> Callable[..., Result]:
+    """Run `function` with Python's cycle collector paused, then restore it.
+
+    A file of thousands of rows allocates hundreds of thousands of objects that all live
+    until the end (cells, rows, model instances); the collector would otherwise walk every
+    object of the process again and again while they pile up: a sixth of an import's time,
+    for nothing to collect. Reference counting still frees everything as usual. The web
+    workers handle one request at a time, so nothing else runs meanwhile.
+    """
+
+    @wraps(function)
+    def wrapper(*args, **kwargs) -> Result:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return wrapper
+
+
 @dataclass
 class Table:
     """The rows of an uploaded file, each as (row number in the file, {column key: cell})."""
@@ -67,6 +95,7 @@ class Table:
     ignored_headers: list[str] = field(default_factory=list)
 
 
+@without_cycle_collection
 def read_upload(upload: UploadedFile) -> Table:
     """The participant rows of an uploaded .csv or .xlsx file.
 
@@ -238,6 +267,10 @@ class RowValidator:
             self.provinces[province.code] = province
         self.existing: dict[str, _Existing] = {}
         self.passport_owners: dict[str, tuple[int, str]] = {}
+        self.email_domains: dict[str, bool] = {}
+        # The compiled pattern itself: Django's is a lazy object, slower at every use.
+        user_regex = validate_email.user_regex
+        self.email_user = re.compile(user_regex.pattern, user_regex.flags)
         rows = programme.participants.values_list(
             "pk",
             "email",
@@ -342,11 +375,24 @@ class RowValidator:
 
     def _email(self, key: str, raw: Any) -> tuple[str, str]:
         text, _value = self._text(key, raw)
-        try:
-            validate_email(text)
-        except ValidationError:
-            raise CellError(_("“%(value)s” is not an e-mail address.") % {"value": text}) from None
+        if not self._is_email(text):
+            raise CellError(_("“%(value)s” is not an e-mail address.") % {"value": text})
         return text, text
+
+    def _is_email(self, text: str) -> bool:
+        """Django's `validate_email`, with each domain checked once per file, not per row."""
+        if not text or "@" not in text or len(text) > 320:
+            return False
+        user, domain = text.rsplit("@", 1)
+        if not self.email_user.match(user):
+            return False
+        valid = self.email_domains.get(domain)
+        if valid is None:
+            valid = self.email_domains[domain] = (
+                domain in validate_email.domain_allowlist
+                or validate_email.validate_domain_part(domain)
+            )
+        return valid
 
     def _passport(self, key: str, raw: Any) -> tuple[str, str]:
         number = normalise_passport_number(_as_text(raw))
@@ -529,6 +575,7 @@ def validate_rows(
 # --- Staging and applying -----------------------------------------------------------------
 
 
+@without_cycle_collection
 def stage_import(*, programme: Programme, table: Table, file_name: str, by) -> ImportBatch:
     """Validate every row of an uploaded table and store the result for the preview.
 
@@ -576,6 +623,7 @@ class ImportOutcome:
     updated: int
 
 
+@without_cycle_collection
 def apply_import(*, batch: ImportBatch, by) -> ImportOutcome:
     """Save a validated batch: create the new participants and update the existing ones.
 

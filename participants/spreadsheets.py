@@ -6,7 +6,7 @@ member of the archive is decompressed once, in chunks, counting the bytes it rea
 (the sizes the archive declares may lie): the file is refused as soon as the total passes
 `MAX_UNPACKED_BYTES`. The XML members are then scanned, not parsed, counting their tags
 (`MAX_TAGS_IN_ROWS` and the other limits below). openpyxl then reads the vetted bytes in
-read-only mode.
+read-only mode, through `xlsx_reader`, which spares it work the import does not need.
 
 Every CSV and XLSX file the site writes goes through `csv_bytes` or `xlsx_bytes`, which pass
 each cell through `neutralise_formula`.
@@ -309,13 +309,14 @@ def xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
 
     Checks the archive first (`check_archive`); raises ValidationError for anything openpyxl
     cannot read. Rows come as openpyxl gives them in read-only mode with cached values:
-    str, int, float, bool, datetime and the like, None where empty.
+    str, int, float, bool, datetime and the like, None where empty; a row as long as its
+    last cell, a missing row as ().
     """
-    from openpyxl import load_workbook
+    from .xlsx_reader import open_workbook, sheet_rows
 
     check_archive(data)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = open_workbook(data)
     except Exception:  # openpyxl raises a dozen types for damaged or foreign files
         raise NotAWorkbook from None
     try:
@@ -323,9 +324,7 @@ def xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
             sheet = workbook["Participants"]
         else:
             sheet = workbook.worksheets[0]
-        # The declared size may be wrong or huge: rows come as long as their last cell.
-        sheet.reset_dimensions()
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        yield from sheet_rows(sheet)
     except ValidationError:
         raise
     except Exception:  # a zip with damaged sheet XML fails only once it is read

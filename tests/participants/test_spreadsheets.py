@@ -349,3 +349,56 @@ def test_shared_strings_with_other_elements_are_refused():
     with pytest.raises(ValidationError) as refusal:
         spreadsheets.count_tags(content, max_tags_per_row=1)
     assert refusal.value.messages == [str(spreadsheets.NOT_A_WORKBOOK)]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "<si><t>Plain</t></si>",
+        '<si><t xml:space="preserve">  spaced  </t></si>',
+        "<si><t/></si>",
+        "<si></si>",
+        "<si><t>first</t><t>last</t></si>",
+        "<si><r><rPr><b/></rPr><t>山田</t></r><r><t> 花子</t></r>"
+        '<rPh sb="0" eb="2"><t>ヤマダ</t></rPh><phoneticPr fontId="1"/></si>',
+        "<si><t>lead</t><r><t>run</t><t>run again</t></r><r><rPr/></r></si>",
+        '<si xmlns:x="urn:other"><x:t>other namespace</x:t><x:r><x:t> too</x:t></x:r></si>',
+    ],
+)
+def test_plain_text_is_what_openpyxl_rich_text_gives(item):
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.functions import fromstring
+
+    from participants.xlsx_reader import plain_text
+
+    node = fromstring(f'<sst xmlns="{MAIN}">{item}</sst>')[0]
+    assert plain_text(node) == Text.from_tree(node).content
+
+
+def test_rows_are_read_as_openpyxl_reads_them_without_a_declared_size():
+    from openpyxl import load_workbook
+
+    rows = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Category</t></is></c>'
+        '<c r="C1" t="inlineStr"><is><r><t>Full </t></r><r><t>name</t></r></is></c></row>'
+        # Row 2 absent, row 3 empty, cells without references, a row out of order.
+        '<row r="3"/><row r="4"><c t="inlineStr"><is><t>a</t></is></c><c><v>2.5</v></c>'
+        '<c t="b"><v>0</v></c><c t="e"><v>#N/A</v></c><c t="inlineStr"/></row>'
+        '<row r="2"><c r="A2"><v>9</v></c></row>'
+        '<row r="6"><c r="D6" t="str"><v>text</v></c><c r="B6"><v>1</v></c></row>'
+    )
+    content = with_sheet([SHEET_START, rows.encode(), SHEET_END], 1)
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    expected = list(enumerate(workbook.active.iter_rows(values_only=True), start=1))
+    workbook.close()
+    assert list(spreadsheets.xlsx_rows(content)) == [
+        (number, tuple(row)) for number, row in expected
+    ]
+    assert [tuple(row) for _number, row in expected] == [
+        ("Category", None, "Full name"),
+        (),
+        (),
+        ("a", 2.5, False, "#N/A", None),
+        (),
+        (None, 1),  # the last cell sets the length, as openpyxl reads it
+    ]
