@@ -11,36 +11,34 @@ provinces and the programme's existing participants are loaded once, never per r
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
 
 from programs.models import MemberCountry, Programme, Province
 
 from .columns import (
-    COLUMNS,
     MAX_LENGTHS,
     choice_lookup,
     choice_values,
-    column_label,
     comparable,
-    header_aliases,
     member_country_lookup,
     nationality_lookup,
-    without_note,
+)
+from .import_tables import (  # noqa: F401 - read_upload and read_csv are the import's entry points
+    Table,
+    as_text,
+    read_csv,
+    read_upload,
+    without_cycle_collection,
 )
 from .models import (
     ALLOWED_STATUS_CHANGES,
@@ -50,156 +48,11 @@ from .models import (
     normalise_passport_number,
     travel_window,
 )
-from .spreadsheets import cell_text, check_upload_size, csv_rows, undo_formula_guard, xlsx_rows
 
-MAX_ROWS = 10_000
-# A spreadsheet may carry formatting far below its data; this many empty rows in a row end it.
-MAX_BLANK_RUN = 1_000
 # Rows per INSERT or UPDATE statement.
 WRITE_BATCH = 1_000
 
 NEW, UPDATE, ERROR = "new", "update", "error"
-
-
-Result = TypeVar("Result")
-
-
-def without_cycle_collection(function: Callable[..., Result]) -> Callable[..., Result]:
-    """Run `function` with Python's cycle collector paused, then restore it.
-
-    A file of thousands of rows allocates hundreds of thousands of objects that all live
-    until the end (cells, rows, model instances); the collector would otherwise walk every
-    object of the process again and again while they pile up: a sixth of an import's time,
-    for nothing to collect. Reference counting still frees everything as usual. The web
-    workers handle one request at a time, so nothing else runs meanwhile.
-    """
-
-    @wraps(function)
-    def wrapper(*args, **kwargs) -> Result:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return wrapper
-
-
-@dataclass
-class Table:
-    """The rows of an uploaded file, each as (row number in the file, {column key: cell})."""
-
-    rows: list[tuple[int, dict[str, Any]]]
-    ignored_headers: list[str] = field(default_factory=list)
-
-
-@without_cycle_collection
-def read_upload(upload: UploadedFile) -> Table:
-    """The participant rows of an uploaded .csv or .xlsx file.
-
-    Raises ValidationError with a message for the organiser when the file is too large
-    (packed or unpacked), of another type, not readable, lacks required columns or has too
-    many rows. The size is checked before anything is read.
-    """
-    check_upload_size(upload.size)
-    name = (upload.name or "").lower()
-    if name.endswith(".csv"):
-        return read_csv(upload.read())
-    if name.endswith(".xlsx"):
-        return table_from_rows(xlsx_rows(upload.read()))
-    raise ValidationError(_("Upload a .csv or .xlsx file."))
-
-
-def read_csv(data: bytes) -> Table:
-    return table_from_rows(csv_rows(data))
-
-
-def _as_text(value: Any) -> str:
-    # Cells reach the validator as trimmed text already, except dates: skip the conversion.
-    return value if type(value) is str else cell_text(value)
-
-
-DATE_KEYS = frozenset({"passport_expiry", "arrival_at", "departure_at"})
-
-
-def table_from_rows(rows: Iterable[tuple[int, Sequence[Any]]]) -> Table:
-    """Map the header row (the first) to column keys and collect the non-empty rows below.
-
-    Cells become trimmed text, except date cells of the date columns, which stay dates.
-    """
-    iterator = iter(rows)
-    first = next(iterator, None)
-    if first is None:
-        raise ValidationError(_("The file is empty."))
-    header_number, header = first
-    aliases = header_aliases()
-    mapping: list[tuple[int, str]] = []
-    seen: dict[str, int] = {}
-    ignored: list[str] = []
-    for index, cell in enumerate(header):
-        heading = cell_text(cell)
-        if not heading:
-            continue
-        key = aliases.get(comparable(heading.rstrip("* ")))
-        if key is None:
-            key = aliases.get(comparable(without_note(heading)))
-        if key is None:
-            ignored.append(heading)
-            continue
-        if key in seen:
-            raise ValidationError(
-                _("Columns %(first)s and %(second)s of the header row are both “%(label)s”.")
-                % {
-                    "first": get_column_letter(seen[key] + 1),
-                    "second": get_column_letter(index + 1),
-                    "label": column_label(key),
-                }
-            )
-        seen[key] = index
-        mapping.append((index, key))
-    missing = [column_label(c.key) for c in COLUMNS if c.required and c.key not in seen]
-    if missing:
-        raise ValidationError(
-            _("The header row (row %(row)d) has no column “%(columns)s”. Start from the template.")
-            % {"row": header_number, "columns": "”, “".join(missing)}
-        )
-    table = Table(rows=[], ignored_headers=ignored)
-    blank_run = 0
-    for number, row in iterator:
-        length = len(row)
-        cells = {}
-        for index, key in mapping:
-            if index >= length:
-                continue
-            value = row[index]
-            if value is None:
-                continue
-            if type(value) is str:
-                value = value.strip()
-                if not value:
-                    continue
-                if value[0] == "'":
-                    value = undo_formula_guard(value)
-            elif not (key in DATE_KEYS and isinstance(value, date)):
-                value = cell_text(value)
-                if not value:
-                    continue
-            cells[key] = value
-        if not cells:
-            blank_run += 1
-            if blank_run >= MAX_BLANK_RUN:
-                break
-            continue
-        blank_run = 0
-        if len(table.rows) == MAX_ROWS:
-            raise ValidationError(
-                _("The file has more than %(limit)s participant rows. Split it into smaller files.")
-                % {"limit": f"{MAX_ROWS:,}"}
-            )
-        table.rows.append((number, cells))
-    return table
 
 
 # --- Validating rows ----------------------------------------------------------------------
@@ -312,7 +165,7 @@ class RowValidator:
     # Cell cleaners: raw cell → (canonical text, model value); raise CellError when wrong.
 
     def _text(self, key: str, raw: Any) -> tuple[str, Any]:
-        text = _as_text(raw)
+        text = as_text(raw)
         limit = MAX_LENGTHS[key]
         if len(text) > limit:
             raise CellError(
@@ -322,7 +175,7 @@ class RowValidator:
         return text, text
 
     def _choose(self, raw: Any, lookup: dict[str, str], choices: type) -> tuple[str, str]:
-        text = _as_text(raw)
+        text = as_text(raw)
         value = lookup.get(text) or lookup.get(comparable(text))
         if value is None:
             raise CellError(
@@ -341,7 +194,7 @@ class RowValidator:
         return self._choose(raw, self.genders, Participant.Gender)
 
     def _country(self, key: str, raw: Any) -> tuple[str, MemberCountry]:
-        text = _as_text(raw)
+        text = as_text(raw)
         found = self.countries.get(text) or self.countries.get(comparable(text))
         if found is None:
             raise CellError(
@@ -354,7 +207,7 @@ class RowValidator:
         return found
 
     def _nationality(self, key: str, raw: Any) -> tuple[str, str]:
-        text = _as_text(raw)
+        text = as_text(raw)
         code = self.nationalities.get(comparable(text))
         if code is None:
             raise CellError(
@@ -364,7 +217,7 @@ class RowValidator:
         return code, code
 
     def _province(self, key: str, raw: Any) -> tuple[str, Province]:
-        text = _as_text(raw)
+        text = as_text(raw)
         province = self.provinces.get(comparable(text))
         if province is None:
             raise CellError(
@@ -395,7 +248,7 @@ class RowValidator:
         return valid
 
     def _passport(self, key: str, raw: Any) -> tuple[str, str]:
-        number = normalise_passport_number(_as_text(raw))
+        number = normalise_passport_number(as_text(raw))
         return self._text(key, number)
 
     def _date(self, key: str, raw: Any) -> tuple[str, date]:
@@ -404,7 +257,7 @@ class RowValidator:
         elif isinstance(raw, date):
             day = raw
         else:
-            text = _as_text(raw)
+            text = as_text(raw)
             try:
                 if not DATE_PATTERN.match(text):
                     raise ValueError
@@ -420,7 +273,7 @@ class RowValidator:
         if isinstance(raw, datetime):
             moment = raw.replace(second=0, microsecond=0, tzinfo=self.tz)
         else:
-            text = _as_text(raw)
+            text = as_text(raw)
             match = DATETIME_PATTERN.match(text)
             try:
                 if match is None:
@@ -465,7 +318,7 @@ class RowValidator:
                     text, value = (cleaner or text_cleaner)(key, raw)
                 except CellError as error:
                     errors[key] = error.message
-                    values[key] = _as_text(raw)
+                    values[key] = as_text(raw)
                     continue
                 if text:
                     values[key] = text
