@@ -1,10 +1,7 @@
 """Booking participants on agenda items, and taking attendance at them."""
 
-from functools import cache
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,12 +33,7 @@ from .assignments import (
 from .attendance_forms import AssignForm, MarkForm, MoveForm, ScanForm, SplitForm
 from .models import Session
 from .queries import bookable_participants
-
-
-@cache
-def htmx_available() -> bool:
-    """Whether htmx is vendored: the pages work without it, and use it when it is there."""
-    return finders.find("js/htmx.min.js") is not None
+from .views import is_htmx
 
 
 def _item_or_404(programme: Programme, pk: int) -> Session:
@@ -49,10 +41,6 @@ def _item_or_404(programme: Programme, pk: int) -> Session:
     if session is None:
         raise Http404
     return session
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 # Booking.
@@ -266,7 +254,6 @@ def attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "groups": groups,
             "group_id": group_id,
             "mark_url": _mark_url(programme, session, group_id),
-            "htmx": htmx_available(),
         },
     )
 
@@ -277,13 +264,13 @@ def _mark(request: HttpRequest, programme: Programme, session: Session) -> HttpR
     back = _mark_url(programme, session, group_id)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        if _is_htmx(request):
+        if is_htmx(request):
             # A stale row: reload the whole list, which shows the message.
             return HttpResponse(headers={"HX-Redirect": back})
         return redirect(back)
     assignment = form.cleaned_data["assignment"]
     record_attendance(assignment=assignment, attended=form.attended, by=request.user)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "visits/attendance_row.html",
@@ -294,7 +281,6 @@ def _mark(request: HttpRequest, programme: Programme, session: Session) -> HttpR
                 "counts": attendance_counts(session, group_id=group_id),
                 "group_id": group_id,
                 "mark_url": back,
-                "htmx": True,
                 "oob": True,
             },
         )

@@ -73,7 +73,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
@@ -124,7 +124,7 @@ def _finish(
 ) -> HttpResponse:
     """The answer to a timetable change. For htmx: the message in the editor and the whole
     timetable swapped out of band; else messages and a redirect to `to`."""
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _timetable_context(programme)
         context.update(message=message, warnings=list(warnings), level=level, item=item)
         return render(request, "visits/_timetable_update.html", context)
@@ -192,7 +192,7 @@ def _item_form(
             instance=item, programme=programme, initial=initial, initial_day=initial_day
         )
     context = {"programme": programme, "item": item, "form": form, "is_new": is_new}
-    if _is_htmx(request):
+    if is_htmx(request):
         context["htmx"] = True
         return _vary_on_htmx(render(request, "visits/_item_form.html", context))
     return _vary_on_htmx(render(request, "visits/item_form.html", context))
