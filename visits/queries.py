@@ -15,14 +15,6 @@ def agenda_of(programme: Programme) -> QuerySet[Session]:
     return programme.sessions.select_related("site")
 
 
-def agenda_of_participant(participant: Participant) -> QuerySet[Session]:
-    return (
-        participant.sessions.select_related("site")
-        .prefetch_related("materials")
-        .order_by("starts_at")
-    )
-
-
 def group_by_local_day(
     programme: Programme, sessions: Iterable[Session]
 ) -> list[tuple[date, list[Session]]]:

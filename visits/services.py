@@ -194,10 +194,6 @@ def can_delete_item(item: Session) -> bool:
 # --- Conflicts ------------------------------------------------------------------------------
 
 
-def _overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
-    return a_start < b_end and b_start < a_end
-
-
 def _names(names: list[str]) -> str:
     shown = ", ".join(names[:NAMES_SHOWN])
     hidden = len(names) - NAMES_SHOWN
