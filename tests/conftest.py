@@ -6,6 +6,7 @@ from django.test import Client
 from tpbis.celery import app as celery_app
 
 from .factories import MembershipFactory, ParticipantFactory, ProgrammeFactory, UserFactory
+from .services import FileStorage, bucket_environment, require_s3_server, storages_for
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +23,21 @@ def _fast_and_isolated(settings, request):
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(params=["disk", "bucket"])
+def file_storage(request, settings, tmp_path) -> FileStorage:
+    """Each test that uses it runs twice: with files on local disk (a folder of its own), then
+    in a bucket of its own on the S3-compatible server (MEDIA_ROOT is then left unused)."""
+    media = tmp_path / "media"
+    media.mkdir()
+    settings.MEDIA_ROOT = media
+    if request.param == "disk":
+        yield FileStorage("disk", media, {"MEDIA_ROOT": str(media)})
+        return
+    with bucket_environment(require_s3_server()) as environment:
+        settings.STORAGES = storages_for(environment)
+        yield FileStorage("bucket", media, {"MEDIA_ROOT": str(media), **environment})
 
 
 @pytest.fixture

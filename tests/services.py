@@ -3,6 +3,14 @@ missing, except where services are required (TPBIS_REQUIRE_SERVICES, as in CI), 
 fail instead."""
 
 import os
+import runpy
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.request import urlopen
 
 import pytest
 from django.conf import settings
@@ -33,3 +41,89 @@ def database_url() -> str:
         f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
         f"/{db['NAME']}"
     )
+
+
+@dataclass(frozen=True)
+class FileStorage:
+    """Where a test keeps its files: "disk" (its own MEDIA_ROOT) or "bucket" (a bucket of its
+    own), and the environment that points a worker process it starts at the same place."""
+
+    kind: str
+    media: Path
+    environment: dict[str, str]
+
+    def files_on_disk(self) -> list[str]:
+        return sorted(
+            str(path.relative_to(self.media)) for path in self.media.rglob("*") if path.is_file()
+        )
+
+    def assert_only_in_bucket(self) -> None:
+        """On the bucket, nothing was written to the local disk: web and workers share files
+        through the bucket alone."""
+        if self.kind == "bucket":
+            assert self.files_on_disk() == []
+
+
+# The tests on object storage use the S3-compatible server at this address (`.ci/run` starts
+# one), with a bucket of their own each.
+S3_TEST_SERVER = "TPBIS_TEST_S3_ENDPOINT_URL"
+
+
+def require_s3_server() -> str:
+    """The test S3 server's address, once it has answered."""
+    url = os.environ.get(S3_TEST_SERVER, "")
+    if not url:
+        skip_or_fail(f"{S3_TEST_SERVER} does not name an S3-compatible server")
+    try:
+        with urlopen(url, timeout=5):  # noqa: S310 (an http URL from the test environment)
+            pass
+    except HTTPError:
+        pass  # it answered: an anonymous request may be refused
+    except OSError as error:
+        skip_or_fail(f"The S3-compatible server at {url} is not reachable: {error}")
+    return url
+
+
+@contextmanager
+def bucket_environment(endpoint_url: str) -> Iterator[dict[str, str]]:
+    """A new empty bucket on the server, and the variables that point the app at it; the bucket
+    and everything in it is removed afterwards."""
+    import boto3
+
+    environment = {
+        "AWS_STORAGE_BUCKET_NAME": f"tpbis-test-{uuid.uuid4().hex}",
+        "AWS_S3_ENDPOINT_URL": endpoint_url,
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "tpbis-test",
+        "AWS_SECRET_ACCESS_KEY": "tpbis-test",
+        "AWS_S3_ADDRESSING_STYLE": "path",
+    }
+    bucket = boto3.resource(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name=environment["AWS_S3_REGION_NAME"],
+        aws_access_key_id=environment["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=environment["AWS_SECRET_ACCESS_KEY"],
+    ).Bucket(environment["AWS_STORAGE_BUCKET_NAME"])
+    bucket.create()
+    try:
+        yield environment
+    finally:
+        bucket.objects.all().delete()
+        bucket.delete()
+
+
+def storages_for(environment: dict[str, str]) -> dict:
+    """STORAGES as the settings module makes it from `environment`."""
+    import tpbis.settings
+
+    saved = {name: os.environ.get(name) for name in environment}
+    os.environ.update(environment)
+    try:
+        return runpy.run_path(tpbis.settings.__file__)["STORAGES"]
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value

@@ -193,8 +193,37 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploads and generated files: the MEDIA_ROOT folder by default, or an S3-compatible bucket
+# when AWS_STORAGE_BUCKET_NAME is set, so that web processes and workers on other machines
+# share nothing but the database, the broker and the bucket. Either way files are served only
+# through permission-checked views, which stream them: the bucket stays private (no public ACL,
+# no URL ever given out). Names are never overwritten silently, as on disk: a clash gets a
+# suffix. Without keys boto3 looks for credentials where it always does (e.g. an instance role).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # A prefix inside the bucket, for a bucket shared with other data.
+            "location": env.str("AWS_LOCATION", default=""),
+            # "path" for servers that do not serve buckets as subdomains.
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "file_overwrite": False,
+            # Files read whole by the app (a PDF being merged) spill to disk past 10 MB.
+            "max_memory_size": 10 * 1024 * 1024,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

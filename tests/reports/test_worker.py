@@ -1,5 +1,6 @@
 """A real Celery worker, in its own process, consuming from Redis and writing to PostgreSQL."""
 
+import io
 import os
 import subprocess
 import sys
@@ -8,12 +9,22 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import Image
+from pypdf import PdfReader
 
+from participants.models import Participant
 from reports.jobs import start_job
 from reports.models import GenerationJob
 from tests.conftest import client_for
-from tests.factories import ParticipantFactory, SessionFactory, UserFactory
+from tests.factories import (
+    AssignmentFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    UserFactory,
+)
 from tests.services import database_url, require_postgres_and_redis
 
 from .test_documents import pdf_text
@@ -22,19 +33,19 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def worker_queue(settings, tmp_path):
-    """Start `celery worker` on a queue of its own against the test database."""
+def worker_queue(settings, tmp_path, file_storage):
+    """Start `celery worker` on a queue of its own against the test database, keeping files
+    where the test does (on disk, then in a bucket)."""
     require_postgres_and_redis()
     queue = f"test-{uuid.uuid4().hex[:12]}"
     settings.CELERY_TASK_DEFAULT_QUEUE = queue
-    settings.MEDIA_ROOT = tmp_path
     log = tmp_path / "worker.log"
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_QUEUE": queue,
-        "MEDIA_ROOT": str(tmp_path),
+        **file_storage.environment,
     }
     command = [sys.executable, "-m", "celery", "-A", "tpbis", "worker", "--pool", "solo"]
     command += ["--queues", queue, "--without-gossip", "--without-mingle", "--loglevel", "INFO"]
@@ -59,7 +70,7 @@ def _wait_for(condition, seconds: float, what: str, log: Path):
     pytest.fail(f"Timed out waiting for {what}. Worker log:\n{log.read_text()}")
 
 
-def test_real_worker_renders_the_overview_pdf(worker_queue, settings, tmp_path):
+def test_real_worker_renders_the_overview_pdf(worker_queue, file_storage, tmp_path):
     programme = SessionFactory(title_en="Site visit: Perpustakaan Mutiara Rawa Binong").programme
     ParticipantFactory(programme=programme, full_name="Nguyễn Thị Thu Hà")
     admin = UserFactory(is_superuser=True, is_staff=True)
@@ -78,7 +89,50 @@ def test_real_worker_renders_the_overview_pdf(worker_queue, settings, tmp_path):
     assert "reports.render_job_items[" in log and "succeeded" in log
 
     response = client_for(admin).get(reverse("reports:job_combined", args=[document.pk]))
-    text = pdf_text(b"".join(response.streaming_content))
+    content = b"".join(response.streaming_content)
+    text = pdf_text(content)
     assert programme.title_en in text
     assert "Nguyễn Thị Thu Hà" in text
     assert "Site visit: Perpustakaan Mutiara Rawa Binong" in text
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{programme.slug}-programme-overview-en.pdf"'
+    )
+    assert response["Content-Length"] == str(len(content))
+    assert response["Cache-Control"] == "private, no-store"
+    file_storage.assert_only_in_bucket()
+
+
+def test_real_worker_embeds_the_logo_read_through_the_storage(worker_queue, file_storage, tmp_path):
+    """The worker reads the logo the web process stored (from the bucket, not a local path)."""
+    programme = ProgrammeFactory()
+    session = SessionFactory(programme=programme)
+    graduate = ParticipantFactory(
+        programme=programme,
+        category=Participant.Category.INTERNATIONAL,
+        status=Participant.Status.COMPLETED,
+        full_name="Graduate With Logo",
+    )
+    AssignmentFactory(session=session, participant=graduate, attended=True)
+    logo = io.BytesIO()
+    Image.new("RGB", (300, 120), (10, 80, 120)).save(logo, "JPEG")
+    programme.logo.save("logo.jpg", ContentFile(logo.getvalue()))
+    admin = UserFactory(is_superuser=True, is_staff=True)
+
+    job = start_job(
+        programme=programme, kind=GenerationJob.Kind.CERTIFICATES, language="en", by=admin
+    )
+
+    def finished() -> bool:
+        job.refresh_from_db()
+        return job.status in {GenerationJob.Status.DONE, GenerationJob.Status.FAILED}
+
+    _wait_for(finished, 60, "the certificates", tmp_path / "worker.log")
+    assert job.status == GenerationJob.Status.DONE, job.error
+    response = client_for(admin).get(reverse("reports:job_combined", args=[job.pk]))
+    [page] = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
+    assert "Graduate With Logo" in page.extract_text()
+    # The programme's logo and the verification QR code.
+    assert sorted(image.image.size for image in page.images)[-1] == (300, 120)
+    assert len(page.images) == 2
+    file_storage.assert_only_in_bucket()

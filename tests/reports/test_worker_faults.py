@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import redis
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader
@@ -32,7 +33,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
-from tests.services import database_url, require_postgres_and_redis
+from tests.services import FileStorage, database_url, require_postgres_and_redis
 from tpbis.celery import app as celery_app
 from visits.models import Assignment
 
@@ -105,8 +106,8 @@ def broker(url: str):
 class Workers:
     """Starts `celery worker` processes on the test's own queue against the test database."""
 
-    def __init__(self, queue: str, media: Path, logs: Path) -> None:
-        self.queue, self.media, self.logs = queue, media, logs
+    def __init__(self, queue: str, file_storage: FileStorage, logs: Path) -> None:
+        self.queue, self.file_storage, self.logs = queue, file_storage, logs
         self.processes: list[subprocess.Popen] = []
 
     def start(self, *, hold_after_render: float = 0) -> tuple[subprocess.Popen, Path]:
@@ -117,7 +118,7 @@ class Workers:
             "REDIS_URL": settings.REDIS_URL,
             "CELERY_BROKER_URL": _faults_broker_url(),
             "CELERY_QUEUE": self.queue,
-            "MEDIA_ROOT": str(self.media),
+            **self.file_storage.environment,
             "TPBIS_TEST_HOLD_AFTER_RENDER": str(hold_after_render),
         }
         command = [sys.executable, "-c", WORKER_BOOT, "worker", "--pool", "solo"]
@@ -166,14 +167,12 @@ def _close_other_sessions() -> None:
 
 
 @pytest.fixture
-def workers(settings, tmp_path):
+def workers(settings, tmp_path, file_storage):
+    """Workers that keep files where the test does: on disk, then in a bucket."""
     require_postgres_and_redis()
     queue = f"faults-{uuid.uuid4().hex[:12]}"
     settings.CELERY_TASK_DEFAULT_QUEUE = queue
-    media = tmp_path / "media"
-    media.mkdir()
-    settings.MEDIA_ROOT = media
-    pool = Workers(queue, media, tmp_path)
+    pool = Workers(queue, file_storage, tmp_path)
     with broker(_faults_broker_url()):
         try:
             yield pool
@@ -214,19 +213,18 @@ def _finished(job: GenerationJob):
     return check
 
 
-def _assert_exactly_one_certificate_each(programme, participants, media: Path, job) -> None:
+def _assert_exactly_one_certificate_each(programme, participants, job, storage) -> None:
     certificates = list(Certificate.objects.filter(participant__programme=programme))
     assert sorted(c.participant_id for c in certificates) == sorted(p.pk for p in participants)
-    folder = media / "certificates" / str(programme.pk)
-    assert sorted(path.name for path in folder.iterdir()) == sorted(
-        f"{c.code}.pdf" for c in certificates
-    )
+    _folders, stored = default_storage.listdir(f"certificates/{programme.pk}")
+    assert sorted(stored) == sorted(f"{c.code}.pdf" for c in certificates)
     assert all(c.rendered_at and c.file.name for c in certificates)
     with zipfile.ZipFile(job.archive.open("rb")) as archive:
         names = archive.namelist()
     assert len(names) == len(set(names)) == len(participants)
     assert sorted(name[:18] for name in names) == sorted(c.code for c in certificates)
     assert len(PdfReader(io.BytesIO(job.combined.read())).pages) == len(participants)
+    storage.assert_only_in_bucket()
 
 
 def test_batch_of_30_certificates_completes_once_each(workers):
@@ -238,7 +236,7 @@ def test_batch_of_30_certificates_completes_once_each(workers):
 
     _wait_for(_finished(job), 240, "the batch", log)
     assert (job.status, job.total, job.done, job.error) == ("done", 30, 30, "")
-    _assert_exactly_one_certificate_each(programme, participants, workers.media, job)
+    _assert_exactly_one_certificate_each(programme, participants, job, workers.file_storage)
     assert "reports.render_job_items[" in log.read_text()
 
 
@@ -282,7 +280,7 @@ def test_worker_killed_mid_batch_then_replaced_completes_every_certificate_once(
         )
     )
     assert codes_after == codes_before
-    _assert_exactly_one_certificate_each(programme, participants, workers.media, job)
+    _assert_exactly_one_certificate_each(programme, participants, job, workers.file_storage)
 
 
 def test_broker_down_then_back_the_sweep_sends_the_job(workers):
@@ -306,4 +304,4 @@ def test_broker_down_then_back_the_sweep_sends_the_job(workers):
 
     _wait_for(_finished(job), 240, "the swept job", log)
     assert (job.status, job.done) == ("done", 3)
-    _assert_exactly_one_certificate_each(programme, participants, workers.media, job)
+    _assert_exactly_one_certificate_each(programme, participants, job, workers.file_storage)
