@@ -1,11 +1,15 @@
 """Settings come from the environment; each case runs in a fresh interpreter."""
 
+import ast
 import json
 import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+
+from tests.services import S3_TEST_SERVER, require_s3_server
 
 PRODUCTION = {
     "TPBIS_ENV": "production",
@@ -91,3 +95,47 @@ def test_services_come_from_urls():
 def test_production_turns_on_mfa_for_privileged_roles():
     values = read_settings(PRODUCTION, "REQUIRE_MFA_FOR_PRIVILEGED", "DEBUG")
     assert values == {"REQUIRE_MFA_FOR_PRIVILEGED": "True", "DEBUG": "False"}
+
+
+BUCKET = {
+    "AWS_STORAGE_BUCKET_NAME": "tpbis-files",
+    "AWS_S3_ENDPOINT_URL": "https://s3.example.org",
+    "AWS_S3_REGION_NAME": "ap-southeast-3",
+    "AWS_ACCESS_KEY_ID": "tpbis",
+    "AWS_SECRET_ACCESS_KEY": "not-a-real-secret",
+}
+
+
+def test_files_stay_on_local_disk_unless_a_bucket_is_named():
+    values = read_settings({"MEDIA_ROOT": "/srv/media"}, "STORAGES", "MEDIA_ROOT")
+    storages = ast.literal_eval(values["STORAGES"])
+    assert storages["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert values["MEDIA_ROOT"] == "/srv/media"
+
+
+def test_a_bucket_name_keeps_files_in_private_object_storage():
+    storages = ast.literal_eval(read_settings(BUCKET, "STORAGES")["STORAGES"])
+    assert storages["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storages["default"]["OPTIONS"]
+    assert {name: options[name] for name in ("bucket_name", "endpoint_url", "region_name")} == {
+        "bucket_name": "tpbis-files",
+        "endpoint_url": "https://s3.example.org",
+        "region_name": "ap-southeast-3",
+    }
+    # Private objects, and a clash of names gets a suffix as on disk instead of overwriting.
+    assert (options["default_acl"], options["file_overwrite"]) == (None, False)
+
+
+def test_deploy_check_is_clean_in_production_with_a_bucket():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], {**PRODUCTION, **BUCKET}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_an_unreachable_s3_server_fails_the_tests_that_need_it(monkeypatch):
+    monkeypatch.setenv("TPBIS_REQUIRE_SERVICES", "1")
+    monkeypatch.setenv(S3_TEST_SERVER, "http://127.0.0.1:1")
+    with pytest.raises(pytest.fail.Exception, match="S3-compatible server .* is not reachable"):
+        require_s3_server()
