@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from participants.models import Participant
 from participants.queries import INACTIVE_STATUSES
+from programs.files import open_stored
 from programs.models import Programme
 from programs.numbers import percent
 from visits.queries import with_attendance
@@ -467,10 +468,10 @@ def _layout_for_job(job: GenerationJob) -> CertificateLayout:
     """
     layout = layout_for(job.programme)
     name = f"{job_folder(job)}/shared-layer.pdf"
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as stored:
+    try:
+        with open_stored(name)[0] as stored:
             layout.shared_pdf = stored.read()
-    else:
+    except FileNotFoundError:
         save_file(name, shared_layer_pdf(layout))
     return layout
 
@@ -551,10 +552,10 @@ def _job_combine(job: GenerationJob, outputs: list[Output], folder: Path) -> Pat
     pages: dict[int, tuple[Path, int]] = {}
     for listing in sorted(name for name in files if name.endswith(".json")):
         document = folder / listing.replace(".json", ".pdf")
-        with default_storage.open(f"{stored}/{listing}") as listing_file:
+        with open_stored(f"{stored}/{listing}")[0] as listing_file:
             participant_ids = json.load(listing_file)["participants"]
         with (
-            default_storage.open(f"{stored}/{document.name}", "rb") as stored_document,
+            open_stored(f"{stored}/{document.name}")[0] as stored_document,
             document.open("wb") as copy,
         ):
             shutil.copyfileobj(stored_document, copy)

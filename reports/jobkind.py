@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import default_storage
+
+from programs.files import write_stored
 
 from .models import GenerationJob
 
@@ -89,19 +90,11 @@ class JobKind:
 
 
 def save_file(name: str, content: bytes | File) -> str:
-    """Store `content` under exactly `name`, replacing what was there.
-
-    Storages give a clashing name a suffix instead of overwriting; deleting first keeps one file
-    per name. If another worker wrote the same name in between, its copy wins and ours (under
-    the suffixed name) is removed, so there is still one file.
-    """
+    """Store `content` under exactly `name`, replacing what was there (one file per name, also
+    when two workers write it at once: `programs.files.write_stored`)."""
     if not isinstance(content, File):
         content = ContentFile(content)
-    default_storage.delete(name)
-    saved = default_storage.save(name, content)
-    if saved != name:
-        default_storage.delete(saved)
-    return name
+    return write_stored(name, content)
 
 
 def item_folder(programme_id: int, kind: str, job_id) -> str:

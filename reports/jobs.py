@@ -45,6 +45,7 @@ from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 
 from participants.models import Participant
+from programs.files import open_stored
 from programs.models import Programme
 from visits.models import Vehicle
 
@@ -468,7 +469,7 @@ def _write_zip(outputs: list[Output], target: Path) -> None:
             entry = zipfile.ZipInfo(_unique(output.file_name, names), date_time=written)
             entry.external_attr = 0o644 << 16  # readable files once unpacked
             with (
-                default_storage.open(output.storage_name, "rb") as stored,
+                open_stored(output.storage_name)[0] as stored,
                 zip_file.open(entry, "w") as packed,
             ):
                 shutil.copyfileobj(stored, packed)
@@ -479,7 +480,7 @@ def _copies(outputs: list[Output], folder: Path) -> list[Path]:
     copies = []
     for number, output in enumerate(outputs):
         copy = folder / f"{number:06d}.pdf"
-        with default_storage.open(output.storage_name, "rb") as stored, copy.open("wb") as out:
+        with open_stored(output.storage_name)[0] as stored, copy.open("wb") as out:
             shutil.copyfileobj(stored, out)
         copies.append(copy)
     return copies

@@ -19,8 +19,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
+
+from programs.files import open_stored
 
 DOCUMENT_ORIGIN = "https://document.tpbis.invalid/"
 # Allocations between young-generation collections while rendering (the default is 700).
@@ -83,7 +84,8 @@ def make_url_fetcher(allowed_media: Iterable[str] = (), generated: Mapping[str, 
             elif path.startswith(_media_prefix()):
                 name = path.removeprefix(_media_prefix())
                 if name in allowed:
-                    with default_storage.open(name, "rb") as media_file:
+                    # Through the storage: from the bucket when files are kept in one.
+                    with open_stored(name)[0] as media_file:
                         return URLFetcherResponse(url, media_file.read())
             raise ValueError(f"Refused to fetch {url!r}")
 

@@ -1,10 +1,12 @@
 """Stored files are streamed by the permission-checked views alike from local disk and from an
 S3-compatible bucket, with the same headers."""
 
+import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from programs.files import open_stored, write_stored
 from tests.conftest import client_for
 from tests.factories import SessionFactory, SessionMaterialFactory
 
@@ -61,3 +63,21 @@ def test_an_outsider_gets_nothing_from_the_bucket(cast, programme, file_storage)
 
     assert response.status_code == 404
     assert default_storage.exists(programme.logo.name)
+
+
+def test_writing_a_name_again_replaces_the_one_file(file_storage):
+    for content in (b"first render", b"second render, longer"):
+        assert write_stored("jobs/7/badges/job/badges-en.pdf", ContentFile(content)) == (
+            "jobs/7/badges/job/badges-en.pdf"
+        )
+
+    assert default_storage.listdir("jobs/7/badges/job") == ([], ["badges-en.pdf"])
+    stream, _size = open_stored("jobs/7/badges/job/badges-en.pdf")
+    with stream:
+        assert stream.read() == b"second render, longer"
+    file_storage.assert_only_in_bucket()
+
+
+def test_opening_a_missing_name_is_file_not_found(file_storage):
+    with pytest.raises(FileNotFoundError):
+        open_stored("jobs/7/badges/job/never-written.pdf")
