@@ -1,4 +1,4 @@
-"""Serving files kept in storage.
+"""Reading, writing and serving files kept in storage (a local folder or a bucket).
 
 Every stored file (uploads and generated documents) reaches the browser only through a view that
 has checked who asks, which streams it from the storage: from the local folder, or straight from
