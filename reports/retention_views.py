@@ -54,7 +54,9 @@ def participant_erase(request: HttpRequest, slug: str, participant_id: int) -> H
     if participant is None:
         raise Http404
     certificate = Certificate.objects.filter(participant=participant).first()
-    form = EraseParticipantForm(request.POST or None, has_certificate=certificate is not None)
+    # Bound on every POST, even an empty one: with no certificate there is nothing to choose.
+    posted = request.POST if request.method == "POST" else None
+    form = EraseParticipantForm(posted, has_certificate=certificate is not None)
     if request.method == "POST" and not participant.is_erased and form.is_valid():
         try:
             erase_participant(
