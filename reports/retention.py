@@ -108,7 +108,8 @@ def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
         letters = delete_jobs(programme.jobs.filter(kind=Kind.VISA_LETTERS))
         if letters:
             # Files of earlier runs that no job points to any more.
-            _delete_after_commit(files=[], folders=[f"jobs/{programme.pk}/{Kind.VISA_LETTERS}"])
+            visa_folder = f"jobs/{programme.pk}/{Kind.VISA_LETTERS.value}"
+            _delete_after_commit(files=[], folders=[visa_folder])
         if not (participants or batches or letters):
             return None
         record = PersonalDataRemoval.objects.create(

@@ -100,7 +100,8 @@ def test_purge_removes_personal_data_imports_and_visa_letters_and_records_it(
     ParticipantFactory(programme=programme)
     ImportBatchFactory(programme=programme, rows=[{"values": {"passport_number": "C1"}}])
     job = visa_job(programme)
-    files = [job.combined.name, job.archive.name, job.outputs.get().storage_name]
+    stray = stored(f"jobs/{programme.pk}/visa_letters/an-earlier-job/2-letter.pdf")
+    files = [job.combined.name, job.archive.name, job.outputs.get().storage_name, stray]
     badges = GenerationJobFactory(programme=programme, kind=Kind.BADGES, status="done")
 
     with django_capture_on_commit_callbacks(execute=True), caplog.at_level(logging.INFO):
@@ -111,7 +112,7 @@ def test_purge_removes_personal_data_imports_and_visa_letters_and_records_it(
     assert person.full_name and person.country.code == "VN"
     assert not ImportBatch.objects.filter(programme=programme).exists()
     assert list(programme.jobs.all()) == [badges]
-    assert [exists(name) for name in files] == [False, False, False]
+    assert [exists(name) for name in files] == [False] * 4
     assert (record.kind, record.participants, record.import_batches, record.visa_letters) == (
         PersonalDataRemoval.Kind.RETENTION,
         1,
