@@ -399,6 +399,12 @@ def test_erase_page_of_an_erased_participant_says_so(cast, programme, delegate):
     detail = client.get(reverse("participants:detail", args=[programme.slug, delegate.pk]))
     assert "was erased on request" in detail.content.decode()
     assert erase_url(programme, delegate) not in detail.content.decode()
+    edit_url = reverse("participants:edit", args=[programme.slug, delegate.pk])
+    assert edit_url not in detail.content.decode()
+    edit = client.post(edit_url, {"full_name": "Somphone Phommavong"})
+    assert edit["Location"] == reverse("participants:detail", args=[programme.slug, delegate.pk])
+    delegate.refresh_from_db()
+    assert delegate.full_name == f"Erased participant {delegate.pk}"
 
 
 def test_participant_page_links_managers_to_erasure(cast, programme, delegate):
@@ -406,3 +412,24 @@ def test_participant_page_links_managers_to_erasure(cast, programme, delegate):
     for role, shown in [("staff", False), ("organiser", True)]:
         page = client_for(cast[role]).get(url).content.decode()
         assert (erase_url(programme, delegate) in page) == shown
+
+
+@pytest.mark.parametrize("size", [2, 50])
+def test_personal_data_page_query_count(cast, programme, size, django_assert_num_queries):
+    organiser = cast["organiser"]
+    people = ParticipantFactory.create_batch(size, programme=programme)
+    PersonalDataRemoval.objects.bulk_create(
+        PersonalDataRemovalFactory.build(
+            programme=programme,
+            kind=PersonalDataRemoval.Kind.ERASURE,
+            participant=person,
+            removed_by=organiser,
+        )
+        for person in people
+    )
+    client = client_for(organiser)
+    # session, user, programme, own membership (role), the removals with who removed them and
+    # whom, the user's memberships and participations (navigation).
+    with django_assert_num_queries(7):
+        response = client.get(reverse("reports:personal_data", args=[programme.slug]))
+    assert len(response.context["removals"]) == size
