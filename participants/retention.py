@@ -19,6 +19,7 @@ module runs the whole purge and the whole erasure around these functions.
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -154,8 +155,8 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     the person's other programmes or roles.
 
     Side effects: saves the participant anonymised with `erased_at` set and a new badge code
-    (the printed badge no longer scans); deletes the photo file, the invitation, the daily
-    reminder marks and possibly the account (see above).
+    (the printed badge no longer scans); deletes the invitation, the daily reminder marks,
+    possibly the account (see above) and, after commit, the photo file.
     """
     held = [
         name
@@ -163,7 +164,9 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
         if getattr(participant, name) not in (empty, None)
     ]
     if participant.photo:
-        participant.photo.delete(save=False)
+        # The file goes once the anonymised row is saved for good.
+        photo, storage = participant.photo.name, participant.photo.storage
+        transaction.on_commit(lambda: storage.delete(photo))
         held.append("photo")
     held = ["full_name", *held]
     user = participant.user
