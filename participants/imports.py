@@ -485,23 +485,31 @@ def apply_import(*, batch: ImportBatch, by) -> ImportOutcome:
 
     Side effects: creates Participants with an initial StatusChange each (by `by`), updates
     the participants matched by e-mail (recording a StatusChange where the status moves),
-    and sets the batch's `applied_at`. When the rows no longer validate, stores the new
-    results on the batch instead and raises ImportRefused; raises ImportRefused too for a
-    batch already applied or uploaded with errors.
+    and sets the batch's `applied_at`, emptying its rows (they hold passports). When the rows
+    no longer validate, stores the new results on the batch instead and raises ImportRefused;
+    raises ImportRefused too for a batch already applied, uploaded with errors, or whose rows
+    were removed unsaved after a day.
     """
     by = by if by is not None and by.is_authenticated else None
     refused = None
     with transaction.atomic():
         # The lock makes a second, concurrent confirmation wait and then see `applied_at`.
         # The rows themselves come from `batch`: whatever their age, they are checked again.
-        applied_at = (
+        applied_at, rows_cleared_at = (
             ImportBatch.objects.select_for_update()
             .filter(pk=batch.pk)
-            .values_list("applied_at", flat=True)
+            .values_list("applied_at", "rows_cleared_at")
             .get()
         )
         if applied_at is not None:
             raise ImportRefused(_("This list has already been saved."))
+        if rows_cleared_at is not None:
+            raise ImportRefused(
+                _(
+                    "This upload was not saved within a day and its rows are deleted: "
+                    "upload it again."
+                )
+            )
         if any(row["action"] == ERROR for row in batch.rows):
             raise ImportRefused(_("Nothing was saved: fix the file and upload it again."))
         programme = batch.programme
@@ -524,8 +532,10 @@ def apply_import(*, batch: ImportBatch, by) -> ImportOutcome:
                 raise ImportRefused(
                     _("Nothing was saved: the participant list changed meanwhile. Try again.")
                 ) from None
-            batch.applied_at = timezone.now()
-            batch.save(update_fields=["applied_at"])
+            # The rows (passports included) have served their purpose once saved.
+            batch.applied_at = batch.rows_cleared_at = timezone.now()
+            batch.rows = []
+            batch.save(update_fields=["applied_at", "rows", "rows_cleared_at"])
     if refused:
         raise ImportRefused(refused)
     return outcome

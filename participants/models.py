@@ -192,6 +192,9 @@ class Participant(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set when the person's data was erased on request: the row stays, anonymised, so that
+    # the programme's counts and attendance stay right (see participants.retention).
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("participant")
@@ -224,6 +227,10 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def display_name(self) -> str:
@@ -378,6 +385,9 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     applied_at = models.DateTimeField(_("saved at"), null=True, blank=True)
+    # The rows hold whole uploaded rows, passports included: they are emptied once saved, or
+    # a day after the upload when never saved (see participants.retention).
+    rows_cleared_at = models.DateTimeField(_("rows removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -494,3 +504,66 @@ class DailyReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.day}"
+
+
+class PersonalDataRemoval(models.Model):
+    """The record that personal data was removed: by the retention purge or an erasure.
+
+    Organisers see these on the programme's personal-data page; they hold counts and field
+    names, never the removed values.
+    """
+
+    class Kind(models.TextChoices):
+        RETENTION = "retention", _("Retention period over")
+        ERASURE = "erasure", _("Erasure on request")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="personal_data_removals",
+        verbose_name=_("programme"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    removed_at = models.DateTimeField(_("removed at"), auto_now_add=True)
+    # None for the automatic purge.
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
+    # The erased participant (kept, anonymised); None for the purge.
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("participant"),
+    )
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    # Names of the Participant fields emptied, in model order.
+    fields = models.JSONField(_("fields"), default=list)
+    import_batches = models.PositiveIntegerField(_("imports"), default=0)
+    visa_letters = models.PositiveIntegerField(_("visa letter files"), default=0)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data removal")
+        verbose_name_plural = _("personal data removals")
+        ordering = ["-removed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.programme} – {self.get_kind_display()} – {self.removed_at:%Y-%m-%d}"
+
+    @property
+    def field_labels(self) -> list[str]:
+        return participant_field_labels(self.fields)
+
+
+def participant_field_labels(names: list[str]) -> list[str]:
+    """Participant fields by their names in the current language (unknown names as they are)."""
+    known = {field.name: field.verbose_name for field in Participant._meta.fields}
+    return [str(known.get(name, name)) for name in names]

@@ -186,7 +186,14 @@ def participant_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def participant_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
-    return _participant_form(request, programme, _participant_or_404(programme, pk))
+    participant = _participant_or_404(programme, pk)
+    if participant.is_erased:
+        # Whatever was typed in would be personal data of someone who asked for its erasure.
+        messages.error(
+            request, _("This participant's personal data was erased: the record is not edited.")
+        )
+        return redirect("participants:detail", slug=programme.slug, pk=participant.pk)
+    return _participant_form(request, programme, participant)
 
 
 @login_required

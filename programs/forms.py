@@ -61,6 +61,7 @@ class ProgrammeForm(forms.ModelForm):
             ["expected_international", "expected_domestic", "expected_other"],
         ),
         (_("Logo"), ["logo"]),
+        (_("Personal data"), ["personal_data_kept_until"]),
     ]
 
     required_css_class = "required"
@@ -104,10 +105,12 @@ class ProgrammeForm(forms.ModelForm):
             "expected_domestic",
             "expected_other",
             "logo",
+            "personal_data_kept_until",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "personal_data_kept_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "partners": forms.Textarea(attrs={"rows": 4}),
             "cooperation_framework": forms.Textarea(attrs={"rows": 3}),
         }

@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -58,6 +58,11 @@ class Province(models.Model):
         return self.name
 
 
+# Passports, travel, needs and emergency contacts serve the programme only: they are purged this
+# long after its last day unless organisers choose another date.
+PERSONAL_DATA_KEPT_FOR = timedelta(days=90)
+
+
 def programme_logo_path(programme: "Programme", filename: str) -> str:
     return f"programmes/{programme.slug}/logo.jpg"
 
@@ -104,6 +109,15 @@ class Programme(models.Model):
     contacts = models.TextField(_("contacts"), blank=True)
     emergency_numbers = models.TextField(_("emergency numbers"), blank=True)
     dress_code = models.TextField(_("dress code"), blank=True)
+    personal_data_kept_until = models.DateField(
+        _("personal data kept until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Passport details, travel, needs and emergency contacts are deleted after this day. "
+            "Leave empty for 90 days after the last day."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
@@ -126,6 +140,15 @@ class Programme(models.Model):
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The last day cannot be before the first day.")})
+        kept_until = self.personal_data_kept_until
+        if kept_until and self.end_date and kept_until < self.end_date:
+            raise ValidationError(
+                {
+                    "personal_data_kept_until": _(
+                        "Personal data is needed until the last day: choose that day or later."
+                    )
+                }
+            )
 
     @property
     def title(self) -> str:
@@ -154,6 +177,11 @@ class Programme(models.Model):
     @property
     def partner_list(self) -> list[str]:
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+    @property
+    def personal_data_until(self) -> date:
+        """The last day personal data is kept: the organisers' date, or 90 days after the end."""
+        return self.personal_data_kept_until or self.end_date + PERSONAL_DATA_KEPT_FOR
 
     @property
     def duration_days(self) -> int:

@@ -227,7 +227,10 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: name, programme, dates and validity of the certificate, nothing else."""
+    """Public: name, programme, dates and validity of the certificate, nothing else.
+
+    The name is left out for a participant erased on request.
+    """
     canonical = normalise_code(code)
     if canonical and canonical != code:
         return redirect("reports:verify", code=canonical)
@@ -240,6 +243,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "participant__full_name",
             "participant__full_name_latin",
             "participant__certificate_name",
+            "participant__erased_at",
             "participant__programme__title_en",
             "participant__programme__title_id",
             "participant__programme__start_date",
@@ -259,7 +263,9 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             status=404,
         )
     participant = certificate.participant
-    name = participant.name_for_certificate
+    # After an erasure on request the name is gone: the page still says whether the code is
+    # genuine and for which programme, and the paper certificate carries the name.
+    name = "" if participant.is_erased else participant.name_for_certificate
     return render(
         request,
         "reports/verify.html",
@@ -268,6 +274,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "name": name,
             "latin": participant.full_name_latin if participant.full_name_latin != name else "",
             "programme": participant.programme,
+            "erased": participant.is_erased,
         },
     )
 

@@ -123,6 +123,8 @@ def judge(participant: Participant, template: CertificateTemplate) -> Eligibilit
     def result(eligible: bool, reason: str = "") -> Eligibility:
         return Eligibility(participant, recorded, present, eligible, str(reason))
 
+    if participant.is_erased:
+        return result(False, _("Erased on request"))
     if participant.status in INACTIVE_STATUSES:
         return result(False, participant.get_status_display())
     if template.require_completed_status and participant.status != Participant.Status.COMPLETED:
@@ -155,7 +157,7 @@ def eligible_ids(programme: Programme, template: CertificateTemplate) -> list[in
         with_attendance(programme.participants.all())
         .exclude(certificate__revoked_at__isnull=False)
         .order_by(*Participant._meta.ordering, "pk")
-        .only("id", "programme", "status", "full_name", "full_name_latin")
+        .only("id", "programme", "status", "full_name", "full_name_latin", "erased_at")
     )
     return [p.pk for p in participants if judge(p, template).eligible]
 

@@ -47,3 +47,27 @@ class BadgeRequestForm(DocumentLanguageForm):
         super().__init__(*args, **kwargs)
         # Only active people of this programme: an id from elsewhere is a field error, not a leak.
         self.fields["participant"].queryset = active_participants(programme)
+
+
+class EraseParticipantForm(forms.Form):
+    """What becomes of the certificate of a participant erased on request."""
+
+    KEEP, REVOKE = "keep", "revoke"
+
+    certificate = forms.ChoiceField(
+        label=_("Their certificate"),
+        choices=[
+            (KEEP, _("Keep it valid: its code still verifies, without the name")),
+            (REVOKE, _("Revoke it: its code then verifies as revoked")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, has_certificate: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_certificate:
+            del self.fields["certificate"]
+
+    @property
+    def keep_certificate(self) -> bool:
+        return self.cleaned_data.get("certificate", self.KEEP) == self.KEEP

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import certificate_views, closing_views, views
+from . import certificate_views, closing_views, retention_views, views
 
 app_name = "reports"
 P = "programmes/<slug:slug>/"
@@ -69,4 +69,11 @@ urlpatterns = [
     ),
     path("jobs/<uuid:job_id>/retry/", views.job_retry, name="job_retry"),
     path("me/agenda.pdf", closing_views.my_agenda_pdf, name="my_agenda_pdf"),
+    # Personal data: retention and erasure on request (retention_views.py)
+    path(f"{P}personal-data/", retention_views.personal_data, name="personal_data"),
+    path(
+        f"{P}participants/<int:participant_id>/erase/",
+        retention_views.participant_erase,
+        name="participant_erase",
+    ),
 ]

@@ -14,6 +14,7 @@ from participants.models import (
     ImportBatch,
     Invitation,
     Participant,
+    PersonalDataRemoval,
 )
 from programs.models import (
     Announcement,
@@ -206,6 +207,18 @@ class ImportBatchFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     file_name = "participants.csv"
     rows = factory.LazyFunction(list)
+
+
+class PersonalDataRemovalFactory(factory.django.DjangoModelFactory):
+    """The record of a retention purge, unless told otherwise."""
+
+    class Meta:
+        model = PersonalDataRemoval
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = PersonalDataRemoval.Kind.RETENTION
+    participants = 3
+    fields = factory.LazyFunction(lambda: ["passport_number", "dietary_needs"])
 
 
 class EvaluationQuestionFactory(factory.django.DjangoModelFactory):

@@ -337,6 +337,13 @@ PERMISSIONS: dict[str, dict] = {
     "reports:closing_report": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "reports:quote_delete": {"args": slug_and("quote"), "post": may_post(MANAGERS)},
     "reports:visa_letters": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    # Personal data: what the programme keeps, and erasure on request (organisers and admins).
+    "reports:personal_data": {"args": slug, "get": MANAGERS},
+    "reports:participant_erase": {
+        "args": of_delegate_a,
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
     "reports:jobs": {"args": slug, "get": MANAGERS},
     "reports:job_start": {"args": slug, "post": may_post(ADMINS)},
     "reports:job_status": {"args": lambda w: [w.job.pk], "get": MANAGERS},

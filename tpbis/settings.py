@@ -147,6 +147,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.sweep_queued_jobs",
         "schedule": 60,
     },
+    # Personal data of programmes whose "kept until" day is over (idempotent: a programme
+    # with nothing left to purge records nothing).
+    "purge-personal-data": {
+        "task": "reports.purge_personal_data",
+        "schedule": 60 * 60,
+    },
+    # Uploaded import rows (passports included) of saved imports and of day-old unsaved ones.
+    "clear-import-rows": {
+        "task": "participants.clear_import_rows",
+        "schedule": 15 * 60,
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,3 +1,4 @@
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -272,3 +273,26 @@ def test_delegation_form_kind_follows_the_delegation(programme, aceh):
     delegation = DelegationFactory(programme=programme, country=None, province=aceh)
     assert DelegationForm(instance=delegation, programme=programme)["kind"].value() == "domestic"
     assert DelegationForm(programme=programme)["kind"].value() == "international"
+
+
+def test_programme_form_keeps_personal_data_until_a_chosen_day(db):
+    form = ProgrammeForm(programme_data(personal_data_kept_until="2025-04-30"))
+    assert form.is_valid(), form.errors
+    assert form.save().personal_data_until == date(2025, 4, 30)
+
+
+def test_programme_form_without_a_retention_day_keeps_90_days(db):
+    form = ProgrammeForm(programme_data())
+    assert form.is_valid(), form.errors
+    programme = form.save()
+    assert programme.personal_data_kept_until is None
+    assert programme.personal_data_until == date(2025, 6, 12)
+
+
+def test_programme_form_refuses_a_retention_day_before_the_last_day(db):
+    form = ProgrammeForm(programme_data(personal_data_kept_until="2025-03-13"))
+    assert form.errors == {
+        "personal_data_kept_until": [
+            "Personal data is needed until the last day: choose that day or later."
+        ]
+    }

@@ -542,3 +542,14 @@ def test_delegations_page_query_count(cast, programme, size, django_assert_num_q
     with django_assert_num_queries(9):
         response = client.get(_url("delegations", programme))
     assert len(response.context["domestic"]) == size
+
+
+@pytest.mark.parametrize("role", ["staff", "organiser"])
+def test_programme_detail_tells_managers_when_personal_data_goes(cast, programme, role):
+    programme.personal_data_kept_until = date(2024, 2, 29)
+    programme.save()
+    page = client_for(cast[role]).get(_url("detail", programme)).content.decode()
+    told = "Passport details, travel, needs and emergency contacts are kept until 29 February 2024"
+    assert (told in page) == (role in MANAGERS)
+    personal_data = reverse("reports:personal_data", args=[programme.slug])
+    assert (personal_data in page) == (role in MANAGERS)

@@ -1,0 +1,189 @@
+"""Personal data through its life, for what this app holds: participants and imports.
+
+- The retention purge empties, after the programme's "personal data kept until" day, what was
+  needed only to run it: passport details, travel, dietary and accessibility needs and
+  emergency contacts (`RETENTION_FIELDS`), and deletes its import batches. Names, country,
+  region, institution, contact e-mail and phone, status and attendance stay: certificates,
+  their verification and the closing report are built from them.
+- An erasure on request empties, for one person, everything that identifies them
+  (`ERASURE_FIELDS`) but keeps the row with what the programme's counts use (category, status,
+  gender, country, province, region) and its attendance, so the closing report's figures stay
+  right.
+- Import batches lose their rows (whole uploaded rows, passports included) once saved, or a
+  day after the upload when never saved.
+
+The generated files (visa letters, certificates) belong to `reports`, whose `retention`
+module runs the whole purge and the whole erasure around these functions.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from programs.models import Programme
+
+from .models import (
+    ImportBatch,
+    Invitation,
+    Participant,
+    new_badge_code,
+    participant_field_labels,
+)
+
+# What the retention purge empties, and the value it leaves.
+RETENTION_FIELDS: dict[str, Any] = {
+    "nationality": "",
+    "passport_number": "",
+    "passport_expiry": None,
+    "arrival_at": None,
+    "arrival_details": "",
+    "departure_at": None,
+    "departure_details": "",
+    "accommodation": "",
+    "dietary_needs": "",
+    "accessibility_needs": "",
+    "emergency_contact_name": "",
+    "emergency_contact_phone": "",
+    "emergency_contact_relation": "",
+}
+
+# What an erasure empties besides: everything that names or reaches the person. The full name
+# gets a placeholder (see `erased_name`); the photo's file is deleted.
+ERASURE_FIELDS: dict[str, Any] = {
+    "full_name_latin": "",
+    "certificate_name": "",
+    "position": "",
+    "institution": "",
+    "email": "",
+    "phone": "",
+    "home_time_zone": "",
+    "feed_token": None,
+    **RETENTION_FIELDS,
+}
+
+# Unsaved import rows are kept this long for the organiser to confirm them.
+UNAPPLIED_IMPORT_ROWS_KEPT_FOR = timedelta(hours=24)
+
+
+def erased_name(participant: Participant) -> str:
+    """The placeholder stored as the full name of an erased participant (lists need a name)."""
+    return f"Erased participant {participant.pk}"
+
+
+def _holds_data(name: str, empty: Any) -> Q:
+    return Q(**{f"{name}__isnull": False}) if empty is None else ~Q(**{name: empty})
+
+
+def retention_field_labels() -> list[str]:
+    """What the retention purge empties, for the page that tells organisers."""
+    return participant_field_labels(list(RETENTION_FIELDS))
+
+
+def purge_personal_fields(*, programme: Programme) -> tuple[int, list[str]]:
+    """Empty the `RETENTION_FIELDS` of every participant of the programme.
+
+    Returns how many participants held any of them and which fields held data (in model
+    order); (0, []) when there was nothing left to empty, so running it again changes nothing.
+
+    Side effects: one UPDATE of the participants that held data (their `updated_at` too).
+    """
+    participants = programme.participants.all()
+    counts = participants.aggregate(
+        **{
+            name: Count("pk", filter=_holds_data(name, empty))
+            for name, empty in RETENTION_FIELDS.items()
+        }
+    )
+    held = [name for name in RETENTION_FIELDS if counts[name]]
+    if not held:
+        return 0, []
+    any_data = Q()
+    for name in held:
+        any_data |= _holds_data(name, RETENTION_FIELDS[name])
+    touched = participants.filter(any_data).update(**RETENTION_FIELDS, updated_at=timezone.now())
+    return touched, held
+
+
+def delete_import_batches(*, programme: Programme) -> int:
+    """Delete every import batch of the programme; returns how many there were.
+
+    Side effects: deletes ImportBatch rows.
+    """
+    deleted, _by_model = programme.import_batches.all().delete()
+    return deleted
+
+
+def expired_import_rows(*, now: datetime) -> QuerySet[ImportBatch]:
+    """Batches whose rows should be gone: saved ones, and unsaved ones older than a day."""
+    return ImportBatch.objects.filter(rows_cleared_at__isnull=True).filter(
+        Q(applied_at__isnull=False) | Q(created_at__lt=now - UNAPPLIED_IMPORT_ROWS_KEPT_FOR)
+    )
+
+
+def clear_import_rows(*, now: datetime) -> int:
+    """Empty the rows of every saved batch and of unsaved batches older than a day.
+
+    The batch itself stays (file name, who uploaded it, when it was saved). Returns how many
+    batches lost their rows; running it again changes nothing.
+
+    Side effects: one UPDATE of ImportBatch rows (`rows` to [], `rows_cleared_at` to `now`).
+    """
+    return expired_import_rows(now=now).update(rows=[], rows_cleared_at=now)
+
+
+def account_is_used_elsewhere(participant: Participant) -> bool:
+    """Whether the participant's account serves anything besides this participation."""
+    user = participant.user
+    if user is None:
+        return False
+    return (
+        user.is_staff
+        or user.is_superuser
+        or user.programme_memberships.exists()
+        or user.participations.exclude(pk=participant.pk).exists()
+    )
+
+
+def anonymise_participant(*, participant: Participant, now: datetime) -> list[str]:
+    """Remove what identifies the participant; keep what the programme's counts use.
+
+    Returns the names of the fields that held data. The account is deleted when it serves
+    nothing else (its login goes with it); otherwise it is only unlinked, as it still serves
+    the person's other programmes or roles.
+
+    Side effects: saves the participant anonymised with `erased_at` set and a new badge code
+    (the printed badge no longer scans); deletes the invitation, the daily reminder marks,
+    possibly the account (see above) and, after commit, the photo file.
+    """
+    held = [
+        name
+        for name, empty in ERASURE_FIELDS.items()
+        if getattr(participant, name) not in (empty, None)
+    ]
+    if participant.photo:
+        # The file goes once the anonymised row is saved for good.
+        photo, storage = participant.photo.name, participant.photo.storage
+        transaction.on_commit(lambda: storage.delete(photo))
+        held.append("photo")
+    held = ["full_name", *held]
+    user = participant.user
+    if user is not None:
+        held.append("user")
+        if not account_is_used_elsewhere(participant):
+            participant.user = None
+            user.delete()
+    for name, empty in ERASURE_FIELDS.items():
+        setattr(participant, name, empty)
+    participant.full_name = erased_name(participant)
+    participant.photo = ""
+    participant.user = None
+    participant.badge_code = new_badge_code()
+    participant.erased_at = now
+    participant.save()
+    participant.daily_reminders.all().delete()
+    Invitation.objects.filter(participant=participant).delete()
+    model_order = [field.name for field in Participant._meta.fields]
+    return sorted(set(held), key=model_order.index)
