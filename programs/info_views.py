@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .info_forms import AnnouncementForm, PracticalInfoForm
+from .info_forms import AnnouncementForm, PracticalInfoForm, PrivacyNoticeForm
 from .models import Announcement, Programme
 from .permissions import MANAGERS, TEAM, get_programme_for_user
 
@@ -26,6 +26,19 @@ def info_edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("The practical information has been saved."))
         return redirect("programs:info_edit", slug=programme.slug)
     return render(request, "programs/info_edit.html", {"programme": programme, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def privacy_notice(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's privacy notice: what delegates accept when they confirm."""
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    form = PrivacyNoticeForm(request.POST if request.method == "POST" else None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The privacy notice has been saved."))
+        return redirect("programs:privacy_notice", slug=programme.slug)
+    return render(request, "programs/privacy_notice.html", {"programme": programme, "form": form})
 
 
 @login_required

@@ -204,6 +204,7 @@ PERMISSIONS: dict[str, dict] = {
     "programs:archive": {"args": slug, "post": may_post(MANAGERS)},
     "programs:logo": {"args": slug, "get": TEAM},
     "programs:info_edit": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "programs:privacy_notice": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "programs:announcements": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
     "programs:announcement_edit": {
         "args": slug_and("announcement"),
@@ -250,6 +251,10 @@ PERMISSIONS: dict[str, dict] = {
         "get": {**dict.fromkeys(ROLES, 403), "anonymous": 200},
     },
     "participants:my_profile": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    # The privacy notice of the delegate's own programme, where they may accept it.
+    "participants:my_privacy": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    # Who saw passport data: for those who may see it themselves.
+    "participants:access_log": {"args": slug, "get": MANAGERS},
     "participants:evaluation": {"get": DELEGATES, "post": may_post(DELEGATES)},
     "participants:evaluation_results": {"args": slug, "get": TEAM},
     "participants:evaluation_questions": {

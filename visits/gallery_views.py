@@ -22,13 +22,15 @@ from programs.permissions import TEAM, get_programme_for_user
 
 from .gallery_forms import PhotoUploadForm
 from .models import Session, SessionPhoto
-from .queries import agenda_of, group_by_local_day
+from .queries import agenda_of, group_by_local_day, photos_with_consent
 from .services import delete_with_file
 
 
 def photos_of(programme: Programme):
-    """Every photo of the programme with its agenda item: one query."""
-    return SessionPhoto.objects.filter(session__programme=programme).select_related("session")
+    """Every photo of the programme with its agenda item and `withheld`: one query."""
+    return photos_with_consent(
+        SessionPhoto.objects.filter(session__programme=programme).select_related("session")
+    )
 
 
 def _moment(photo: SessionPhoto) -> datetime:
@@ -50,7 +52,10 @@ def photos_by_local_day(
 @login_required
 def gallery(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
-    photos = list(photos_of(programme))
+    every_photo = list(photos_of(programme))
+    # A photo showing someone who refused photo consent is left out; the item's own page
+    # still lists it, to be deleted or corrected.
+    photos = [photo for photo in every_photo if not photo.withheld]
     return render(
         request,
         "visits/gallery.html",
@@ -58,6 +63,7 @@ def gallery(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "days": photos_by_local_day(programme, photos),
             "photo_count": len(photos),
+            "withheld_count": len(every_photo) - len(photos),
             "private_count": sum(1 for photo in photos if not photo.consent_to_publish),
             "item_days": group_by_local_day(programme, agenda_of(programme)),
         },
@@ -67,7 +73,7 @@ def gallery(request: HttpRequest, slug: str) -> HttpResponse:
 def _upload_page(
     request: HttpRequest, programme: Programme, item: Session, form: PhotoUploadForm
 ) -> HttpResponse:
-    photos = list(item.photos.select_related("session"))
+    photos = list(photos_with_consent(item.photos.select_related("session")))
     return render(
         request,
         "visits/gallery_upload.html",
@@ -92,7 +98,22 @@ def photo_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     photo.session = item
     photo.uploaded_by = request.user
     photo.save()
+    form.save_m2m()
     messages.success(request, _("The photo was added to “%(item)s”.") % {"item": item.title})
+    refused = [
+        person.display_name
+        for person in form.cleaned_data["people"]
+        if person.photo_consent is False
+    ]
+    if refused:
+        messages.warning(
+            request,
+            _(
+                "%(names)s did not agree to photos: this photo stays out of the gallery and "
+                "the closing report."
+            )
+            % {"names": ", ".join(refused)},
+        )
     return redirect("visits:photo_upload", slug=programme.slug, pk=item.pk)
 
 
