@@ -322,6 +322,7 @@ PERMISSIONS: dict[str, dict] = {
     "visits:photo_upload": {"args": item, "get": TEAM, "post": may_post(TEAM)},
     "visits:photo": {"args": slug_and("photo"), "get": TEAM},
     "visits:photo_delete": {"args": slug_and("photo"), "post": may_post(TEAM)},
+    "visits:photo_people": {"args": slug_and("photo"), "get": TEAM, "post": may_post(TEAM)},
     # reports: documents
     "reports:list": {"args": slug, "get": ADMINS},
     "reports:generate": {"args": slug, "post": may_post(ADMINS)},

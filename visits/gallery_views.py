@@ -20,7 +20,7 @@ from programs.files import serve_stored_file
 from programs.models import Programme
 from programs.permissions import TEAM, get_programme_for_user
 
-from .gallery_forms import PhotoUploadForm
+from .gallery_forms import PhotoPeopleForm, PhotoUploadForm
 from .models import Session, SessionPhoto
 from .queries import agenda_of, group_by_local_day, photos_with_consent
 from .services import delete_with_file
@@ -100,11 +100,12 @@ def photo_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     photo.save()
     form.save_m2m()
     messages.success(request, _("The photo was added to “%(item)s”.") % {"item": item.title})
-    refused = [
-        person.display_name
-        for person in form.cleaned_data["people"]
-        if person.photo_consent is False
-    ]
+    _warn_about_refusals(request, form.cleaned_data["people"])
+    return redirect("visits:photo_upload", slug=programme.slug, pk=item.pk)
+
+
+def _warn_about_refusals(request: HttpRequest, people) -> None:
+    refused = [person.display_name for person in people if person.photo_consent is False]
     if refused:
         messages.warning(
             request,
@@ -114,7 +115,6 @@ def photo_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             % {"names": ", ".join(refused)},
         )
-    return redirect("visits:photo_upload", slug=programme.slug, pk=item.pk)
 
 
 def _photo_of(programme: Programme, photo_id: int) -> SessionPhoto:
@@ -144,3 +144,24 @@ def photo_delete(request: HttpRequest, slug: str, photo_id: int) -> HttpResponse
     ):
         return redirect(next_url)
     return redirect(reverse("visits:gallery", args=[programme.slug]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photo_people(request: HttpRequest, slug: str, photo_id: int) -> HttpResponse:
+    """Who can be recognised in a photo: their photo consent decides where it is shown."""
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    photo = get_object_or_404(
+        SessionPhoto.objects.select_related("session"), pk=photo_id, session__programme=programme
+    )
+    form = PhotoPeopleForm(
+        request.POST if request.method == "POST" else None, instance=photo, programme=programme
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The people shown in the photo have been saved."))
+        _warn_about_refusals(request, form.cleaned_data["people"])
+        return redirect("visits:photo_upload", slug=programme.slug, pk=photo.session_id)
+    return render(
+        request, "visits/photo_people.html", {"programme": programme, "photo": photo, "form": form}
+    )

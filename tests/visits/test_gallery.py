@@ -362,3 +362,41 @@ def test_people_shown_are_participants_of_the_programme_only(cast, programme, it
     assert response.status_code == 200
     assert "people" in response.context["form"].errors
     assert not SessionPhoto.objects.exists()
+
+
+@pytest.mark.parametrize("role", TEAM)
+def test_people_shown_in_an_uploaded_photo_are_corrected(cast, programme, item, role):
+    agreed = ParticipantFactory(programme=programme, full_name="Siti Rahma", photo_consent=True)
+    refused = ParticipantFactory(programme=programme, full_name="Budi Santoso", photo_consent=False)
+    photo = stored_photo(item, caption="Group picture")
+    photo.people.set([agreed])
+    url = reverse("visits:photo_people", args=[programme.slug, photo.pk])
+    client = client_for(cast[role])
+    assert list(client.get(url).context["form"]["people"].value()) == [agreed.pk]
+
+    response = client.post(url, {"people": [agreed.pk, refused.pk]}, follow=True)
+    assert response.redirect_chain == [(_upload_url(programme, item), 302)]
+    assert set(photo.people.all()) == {agreed, refused}
+    assert [str(message) for message in response.context["messages"]] == [
+        "The people shown in the photo have been saved.",
+        "Budi Santoso did not agree to photos: this photo stays out of the gallery and the "
+        "closing report.",
+    ]
+    gallery = client.get(reverse("visits:gallery", args=[programme.slug]))
+    assert gallery.context["photo_count"] == 0
+
+    # Untagging the person who refused brings the photo back.
+    client.post(url, {"people": [agreed.pk]})
+    assert list(photo.people.all()) == [agreed]
+    gallery = client.get(reverse("visits:gallery", args=[programme.slug]))
+    assert gallery.context["photo_count"] == 1
+
+
+def test_people_of_a_photo_of_another_programme_are_404(cast, programme):
+    foreign = stored_photo(SessionFactory(programme=ProgrammeFactory()))
+    person = ParticipantFactory(programme=programme)
+    url = reverse("visits:photo_people", args=[programme.slug, foreign.pk])
+    client = client_for(cast["organiser"])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"people": [person.pk]}).status_code == 404
+    assert not foreign.people.exists()
