@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 
+from .access_log import record_personal_data_access
 from .models import (
     DailyReminder,
     EvaluationAnswer,
@@ -7,6 +9,7 @@ from .models import (
     EvaluationResponse,
     Invitation,
     Participant,
+    PersonalDataAccess,
     StatusChange,
 )
 
@@ -36,6 +39,41 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_select_related = ["programme", "country"]
     autocomplete_fields = ["user"]
     inlines = [StatusChangeInline]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The change form shows the passport number: recorded like the participant page.
+        participant = (
+            Participant.objects.select_related("programme").filter(pk=object_id).first()
+            if object_id.isdigit()
+            else None
+        )
+        if request.method == "GET" and response.status_code == 200 and participant is not None:
+            record_personal_data_access(
+                programme=participant.programme,
+                by=request.user,
+                kind=PersonalDataAccess.Kind.ADMIN_PAGE,
+                participants=[participant],
+            )
+        return response
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the pages that show passport data."""
+
+    list_display = ["accessed_at", "accessed_by_email", "kind", "programme", "participant_count"]
+    list_filter = ["kind", "programme"]
+    list_select_related = ["programme"]
+    search_fields = ["accessed_by_email"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(EvaluationQuestion)

@@ -19,6 +19,7 @@ from programs.models import Programme
 from programs.permissions import MANAGERS, get_programme_for_user
 
 from .access import get_participation_for_user
+from .consent_forms import ConsentForm
 from .invitations import (
     InvitationRefused,
     account_exists_for,
@@ -94,6 +95,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     already_answered = invitation.accepted_at or participant.status != Participant.Status.INVITED
     if user.is_authenticated and participant.user_id == user.pk and already_answered:
         return redirect(_profile_url(programme))
+    context["consent_form"] = ConsentForm()
     if is_expired(invitation):
         return render(request, "participants/invitation_expired.html", context, status=410)
 
@@ -139,9 +141,16 @@ def _record_answer(request: HttpRequest, invitation: Invitation, context: dict) 
         context["answer_error"] = _("Choose whether you will attend.")
         return render(request, "participants/invitation_confirm.html", context, status=400)
     attending = answer == ANSWER_ATTEND
+    consent = {}
+    if attending:
+        # The form keeps what was chosen, so a missing tick loses nothing.
+        form = context["consent_form"] = ConsentForm(request.POST)
+        if not form.is_valid():
+            return render(request, "participants/invitation_confirm.html", context, status=400)
+        consent = {"privacy_consent": True, "photo_consent": form.cleaned_data["photo_consent"]}
     try:
         participant = respond_to_invitation(
-            invitation=invitation, user=request.user, attending=attending
+            invitation=invitation, user=request.user, attending=attending, **consent
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from programs.mail import bilingual_message
 
+from .consent import record_consent
 from .models import INACTIVE_STATUSES, Invitation, Participant
 from .services import change_status
 
@@ -224,18 +225,33 @@ def link_account(*, invitation: Invitation, user) -> Participant:
 
 
 @transaction.atomic
-def respond_to_invitation(*, invitation: Invitation, user, attending: bool) -> Participant:
+def respond_to_invitation(
+    *,
+    invitation: Invitation,
+    user,
+    attending: bool,
+    privacy_consent: bool = False,
+    photo_consent: bool | None = None,
+) -> Participant:
     """Record the invited participant's answer: they will attend, or they cannot.
+
+    Attending needs `privacy_consent` (the programme's privacy notice accepted) and an answer
+    about photos (`photo_consent`); declining needs neither.
 
     Side effects: links the user's account to the participant (see `link_account`), moves
     the participant from invited to confirmed or declined with a StatusChange made by the
-    user, and sets the invitation's accepted_at. Raises InvitationRefused or ValidationError
-    (the status no longer allows the answer).
+    user, and sets the invitation's accepted_at; when attending, stores the consent (see
+    `consent.record_consent`). Raises InvitationRefused or ValidationError (the status no
+    longer allows the answer, or consent is missing).
     """
+    if attending and (not privacy_consent or photo_consent is None):
+        raise ValidationError(_("Accept the privacy notice and answer about photos to attend."))
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     participant = link_account(invitation=locked, user=user)
     to_status = Participant.Status.CONFIRMED if attending else Participant.Status.DECLINED
     change_status(participant=participant, to_status=to_status, by=user)
+    if attending:
+        record_consent(participant=participant, photo_consent=photo_consent)
     locked.accepted_at = timezone.now()
     locked.save(update_fields=["accepted_at"])
     invitation.accepted_at = locked.accepted_at

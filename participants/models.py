@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -189,6 +190,23 @@ class Participant(models.Model):
     )
     badge_code = models.CharField(
         _("badge code"), max_length=32, unique=True, default=new_badge_code, editable=False
+    )
+    # Consent, given by the participant themselves when they accept their invitation (or later
+    # on the privacy notice page); organisers only read it.
+    privacy_consent_at = models.DateTimeField(
+        _("privacy notice accepted"), null=True, blank=True, editable=False
+    )
+    # None: not asked yet. False: refused; photos showing them stay out of the gallery and the
+    # closing report.
+    photo_consent = models.BooleanField(
+        _("photo consent"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Whether photos showing the participant may be used and published."),
+    )
+    photo_consent_at = models.DateTimeField(
+        _("photo consent given or refused"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -567,3 +585,51 @@ def participant_field_labels(names: list[str]) -> list[str]:
     """Participant fields by their names in the current language (unknown names as they are)."""
     known = {field.name: field.verbose_name for field in Participant._meta.fields}
     return [str(known.get(name, name)) for name in names]
+
+
+class PersonalDataAccess(models.Model):
+    """One look at passport data: who, when, what and whose.
+
+    Written by `access_log.record_personal_data_access`, one row per page view, file or
+    download (an export's participants are listed in the row), and deleted after a year.
+    """
+
+    class Kind(models.TextChoices):
+        PARTICIPANT_DETAIL = "participant_detail", _("Participant page")
+        PARTICIPANT_FORM = "participant_form", _("Participant form")
+        PARTICIPANT_EXPORT = "participant_export", _("Participant list exported")
+        VISA_LETTER_LIST = "visa_letter_list", _("Visa letters page")
+        VISA_LETTERS_REQUESTED = "visa_letters_requested", _("Visa letters requested")
+        VISA_LETTERS_DOWNLOADED = "visa_letters_downloaded", _("Visa letters downloaded")
+        ADMIN_PAGE = "admin_page", _("Administration page")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="personal_data_accesses",
+        verbose_name=_("programme"),
+    )
+    accessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Kept apart from the account, so that the entry still says who after it is deleted.
+    accessed_by_email = models.EmailField(_("by (e-mail address)"), blank=True)
+    accessed_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("what"), max_length=30, choices=Kind.choices)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    participant_ids = models.JSONField(_("participants"), default=list, blank=True)
+    participant_count = models.PositiveIntegerField(_("number of participants"), default=0)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-accessed_at", "-pk"]
+        indexes = [models.Index(fields=["programme", "-accessed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.accessed_by_email} – {self.get_kind_display()} – {self.accessed_at}"

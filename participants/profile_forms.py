@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from programs.images import reencode_image
 from programs.models import Programme
 
+from .consent import change_photo_consent
+from .consent_forms import photo_consent_field, photo_consent_initial
 from .forms import PARTICIPANT_WIDGETS, TRAVEL_INPUT_FORMATS, PassportNumberMixin
 from .models import Participant, travel_window
 
@@ -34,6 +36,8 @@ class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
         widget=forms.FileInput(attrs={"accept": "image/*"}),
     )
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
+    # Not required: left unanswered, the stored answer stays as it is.
+    photo_consent = photo_consent_field(required=False)
 
     class Meta:
         model = Participant
@@ -75,6 +79,7 @@ class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
             self.fields[name].input_formats = TRAVEL_INPUT_FORMATS
         if not self.instance.photo:
             del self.fields["remove_photo"]
+        self.fields["photo_consent"].initial = photo_consent_initial(self.instance.photo_consent)
         self.reencoded_photo: ContentFile | None = None
 
     @property
@@ -138,6 +143,9 @@ class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
         if commit:
             participant.save()
             self.save_photo(participant)
+            photo_consent = self.cleaned_data.get("photo_consent")
+            if photo_consent is not None:
+                change_photo_consent(participant=participant, photo_consent=photo_consent)
         return participant
 
     def save_photo(self, participant: Participant) -> None:

@@ -1,4 +1,4 @@
-"""Thin tasks of this app: the work lives in `participants.retention`."""
+"""Thin tasks of this app: the work lives in `participants.retention` and `.access_log`."""
 
 import logging
 
@@ -16,3 +16,13 @@ def clear_import_rows_task() -> int:
     if cleared:
         logger.info("Removed the uploaded rows of %s import batches", cleared)
     return cleared
+
+
+@shared_task(name="participants.purge_access_log", acks_late=True)
+def purge_access_log_task() -> None:
+    """Delete passport-access entries older than a year (beat, daily)."""
+    from .access_log import purge_expired_access_entries
+
+    deleted = purge_expired_access_entries()
+    if deleted:
+        logger.info("Deleted %s personal data access entries older than a year", deleted)

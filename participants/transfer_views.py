@@ -21,9 +21,10 @@ from programs.models import MemberCountry, Programme, Province
 from programs.permissions import MANAGERS, get_programme_for_user
 
 from . import exports, imports
+from .access_log import record_personal_data_access
 from .columns import COLUMNS, INDONESIAN_COUNTRY_NAMES, accepted_values, column_label
 from .filters import filter_participants
-from .models import Participant
+from .models import Participant, PersonalDataAccess
 
 # The preview lists every row with a problem but only the first rows that are fine: with
 # thousands of rows, the counts say enough.
@@ -191,9 +192,22 @@ def export(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
         raise Http404
     # The list page's filter set, so the file holds exactly the rows the list shows.
     participants = filter_participants(programme, request.GET).qs
+    written: list[int] = []
     if file_format == "csv":
-        content = exports.export_csv(programme=programme, participants=participants)
+        content = exports.export_csv(
+            programme=programme, participants=participants, written=written
+        )
     else:
-        content = exports.export_xlsx(programme=programme, participants=participants)
+        content = exports.export_xlsx(
+            programme=programme, participants=participants, written=written
+        )
+    # The file has the passport columns.
+    record_personal_data_access(
+        programme=programme,
+        by=request.user,
+        kind=PersonalDataAccess.Kind.PARTICIPANT_EXPORT,
+        participants=written,
+        detail=file_format.upper(),
+    )
     today = timezone.localdate(timezone=programme.tzinfo).strftime("%Y%m%d")
     return _attachment(content, file_format, f"{programme.slug}-participants-{today}.{file_format}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evaluation_views, invitation_views, transfer_views, views
+from . import evaluation_views, invitation_views, privacy_views, transfer_views, views
 
 app_name = "participants"
 
@@ -31,6 +31,9 @@ urlpatterns = [
     path(f"{P}participants/<int:pk>/invite/", invitation_views.invite, name="invite"),
     path("invitations/<str:token>/", invitation_views.accept, name="invitation"),
     path("me/profile/", invitation_views.my_profile, name="my_profile"),
+    # Personal data: the delegate's privacy notice, the access log (privacy_views.py)
+    path("me/privacy/", privacy_views.my_privacy, name="my_privacy"),
+    path(f"{P}participants/access-log/", privacy_views.access_log, name="access_log"),
     # Evaluation (evaluation_views.py)
     path("me/evaluation/", evaluation_views.evaluation, name="evaluation"),
     path(f"{P}evaluation/", evaluation_views.evaluation_results, name="evaluation_results"),

@@ -15,9 +15,10 @@ from programs.models import Programme
 from programs.permissions import MANAGERS, TEAM, get_programme_for_user
 
 from .access import get_participant_for_team_or_self
+from .access_log import record_personal_data_access
 from .filters import filter_participants
 from .forms import ParticipantForm
-from .models import ALLOWED_STATUS_CHANGES, Participant
+from .models import ALLOWED_STATUS_CHANGES, Participant, PersonalDataAccess
 from .queries import (
     countries_represented,
     counts_by_category,
@@ -170,6 +171,14 @@ def _participant_form(
                     return redirect("participants:detail", programme.slug, participant.pk)
         else:
             form = ParticipantForm(instance=participant, programme=programme)
+        if not is_new:
+            # The form shows the stored passport number.
+            record_personal_data_access(
+                programme=programme,
+                by=request.user,
+                kind=PersonalDataAccess.Kind.PARTICIPANT_FORM,
+                participants=[participant],
+            )
         return render(
             request,
             "participants/participant_form.html",
@@ -203,6 +212,15 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     if participant is None:
         raise Http404
     allowed = ALLOWED_STATUS_CHANGES.get(participant.status, set())
+    can_manage = programme.user_role in MANAGERS
+    if can_manage:
+        # Managers see the passport section; staff do not, so their visits are not recorded.
+        record_personal_data_access(
+            programme=programme,
+            by=request.user,
+            kind=PersonalDataAccess.Kind.PARTICIPANT_DETAIL,
+            participants=[participant],
+        )
     return render(
         request,
         "participants/participant_detail.html",
@@ -214,7 +232,7 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 (value, label) for value, label in Participant.Status.choices if value in allowed
             ],
             "invitation": getattr(participant, "invitation", None),
-            "can_manage": programme.user_role in MANAGERS,
+            "can_manage": can_manage,
         },
     )
 

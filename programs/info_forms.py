@@ -22,6 +22,21 @@ class PracticalInfoForm(forms.ModelForm):
         }
 
 
+class PrivacyNoticeForm(forms.ModelForm):
+    """The privacy notice delegates accept with their invitation, in both languages."""
+
+    class Meta:
+        model = Programme
+        fields = ["privacy_notice_en", "privacy_notice_id"]
+        widgets = {name: forms.Textarea(attrs={"rows": 14}) for name in fields}
+        help_texts = {
+            "privacy_notice_id": _(
+                "Shown to delegates who read the site in Indonesian; when "
+                "empty they read the English text."
+            ),
+        }
+
+
 class AnnouncementForm(forms.ModelForm):
     class Meta:
         model = Announcement

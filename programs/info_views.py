@@ -11,21 +11,49 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .info_forms import AnnouncementForm, PracticalInfoForm
+from .info_forms import AnnouncementForm, PracticalInfoForm, PrivacyNoticeForm
 from .models import Announcement, Programme
 from .permissions import MANAGERS, TEAM, get_programme_for_user
+
+
+def _edit_programme_texts(
+    request: HttpRequest, slug: str, *, form_class, url_name: str, template: str, saved: str
+) -> HttpResponse:
+    """Show and save one form of the programme's texts (organisers and admins)."""
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    form = form_class(request.POST if request.method == "POST" else None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, saved)
+        return redirect(url_name, slug=programme.slug)
+    return render(request, template, {"programme": programme, "form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def info_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
-    form = PracticalInfoForm(request.POST if request.method == "POST" else None, instance=programme)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The practical information has been saved."))
-        return redirect("programs:info_edit", slug=programme.slug)
-    return render(request, "programs/info_edit.html", {"programme": programme, "form": form})
+    return _edit_programme_texts(
+        request,
+        slug,
+        form_class=PracticalInfoForm,
+        url_name="programs:info_edit",
+        template="programs/info_edit.html",
+        saved=_("The practical information has been saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def privacy_notice(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's privacy notice: what delegates accept when they confirm."""
+    return _edit_programme_texts(
+        request,
+        slug,
+        form_class=PrivacyNoticeForm,
+        url_name="programs:privacy_notice",
+        template="programs/privacy_notice.html",
+        saved=_("The privacy notice has been saved."),
+    )
 
 
 @login_required

@@ -9,6 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .privacy import default_privacy_notice_en, default_privacy_notice_id
+
 
 def in_current_language(english: str, indonesian: str) -> str:
     """The Indonesian text when the page is in Indonesian and one was given, else English."""
@@ -118,6 +120,13 @@ class Programme(models.Model):
             "Leave empty for 90 days after the last day."
         ),
     )
+    # Shown when a delegate accepts their invitation, and on their privacy page at any time.
+    privacy_notice_en = models.TextField(
+        _("privacy notice (English)"), default=default_privacy_notice_en
+    )
+    privacy_notice_id = models.TextField(
+        _("privacy notice (Indonesian)"), default=default_privacy_notice_id, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
@@ -161,6 +170,10 @@ class Programme(models.Model):
     @property
     def theme(self) -> str:
         return in_current_language(self.theme_en, self.theme_id)
+
+    @property
+    def privacy_notice(self) -> str:
+        return in_current_language(self.privacy_notice_en, self.privacy_notice_id)
 
     @property
     def is_archived(self) -> bool:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/archive/", views.programme_archive, name="archive"),
     path("<slug:slug>/logo/", views.programme_logo, name="logo"),
     path("<slug:slug>/information/", info_views.info_edit, name="info_edit"),
+    path("<slug:slug>/privacy-notice/", info_views.privacy_notice, name="privacy_notice"),
     path("<slug:slug>/announcements/", info_views.announcements, name="announcements"),
     path(
         "<slug:slug>/announcements/<int:pk>/",

@@ -29,7 +29,11 @@ from participants.queries import active_participants
 from programs.models import Programme
 from programs.numbers import percent
 from visits.models import Assignment, Session, SessionPhoto
-from visits.queries import attendance_annotations, group_by_local_day
+from visits.queries import (
+    attendance_annotations,
+    group_by_local_day,
+    shows_someone_who_refused_photos,
+)
 
 from .dates import date_range
 from .jobkind import JobKind, Rendered
@@ -374,9 +378,14 @@ class ReportPhoto:
 
 
 def published_photos(programme: Programme, *, default_photographer: str) -> list[ReportPhoto]:
-    """Photos whose subjects agreed to publication, oldest first: one query."""
+    """Photos whose subjects agreed to publication, oldest first: one query.
+
+    A photo showing a participant who refused photo consent is left out, even when marked
+    for publication.
+    """
     photos = (
         SessionPhoto.objects.filter(session__programme=programme, consent_to_publish=True)
+        .filter(~shows_someone_who_refused_photos())
         .select_related("session")
         .order_by("session__starts_at", "taken_at", "uploaded_at", "pk")[:MAX_PHOTOS]
     )

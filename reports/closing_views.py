@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.access import get_participation_for_user
+from participants.access_log import Kind as AccessKind
+from participants.access_log import record_personal_data_access
 from programs.models import Programme
 from programs.permissions import ADMIN, MANAGERS, get_programme_for_user
 
@@ -125,10 +127,23 @@ def visa_letters(request: HttpRequest, slug: str) -> HttpResponse:
                     },
                 )
                 return redirect("reports:visa_letters", slug=programme.slug)
+        record_personal_data_access(
+            programme=programme,
+            by=request.user,
+            kind=AccessKind.VISA_LETTERS_REQUESTED,
+            participants=[participant] if participant else [],
+            detail="" if participant else _("All delegates with complete passport details"),
+        )
         _start_in_chosen_language(request, programme, Kind.VISA_LETTERS, participant=participant)
         return redirect("reports:visa_letters", slug=programme.slug)
 
     rows = visa_letter_rows(programme)
+    record_personal_data_access(
+        programme=programme,
+        by=request.user,
+        kind=AccessKind.VISA_LETTER_LIST,
+        participants=[row.participant for row in rows],
+    )
     job = _latest_job(programme, Kind.VISA_LETTERS)
     letters = latest_jobs(programme.jobs.filter(kind=Kind.VISA_LETTERS, participant__isnull=False))
     by_participant: dict[int, list[GenerationJob]] = {}

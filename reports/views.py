@@ -19,6 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from participants.access_log import Kind as AccessKind
+from participants.access_log import record_personal_data_access
 from participants.queries import active_participants, participant_list_queryset
 from programs.files import serve_stored_file
 from programs.models import Programme
@@ -237,6 +239,15 @@ def job_file(request: HttpRequest, job_id: UUID, output: str) -> FileResponse:
     )
     # Personal data (passport numbers, names): never kept by a shared cache.
     response["Cache-Control"] = "private, no-store"
+    if job.kind == Kind.VISA_LETTERS:
+        # The letters' participants are the job's items.
+        record_personal_data_access(
+            programme=job.programme,
+            by=request.user,
+            kind=AccessKind.VISA_LETTERS_DOWNLOADED,
+            participants=job.items,
+            detail=job.download_name(extension),
+        )
     return response
 
 

@@ -15,6 +15,7 @@ from participants.models import (
     Invitation,
     Participant,
     PersonalDataRemoval,
+    PersonalDataAccess,
 )
 from programs.models import (
     Announcement,
@@ -291,6 +292,22 @@ class SessionMaterialFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(SessionFactory)
     title = factory.Sequence(lambda n: f"Slides {n}")
     url = "https://example.org/slides.pdf"
+
+
+class PersonalDataAccessFactory(factory.django.DjangoModelFactory):
+    """An access-log entry: an organiser looked at one participant's page."""
+
+    class Meta:
+        model = PersonalDataAccess
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    accessed_by = factory.SubFactory(UserFactory)
+    accessed_by_email = factory.LazyAttribute(lambda entry: entry.accessed_by.email)
+    kind = PersonalDataAccess.Kind.PARTICIPANT_DETAIL
+    participant_ids = factory.LazyAttribute(
+        lambda entry: [ParticipantFactory(programme=entry.programme).pk]
+    )
+    participant_count = factory.LazyAttribute(lambda entry: len(entry.participant_ids))
 
 
 class SessionPhotoFactory(factory.django.DjangoModelFactory):

@@ -204,6 +204,7 @@ PERMISSIONS: dict[str, dict] = {
     "programs:archive": {"args": slug, "post": may_post(MANAGERS)},
     "programs:logo": {"args": slug, "get": TEAM},
     "programs:info_edit": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "programs:privacy_notice": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "programs:announcements": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
     "programs:announcement_edit": {
         "args": slug_and("announcement"),
@@ -250,6 +251,10 @@ PERMISSIONS: dict[str, dict] = {
         "get": {**dict.fromkeys(ROLES, 403), "anonymous": 200},
     },
     "participants:my_profile": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    # The privacy notice of the delegate's own programme, where they may accept it.
+    "participants:my_privacy": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    # Who saw passport data: for those who may see it themselves.
+    "participants:access_log": {"args": slug, "get": MANAGERS},
     "participants:evaluation": {"get": DELEGATES, "post": may_post(DELEGATES)},
     "participants:evaluation_results": {"args": slug, "get": TEAM},
     "participants:evaluation_questions": {
@@ -317,6 +322,7 @@ PERMISSIONS: dict[str, dict] = {
     "visits:photo_upload": {"args": item, "get": TEAM, "post": may_post(TEAM)},
     "visits:photo": {"args": slug_and("photo"), "get": TEAM},
     "visits:photo_delete": {"args": slug_and("photo"), "post": may_post(TEAM)},
+    "visits:photo_people": {"args": slug_and("photo"), "get": TEAM, "post": may_post(TEAM)},
     # reports: documents
     "reports:list": {"args": slug, "get": ADMINS},
     "reports:generate": {"args": slug, "post": may_post(ADMINS)},

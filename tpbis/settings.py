@@ -158,6 +158,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participants.clear_import_rows",
         "schedule": 15 * 60,
     },
+    # Who saw passport data is kept for a year, then forgotten.
+    "purge-personal-data-access-log": {
+        "task": "participants.purge_access_log",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -20,15 +20,17 @@ from programs.files import serve_stored_file
 from programs.models import Programme
 from programs.permissions import TEAM, get_programme_for_user
 
-from .gallery_forms import PhotoUploadForm
+from .gallery_forms import PhotoPeopleForm, PhotoUploadForm
 from .models import Session, SessionPhoto
-from .queries import agenda_of, group_by_local_day
+from .queries import agenda_of, group_by_local_day, photos_with_consent
 from .services import delete_with_file
 
 
 def photos_of(programme: Programme):
-    """Every photo of the programme with its agenda item: one query."""
-    return SessionPhoto.objects.filter(session__programme=programme).select_related("session")
+    """Every photo of the programme with its agenda item and `withheld`: one query."""
+    return photos_with_consent(
+        SessionPhoto.objects.filter(session__programme=programme).select_related("session")
+    )
 
 
 def _moment(photo: SessionPhoto) -> datetime:
@@ -50,7 +52,10 @@ def photos_by_local_day(
 @login_required
 def gallery(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
-    photos = list(photos_of(programme))
+    every_photo = list(photos_of(programme))
+    # A photo showing someone who refused photo consent is left out; the item's own page
+    # still lists it, to be deleted or corrected.
+    photos = [photo for photo in every_photo if not photo.withheld]
     return render(
         request,
         "visits/gallery.html",
@@ -58,6 +63,7 @@ def gallery(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "days": photos_by_local_day(programme, photos),
             "photo_count": len(photos),
+            "withheld_count": len(every_photo) - len(photos),
             "private_count": sum(1 for photo in photos if not photo.consent_to_publish),
             "item_days": group_by_local_day(programme, agenda_of(programme)),
         },
@@ -67,7 +73,7 @@ def gallery(request: HttpRequest, slug: str) -> HttpResponse:
 def _upload_page(
     request: HttpRequest, programme: Programme, item: Session, form: PhotoUploadForm
 ) -> HttpResponse:
-    photos = list(item.photos.select_related("session"))
+    photos = list(photos_with_consent(item.photos.select_related("session")))
     return render(
         request,
         "visits/gallery_upload.html",
@@ -92,8 +98,23 @@ def photo_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     photo.session = item
     photo.uploaded_by = request.user
     photo.save()
+    form.save_m2m()
     messages.success(request, _("The photo was added to “%(item)s”.") % {"item": item.title})
+    _warn_about_refusals(request, form.cleaned_data["people"])
     return redirect("visits:photo_upload", slug=programme.slug, pk=item.pk)
+
+
+def _warn_about_refusals(request: HttpRequest, people) -> None:
+    refused = [person.display_name for person in people if person.photo_consent is False]
+    if refused:
+        messages.warning(
+            request,
+            _(
+                "%(names)s did not agree to photos: this photo stays out of the gallery and "
+                "the closing report."
+            )
+            % {"names": ", ".join(refused)},
+        )
 
 
 def _photo_of(programme: Programme, photo_id: int) -> SessionPhoto:
@@ -123,3 +144,24 @@ def photo_delete(request: HttpRequest, slug: str, photo_id: int) -> HttpResponse
     ):
         return redirect(next_url)
     return redirect(reverse("visits:gallery", args=[programme.slug]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photo_people(request: HttpRequest, slug: str, photo_id: int) -> HttpResponse:
+    """Who can be recognised in a photo: their photo consent decides where it is shown."""
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    photo = get_object_or_404(
+        SessionPhoto.objects.select_related("session"), pk=photo_id, session__programme=programme
+    )
+    form = PhotoPeopleForm(
+        request.POST if request.method == "POST" else None, instance=photo, programme=programme
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The people shown in the photo have been saved."))
+        _warn_about_refusals(request, form.cleaned_data["people"])
+        return redirect("visits:photo_upload", slug=programme.slug, pk=photo.session_id)
+    return render(
+        request, "visits/photo_people.html", {"programme": programme, "photo": photo, "form": form}
+    )

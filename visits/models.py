@@ -328,6 +328,15 @@ class SessionPhoto(models.Model):
         default=False,
         help_text=_("The people shown agreed that the photo may be published."),
     )
+    # Participants recognisable in the photo: one who refused photo consent keeps it out of the
+    # gallery and the closing report.
+    people = models.ManyToManyField(
+        Participant,
+        blank=True,
+        related_name="session_photos",
+        verbose_name=_("people shown"),
+        help_text=_("Participants who can be recognised in the photo."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -2,13 +2,13 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from itertools import groupby
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from participants.models import Participant
 from participants.queries import active_participants
 from programs.models import Programme
 
-from .models import Session, Site, Vehicle, VisitGroup
+from .models import Session, SessionPhoto, Site, Vehicle, VisitGroup
 
 
 def agenda_of(programme: Programme) -> QuerySet[Session]:
@@ -116,3 +116,21 @@ def attendance_annotations(to_assignment: str = "") -> dict[str, Count]:
 def with_attendance(participants: QuerySet[Participant]) -> QuerySet[Participant]:
     """Participants annotated with `assigned`, `recorded` and `present` (attendance_annotations)."""
     return participants.annotate(**attendance_annotations("assignments__"))
+
+
+def shows_someone_who_refused_photos() -> Exists:
+    """True for a photo in which a participant who refused photo consent is shown.
+
+    For `annotate` and `filter` (negated with ~): such photos stay out of the gallery and the
+    closing report, whatever their own consent flag says.
+    """
+    return Exists(
+        SessionPhoto.people.through.objects.filter(
+            sessionphoto=OuterRef("pk"), participant__photo_consent=False
+        )
+    )
+
+
+def photos_with_consent(photos: QuerySet[SessionPhoto]) -> QuerySet[SessionPhoto]:
+    """`photos` with `withheld`: whether someone shown refused photo consent (same query)."""
+    return photos.annotate(withheld=shows_someone_who_refused_photos())

@@ -75,6 +75,11 @@ urlpatterns = [
     path(f"{ITEM}photos/", gallery_views.photo_upload, name="photo_upload"),
     path(f"{PROGRAMME}photos/<int:photo_id>/", gallery_views.photo, name="photo"),
     path(
+        f"{PROGRAMME}photos/<int:photo_id>/people/",
+        gallery_views.photo_people,
+        name="photo_people",
+    ),
+    path(
         f"{PROGRAMME}photos/<int:photo_id>/delete/", gallery_views.photo_delete, name="photo_delete"
     ),
 ]

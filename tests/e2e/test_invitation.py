@@ -50,6 +50,9 @@ def test_invited_delegate_creates_account_and_confirms_on_a_phone(live_server, b
     assert fits_the_phone(page)
     shoot(page, "invitation-3-confirm-phone")
 
+    assert page.get_by_role("heading", name="Privacy notice").is_visible()
+    page.get_by_label("I have read the privacy notice").check()
+    page.get_by_label("May be used in the programme's gallery and closing report").check()
     page.get_by_role("button", name="I will attend").click()
     page.wait_for_url(re.compile(r".*/me/profile/.*"))
     assert page.get_by_role("heading", level=1).inner_text() == "My profile"
@@ -60,3 +63,5 @@ def test_invited_delegate_creates_account_and_confirms_on_a_phone(live_server, b
     participant.refresh_from_db()
     assert participant.status == Participant.Status.CONFIRMED
     assert participant.user.email == "lan@example.org"
+    assert participant.privacy_consent_at is not None
+    assert participant.photo_consent is True

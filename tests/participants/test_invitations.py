@@ -19,6 +19,8 @@ from tests.factories import PASSWORD, EmailAddressFactory, ParticipantFactory, U
 
 NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
 LINK = re.compile(r"http://testserver(/invitations/[A-Za-z0-9_-]+/)")
+# Accepting the privacy notice and answering about photos come with every "I will attend".
+CONSENT = {"consent": "on", "photo_consent": "yes"}
 
 
 @pytest.fixture
@@ -87,7 +89,7 @@ def test_invitation_end_to_end_creates_account_and_confirms(organiser, invitee, 
     assert page.context["user"] == user
     assert "I will attend" in page.content.decode()
 
-    response = visitor.post(link, {"answer": "attend"})
+    response = visitor.post(link, {"answer": "attend", **CONSENT})
     assert response.status_code == 302
     assert (
         response["Location"] == f"{reverse('participants:my_profile')}?programme={programme.slug}"
@@ -238,7 +240,7 @@ def test_expired_link_is_refused(organiser, invitee):
     assert "ask the organiser to send your invitation again" in response.content.decode()
     # Signed in with the right account, the answer is refused too.
     user = UserFactory(email="ana.invitee@example.org")
-    response = client_for(user).post(link, {"answer": "attend"})
+    response = client_for(user).post(link, {"answer": "attend", **CONSENT})
     assert response.status_code == 410
     invitee.refresh_from_db()
     assert (invitee.status, invitee.user) == ("invited", None)
@@ -288,7 +290,7 @@ def test_existing_account_signs_in_then_confirms(organiser, invitee):
     )
     assert response.status_code == 302
     assert response["Location"] == link
-    response = visitor.post(link, {"answer": "attend"})
+    response = visitor.post(link, {"answer": "attend", **CONSENT})
     assert response.status_code == 302
     invitee.refresh_from_db()
     assert (invitee.status, invitee.user) == ("confirmed", user)
@@ -356,7 +358,7 @@ def test_withdrawn_participant_sees_so(organiser, invitee):
 def test_wrong_signed_in_account_is_refused(organiser, invitee, cast):
     link = invite(organiser, invitee)
     other = cast["delegate_b"]
-    response = client_for(other).post(link, {"answer": "attend"})
+    response = client_for(other).post(link, {"answer": "attend", **CONSENT})
     assert response.status_code == 403
     content = response.content.decode()
     assert "This invitation is for ana.invitee@example.org" in content
@@ -381,7 +383,7 @@ def test_participant_linked_to_another_account_is_refused(organiser, invitee):
     link = invite(organiser, invitee)
     Participant.objects.filter(pk=invitee.pk).update(user=owner)
     user = UserFactory(email="ana.invitee@example.org")
-    response = client_for(user).post(link, {"answer": "attend"})
+    response = client_for(user).post(link, {"answer": "attend", **CONSENT})
     assert response.status_code == 403
     assert "already linked to another account" in response.content.decode()
     invitee.refresh_from_db()
@@ -403,7 +405,7 @@ def test_reopening_an_accepted_link_goes_to_the_profile(organiser, invitee, prog
     user = UserFactory(email="ana.invitee@example.org")
     link = invite(organiser, invitee)
     visitor = client_for(user)
-    visitor.post(link, {"answer": "attend"})
+    visitor.post(link, {"answer": "attend", **CONSENT})
     Invitation.objects.update(expires_at=timezone.now() - timedelta(days=30))
     response = visitor.get(link)
     assert response.status_code == 302

@@ -573,3 +573,28 @@ def test_report_times_are_in_the_programme_time_zone(db):
     assert programme.tzinfo == ZoneInfo("Asia/Kathmandu")
     text = pdf_text(render_closing_report(programme, language="en"))
     assert "09:00–10:30 Morning lecture" in text
+
+
+def test_photo_showing_someone_who_refused_photos_is_left_out(programme):
+    session = SessionFactory(programme=programme, title_en="Opening")
+    agreed = ParticipantFactory(programme=programme, photo_consent=True)
+    refused = ParticipantFactory(programme=programme, photo_consent=False)
+    kept = SessionPhotoFactory(
+        session=session, image=_jpeg("red"), caption="Agreed smiles", consent_to_publish=True
+    )
+    kept.people.set([agreed])
+    left_out = SessionPhotoFactory(
+        session=session, image=_jpeg("blue"), caption="Group picture", consent_to_publish=True
+    )
+    left_out.people.set([agreed, refused])
+
+    context = closing_report_context(programme, language="en")
+    assert [photo.caption for photo in context["photos"]] == ["Agreed smiles"]
+    text = pdf_text(render_closing_report(programme, language="en"))
+    assert "Agreed smiles" in text
+    assert "Group picture" not in text
+
+    # Once they agree, the photo is printed.
+    Participant.objects.filter(pk=refused.pk).update(photo_consent=True)
+    context = closing_report_context(programme, language="en")
+    assert [photo.caption for photo in context["photos"]] == ["Agreed smiles", "Group picture"]

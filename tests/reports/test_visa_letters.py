@@ -282,8 +282,9 @@ def test_visa_page_queries_do_not_grow_with_delegates(
     )
     client = client_for(cast["organiser"])
     # Queries: session and user; the programme and the organiser's membership; the delegates
-    # with their countries; the latest job of all letters; the latest letter of each delegate;
-    # the navigation's memberships and participations.
+    # with their countries; the access-log entry (one INSERT, whatever the number of
+    # delegates); the latest job of all letters; the latest letter of each delegate; the
+    # navigation's memberships and participations.
     with django_assert_max_num_queries(10):
         response = client.get(reverse("reports:visa_letters", args=[programme.slug]))
     assert response.status_code == 200

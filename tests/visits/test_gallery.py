@@ -7,7 +7,12 @@ from django.urls import reverse
 from PIL import Image
 
 from tests.conftest import client_for
-from tests.factories import ProgrammeFactory, SessionFactory, SessionPhotoFactory
+from tests.factories import (
+    ParticipantFactory,
+    ProgrammeFactory,
+    SessionFactory,
+    SessionPhotoFactory,
+)
 from visits.models import SessionPhoto
 
 # Who may reach each view is in tests/permission_table.py; these are what the team gets.
@@ -292,3 +297,106 @@ def test_photo_delete_requires_post(cast, programme, item):
     )
     assert response.status_code == 405
     assert SessionPhoto.objects.exists()
+
+
+# Photo consent of the people shown ---------------------------------------------------------------
+
+
+def test_photo_showing_someone_who_refused_photos_is_absent_from_the_gallery(cast, programme, item):
+    agreed = ParticipantFactory(programme=programme, photo_consent=True)
+    refused = ParticipantFactory(programme=programme, photo_consent=False)
+    shown = stored_photo(item, caption="Agreed smiles")
+    shown.people.set([agreed])
+    hidden = stored_photo(item, caption="Group picture")
+    hidden.people.set([agreed, refused])
+    untagged = stored_photo(item, caption="The venue")
+
+    response = client_for(cast["staff"]).get(reverse("visits:gallery", args=[programme.slug]))
+    listed = [photo for _day, photos in response.context["days"] for photo in photos]
+    assert sorted(photo.pk for photo in listed) == sorted([shown.pk, untagged.pk])
+    assert (response.context["photo_count"], response.context["withheld_count"]) == (2, 1)
+    page = response.content.decode()
+    assert "Group picture" not in page
+    assert reverse("visits:photo", args=[programme.slug, hidden.pk]) not in page
+    assert "1 photo is left out: someone shown in it did not agree to photos." in page
+
+
+def test_item_page_still_lists_a_withheld_photo_to_delete_it(cast, programme, item):
+    refused = ParticipantFactory(programme=programme, photo_consent=False)
+    hidden = stored_photo(item, caption="Group picture")
+    hidden.people.set([refused])
+    response = client_for(cast["staff"]).get(_upload_url(programme, item))
+    assert [(photo.pk, photo.withheld) for photo in response.context["photos"]] == [
+        (hidden.pk, True)
+    ]
+    assert "Left out: someone shown refused photos" in response.content.decode()
+
+
+def test_upload_records_the_people_shown_and_warns_about_a_refusal(cast, programme, item):
+    agreed = ParticipantFactory(programme=programme, full_name="Siti Rahma", photo_consent=True)
+    refused = ParticipantFactory(programme=programme, full_name="Budi Santoso", photo_consent=False)
+    client = client_for(cast["staff"])
+    form = client.get(_upload_url(programme, item)).context["form"]
+    labels = dict(form.fields["people"].choices)
+    assert "Budi Santoso (refused photos)" in labels.values()
+    assert "Siti Rahma" in labels.values()
+    response = client.post(
+        _upload_url(programme, item),
+        {"image": image_upload(), "people": [agreed.pk, refused.pk]},
+        follow=True,
+    )
+    photo = SessionPhoto.objects.get()
+    assert set(photo.people.all()) == {agreed, refused}
+    assert [str(message) for message in response.context["messages"]] == [
+        "The photo was added to “Opening ceremony”.",
+        "Budi Santoso did not agree to photos: this photo stays out of the gallery and the "
+        "closing report.",
+    ]
+
+
+def test_people_shown_are_participants_of_the_programme_only(cast, programme, item):
+    stranger = ParticipantFactory(programme=ProgrammeFactory())
+    response = client_for(cast["staff"]).post(
+        _upload_url(programme, item), {"image": image_upload(), "people": [stranger.pk]}
+    )
+    assert response.status_code == 200
+    assert "people" in response.context["form"].errors
+    assert not SessionPhoto.objects.exists()
+
+
+@pytest.mark.parametrize("role", TEAM)
+def test_people_shown_in_an_uploaded_photo_are_corrected(cast, programme, item, role):
+    agreed = ParticipantFactory(programme=programme, full_name="Siti Rahma", photo_consent=True)
+    refused = ParticipantFactory(programme=programme, full_name="Budi Santoso", photo_consent=False)
+    photo = stored_photo(item, caption="Group picture")
+    photo.people.set([agreed])
+    url = reverse("visits:photo_people", args=[programme.slug, photo.pk])
+    client = client_for(cast[role])
+    assert list(client.get(url).context["form"]["people"].value()) == [agreed.pk]
+
+    response = client.post(url, {"people": [agreed.pk, refused.pk]}, follow=True)
+    assert response.redirect_chain == [(_upload_url(programme, item), 302)]
+    assert set(photo.people.all()) == {agreed, refused}
+    assert [str(message) for message in response.context["messages"]] == [
+        "The people shown in the photo have been saved.",
+        "Budi Santoso did not agree to photos: this photo stays out of the gallery and the "
+        "closing report.",
+    ]
+    gallery = client.get(reverse("visits:gallery", args=[programme.slug]))
+    assert gallery.context["photo_count"] == 0
+
+    # Untagging the person who refused brings the photo back.
+    client.post(url, {"people": [agreed.pk]})
+    assert list(photo.people.all()) == [agreed]
+    gallery = client.get(reverse("visits:gallery", args=[programme.slug]))
+    assert gallery.context["photo_count"] == 1
+
+
+def test_people_of_a_photo_of_another_programme_are_404(cast, programme):
+    foreign = stored_photo(SessionFactory(programme=ProgrammeFactory()))
+    person = ParticipantFactory(programme=programme)
+    url = reverse("visits:photo_people", args=[programme.slug, foreign.pk])
+    client = client_for(cast["organiser"])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"people": [person.pk]}).status_code == 404
+    assert not foreign.people.exists()
