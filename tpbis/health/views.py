@@ -51,7 +51,7 @@ def broker_state() -> str:
         return IN_PROCESS  # no broker: tasks run in the web process
     try:
         with current_app.connection_for_write() as broker:
-            broker.ensure_connection(max_retries=1)
+            broker.ensure_connection(max_retries=0)
     except Exception:
         # kombu and redis-py raise their own errors, OSError or TimeoutError.
         logger.warning("Health check: the broker is unreachable", exc_info=True)
