@@ -28,7 +28,7 @@ from .factories import UserFactory
 from .permission_table import ALLOWED, PERMISSIONS, ROLES, build_world
 from .reports.test_worker_faults import broker
 from .services import require_postgres_and_redis
-from .test_permissions import outcome, post_outcome
+from .test_permissions import outcome, post_and_undo, post_outcome
 
 # Every response within this many seconds, with Redis away.
 WITHIN = 2.0
@@ -136,6 +136,7 @@ def test_every_page_answers_for_every_role_with_redis_away(
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     world = build_world(cast, programme)
+    started = time.monotonic()
     log: list = []
     clients = {role: timed_client(log, role, cast[role]) for role in ROLES}
     expected, actual = {}, {}
@@ -153,19 +154,24 @@ def test_every_page_answers_for_every_role_with_redis_away(
                 else:
                     result = outcome(client.post(url))
                 actual[(url_name, "POST", role)] = result
-    # A cold process loads fonts for its first PDF, whatever Redis does: a slow GET is asked
-    # again, warm, and must then be quick.
+    # A cold process loads fonts for its first PDF, and a busy machine (CI runs two test
+    # processes on two cores) slows any request, whatever Redis does: a slow request is asked
+    # again and must then be quick. What Redis costs is bounded below, independently of load.
     slow = [entry for entry in log if entry[0] >= WITHIN]
     for _elapsed, _status, method, path, role in slow:
         if method == "GET":
             clients[role].get(path)
+        else:
+            post_and_undo(clients[role], path)
     # No server error, nothing slow, and everyone gets what they get with Redis up.
     assert [entry for entry in log if entry[1] >= 500] == []
     assert [entry for entry in log[len(log) - len(slow) :] if entry[0] >= WITHIN] == []
-    assert [entry for entry in slow if entry[2] != "GET"] == []
     assert {k: (v, expected[k]) for k, v in actual.items() if v != expected[k]} == {}
     assert len(log) > 700
-    assert caches["default"].is_away and caches["sessions"].is_away
+    # Redis was tried once, then once every RETRY_AFTER seconds, not on each request.
+    breaker = caches["default"].breaker
+    assert caches["sessions"].breaker is breaker and breaker.away
+    assert 1 <= breaker.failures <= 2 + (time.monotonic() - started) / cache_module.RETRY_AFTER
 
 
 def _sign_in(client: Client, email: str, password: str):
