@@ -6,6 +6,7 @@ cache, both ResilientRedisCache, pointed at a closed port or at a server that ac
 connections and never answers.
 """
 
+import ast
 import socket
 import threading
 import time
@@ -29,6 +30,7 @@ from .permission_table import ALLOWED, PERMISSIONS, ROLES, build_world
 from .reports.test_worker_faults import broker
 from .services import require_postgres_and_redis
 from .test_permissions import outcome, post_and_undo, post_outcome
+from .test_settings import PRODUCTION, read_settings
 
 # Every response within this many seconds, with Redis away.
 WITHIN = 2.0
@@ -329,3 +331,51 @@ def test_a_job_requested_with_the_broker_hanging_waits_queued_then_is_sent(
             connection.default_channel.client.delete(settings.CELERY_TASK_DEFAULT_QUEUE)
     job.refresh_from_db()
     assert (job.status, job.sent_at is not None) == ("queued", True)
+
+
+def test_a_long_outage_is_logged_again_once_a_minute(settings, monkeypatch, caplog):
+    # Shortened: Redis tried on every call, a log line at most every 0.3 s instead of 60 s.
+    monkeypatch.setattr(cache_module, "RETRY_AFTER", 0)
+    monkeypatch.setattr(cache_module, "LOG_EVERY", 0.3)
+    use_redis_at(settings, f"redis://127.0.0.1:{closed_port()}/0")
+    cache = caches["default"]
+    with caplog.at_level("WARNING", logger="tpbis.cache"):
+        for _call in range(10):
+            cache.get("key")
+        time.sleep(0.35)
+        cache.get("key")
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 2
+    assert "still unreachable" in messages[1]
+    assert "(11 failed tries;" in messages[1]
+
+
+def test_while_away_the_default_cache_keeps_values_in_memory_and_sessions_do_not(settings):
+    use_redis_at(settings, f"redis://127.0.0.1:{closed_port()}/0")
+    for alias, kept in (("default", "value"), ("sessions", None)):
+        cache = caches[alias]
+        cache.set("key", "value")
+        assert cache.is_away
+        assert cache.get("key") == kept
+        assert cache.add("other", 1) is (kept is not None)
+
+
+def test_production_uses_redis_with_short_timeouts_and_database_backed_sessions():
+    env = {**PRODUCTION, "REDIS_URL": "redis://cache.internal:6379/0", "TRUSTED_PROXY_COUNT": "1"}
+    names = ["CACHES", "SESSION_ENGINE", "SESSION_CACHE_ALIAS", "CELERY_BROKER_TRANSPORT_OPTIONS"]
+    values = read_settings(env, *names, "CELERY_BROKER_CONNECTION_TIMEOUT")
+    caches_setting = ast.literal_eval(values["CACHES"])
+    timeouts = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    assert caches_setting["default"]["BACKEND"] == "tpbis.cache.ResilientRedisCache"
+    assert caches_setting["default"]["OPTIONS"] == timeouts
+    assert caches_setting["sessions"]["OPTIONS"] == {**timeouts, "LOCAL_FALLBACK": False}
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert values["SESSION_CACHE_ALIAS"] == "sessions"
+    transport = ast.literal_eval(values["CELERY_BROKER_TRANSPORT_OPTIONS"])
+    assert {key: transport[key] for key in timeouts} == timeouts
+    assert values["CELERY_BROKER_CONNECTION_TIMEOUT"] == "0.5"
+    proxies = read_settings(env, "ALLAUTH_TRUSTED_PROXY_COUNT", "ALLAUTH_TRUSTED_CLIENT_IP_HEADER")
+    assert proxies == {
+        "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
+        "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": "None",
+    }

@@ -1,8 +1,10 @@
+import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from tests.reports.test_worker import worker_queue  # noqa: F401 (a fixture)
 from tpbis.health.heartbeat import record_heartbeat, stop_heartbeat, workers_seen
 from tpbis.health.models import WorkerHeartbeat
 
@@ -33,3 +35,16 @@ def test_a_worker_shutting_down_removes_its_row():
     record_heartbeat(hostname="celery@b")
     stop_heartbeat(hostname="celery@a")
     assert list(WorkerHeartbeat.objects.values_list("hostname", flat=True)) == ["celery@b"]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_records_its_heartbeat(worker_queue):  # noqa: F811
+    deadline = time.monotonic() + 30
+    while not WorkerHeartbeat.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [
+        name.startswith("celery@")
+        for name in WorkerHeartbeat.objects.values_list("hostname", flat=True)
+    ] == [True]
+    assert workers_seen() == 1
