@@ -164,7 +164,8 @@ class ResilientRedisCache(RedisCache):
         return result
 
     def _clear_forgotten(self) -> None:
-        keys = list(self.breaker.forgotten)
+        with self.breaker.lock:
+            keys = list(self.breaker.forgotten)
         for start in range(0, len(keys), 1000):
             self._cache.delete_many(keys[start : start + 1000])
 
