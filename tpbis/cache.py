@@ -43,6 +43,8 @@ RETRY_AFTER = 15.0
 # Seconds between two log lines about the same outage.
 LOG_EVERY = 60.0
 MAX_FORGOTTEN = 10_000
+# Entries the local fallback holds before it culls (rate-limit counters of an outage).
+FALLBACK_MAX_ENTRIES = 10_000
 DEFAULT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 
@@ -137,7 +139,10 @@ class ResilientRedisCache(RedisCache):
         params["OPTIONS"] = options
         super().__init__(server, params)
         self.breaker = breaker_for(server if isinstance(server, str) else ",".join(server))
-        self.fallback = LocMemCache(f"tpbis-fallback-{self.breaker.location}", params)
+        self.fallback = LocMemCache(
+            f"tpbis-fallback-{self.breaker.location}",
+            {**params, "OPTIONS": {"MAX_ENTRIES": FALLBACK_MAX_ENTRIES}},
+        )
 
     @property
     def is_away(self) -> bool:
