@@ -68,8 +68,9 @@ RESEND_QUEUED_AFTER = timedelta(minutes=10)
 # A running job that has not finished this long after its chunks were sent is resumed. Longer
 # than the broker's visibility timeout, so that the broker's own redelivery comes first.
 RESUME_RUNNING_AFTER = timedelta(hours=2)
-# Publishing gives up quickly when the broker is down: the page must answer, the sweep retries.
-PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+# Publishing gives up quickly when the broker is down or hangs (two tries, each cut short by
+# REDIS_TIMEOUT): the page must answer, the sweep retries.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 
 
 def job_kind(kind: str) -> JobKind:

@@ -194,6 +194,8 @@ def of_delegate_a(w: World) -> list:
 PERMISSIONS: dict[str, dict] = {
     # The project's own pages
     "home": {"get": {**PUBLIC, "anonymous": LOGIN}},
+    # Anonymous on purpose: load balancers and Docker ask it; it shows no one's data.
+    "healthz": {"get": PUBLIC},
     # programs
     "programs:create": {
         "get": {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "admin": 200},

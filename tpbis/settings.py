@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "visits",
     "reports",
     "tpbis.demo",
+    "tpbis.health",
 ]
 
 MIDDLEWARE = [
@@ -98,26 +99,40 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis backs the cache (allauth's rate limits must be shared by every process) and Celery.
+# Redis backs the cache (allauth's rate limits shared by every process), the sessions and Celery.
+# It speeds the site up but must not take it down: tpbis.cache answers from a fallback while
+# Redis is away (see the README, "When Redis is down"), and every connection to Redis gives up
+# after REDIS_TIMEOUT seconds.
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
 if REDIS_URL:
+    _redis_cache = {
+        "BACKEND": "tpbis.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tpbis",
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "tpbis",
-        }
+        # While Redis is away: this process's memory (rate limits counted per process).
+        "default": _redis_cache,
+        # While Redis is away: nothing, so sessions are read from the database.
+        "sessions": {
+            **_redis_cache,
+            "OPTIONS": {**_redis_cache["OPTIONS"], "LOCAL_FALLBACK": False},
+        },
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Production reads sessions from Redis (a database query less on every request) and writes
-# them through to the database, so that restarting Redis signs nobody out. It takes a cache
-# that every process shares: with a per-process one, signing out in one process would leave
-# the session alive in the others. Development and the tests keep the database engine, whose
-# queries the tests count.
+# them through to the database, so that restarting Redis signs nobody out, and while Redis is
+# away sessions are read from the database. It takes a cache that every process shares: with a
+# per-process one, signing out in one process would leave the session alive in the others;
+# hence the "sessions" cache, which keeps nothing in process memory. Development and the tests
+# keep the database engine, whose queries the tests count.
 if PRODUCTION and REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 
 # Celery: without a broker, tasks run in-process (eagerly) so the app works without Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -133,7 +148,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True  # job state lives in the database, not a result backend
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A request that sends a task must not wait seconds for a broker that is down or hangs: short
+# timeouts and one quick retry; what could not be sent waits in the database for the sweep.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = "UTC"
 # Beat runs this every 15 minutes; each programme's evening (18:00 local) triggers the e-mail
 # about the next day, sent once per delegate per day.
@@ -192,6 +220,13 @@ ACCOUNT_RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS", default=True)
 if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TPBIS] "
+# Behind reverse proxies, every request comes from a proxy's address: rate limits must count
+# the client's address, which the proxies add to X-Forwarded-For. TRUSTED_PROXY_COUNT is how
+# many proxies of ours a request passes (the TLS proxy in front of gunicorn makes 1); 0 ignores
+# the header, which clients could forge. Or name a header that the proxy sets to the client's
+# address alone (TRUSTED_CLIENT_IP_HEADER, e.g. X-Real-IP); it takes precedence.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "tpbis"
 # Admins and organisers must enrol a second factor before using the app.

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .health.views import healthz
 
 # The admin's own login form would bypass allauth's rate limits and MFA: route it through allauth.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -12,6 +13,7 @@ admin.site.site_title = _("TPBIS administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
 
 from participants.invitations import invitation_in_session
@@ -23,3 +24,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # signed up with another address; is_email_verified decides instead.
         super().unstash_verified_email(request)
         return None
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # A request that did not pass every trusted proxy (fewer X-Forwarded-For entries than
+        # TRUSTED_PROXY_COUNT, or no TRUSTED_CLIENT_IP_HEADER) is counted by the address that
+        # connected, rather than answered with an error.
+        try:
+            return super().get_client_ip(request)
+        except (ImproperlyConfigured, PermissionDenied):
+            ip = request.META.get("REMOTE_ADDR")
+            if not ip:
+                raise PermissionDenied("Unable to determine client IP address") from None
+            return ip
