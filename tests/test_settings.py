@@ -91,3 +91,20 @@ def test_services_come_from_urls():
 def test_production_turns_on_mfa_for_privileged_roles():
     values = read_settings(PRODUCTION, "REQUIRE_MFA_FOR_PRIVILEGED", "DEBUG")
     assert values == {"REQUIRE_MFA_FOR_PRIVILEGED": "True", "DEBUG": "False"}
+
+
+def test_production_refuses_to_start_with_debug_on():
+    result = run(["manage.py", "check"], {**PRODUCTION, "DEBUG": "true"})
+    assert result.returncode != 0
+    assert "DEBUG must be off in production" in result.stderr
+
+
+def test_production_language_cookie_is_secure_same_site_and_http_only():
+    names = ("LANGUAGE_COOKIE_SECURE", "LANGUAGE_COOKIE_SAMESITE", "LANGUAGE_COOKIE_HTTPONLY")
+    assert read_settings(PRODUCTION, *names) == {
+        "LANGUAGE_COOKIE_SECURE": "True",
+        "LANGUAGE_COOKIE_SAMESITE": "Lax",
+        "LANGUAGE_COOKIE_HTTPONLY": "True",
+    }
+    # Development serves plain HTTP, where a Secure cookie would never come back.
+    assert read_settings({}, "LANGUAGE_COOKIE_SECURE") == {"LANGUAGE_COOKIE_SECURE": "False"}
