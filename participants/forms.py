@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.images import reencode_image
 from programs.models import MemberCountry, Programme
+from programs.uploads import PHOTO
 
 from .models import Participant, normalise_passport_number, travel_window
 
@@ -200,7 +201,7 @@ class ParticipantForm(PassportNumberMixin, forms.ModelForm):
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         if isinstance(photo, UploadedFile):
-            return reencode_image(photo)
+            return reencode_image(photo, kind=PHOTO)
         return photo
 
     def clean(self) -> dict:

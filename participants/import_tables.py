@@ -18,8 +18,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from programs.uploads import IMPORT, check_upload_size
+
 from .columns import COLUMNS, column_label, comparable, header_aliases, without_note
-from .spreadsheets import cell_text, check_upload_size, csv_rows, undo_formula_guard, xlsx_rows
+from .spreadsheets import cell_text, csv_rows, undo_formula_guard, xlsx_rows
 
 MAX_ROWS = 10_000
 # A spreadsheet may carry formatting far below its data; this many empty rows in a row end it.
@@ -66,7 +68,7 @@ def read_upload(upload: UploadedFile) -> Table:
     (packed or unpacked), of another type, not readable, lacks required columns or has too
     many rows. The size is checked before anything is read.
     """
-    check_upload_size(upload.size)
+    check_upload_size(upload, kind=IMPORT)
     name = (upload.name or "").lower()
     if name.endswith(".csv"):
         return read_csv(upload.read())

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.images import reencode_image
 from programs.models import Programme
+from programs.uploads import PHOTO, with_limit
 
 from .consent import change_photo_consent
 from .consent_forms import photo_consent_field, photo_consent_initial
@@ -32,7 +33,10 @@ class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
     photo = forms.FileField(
         label=_("Photo"),
         required=False,
-        help_text=_("A passport-style photo for your badge: JPEG, PNG, WebP or GIF, up to 10 MB."),
+        help_text=with_limit(
+            _("A passport-style photo for your badge: JPEG, PNG, WebP or GIF, up to %(limit)s."),
+            PHOTO,
+        ),
         widget=forms.FileInput(attrs={"accept": "image/*"}),
     )
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
@@ -99,7 +103,7 @@ class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
         upload = self.cleaned_data.get("photo")
         if isinstance(upload, UploadedFile):
             # Raises ValidationError for non-images, oversized files and decompression bombs.
-            self.reencoded_photo = reencode_image(upload)
+            self.reencoded_photo = reencode_image(upload, kind=PHOTO)
         return upload
 
     def clean(self) -> dict:

@@ -27,7 +27,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A realistic file at the row limit (10,000 rows, 22 of the 26 columns filled, as the import
 # benchmark writes it) unpacks to 10.5 MB and holds a million tags: the limits leave room
 # for the extra parts and markup other programs write.
@@ -118,14 +117,6 @@ def cell_text(value: Any) -> str:
     if isinstance(value, time):
         return value.strftime("%H:%M")
     return str(value).strip()
-
-
-def check_upload_size(size: int | None) -> None:
-    if size is not None and size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is %(size).1f MB; the limit is %(limit)d MB.")
-            % {"size": size / 1024 / 1024, "limit": MAX_UPLOAD_BYTES // 1024 // 1024}
-        )
 
 
 def csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:

@@ -19,6 +19,7 @@ from django_countries import countries
 
 from programs.models import MemberCountry, Programme, Province
 from programs.permissions import MANAGERS, get_programme_for_user
+from programs.uploads import IMPORT, with_limit
 
 from . import exports, imports
 from .access_log import record_personal_data_access
@@ -40,7 +41,9 @@ CONTENT_TYPES = {
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Participant list"),
-        help_text=gettext_lazy("A .csv or .xlsx file of at most 5 MB and 10,000 rows."),
+        help_text=with_limit(
+            gettext_lazy("A .csv or .xlsx file of at most %(limit)s and 10,000 rows."), IMPORT
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .images import reencode_image
 from .models import Delegation, MemberCountry, Programme, ProgrammeMembership, Province
 from .services import user_with_email
+from .uploads import LOGO, with_limit
 
 LOGO_MAX_SIDE = 600
 
@@ -80,7 +81,10 @@ class ProgrammeForm(forms.ModelForm):
         label=capfirst(_("logo")),
         required=False,
         widget=LogoInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
-        help_text=_("JPEG, PNG, WebP or GIF, up to 10 MB; stored as a JPEG of at most 600 pixels."),
+        help_text=with_limit(
+            _("JPEG, PNG, WebP or GIF, up to %(limit)s; stored as a JPEG of at most 600 pixels."),
+            LOGO,
+        ),
     )
 
     class Meta:
@@ -135,7 +139,7 @@ class ProgrammeForm(forms.ModelForm):
         logo = self.cleaned_data.get("logo")
         # Only a new upload is checked; the stored logo (or False, "clear") passes through.
         if isinstance(logo, UploadedFile):
-            return reencode_image(logo, max_side=LOGO_MAX_SIDE)
+            return reencode_image(logo, kind=LOGO, max_side=LOGO_MAX_SIDE)
         return logo
 
 

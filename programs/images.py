@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+from .uploads import PHOTO, UploadKind, check_upload_size
+
 MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
@@ -20,26 +21,25 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 def reencode_image(
     upload: UploadedFile,
     *,
+    kind: UploadKind = PHOTO,
     max_side: int = 600,
-    max_bytes: int = MAX_UPLOAD_BYTES,
     max_pixels: int = MAX_PIXELS,
 ) -> ContentFile:
     """A JPEG copy of an uploaded image, at most `max_side` pixels on its longer side.
 
-    Raises ValidationError when the file is too large, is not an image whatever its name
-    says, or has too many pixels (a decompression bomb).
+    Raises ValidationError when the file is larger than its kind allows, is not an image
+    whatever its name says, or has too many pixels (a decompression bomb).
     """
-    if upload.size is not None and upload.size > max_bytes:
-        raise ValidationError(
-            _("The image is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": round(upload.size / 1_048_576, 1), "limit": max_bytes // 1_048_576}
-        )
+    check_upload_size(upload, kind=kind)
     upload.seek(0)
     try:
         with Image.open(upload) as probe:
             image_format = probe.format
             width, height = probe.size
             probe.verify()
+    except Image.DecompressionBombError as error:
+        # Pillow refuses to open images of more than twice its own pixel limit.
+        raise ValidationError(_("The image has too many pixels.")) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(_("The file is not an image (JPEG, PNG, WebP or GIF).")) from error
     if image_format not in ALLOWED_FORMATS:

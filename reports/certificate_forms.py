@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from programs.images import reencode_image
+from programs.uploads import LOGO, with_limit
 
 from .certificates import normalise_code
 from .models import CertificateTemplate, Signatory
@@ -15,13 +16,15 @@ LOGO_MAX_SIDE = 600
 SIGNATURE_MAX_SIDE = 600
 MAX_SIGNATORIES = 4
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
-IMAGE_HELP = _("JPEG, PNG, WebP or GIF, up to 10 MB; stored as a JPEG of at most 600 pixels.")
+IMAGE_HELP = with_limit(
+    _("JPEG, PNG, WebP or GIF, up to %(limit)s; stored as a JPEG of at most 600 pixels."), LOGO
+)
 
 
 def _reencoded(upload: Any, max_side: int) -> Any:
     # Only a new upload is checked and re-encoded; the stored file passes through unchanged.
     if isinstance(upload, UploadedFile):
-        return reencode_image(upload, max_side=max_side)
+        return reencode_image(upload, kind=LOGO, max_side=max_side)
     return upload
 
 

@@ -14,8 +14,8 @@ from participants.models import (
     ImportBatch,
     Invitation,
     Participant,
-    PersonalDataRemoval,
     PersonalDataAccess,
+    PersonalDataRemoval,
 )
 from programs.models import (
     Announcement,

@@ -139,3 +139,20 @@ def test_an_unreachable_s3_server_fails_the_tests_that_need_it(monkeypatch):
     monkeypatch.setenv(S3_TEST_SERVER, "http://127.0.0.1:1")
     with pytest.raises(pytest.fail.Exception, match="S3-compatible server .* is not reachable"):
         require_s3_server()
+
+
+def test_production_refuses_to_start_with_debug_on():
+    result = run(["manage.py", "check"], {**PRODUCTION, "DEBUG": "true"})
+    assert result.returncode != 0
+    assert "DEBUG must be off in production" in result.stderr
+
+
+def test_production_language_cookie_is_secure_same_site_and_http_only():
+    names = ("LANGUAGE_COOKIE_SECURE", "LANGUAGE_COOKIE_SAMESITE", "LANGUAGE_COOKIE_HTTPONLY")
+    assert read_settings(PRODUCTION, *names) == {
+        "LANGUAGE_COOKIE_SECURE": "True",
+        "LANGUAGE_COOKIE_SAMESITE": "Lax",
+        "LANGUAGE_COOKIE_HTTPONLY": "True",
+    }
+    # Development serves plain HTTP, where a Secure cookie would never come back.
+    assert read_settings({}, "LANGUAGE_COOKIE_SECURE") == {"LANGUAGE_COOKIE_SECURE": "False"}

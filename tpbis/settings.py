@@ -8,6 +8,7 @@ ALLOWED_HOSTS, DATABASE_URL and REDIS_URL, and turns on every transport-security
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,9 @@ if TPBIS_ENV not in {"development", "production"}:
 PRODUCTION = TPBIS_ENV == "production"
 
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    # Debug pages show settings and source code to anyone who makes an error happen.
+    raise ImproperlyConfigured("DEBUG must be off in production (TPBIS_ENV=production).")
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -44,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_countries",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -59,11 +64,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tpbis.security.PrivacyHeadersMiddleware",
+    "tpbis.security.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -299,6 +307,42 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
+
+# --- Browser security headers and cookies -------------------------------------------------
+# The pages carry no inline script or style, so the policy needs no 'unsafe-inline'; images
+# may be data: URIs (the QR code of the two-factor set-up page). PDFs that WeasyPrint renders
+# are never served as pages and keep their own styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy: every page refuses these features; pages that scan badges allow the
+# camera for this origin (tpbis.security.PrivacyHeadersMiddleware).
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "camera",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+]
+PERMISSIONS_POLICY_CAMERA_URL_NAMES = {"visits:attendance_scan"}
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
 
 LOGGING = {
     "version": 1,

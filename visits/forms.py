@@ -8,18 +8,16 @@ from datetime import date
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programs.models import Programme
+from programs.uploads import MATERIAL, check_upload_size, with_limit
 
 from .models import Session, SessionMaterial, Site, Vehicle, VisitGroup
 from .services import at_local_time, programme_days
-
-MAX_MATERIAL_BYTES = 20 * 1024 * 1024
 
 
 class DateInput(forms.DateInput):
@@ -303,7 +301,7 @@ class MaterialForm(forms.ModelForm):
     class Meta:
         model = SessionMaterial
         fields = ["title", "file", "url"]
-        help_texts = {"file": _("Up to 20 MB.")}
+        help_texts = {"file": with_limit(_("Up to %(limit)s."), MATERIAL)}
 
     def __init__(self, *args, session: Session, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -311,11 +309,8 @@ class MaterialForm(forms.ModelForm):
 
     def clean_file(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("file")
-        if upload and upload.size > MAX_MATERIAL_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s; files of up to 20 MB can be uploaded.")
-                % {"size": filesizeformat(upload.size)}
-            )
+        if upload:
+            check_upload_size(upload, kind=MATERIAL)
         return upload
 
     def clean(self) -> dict:

@@ -6,8 +6,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
-from programs.images import MAX_UPLOAD_BYTES, reencode_image
+from programs.images import reencode_image
 from programs.models import Programme
+from programs.uploads import PHOTO, with_limit
 
 from .models import SessionPhoto
 
@@ -44,6 +45,7 @@ class PhotoUploadForm(forms.ModelForm):
     image = forms.FileField(
         label=_("Photo"),
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        help_text=with_limit(_("JPEG, PNG, WebP or GIF, up to %(limit)s."), PHOTO),
     )
     taken_at = forms.DateTimeField(
         label=_("Taken at"),
@@ -59,9 +61,6 @@ class PhotoUploadForm(forms.ModelForm):
     def __init__(self, *args, programme: Programme, **kwargs) -> None:
         self.programme = programme
         super().__init__(*args, **kwargs)
-        self.fields["image"].help_text = gettext(
-            "JPEG, PNG, WebP or GIF, at most %(limit)s MB."
-        ) % {"limit": MAX_UPLOAD_BYTES // 1_048_576}
         self.fields["taken_at"].help_text = gettext("In the programme's time zone (%(zone)s).") % {
             "zone": programme.time_zone
         }
@@ -75,7 +74,7 @@ class PhotoUploadForm(forms.ModelForm):
     def clean_image(self) -> ContentFile:
         upload = self.cleaned_data["image"]
         try:
-            return reencode_image(upload, max_side=PHOTO_MAX_SIDE)
+            return reencode_image(upload, kind=PHOTO, max_side=PHOTO_MAX_SIDE)
         except ValidationError as error:
             raise ValidationError(error.messages) from error
 

@@ -3,7 +3,7 @@ import os
 import pytest
 from django.core.management import call_command
 
-from .support import CHROMIUM
+from .support import CHROMIUM, WatchedBrowser
 
 
 @pytest.fixture
@@ -23,8 +23,11 @@ def browser():
                 "--disable-component-update",
             ],
         )
-        yield browser
+        watched = WatchedBrowser(browser)
+        yield watched
         browser.close()
+    # Every page the test opened kept to the Content-Security-Policy.
+    assert watched.violations == []
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 

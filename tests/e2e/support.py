@@ -21,6 +21,41 @@ BROWSER_TEST = [
 ]
 
 
+# Reports every Content-Security-Policy violation of the page as a console message; Chromium
+# also logs its own "Refused to ..." line, which the console listener catches as well.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
+class WatchedBrowser:
+    """The browser, but every page it opens records CSP violations in `violations`."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+        self.violations: list[str] = []
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", self._record)
+        return context
+
+    def new_page(self, **options):
+        # Like Browser.new_page: a context of its own, closed with the browser.
+        return self.new_context(**options).new_page()
+
+    def _record(self, message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            self.violations.append(f"{message.page.url if message.page else '?'}: {text}")
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 def log_in(page, live_server, email: str, password: str) -> None:
     page.goto(f"{live_server.url}/")
     page.get_by_label("Email").fill(email)

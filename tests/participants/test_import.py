@@ -541,11 +541,13 @@ def test_import_other_file_type_is_a_form_error(client, programme):
     assert form_errors(response) == ["Upload a .csv or .xlsx file."]
 
 
-def test_import_50_mb_file_is_refused_before_reading(client, programme):
-    big = SimpleUploadedFile("big.csv", b"a" * (50 * 1024 * 1024), content_type="text/csv")
+def test_import_6_mb_file_is_refused_before_reading(client, programme):
+    big = SimpleUploadedFile("big.csv", b"a" * (6 * 1024 * 1024), content_type="text/csv")
     response = upload(client, programme, big)
     assert response.status_code == 200
-    assert form_errors(response) == ["The file is 50.0 MB; the limit is 5 MB."]
+    assert form_errors(response) == [
+        "The file is 6.0\xa0MB, over the 5 MB limit for participant lists."
+    ]
     assert not ImportBatch.objects.exists()
 
 

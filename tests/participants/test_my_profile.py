@@ -10,6 +10,7 @@ from PIL import Image
 from participants.models import Participant
 from tests.conftest import client_for
 from tests.factories import ParticipantFactory, ProgrammeFactory, UserFactory, member_country
+from tests.uploads import bomb_upload
 
 URL = "/me/profile/"
 
@@ -304,3 +305,15 @@ def test_non_image_photo_is_refused(delegate, settings, tmp_path):
     ]
     assert not own(delegate).photo
     assert own(delegate).full_name_latin != "Nguyen Thi Lan"
+
+
+def test_own_photo_decompression_bomb_is_a_form_error_and_the_form_stays_filled(
+    delegate, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = post(delegate, {"photo": bomb_upload(), "position": "Head of Kept Services"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["photo"] == ["The image has too many pixels."]
+    assert 'value="Head of Kept Services"' in response.content.decode()
+    assert not own(delegate).photo
+    assert own(delegate).position != "Head of Kept Services"

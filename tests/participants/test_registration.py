@@ -17,6 +17,7 @@ from programs.models import Province
 
 from ..conftest import client_for
 from ..factories import DelegationFactory, InvitationFactory, ParticipantFactory, member_country
+from ..uploads import bomb_upload
 
 
 def _messages(response) -> list[str]:
@@ -537,3 +538,16 @@ def test_no_invitation_form_without_email(cast, programme):
     )
     assert reverse("participants:invite", args=[programme.slug, participant.pk]) not in page
     assert "Add an e-mail address to send an invitation." in page
+
+
+def test_participant_photo_decompression_bomb_is_a_form_error_and_the_form_stays_filled(
+    cast, programme, media
+):
+    response = client_for(cast["organiser"]).post(
+        reverse("participants:create", args=[programme.slug]),
+        {**_form_data(), "photo": bomb_upload()},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"photo": ["The image has too many pixels."]}
+    assert 'value="Somphone Phommavong"' in response.content.decode()
+    assert not programme.participants.filter(email="somphone@example.org").exists()

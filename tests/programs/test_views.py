@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
@@ -22,6 +23,7 @@ from tests.factories import (
     UserFactory,
     member_country,
 )
+from tests.uploads import bomb_upload
 
 from .conftest import png_upload, text_upload
 from .test_forms import delegation_data, programme_data
@@ -553,3 +555,23 @@ def test_programme_detail_tells_managers_when_personal_data_goes(cast, programme
     assert (told in page) == (role in MANAGERS)
     personal_data = reverse("reports:personal_data", args=[programme.slug])
     assert (personal_data in page) == (role in MANAGERS)
+
+
+def test_programme_logo_decompression_bomb_is_a_form_error_and_the_form_stays_filled(cast):
+    response = client_for(cast["admin"]).post(
+        reverse("programs:create"), {**programme_data(), "logo": bomb_upload()}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"logo": ["The image has too many pixels."]}
+    assert 'value="KSP Digital 2025"' in response.content.decode()
+    assert not Programme.objects.filter(short_name_en="KSP Digital 2025").exists()
+
+
+def test_programme_logo_over_its_limit_is_a_form_error_naming_the_limit(cast, programme):
+    data = programme_data(short_name_en=programme.short_name_en, title_en=programme.title_en)
+    big = SimpleUploadedFile("logo.png", b"0" * (5 * 1024 * 1024 + 1), content_type="image/png")
+    response = client_for(cast["organiser"]).post(_url("edit", programme), {**data, "logo": big})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "logo": ["The file is 5.0\xa0MB, over the 5 MB limit for logos."]
+    }

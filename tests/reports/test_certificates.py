@@ -41,6 +41,7 @@ from tests.factories import (
     SignatoryFactory,
     UserFactory,
 )
+from tests.uploads import bomb_upload
 
 from .test_documents import pdf_text
 
@@ -819,3 +820,31 @@ def test_revoked_certificate_is_not_handed_to_the_delegate(
     html = response.content.decode()
     assert "withdrawn by the organisers" in html
     assert "Registered twice" in html
+
+
+def test_partner_logo_decompression_bomb_is_a_form_error_and_the_form_stays_filled(cast, programme):
+    response = client_for(cast["organiser"]).post(
+        reverse("reports:certificate_template", args=[programme.slug]),
+        _template_data(partner_logo=bomb_upload()),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"partner_logo": ["The image has too many pixels."]}
+    assert "Certificate of Completion" in response.content.decode()
+    assert not template_for(programme).partner_logo
+
+
+def test_signature_decompression_bomb_is_a_form_error_and_the_form_stays_filled(cast, programme):
+    response = client_for(cast["organiser"]).post(
+        reverse("reports:certificate_template", args=[programme.slug]),
+        _template_data(
+            **{
+                "signatories-0-name": "Ofy Sofiana",
+                "signatories-0-title": "Principal Secretary",
+                "signatories-0-signature": bomb_upload("signature.png"),
+            }
+        ),
+    )
+    assert response.status_code == 200
+    assert response.context["formset"].errors == [{"signature": ["The image has too many pixels."]}]
+    assert 'value="Ofy Sofiana"' in response.content.decode()
+    assert not Signatory.objects.exists()

@@ -12,7 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from participants.models import Participant
-from programs.images import MAX_UPLOAD_BYTES
+from programs.uploads import LOGO
 from reports.certificates import template_for, verification_url
 from reports.jobs import start_job
 from reports.models import Certificate, GenerationJob
@@ -218,7 +218,7 @@ def _png(size, mode="RGB") -> bytes:
             "The file is not an image",
         ),
         ("bomb.png", None, "The image has too many pixels."),
-        ("huge.jpg", b"\xff\xd8" + b"0" * (MAX_UPLOAD_BYTES + 1), "the limit is 10 MB"),
+        ("huge.jpg", b"\xff\xd8" + b"0" * (LOGO.max_bytes + 1), "the 5 MB limit for logos"),
     ],
 )
 def test_uploads_are_judged_by_content_size_and_pixels(cast, programme, name, content, message):

@@ -13,6 +13,7 @@ from tests.factories import (
     SessionFactory,
     SessionPhotoFactory,
 )
+from tests.uploads import bomb_upload
 from visits.models import SessionPhoto
 
 # Who may reach each view is in tests/permission_table.py; these are what the team gets.
@@ -84,7 +85,7 @@ def test_upload_reencodes_and_keeps_the_details(cast, programme, item):
         ),
         (
             SimpleUploadedFile("big.jpg", b"\xff" * (10 * 1024 * 1024 + 1), "image/jpeg"),
-            "The image is 10.0 MB; the limit is 10 MB.",
+            "The file is 10.0\xa0MB, over the 10 MB limit for photos.",
         ),
     ],
     ids=["not-an-image", "too-large"],
@@ -246,7 +247,8 @@ def test_photo_is_served_privately(cast, programme, item):
         reverse("visits:photo", args=[programme.slug, photo.pk])
     )
     assert response["Content-Type"] == "image/jpeg"
-    assert response["Cache-Control"] == "private, max-age=3600"
+    # Pictures of people: no copy is kept by the browser (tpbis.security).
+    assert response["Cache-Control"] == "private, max-age=0, no-cache, no-store, must-revalidate"
     assert b"".join(response.streaming_content) == photo.image.open("rb").read()
 
 
@@ -400,3 +402,15 @@ def test_people_of_a_photo_of_another_programme_are_404(cast, programme):
     assert client.get(url).status_code == 404
     assert client.post(url, {"people": [person.pk]}).status_code == 404
     assert not foreign.people.exists()
+
+
+def test_gallery_photo_decompression_bomb_is_a_form_error_and_the_form_stays_filled(
+    cast, programme, item
+):
+    response = client_for(cast["staff"]).post(
+        _upload_url(programme, item), {"image": bomb_upload(), "caption": "Kept caption"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"image": ["The image has too many pixels."]}
+    assert 'value="Kept caption"' in response.content.decode()
+    assert not SessionPhoto.objects.exists()

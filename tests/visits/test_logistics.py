@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from programs.uploads import MATERIAL
 from tests.conftest import client_for
 from tests.factories import (
     AssignmentFactory,
@@ -17,7 +18,6 @@ from tests.factories import (
     VehicleFactory,
     VisitGroupFactory,
 )
-from visits.forms import MAX_MATERIAL_BYTES
 from visits.models import (
     Session,
     SessionPhoto,
@@ -349,7 +349,7 @@ def test_material_of_another_item_is_not_found(cast, programme, visit):
 
 
 def test_material_upload_over_20_mb_is_refused(cast, programme, visit):
-    too_big = SimpleUploadedFile("video.mp4", b"0" * (MAX_MATERIAL_BYTES + 1))
+    too_big = SimpleUploadedFile("video.mp4", b"0" * (MATERIAL.max_bytes + 1))
 
     response = client_for(cast["staff"]).post(
         reverse("visits:material_create", args=[programme.slug, visit.pk]),
@@ -358,7 +358,7 @@ def test_material_upload_over_20_mb_is_refused(cast, programme, visit):
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "file": ["The file is 20.0\xa0MB; files of up to 20 MB can be uploaded."]
+        "file": ["The file is 20.0\xa0MB, over the 20 MB limit for session materials."]
     }
     assert not visit.materials.exists()
 
@@ -366,11 +366,11 @@ def test_material_upload_over_20_mb_is_refused(cast, programme, visit):
 def test_material_upload_of_exactly_20_mb_is_accepted(cast, programme, visit):
     response = client_for(cast["staff"]).post(
         reverse("visits:material_create", args=[programme.slug, visit.pk]),
-        {"title": "Video", "file": SimpleUploadedFile("video.mp4", b"0" * MAX_MATERIAL_BYTES)},
+        {"title": "Video", "file": SimpleUploadedFile("video.mp4", b"0" * MATERIAL.max_bytes)},
     )
 
     assert response.status_code == 302
-    assert visit.materials.get().file.size == MAX_MATERIAL_BYTES
+    assert visit.materials.get().file.size == MATERIAL.max_bytes
 
 
 def test_material_needs_a_file_or_a_link_not_both(cast, programme, visit):
