@@ -28,6 +28,13 @@ def by_readable_name(through: str = "") -> list:
     return [readable_name(through).asc(), f"{through}full_name"]
 
 
+def display_name(full_name: str, full_name_latin: str) -> str:
+    """The Latin name (readable by everyone) with the native one when they differ."""
+    if full_name_latin and full_name_latin != full_name:
+        return f"{full_name_latin} ({full_name})"
+    return full_name
+
+
 # Spaces and dashes (ASCII and typographic) are how people group a passport number's
 # characters; they are not part of it.
 PASSPORT_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
@@ -252,10 +259,7 @@ class Participant(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The Latin name (readable by everyone) with the native one when they differ."""
-        if self.full_name_latin and self.full_name_latin != self.full_name:
-            return f"{self.full_name_latin} ({self.full_name})"
-        return self.full_name
+        return display_name(self.full_name, self.full_name_latin)
 
     @property
     def name_for_certificate(self) -> str:

@@ -12,6 +12,9 @@ from programs.models import ProgrammeMembership
 
 from .models import Participant
 
+# Built once and filtered per request: every page of a signed-in delegate reads it.
+_PARTICIPATIONS = Participant.objects.select_related("programme").order_by("-programme__start_date")
+
 
 class UserRoles:
     """What one user is, computed once per request with at most two queries."""
@@ -28,13 +31,10 @@ class UserRoles:
 
     @cached_property
     def participations(self) -> list[Participant]:
+        """The user's participant records with their programmes, the newest programme first."""
         if not self.user.is_authenticated:
             return []
-        return list(
-            Participant.objects.filter(user=self.user)
-            .select_related("programme")
-            .order_by("-programme__start_date")
-        )
+        return list(_PARTICIPATIONS.filter(user_id=self.user.pk))
 
     @property
     def is_admin(self) -> bool:

@@ -347,13 +347,19 @@ def _finish_if_complete(job: GenerationJob) -> None:
     """Count the outputs into `done`; the chunk that completes the job builds its files."""
     count = job.outputs.count()
     with transaction.atomic():
-        row = GenerationJob.objects.select_for_update().filter(pk=job.pk).first()
-        if row is None or row.status != Status.RUNNING:
+        # The progress columns only: the list of every item is not needed here.
+        row = (
+            GenerationJob.objects.select_for_update()
+            .filter(pk=job.pk)
+            .values("status", "done", "total", "finished_at")
+            .first()
+        )
+        if row is None or row["status"] != Status.RUNNING:
             return
-        done = min(max(row.done, count), row.total)
+        done = min(max(row["done"], count), row["total"])
         # finished_at marks that one chunk has taken on the final step (the row lock makes
         # that chunk the only one); a resumed job clears it.
-        claim = done >= row.total and row.finished_at is None
+        claim = done >= row["total"] and row["finished_at"] is None
         GenerationJob.objects.filter(pk=job.pk).update(
             done=done, **({"finished_at": Now()} if claim else {})
         )

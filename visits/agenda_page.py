@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from participants.models import Participant
 from programs.models import Programme
 
-from .feeds import AgendaEntry, now_and_next, personal_agenda
-from .models import Session, Site
+from .feeds import AgendaEntry, AgendaItem, AgendaSite, now_and_next, personal_agenda
+from .models import Session
 
 
 @dataclass(slots=True)
@@ -38,7 +38,7 @@ class AgendaRow:
     next_at: str = ""
 
 
-def _map_url(site: Site) -> str:
+def _map_url(site: AgendaSite) -> str:
     if map_url := site.map_url:
         return map_url
     if site.address:
@@ -86,7 +86,7 @@ class _Page:
         head, _sep, tail = url.rpartition(f"/{marker}/")
         return head + "/{session}/" + tail.replace(str(marker + 1), "{material}")
 
-    def where(self, session: Session) -> str:
+    def where(self, session: AgendaItem) -> str:
         """The item's place as HTML, each value escaped here (marked safe with its row)."""
         site = session.site
         if site is None:

@@ -15,8 +15,9 @@ refreshes.
 
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import Decimal
 from functools import lru_cache
 from itertools import groupby
 
@@ -34,108 +35,165 @@ from icalendar import (
     vUri,
 )
 
-from participants.models import Participant
+from participants.models import Participant, by_readable_name, display_name
 from programs.models import Programme
 
-from .models import Assignment, Session, SessionMaterial, Vehicle, VisitGroup
+from .models import Assignment, Session, SessionMaterial, Site
 
 PRODID = "-//TPBIS//Personal agenda//EN"
 # Subscribers are asked to refresh hourly; the response itself may be cached for five minutes.
 REFRESH_INTERVAL = timedelta(hours=1)
 
 
-# What the agenda page, the feed and the agenda PDF show of each booking: reading only these
-# columns spares parsing a dozen timestamps per row that nothing shows.
-AGENDA_FIELDS = (
-    "session_id",
-    "group_id",
-    "vehicle_id",
-    *(
-        f"session__{name}"
-        for name in (
-            "programme_id",
-            "kind",
-            "title_en",
-            "title_id",
-            "description_en",
-            "description_id",
-            "starts_at",
-            "ends_at",
-            "site_id",
-            "room",
-            "speakers",
-            "departure_point",
-            "departs_at",
-            "returns_at",
-            "cancelled_at",
-            "updated_at",
-            "revision",
-        )
-    ),
-    *(
-        f"session__site__{name}"
-        for name in ("name", "address", "district", "city", "latitude", "longitude")
-    ),
-    *(f"group__{name}" for name in ("name", "guide_name", "guide_phone")),
-    *(f"vehicle__{name}" for name in ("name", "plate")),
-)
+@dataclass(slots=True)
+class AgendaSite:
+    """What an agenda shows of a site: a `Site`'s columns, read as plain values."""
+
+    name: str
+    address: str
+    district: str
+    city: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+    map_url = Site.map_url
 
 
-@dataclass
+@dataclass(slots=True)
+class AgendaItem:
+    """What an agenda shows of an item: a `Session`'s columns, read as plain values, with the
+    model's own `title`, `description` and `is_cancelled`."""
+
+    pk: int
+    kind: str
+    title_en: str
+    title_id: str
+    description_en: str
+    description_id: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str
+    speakers: str
+    departure_point: str
+    departs_at: datetime | None
+    returns_at: datetime | None
+    cancelled_at: datetime | None
+    updated_at: datetime
+    revision: int
+    site: AgendaSite | None = None
+
+    title = Session.title
+    description = Session.description
+    is_cancelled = Session.is_cancelled
+
+    def get_kind_display(self) -> str:
+        return str(Session.Kind(self.kind).label)
+
+
+@dataclass(slots=True)
+class AgendaGroup:
+    """A site visit's group as the agenda shows it, with its guide."""
+
+    name: str
+    guide_name: str
+    guide_phone: str
+
+
+@dataclass(slots=True)
+class AgendaVehicle:
+    """The vehicle a delegate rides in, as the agenda shows it."""
+
+    name: str
+    plate: str
+
+
+@dataclass(slots=True)
+class AgendaMaterial:
+    """A material of an item: its title, and its id for the download link."""
+
+    pk: int
+    title: str
+
+
+@dataclass(slots=True)
 class AgendaEntry:
     """One item of a delegate's agenda, with what is personal to them."""
 
-    session: Session
-    group: VisitGroup | None
-    vehicle: Vehicle | None
+    session: AgendaItem
+    group: AgendaGroup | None
+    vehicle: AgendaVehicle | None
     speaker_names: list[str] = field(default_factory=list)
-    materials: list[SessionMaterial] = field(default_factory=list)
+    materials: list[AgendaMaterial] = field(default_factory=list)
 
     @property
     def is_cancelled(self) -> bool:
         return self.session.cancelled_at is not None
 
 
+def _columns(cls: type, prefix: str) -> list[str]:
+    """The lookups of a booking's columns that fill `cls`, field by field."""
+    return [prefix + ("id" if f.name == "pk" else f.name) for f in fields(cls) if f.name != "site"]
+
+
+_ITEM_COLUMNS = _columns(AgendaItem, "session__")
+_SITE_COLUMNS = ["session__site_id", *_columns(AgendaSite, "session__site__")]
+_GROUP_COLUMNS = ["group_id", *_columns(AgendaGroup, "group__")]
+_VEHICLE_COLUMNS = ["vehicle_id", *_columns(AgendaVehicle, "vehicle__")]
+
+# A participant's bookings as rows of plain values, in agenda order: built once and filtered
+# for each agenda. Rows rather than model instances, and a query built once: with a few dozen
+# items, making the instances and the query was most of an agenda page's cost.
+_BOOKINGS = Assignment.objects.values_list(
+    *_ITEM_COLUMNS, *_SITE_COLUMNS, *_GROUP_COLUMNS, *_VEHICLE_COLUMNS
+).order_by("session__starts_at", "session__title_en", "session_id")
+# The speakers of the booked items who are participants, in name order, and the materials.
+_SPEAKERS = Session.speaker_participants.through.objects.values_list(
+    "session_id", "participant__full_name", "participant__full_name_latin"
+).order_by(*by_readable_name("participant__"))
+_MATERIALS = SessionMaterial.objects.values_list("session_id", "pk", "title").order_by("title")
+
+
+def _split(row: tuple, start: int, columns: list[str], cls: type):
+    """`cls` made of the row's values for `columns` from `start` (its id first), or None
+    when the id is empty."""
+    if row[start] is None:
+        return None
+    return cls(*row[start + 1 : start + len(columns)])
+
+
 def personal_agenda(participant: Participant, *, with_materials: bool = True) -> list[AgendaEntry]:
     """The participant's items, cancelled ones included, in order: three queries.
 
-    Queries: the assignments with their item, site, group and vehicle; the speakers who are
+    Queries: the bookings with their item, site, group and vehicle; the speakers who are
     participants, in name order; the materials, in title order (skipped with
-    `with_materials=False`). Speakers and materials are gathered by hand rather than with
-    `prefetch_related`, which builds a queryset per item.
+    `with_materials=False`).
     """
-    assignments = list(
-        Assignment.objects.filter(
-            participant=participant, session__programme_id=participant.programme_id
+    rows = list(
+        _BOOKINGS.filter(
+            participant_id=participant.pk, session__programme_id=participant.programme_id
         )
-        .select_related("session__site", "group", "vehicle")
-        .only(*AGENDA_FIELDS)
-        .order_by("session__starts_at", "session__title_en", "session_id")
     )
     speakers: dict[int, list[str]] = defaultdict(list)
-    materials: dict[int, list[SessionMaterial]] = defaultdict(list)
-    if assignments:
-        booked = [assignment.session_id for assignment in assignments]
-        for person in (
-            Participant.objects.filter(sessions_as_speaker__in=booked)
-            .annotate(item_id=F("sessions_as_speaker"))
-            .only("full_name", "full_name_latin")
-        ):
-            speakers[person.item_id].append(person.display_name)
+    materials: dict[int, list[AgendaMaterial]] = defaultdict(list)
+    if rows:
+        booked = [row[0] for row in rows]
+        for item_id, full_name, full_name_latin in _SPEAKERS.filter(session_id__in=booked):
+            speakers[item_id].append(display_name(full_name, full_name_latin))
         if with_materials:
-            for material in SessionMaterial.objects.filter(session_id__in=booked).only(
-                "session_id", "title"
-            ):
-                materials[material.session_id].append(material)
+            for item_id, pk, title in _MATERIALS.filter(session_id__in=booked):
+                materials[item_id].append(AgendaMaterial(pk, title))
+    site_at = len(_ITEM_COLUMNS)
+    group_at = site_at + len(_SITE_COLUMNS)
+    vehicle_at = group_at + len(_GROUP_COLUMNS)
     entries = []
-    for assignment in assignments:
-        session = assignment.session
+    for row in rows:
+        session = AgendaItem(*row[:site_at], site=_split(row, site_at, _SITE_COLUMNS, AgendaSite))
         names = [session.speakers] if session.speakers else []
         entries.append(
             AgendaEntry(
                 session=session,
-                group=assignment.group,
-                vehicle=assignment.vehicle,
+                group=_split(row, group_at, _GROUP_COLUMNS, AgendaGroup),
+                vehicle=_split(row, vehicle_at, _VEHICLE_COLUMNS, AgendaVehicle),
                 speaker_names=names + speakers[session.pk],
                 materials=materials[session.pk],
             )
@@ -197,7 +255,7 @@ def _vtimezone(tz_name: str, first_year: int, last_year: int) -> Timezone:
     )
 
 
-def _location(session: Session) -> str:
+def _location(session: AgendaItem) -> str:
     site = session.site
     parts = [site.name] if site else []
     if session.room:

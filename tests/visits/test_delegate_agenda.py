@@ -240,6 +240,41 @@ def test_now_and_next_with_a_frozen_clock(programme):
     assert (after.under_way, after.upcoming) == ([], [])
 
 
+def test_personal_agenda_reads_each_item_with_all_it_shows_in_three_queries(
+    programme, django_assert_num_queries
+):
+    delegate = ParticipantFactory(programme=programme)
+    site = SiteFactory(name="Perpusnas", city="Jakarta", latitude=Decimal("-6.18"))
+    item = SessionFactory(programme=programme, title_en="Visit", site=site, room="Hall")
+    item.speaker_participants.add(
+        ParticipantFactory(programme=programme, full_name="Zed", full_name_latin=""),
+        ParticipantFactory(programme=programme, full_name="Андрей", full_name_latin="Andrei"),
+    )
+    SessionMaterialFactory(session=item, title="Slides")
+    SessionMaterialFactory(session=item, title="Handout")
+    group = VisitGroupFactory(session=item, name="Group A", guide_name="Rina")
+    vehicle = VehicleFactory(session=item, name="Bus 1", plate="B 1234 XY")
+    book(delegate, item, group=group, vehicle=vehicle)
+    later = item.ends_at + timedelta(hours=1)
+    plain = SessionFactory(
+        programme=programme, title_en="Plain", starts_at=later, ends_at=later + timedelta(hours=1)
+    )
+    book(delegate, plain)
+
+    with django_assert_num_queries(3):
+        visit, other = personal_agenda(delegate)
+
+    assert (visit.session.pk, visit.session.title, visit.session.room) == (item.pk, "Visit", "Hall")
+    assert (visit.session.site.name, visit.session.site.map_url) == ("Perpusnas", site.map_url)
+    assert (visit.group.name, visit.group.guide_name) == ("Group A", "Rina")
+    assert (visit.vehicle.name, visit.vehicle.plate) == ("Bus 1", "B 1234 XY")
+    assert visit.speaker_names == ["Andrei (Андрей)", "Zed"]
+    assert [material.title for material in visit.materials] == ["Handout", "Slides"]
+    assert visit.session.get_kind_display() == item.get_kind_display()
+    assert (other.session.site, other.group, other.vehicle) == (None, None, None)
+    assert (other.speaker_names, other.materials) == ([], [])
+
+
 def test_entries_by_day_uses_the_programme_time_zone(programme):
     delegate = ParticipantFactory(programme=programme)
     late = datetime(2023, 11, 13, 18, 0, tzinfo=UTC)  # 01:00 on the 14th in Jakarta
