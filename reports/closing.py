@@ -152,7 +152,7 @@ def bar_chart_svg(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
-        'font-family="Noto Sans, sans-serif" font-size="10">',
+        'font-family="Noto Sans, Noto Naskh Arabic, sans-serif" font-size="10">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{label_width}" y1="0" x2="{label_width}" y2="{height}" '
         'stroke="#9aa5b1" stroke-width="1"/>',

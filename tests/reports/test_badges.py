@@ -20,6 +20,7 @@ from tests.factories import (
     member_country,
 )
 
+from .test_certificates import URDU_NAME, assert_set_in_naskh
 from .test_documents import pdf_text
 
 LAO = {"full_name": "ສົມພອນ ພົມມະວົງ", "full_name_latin": "Somphone Phommavong"}
@@ -421,3 +422,12 @@ def test_badge_prints_the_institution_and_leaves_no_gap_above_the_code(
     assert lines["Siti Rahmawati"] < lines["Perpustakaan Negara Malaysia"] < lines["MALAYSIA"]
     gap_mm = (lines[participant.badge_code] - lines["MALAYSIA"]) * 25.4 / 72
     assert gap_mm < 60
+
+
+def test_urdu_name_on_a_badge_is_set_in_noto_naskh_arabic(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    ParticipantFactory(programme=programme, full_name=URDU_NAME, full_name_latin="Ayesha Siddiqui")
+    data = generate(programme, admin, django_capture_on_commit_callbacks).combined.read()
+    assert "Ayesha Siddiqui" in pdf_text(data)
+    assert_set_in_naskh(data)

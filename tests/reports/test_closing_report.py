@@ -43,6 +43,8 @@ from tests.factories import (
 )
 from visits.models import Assignment, Session
 
+from .test_certificates import URDU_NAME, assert_set_in_naskh
+
 # Every fact of the reference programme marked ★ that the demo's closing report must state.
 REFERENCE_FACTS = [
     "Knowledge Sharing Programme on Social Inclusion-Based Library Transformation",
@@ -714,3 +716,10 @@ def test_indonesian_edition_prints_the_indonesian_texts_first(demo):
     english = _cover(demo, "en")
     assert english.index("Knowledge Sharing Programme") < english.index("Program Berbagi")
     assert english.index("Over five full days") < english.index("Selama lima hari penuh")
+
+
+def test_urdu_names_in_the_annex_are_set_in_noto_naskh_arabic(programme):
+    ParticipantFactory(programme=programme, full_name=URDU_NAME, full_name_latin="Ayesha Siddiqui")
+    data = render_closing_report(programme, language="en")
+    assert "Ayesha Siddiqui" in pdf_text(data)
+    assert_set_in_naskh(data)
