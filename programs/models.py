@@ -1,3 +1,4 @@
+import re
 import zoneinfo
 from datetime import date, datetime, timedelta
 
@@ -174,6 +175,22 @@ class Programme(models.Model):
     @property
     def privacy_notice(self) -> str:
         return in_current_language(self.privacy_notice_en, self.privacy_notice_id)
+
+    @property
+    def host_name(self) -> str:
+        """The host with its short name in parentheses, never two pairs in a row.
+
+        A name that already ends in parentheses takes the short name inside them
+        ("National Library (Perpustakaan Nasional, Perpusnas)"); a name that already carries
+        the short name is left as it is.
+        """
+        name = self.host_institution.strip()
+        short = self.host_short_name.strip()
+        if not short or re.search(rf"\b{re.escape(short)}\b", name, re.IGNORECASE):
+            return name
+        if name.endswith(")") and "(" in name:
+            return f"{name[:-1]}, {short})"
+        return f"{name} ({short})"
 
     @property
     def is_archived(self) -> bool:

@@ -32,6 +32,7 @@ class Badge:
     # The Latin transliteration printed beneath, or "" when it would repeat the name.
     latin: str
     origin: str
+    institution: str
     category: str
     qr: SafeString
 
@@ -57,6 +58,7 @@ def badge_for(participant: Participant) -> Badge:
         name=name,
         latin=latin,
         origin=origin,
+        institution=" ".join(participant.institution.split()),
         category=participant.get_category_display(),
         qr=qr_svg(participant.badge_code),
     )

@@ -111,8 +111,28 @@ def bilingual_headings(language: str) -> dict[str, dict[str, str]]:
     return headings
 
 
-def _short(label: str, limit: int = 22) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def wrap_label(label: str, limit: int = 22) -> list[str]:
+    """A chart label in lines of at most `limit` characters, broken between words.
+
+    Nothing is cut: a word longer than a line is split across lines.
+    """
+    lines: list[str] = []
+    current = ""
+    for word in label.split():
+        while len(word) > limit:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:limit])
+            word = word[limit:]
+        if current and len(current) + 1 + len(word) > limit:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current or not lines:
+        lines.append(current)
+    return lines
 
 
 def bar_chart_svg(
@@ -120,37 +140,45 @@ def bar_chart_svg(
 ) -> SafeString:
     """A horizontal bar chart as inline SVG: one labelled bar per row, its value at its end.
 
-    Labels are escaped here: they may come from participants (regions) or organisers.
+    Long labels wrap onto further lines and their row grows to hold them. Labels are escaped
+    here: they may come from participants (regions) or organisers.
     """
     # Drawn for a half-page column: 340 units across about 80 mm, so text prints at about 7 pt.
-    width, label_width, bar_width, row_height, gap = 340, 130, 170, 15, 5
+    width, label_width, bar_width, row_height, gap, line_height = 340, 130, 170, 15, 5, 11
     top = max([peak or 0, *(value for _label, value in rows)]) or 1
-    height = gap + len(rows) * (row_height + gap)
+    labels = [wrap_label(str(label)) for label, _value in rows]
+    heights = [max(row_height, len(lines) * line_height + 4) for lines in labels]
+    height = gap + sum(h + gap for h in heights)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
-        'font-family="Noto Sans, sans-serif" font-size="10">',
+        'font-family="Noto Sans, Noto Naskh Arabic, sans-serif" font-size="10">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{label_width}" y1="0" x2="{label_width}" y2="{height}" '
         'stroke="#9aa5b1" stroke-width="1"/>',
     ]
-    for index, (label, value) in enumerate(rows):
-        y = gap + index * (row_height + gap)
+    y = gap
+    for (_label, value), lines, tall in zip(rows, labels, heights, strict=True):
         length = round(bar_width * value / top)
-        baseline = y + row_height - 4
-        parts.append(
-            f'<text x="{label_width - 6}" y="{baseline}" text-anchor="end" fill="#1c2430">'
-            f"{escape(_short(str(label)))}</text>"
+        # The bar sits in the middle of its row, level with the middle of the label.
+        bar_y = y + (tall - row_height) // 2
+        baseline = bar_y + row_height - 4
+        first = y + (tall - len(lines) * line_height) // 2 + line_height - 2
+        spans = "".join(
+            f'<tspan x="{label_width - 6}" y="{first + n * line_height}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
         )
+        parts.append(f'<text text-anchor="end" fill="#1c2430">{spans}</text>')
         if length:
             parts.append(
-                f'<rect x="{label_width}" y="{y}" width="{length}" height="{row_height}" '
+                f'<rect x="{label_width}" y="{bar_y}" width="{length}" height="{row_height}" '
                 'fill="#0b5d7a"/>'
             )
         parts.append(
             f'<text x="{label_width + length + 4}" y="{baseline}" fill="#1c2430">'
             f"{value}{escape(suffix)}</text>"
         )
+        y += tall + gap
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every label and the title are escaped above
 
@@ -483,6 +511,47 @@ def annex_paragraphs(rows: list[str]) -> list[AnnexParagraph]:
     return paragraphs
 
 
+@dataclass
+class Text:
+    """A text in one language, for the report's main text or the one beneath it."""
+
+    text: str
+    language: str
+    label: str
+
+
+LANGUAGE_LABELS = {"en": "English", "id": "Bahasa Indonesia"}
+
+
+def in_report_order(language: str, **texts: str) -> list[Text]:
+    """The filled-in texts, the report's language first: `texts` maps language codes to text.
+
+    The Indonesian edition prints the Indonesian texts as its main text and English beneath;
+    the English edition the other way round.
+    """
+    order = sorted(texts, key=lambda code: code != language)
+    return [
+        Text(texts[code], code, LANGUAGE_LABELS.get(code, code)) for code in order if texts[code]
+    ]
+
+
+def report_texts(programme: Programme, report: ClosingReport, *, language: str) -> dict:
+    """Title, short name, theme, summary and outcomes in the report's language first."""
+    title = in_report_order(language, en=programme.title_en, id=programme.title_id)
+    theme = in_report_order(language, en=programme.theme_en, id=programme.theme_id)
+    if len(theme) == 2 and theme[0].text == theme[1].text:
+        theme = theme[:1]
+    short_name = in_report_order(language, en=programme.short_name_en, id=programme.short_name_id)
+    return {
+        "title": title[0],
+        "title_alt": title[1] if len(title) > 1 else None,
+        "short_name": short_name[0].text,
+        "theme": theme,
+        "summary": in_report_order(language, en=report.summary_en, id=report.summary_id),
+        "outcomes": in_report_order(language, en=report.outcomes_en, id=report.outcomes_id),
+    }
+
+
 def _evaluation_charts(summary: EvaluationSummary) -> list[dict]:
     sections = []
     for question in summary.questions:
@@ -523,6 +592,7 @@ def closing_report_context(programme: Programme, *, language: str) -> dict:
         "language": language,
         "headings": bilingual_headings(language),
         "report": report,
+        "texts": report_texts(programme, report, language=language),
         "quotes": quotes_of(report),
         "dates": date_range(programme.start_date, programme.end_date),
         "time_zone_label": time_zone_label(programme),

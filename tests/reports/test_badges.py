@@ -20,6 +20,7 @@ from tests.factories import (
     member_country,
 )
 
+from .test_certificates import URDU_NAME, assert_set_in_naskh
 from .test_documents import pdf_text
 
 LAO = {"full_name": "ສົມພອນ ພົມມະວົງ", "full_name_latin": "Somphone Phommavong"}
@@ -388,3 +389,45 @@ def test_reports_page_lists_only_programme_wide_documents(cast, programme):
     )
     response = client_for(cast["admin"]).get(reverse("reports:list", args=[programme.slug]))
     assert response.context["documents"] == [overview]
+
+
+def _baselines(page) -> dict[str, float]:
+    """Each text piece on the page with the height of its baseline, in points from the top."""
+    top = float(page.mediabox.top)
+    found: dict[str, float] = {}
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            found.setdefault(text.strip(), top - (tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_badge_prints_the_institution_and_leaves_no_gap_above_the_code(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    participant = ParticipantFactory(
+        programme=programme,
+        full_name="Siti Rahmawati",
+        institution="Perpustakaan Negara Malaysia",
+        country=member_country("MY"),
+    )
+    document = generate(programme, admin, django_capture_on_commit_callbacks)
+    page = PdfReader(io.BytesIO(document.combined.read())).pages[0]
+    assert "Perpustakaan Negara Malaysia" in pdf_text(document.combined.open().read())
+    lines = _baselines(page)
+    # The name, institution and origin sit together, centred above the QR code: the origin is
+    # less than 60 mm above the code printed beneath the QR code (it was 71 mm).
+    assert lines["Siti Rahmawati"] < lines["Perpustakaan Negara Malaysia"] < lines["MALAYSIA"]
+    gap_mm = (lines[participant.badge_code] - lines["MALAYSIA"]) * 25.4 / 72
+    assert gap_mm < 60
+
+
+def test_urdu_name_on_a_badge_is_set_in_noto_naskh_arabic(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    ParticipantFactory(programme=programme, full_name=URDU_NAME, full_name_latin="Ayesha Siddiqui")
+    data = generate(programme, admin, django_capture_on_commit_callbacks).combined.read()
+    assert "Ayesha Siddiqui" in pdf_text(data)
+    assert_set_in_naskh(data)

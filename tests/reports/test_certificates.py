@@ -848,3 +848,25 @@ def test_signature_decompression_bomb_is_a_form_error_and_the_form_stays_filled(
     assert response.context["formset"].errors == [{"signature": ["The image has too many pixels."]}]
     assert 'value="Ofy Sofiana"' in response.content.decode()
     assert not Signatory.objects.exists()
+
+
+URDU_NAME = "عائشہ صدیقی"
+
+
+def assert_set_in_naskh(data: bytes) -> None:
+    """Arabic-script text is set in Noto Naskh Arabic: no Kufi, no DejaVu Sans (the badge
+    code's monospace font aside)."""
+    fonts = _font_names(data)
+    assert any("Noto-Naskh-Arabic" in font for font in fonts), fonts
+    wrong = [font for font in fonts if "Kufi" in font or re.search(r"DejaVu-Sans(-Bold)?$", font)]
+    assert wrong == [], fonts
+
+
+def test_urdu_names_are_set_in_noto_naskh_arabic(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    completed(programme, full_name=URDU_NAME, full_name_latin="Ayesha Siddiqui")
+    run_certificates(programme, admin, django_capture_on_commit_callbacks)
+    data = Certificate.objects.get().file.read()
+    assert "Ayesha Siddiqui" in pdf_text(data)
+    assert_set_in_naskh(data)

@@ -43,6 +43,8 @@ from tests.factories import (
 )
 from visits.models import Assignment, Session
 
+from .test_certificates import URDU_NAME, assert_set_in_naskh
+
 # Every fact of the reference programme marked ★ that the demo's closing report must state.
 REFERENCE_FACTS = [
     "Knowledge Sharing Programme on Social Inclusion-Based Library Transformation",
@@ -259,7 +261,7 @@ def test_evaluation_results_show_averages_and_distributions(programme):
     assert "3 answers · average rating 4.3 of 5" in text
     charts = [section["chart"] for section in context["evaluation_sections"]]
     assert all(chart.count("<rect") for chart in charts)
-    assert ">Rawa Binong</text>" in charts[1]
+    assert ">Rawa Binong</tspan>" in charts[1]
 
 
 def test_only_photos_with_consent_are_printed_with_their_credits(programme):
@@ -598,3 +600,126 @@ def test_photo_showing_someone_who_refused_photos_is_left_out(programme):
     Participant.objects.filter(pk=refused.pk).update(photo_consent=True)
     context = closing_report_context(programme, language="en")
     assert [photo.caption for photo in context["photos"]] == ["Agreed smiles", "Group picture"]
+
+
+# --- Labels, running headers, host name and the Indonesian edition ---------------------------
+
+
+def test_long_chart_labels_wrap_onto_lines_instead_of_being_cut(programme):
+    svg = bar_chart_svg([("Perpustakaan Kota Bogor dan Sekitarnya", 3), ("Bali", 1)], title="x")
+    assert "…" not in svg
+    assert ">Perpustakaan Kota</tspan>" in svg
+    assert ">Bogor dan Sekitarnya</tspan>" in svg
+
+    choice = EvaluationQuestionFactory(
+        programme=programme,
+        text_en="Best visit?",
+        kind=EvaluationQuestion.Kind.CHOICE,
+        choices="Perpustakaan Kota Bogor\nPerpustakaan Mutiara Rawa Binong",
+    )
+    response = EvaluationResponseFactory(
+        participant=ParticipantFactory(
+            programme=programme, user=UserFactory(), status=Participant.Status.COMPLETED
+        )
+    )
+    EvaluationAnswerFactory(response=response, question=choice, text="Perpustakaan Kota Bogor")
+    text = pdf_text(render_closing_report(programme, language="en"))
+    assert "…" not in text
+    assert "Perpustakaan Kota Bogor" in text
+    assert "Perpustakaan Mutiara Rawa Binong" in text
+
+
+def _header_and_body(page) -> tuple[str, str]:
+    """The text in the page's top margin (the running header) and the rest, top to bottom."""
+    top = float(page.mediabox.top)
+    pieces: list[tuple[float, float, str]] = []
+
+    def visit(text, cm, tm, _font, _size):
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        pieces.append((y, x, text))
+
+    page.extract_text(visitor_text=visit)
+    pieces.sort(key=lambda piece: (-round(piece[0]), piece[1]))
+    header = " ".join(text for y, _x, text in pieces if y > top - 45)
+    body = " ".join(text for y, _x, text in pieces if y <= top - 45)
+    return " ".join(header.split()), " ".join(body.split())
+
+
+def test_running_header_names_the_section_each_page_starts_in(demo):
+    """A page that starts in the evaluation and goes on into the documentation is headed
+    "Evaluation", not by the section that starts further down."""
+    question = EvaluationQuestionFactory(
+        programme=demo, text_en="What will you take home?", kind=EvaluationQuestion.Kind.TEXT
+    )
+    for number, participant in enumerate(demo.participants.all()[:15]):
+        response = EvaluationResponseFactory(participant=participant)
+        EvaluationAnswerFactory(
+            response=response, question=question, text=f"Answer {number}: " + "Useful. " * 60
+        )
+    headings = [
+        "Programme summary",
+        "Participants",
+        "Agenda as held",
+        "Site visits",
+        "Closing remarks",
+        "Evaluation",
+        "Documentation",
+        "Annex: list of participants",
+    ]
+    pages = PdfReader(io.BytesIO(render_closing_report(demo, language="en"))).pages
+    current = ""
+    evaluation_then_documentation = False
+    for page in pages[1:]:
+        header, body = _header_and_body(page)
+        starts_with = next((h for h in headings if body.startswith(h)), None)
+        expected = starts_with or current
+        assert header.endswith(expected), (header, expected)
+        if expected == "Evaluation" and "Documentation Dokumentasi" in body:
+            evaluation_then_documentation = True
+        on_page = [h for h in headings if f"{h} " in body or body.startswith(h)]
+        if on_page:
+            current = max(on_page, key=lambda h: body.rfind(h))
+    # The evaluation runs over onto a page that the documentation starts on.
+    assert evaluation_then_documentation
+
+
+def test_host_name_never_gets_two_pairs_of_parentheses(demo):
+    assert demo.host_name == (
+        "National Library of the Republic of Indonesia (Perpustakaan Nasional RI, Perpusnas)"
+    )
+    demo.host_institution = "National Library (Perpusnas)"
+    assert demo.host_name == "National Library (Perpusnas)"
+    demo.host_institution = "National Library"
+    assert demo.host_name == "National Library (Perpusnas)"
+    demo.host_short_name = ""
+    assert demo.host_name == "National Library"
+
+    demo.refresh_from_db()
+    text = pdf_text(render_closing_report(demo, language="en"))
+    assert ") (" not in text
+    assert "(Perpustakaan Nasional RI, Perpusnas)" in text
+
+
+def _cover(programme, language: str) -> str:
+    pages = PdfReader(io.BytesIO(render_closing_report(programme, language=language))).pages
+    return " ".join(pages[0].extract_text().split())
+
+
+def test_indonesian_edition_prints_the_indonesian_texts_first(demo):
+    cover = _cover(demo, "id")
+    assert cover.index("Program Berbagi Pengetahuan") < cover.index("Knowledge Sharing Programme")
+    assert cover.index("Selama lima hari penuh") < cover.index("Over five full days")
+    assert cover.index("Transformasi Perpustakaan Berbasis Inklusi Sosial (TPBIS)") < cover.index(
+        "Social Inclusion-Based Library Transformation (TPBIS)"
+    )
+    english = _cover(demo, "en")
+    assert english.index("Knowledge Sharing Programme") < english.index("Program Berbagi")
+    assert english.index("Over five full days") < english.index("Selama lima hari penuh")
+
+
+def test_urdu_names_in_the_annex_are_set_in_noto_naskh_arabic(programme):
+    ParticipantFactory(programme=programme, full_name=URDU_NAME, full_name_latin="Ayesha Siddiqui")
+    data = render_closing_report(programme, language="en")
+    assert "Ayesha Siddiqui" in pdf_text(data)
+    assert_set_in_naskh(data)
