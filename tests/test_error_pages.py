@@ -101,3 +101,12 @@ def test_error_pages_in_indonesian(cast, programme):
     with translation.override("id"):
         page = server_error(RequestFactory().get("/")).content.decode()
     _assert_indonesian(page, "Something went wrong")
+
+
+def test_favicon_is_linked_and_served_at_the_usual_address(db):
+    client = client_for(None)
+    page = client.get(reverse("account_login")).content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.png"
