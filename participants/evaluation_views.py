@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from programs.confirmation import confirmation_page
 from programs.models import Programme
 from programs.permissions import MANAGERS, TEAM, get_programme_for_user
 
@@ -158,6 +159,15 @@ def evaluation_questions(request: HttpRequest, slug: str) -> HttpResponse:
 def evaluation_question_delete(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     question = _question_of(programme, question_id)
+    asking = confirmation_page(
+        request,
+        question=_("Delete the question “%(text)s”?") % {"text": question.text},
+        consequence=_("Its answers are deleted with it. This cannot be undone."),
+        action=_("Delete the question and its answers"),
+        cancel_url=reverse("participants:evaluation_questions", args=[programme.slug]),
+    )
+    if asking:
+        return asking
     question.delete()
     messages.success(
         request,

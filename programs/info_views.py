@@ -8,9 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .confirmation import confirmation_page
 from .info_forms import AnnouncementForm, PracticalInfoForm, PrivacyNoticeForm
 from .models import Announcement, Programme
 from .permissions import MANAGERS, TEAM, get_programme_for_user
@@ -117,6 +119,15 @@ def announcement_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def announcement_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     announcement = _announcement_of(programme, pk)
+    asking = confirmation_page(
+        request,
+        question=_("Delete the announcement “%(title)s”?") % {"title": announcement.title},
+        consequence=_("Delegates will no longer see it."),
+        action=_("Delete this announcement"),
+        cancel_url=reverse("programs:announcement_edit", args=[programme.slug, announcement.pk]),
+    )
+    if asking:
+        return asking
     announcement.delete()
     messages.success(
         request, _("The announcement “%(title)s” was deleted.") % {"title": announcement.title}

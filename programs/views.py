@@ -10,6 +10,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .confirmation import confirmation_page
 from .files import serve_stored_file
 from .forms import DelegationForm, ProgrammeForm, TeamMemberForm
 from .models import Delegation
@@ -207,6 +208,17 @@ def delegation_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     delegation = _delegation_of(programme, pk)
     origin = delegation.origin
+    asking = confirmation_page(
+        request,
+        question=_("Delete the delegation of %(origin)s?") % {"origin": origin},
+        consequence=_(
+            "Deleting a delegation removes its seats; participants already registered are kept."
+        ),
+        action=_("Delete the delegation of %(origin)s") % {"origin": origin},
+        cancel_url=reverse("programs:delegation_edit", args=[programme.slug, delegation.pk]),
+    )
+    if asking:
+        return asking
     delegation.delete()
     messages.success(request, _("The delegation of %(origin)s was deleted.") % {"origin": origin})
     return redirect("programs:delegations", slug=programme.slug)

@@ -14,6 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.access import get_participation_for_user
+from programs.confirmation import confirmation_page
 from programs.files import serve_stored_file
 from programs.permissions import ADMIN, MANAGERS, get_programme_for_user
 
@@ -174,6 +175,17 @@ def signatory_delete(request: HttpRequest, slug: str, signatory_id: int) -> Http
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     signatory = get_object_or_404(template_for(programme).signatories.all(), pk=signatory_id)
     name = signatory.name
+    asking = confirmation_page(
+        request,
+        question=_("Remove %(name)s from the certificates?") % {"name": name},
+        consequence=_(
+            "Certificates made from now on no longer show this signatory or the signature."
+        ),
+        action=_("Remove this signatory"),
+        cancel_url=reverse("reports:certificate_template", args=[programme.slug]),
+    )
+    if asking:
+        return asking
     signature = signatory.signature.name if signatory.signature else ""
     storage = signatory.signature.storage
     with transaction.atomic():
@@ -211,6 +223,20 @@ def certificate_revoke(request: HttpRequest, slug: str, participant_id: int) -> 
     elif not form.is_valid():
         messages.error(request, _("Give a reason: it is shown on the verification page."))
     else:
+        asking = confirmation_page(
+            request,
+            question=_("Revoke the certificate of %(name)s (%(code)s)?")
+            % {"name": certificate.participant, "code": certificate.code},
+            consequence=_(
+                "The verification page will say it is revoked, with the reason “%(reason)s”. "
+                "A revoked certificate cannot be made valid again."
+            )
+            % {"reason": form.cleaned_data["reason"]},
+            action=_("Revoke certificate"),
+            cancel_url=reverse("reports:certificates", args=[programme.slug]),
+        )
+        if asking:
+            return asking
         revoke_certificate(certificate=certificate, reason=form.cleaned_data["reason"])
         messages.success(
             request,

@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from participants.access import get_participation_for_user
 from participants.access_log import Kind as AccessKind
 from participants.access_log import record_personal_data_access
+from programs.confirmation import confirmation_page
 from programs.models import Programme
 from programs.permissions import ADMIN, MANAGERS, get_programme_for_user
 
@@ -98,6 +100,15 @@ def quote_delete(request: HttpRequest, slug: str, quote_id: int) -> HttpResponse
     quote = Quote.objects.filter(pk=quote_id, report__programme=programme).first()
     if quote is None:
         raise Http404
+    asking = confirmation_page(
+        request,
+        question=_("Remove the quote of %(speaker)s?") % {"speaker": quote.speaker},
+        consequence=_("The closing report will no longer show it."),
+        action=_("Remove this quote"),
+        cancel_url=reverse("reports:closing_report", args=[programme.slug]),
+    )
+    if asking:
+        return asking
     quote.delete()
     messages.success(request, _("The quote has been removed."))
     return redirect("reports:closing_report", slug=programme.slug)

@@ -196,6 +196,7 @@ PERMISSIONS: dict[str, dict] = {
     "home": {"get": {**PUBLIC, "anonymous": LOGIN}},
     # Anonymous on purpose: load balancers and Docker ask it; it shows no one's data.
     "healthz": {"get": PUBLIC},
+    "favicon": {"get": dict.fromkeys(ROLES, 301)},
     # programs
     "programs:create": {
         "get": {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "admin": 200},

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from participants.roles import get_roles
 from programs.permissions import can_create_programmes
@@ -34,3 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_create": can_create_programmes(request.user),
         },
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico without reading the page's links."""
+    return HttpResponsePermanentRedirect(static("img/favicon.png"))

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from programs.confirmation import confirmation_page
 from programs.files import serve_stored_file
 from programs.models import Programme
 from programs.permissions import TEAM, get_programme_for_user
@@ -136,14 +137,23 @@ def photo(request: HttpRequest, slug: str, photo_id: int) -> FileResponse:
 def photo_delete(request: HttpRequest, slug: str, photo_id: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     photo = _photo_of(programme, photo_id)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("visits:gallery", args=[programme.slug])
+    asking = confirmation_page(
+        request,
+        question=_("Delete this photo?"),
+        consequence=_("It disappears from the gallery and from the closing report."),
+        action=_("Delete the photo"),
+        cancel_url=back,
+    )
+    if asking:
+        return asking
     delete_with_file(obj=photo, file=photo.image)
     messages.success(request, _("The photo was deleted."))
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(reverse("visits:gallery", args=[programme.slug]))
+    return redirect(back)
 
 
 @login_required

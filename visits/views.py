@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from participants.roles import get_roles
+from programs.confirmation import confirmation_page
 from programs.files import serve_stored_file
 from programs.models import Programme
 from programs.permissions import TEAM, get_programme_for_user
@@ -318,6 +319,18 @@ def item_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             item=item,
             to=reverse("visits:item_detail", args=[programme.slug, item.pk]),
         )
+    asking = confirmation_page(
+        request,
+        question=_("Delete “%(title)s”?") % {"title": title},
+        consequence=_(
+            "The item is deleted with its bookings, groups, vehicles and materials. "
+            "This cannot be undone; to keep a record, cancel the item instead."
+        ),
+        action=_("Delete the item"),
+        cancel_url=reverse("visits:item_detail", args=[programme.slug, item.pk]),
+    )
+    if asking:
+        return asking
     try:
         item.delete()
     except ProtectedError:
@@ -452,6 +465,16 @@ def _delete_group_or_vehicle(
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     item = _item_or_404(programme, pk)
     child = get_object_or_404(getattr(item, related), pk=child_id)
+    asking = confirmation_page(
+        request,
+        question=_("Delete %(name)s?") % {"name": child.name},
+        consequence=_("Its people stay booked on “%(title)s” but are left without it.")
+        % {"title": item.title},
+        action=_("Delete %(name)s") % {"name": child.name},
+        cancel_url=reverse("visits:item_detail", args=[programme.slug, item.pk]) + f"#{related}",
+    )
+    if asking:
+        return asking
     left = delete_group_or_vehicle(obj=child)
     if related == "groups":
         message = ngettext(
@@ -511,6 +534,15 @@ def material_delete(request: HttpRequest, slug: str, pk: int, material_id: int) 
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     item = _item_or_404(programme, pk)
     material = get_object_or_404(item.materials, pk=material_id)
+    asking = confirmation_page(
+        request,
+        question=_("Delete “%(title)s”?") % {"title": material.title},
+        consequence=_("Delegates will no longer find it on the item, and its file is deleted."),
+        action=_("Delete the material"),
+        cancel_url=reverse("visits:item_detail", args=[programme.slug, item.pk]) + "#materials",
+    )
+    if asking:
+        return asking
     delete_with_file(obj=material, file=material.file)
     messages.success(request, _("“%(title)s” was deleted.") % {"title": material.title})
     return _back_to_item(programme, item, "materials")

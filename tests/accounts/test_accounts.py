@@ -2,6 +2,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -119,3 +120,19 @@ def test_mfa_enrolled_organiser_gets_in(cast, settings):
 def test_mfa_not_required_by_default(cast):
     response = client_for(cast["organiser"]).get(reverse("home"))
     assert [t.name for t in response.templates][:1] == ["home.html"]
+
+
+@pytest.mark.parametrize("how", ["cookie", "header"])
+def test_login_code_mail_is_in_the_visitors_language(client, db, how):
+    user = UserFactory()
+    if how == "cookie":
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+        headers = {}
+    else:
+        headers = {"Accept-Language": "id-ID,id;q=0.9,en;q=0.5"}
+    client.post(reverse("account_request_login_code"), {"email": user.email}, headers=headers)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "[TPBIS] Kode Masuk"
+    assert "Kode masuk Anda tercantum di bawah ini." in message.body
+    assert "Your sign-in code" not in message.body

@@ -448,7 +448,7 @@ def test_question_of_another_programme_is_404(cast, programme):
 def test_question_delete_deletes_it(cast, programme, questions, role):
     target = questions["comment"]
     url = reverse("participants:evaluation_question_delete", args=[programme.slug, target.pk])
-    response = client_for(cast[role]).post(url)
+    response = client_for(cast[role]).post(url, {"confirmed": "1"})
     assert response["Location"] == reverse(
         "participants:evaluation_questions", args=[programme.slug]
     )

@@ -75,7 +75,7 @@ def test_announcement_edit_saves(cast, programme, role):
 def test_announcement_delete_deletes_it(cast, programme, role):
     announcement = announce(programme, "Going away")
     url = reverse("programs:announcement_delete", args=[programme.slug, announcement.pk])
-    response = client_for(cast[role]).post(url)
+    response = client_for(cast[role]).post(url, {"confirmed": "1"})
     assert response.status_code == 302
     assert not Announcement.objects.filter(pk=announcement.pk).exists()
 

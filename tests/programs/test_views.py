@@ -157,7 +157,9 @@ def test_delegation_edit_saves(cast, programme, role):
 @pytest.mark.parametrize("role", sorted(MANAGERS))
 def test_delegation_delete_deletes_it(cast, programme, role):
     delegation = DelegationFactory(programme=programme)
-    response = client_for(cast[role]).post(_url("delegation_delete", programme, delegation.pk))
+    response = client_for(cast[role]).post(
+        _url("delegation_delete", programme, delegation.pk), {"confirmed": "1"}
+    )
     assert response["Location"] == _url("delegations", programme)
     assert not Delegation.objects.filter(pk=delegation.pk).exists()
 
@@ -501,7 +503,7 @@ def test_delegation_edit_invalid_keeps_the_saved_origin_in_the_heading(
 
 def test_delegation_delete_says_what_was_deleted(cast, programme, delegations):
     response = client_for(cast["organiser"]).post(
-        _url("delegation_delete", programme, delegations[0].pk)
+        _url("delegation_delete", programme, delegations[0].pk), {"confirmed": "1"}
     )
     assert _messages(response) == ["The delegation of Vietnam was deleted."]
     assert programme.delegations.count() == 3

@@ -673,7 +673,7 @@ def test_signatories_are_reordered_and_limited_to_four(cast, programme):
 def test_signatory_delete_deletes_it(cast, programme, role):
     signatory = SignatoryFactory(template__programme=programme)
     response = client_for(cast[role]).post(
-        reverse("reports:signatory_delete", args=[programme.slug, signatory.pk])
+        reverse("reports:signatory_delete", args=[programme.slug, signatory.pk]), {"confirmed": "1"}
     )
     assert response.status_code == 302
     assert not Signatory.objects.filter(pk=signatory.pk).exists()
@@ -745,7 +745,7 @@ def test_certificate_revoke_records_the_reason(cast, programme, role):
     certificate = issue_certificate(participant=participant)
     response = client_for(cast[role]).post(
         reverse("reports:certificate_revoke", args=[programme.slug, participant.pk]),
-        {"reason": "Duplicate registration"},
+        {"reason": "Duplicate registration", "confirmed": "1"},
     )
     assert response.status_code == 302
     certificate.refresh_from_db()

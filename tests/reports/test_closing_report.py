@@ -538,7 +538,7 @@ def test_generating_by_admins_only(cast, programme, role, django_capture_on_comm
 def test_quote_delete_deletes_it(cast, programme, role):
     quote = QuoteFactory(report__programme=programme, speaker="Ofy Sofiana", text="Teks")
     response = client_for(cast[role]).post(
-        reverse("reports:quote_delete", args=[programme.slug, quote.pk])
+        reverse("reports:quote_delete", args=[programme.slug, quote.pk]), {"confirmed": "1"}
     )
     assert response["Location"] == reverse("reports:closing_report", args=[programme.slug])
     assert not Quote.objects.filter(pk=quote.pk).exists()

@@ -269,7 +269,7 @@ def test_photo_delete_deletes_row_and_file(
     path = tmp_path / photo.image.name
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(cast[role]).post(
-            reverse("visits:photo_delete", args=[programme.slug, photo.pk])
+            reverse("visits:photo_delete", args=[programme.slug, photo.pk]), {"confirmed": "1"}
         )
     assert response["Location"] == reverse("visits:gallery", args=[programme.slug])
     assert not SessionPhoto.objects.exists()
@@ -281,12 +281,13 @@ def test_photo_delete_returns_to_a_local_page_only(cast, programme, item):
     here = _upload_url(programme, item)
     first, second = stored_photo(item), stored_photo(item)
     response = client.post(
-        reverse("visits:photo_delete", args=[programme.slug, first.pk]), {"next": here}
+        reverse("visits:photo_delete", args=[programme.slug, first.pk]),
+        {"next": here, "confirmed": "1"},
     )
     assert response["Location"] == here
     response = client.post(
         reverse("visits:photo_delete", args=[programme.slug, second.pk]),
-        {"next": "https://evil.example/"},
+        {"next": "https://evil.example/", "confirmed": "1"},
     )
     assert response["Location"] == reverse("visits:gallery", args=[programme.slug])
     assert not SessionPhoto.objects.exists()

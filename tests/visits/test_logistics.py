@@ -154,7 +154,11 @@ def test_group_views_create_edit_and_delete(cast, programme, visit, role):
         role,
         302,
     )
-    expect(client.post(reverse("visits:group_delete", args=[*args, group.pk])), role, 302)
+    expect(
+        client.post(reverse("visits:group_delete", args=[*args, group.pk]), {"confirmed": "1"}),
+        role,
+        302,
+    )
 
     names = list(visit.groups.values_list("name", flat=True))
     assert names == ["B"]
@@ -204,7 +208,9 @@ def test_deleting_a_group_keeps_its_participants_on_the_item(cast, programme, vi
     book(visit, 2, group=group)
 
     response = client_for(cast["staff"]).post(
-        reverse("visits:group_delete", args=[programme.slug, visit.pk, group.pk]), follow=True
+        reverse("visits:group_delete", args=[programme.slug, visit.pk, group.pk]),
+        {"confirmed": "1"},
+        follow=True,
     )
 
     assert [str(m) for m in response.context["messages"]] == [
@@ -248,7 +254,11 @@ def test_vehicle_views_create_edit_and_delete(cast, programme, visit, role):
         role,
         302,
     )
-    expect(client.post(reverse("visits:vehicle_delete", args=[*args, bus.pk])), role, 302)
+    expect(
+        client.post(reverse("visits:vehicle_delete", args=[*args, bus.pk]), {"confirmed": "1"}),
+        role,
+        302,
+    )
 
     assert list(visit.vehicles.values_list("name", flat=True)) == ["Van 1"]
 
@@ -303,7 +313,13 @@ def test_material_views_add_and_delete(cast, programme, visit, role):
         role,
         302,
     )
-    expect(client.post(reverse("visits:material_delete", args=[*args, handout.pk])), role, 302)
+    expect(
+        client.post(
+            reverse("visits:material_delete", args=[*args, handout.pk]), {"confirmed": "1"}
+        ),
+        role,
+        302,
+    )
 
     assert list(visit.materials.values_list("title", flat=True)) == ["Slides"]
 
@@ -405,7 +421,8 @@ def test_deleting_a_material_removes_its_file_once_committed(
 
     with django_capture_on_commit_callbacks() as callbacks:
         client_for(cast["staff"]).post(
-            reverse("visits:material_delete", args=[programme.slug, visit.pk, material.pk])
+            reverse("visits:material_delete", args=[programme.slug, visit.pk, material.pk]),
+            {"confirmed": "1"},
         )
         # Until the deletion commits, the file stays.
         assert path.exists()

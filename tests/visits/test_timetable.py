@@ -142,7 +142,7 @@ def test_item_cancel_cancels_it(cast, programme, role):
 def test_item_delete_deletes_it(cast, programme, role):
     session = make_item(programme)
     response = client_for(cast[role]).post(
-        reverse("visits:item_delete", args=[programme.slug, session.pk])
+        reverse("visits:item_delete", args=[programme.slug, session.pk]), {"confirmed": "1"}
     )
     assert response.status_code == 302
     assert not programme.sessions.filter(pk=session.pk).exists()
@@ -610,7 +610,9 @@ def test_delete_removes_the_item(cast, programme):
     session = make_item(programme, title_en="Talk")
 
     response = client_for(cast["staff"]).post(
-        reverse("visits:item_delete", args=[programme.slug, session.pk]), follow=True
+        reverse("visits:item_delete", args=[programme.slug, session.pk]),
+        {"confirmed": "1"},
+        follow=True,
     )
 
     assert not Session.objects.filter(pk=session.pk).exists()
