@@ -500,6 +500,31 @@ def item_conflicts(*, programme: Programme, item: Session) -> list[Conflict]:
     ).get(item.pk, [])
 
 
+def booking_overlaps(
+    *, programme: Programme, item: Session, participant_ids: Iterable[int]
+) -> list[Conflict]:
+    """The overlaps with other items that booking these participants on `item` makes.
+
+    One warning per other item, naming it, its times and the participants booked on both.
+    Runs two queries: the live items overlapping `item`, and those participants' bookings on
+    them. No side effects.
+    """
+    items = list(
+        programme.sessions.filter(
+            starts_at__lt=item.ends_at, ends_at__gt=item.starts_at, cancelled_at__isnull=True
+        )
+    )
+    detector = _Detector(programme, items)
+    detector.participant_overlaps(
+        Assignment.objects.filter(
+            session__in=items, participant_id__in=list(participant_ids)
+        ).values_list(
+            "session_id", "participant_id", "participant__full_name", "participant__full_name_latin"
+        )
+    )
+    return detector.found.get(item.pk, [])
+
+
 def notify_participants_of_change(*, session: Session) -> None:
     """Tell the item's participants about a change once the current transaction commits.
 
