@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from programs.countries import country_name, name_sort_key
 from programs.models import MemberCountry, Programme, Province
 
 from .models import Participant, readable_name
@@ -23,6 +24,32 @@ class ParticipantOrderingFilter(django_filters.OrderingFilter):
         return super().get_ordering_value(param)
 
 
+class CountryChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    def __iter__(self):
+        # The blank choice comes first, before the query runs (the widget peeks at it);
+        # its value is the only plain string.
+        named = []
+        for choice in super().__iter__():
+            if isinstance(choice[0], str):
+                yield choice
+            else:
+                named.append(choice)
+        yield from sorted(named, key=lambda choice: name_sort_key(str(choice[1])))
+
+
+class CountryChoiceField(django_filters.fields.ModelChoiceField):
+    """Member countries named and sorted in the page's language, not by ISO code."""
+
+    iterator = CountryChoiceIterator
+
+    def label_from_instance(self, obj: MemberCountry) -> str:
+        return country_name(obj.code)
+
+
+class CountryFilter(django_filters.ModelChoiceFilter):
+    field_class = CountryChoiceField
+
+
 class ParticipantFilter(django_filters.FilterSet):
     NEEDS_CHOICES = [
         ("any", _("Any need")),
@@ -35,9 +62,7 @@ class ParticipantFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=Participant.Category.choices
     )
-    country = django_filters.ModelChoiceFilter(
-        label=_("Country"), queryset=MemberCountry.objects.all()
-    )
+    country = CountryFilter(label=_("Country"), queryset=MemberCountry.objects.all())
     province = django_filters.ModelChoiceFilter(
         label=_("Province"), queryset=Province.objects.all()
     )
@@ -78,6 +103,8 @@ class ParticipantFilter(django_filters.FilterSet):
             | Q(full_name_latin__icontains=value)
             | Q(certificate_name__icontains=value)
             | Q(institution__icontains=value)
+            | Q(region__icontains=value)
+            | Q(province__name__icontains=value)
             | Q(email__icontains=value)
         )
 

@@ -1,5 +1,3 @@
-import zoneinfo
-from collections import defaultdict
 from typing import Any
 
 from django import forms
@@ -12,19 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from .images import reencode_image
 from .models import Delegation, MemberCountry, Programme, ProgrammeMembership, Province
 from .services import user_with_email
+from .timezones import time_zone_choices
 from .uploads import LOGO, with_limit
 
 LOGO_MAX_SIDE = 600
-
-
-def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every IANA time zone, grouped by region ("Asia", "Europe"…) for a shorter select."""
-    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for name in sorted(zoneinfo.available_timezones()):
-        region, _sep, place = name.partition("/")
-        group = region if place else _("Other")
-        groups[str(group)].append((name, name.replace("_", " ")))
-    return sorted(groups.items())
 
 
 class LogoInput(forms.ClearableFileInput):
@@ -71,7 +60,6 @@ class ProgrammeForm(forms.ModelForm):
 
     time_zone = forms.ChoiceField(
         label=capfirst(_("time zone")),
-        choices=time_zone_choices,
         initial="Asia/Jakarta",
         help_text=_("Agenda times are entered and shown in this time zone."),
     )
@@ -127,6 +115,10 @@ class ProgrammeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Programmes are hosted in Indonesia: its zones come first.
+        self.fields["time_zone"].choices = time_zone_choices(
+            country_code="ID", current=self.instance.time_zone if self.instance.pk else ""
+        )
         if self.instance.pk and self.instance.logo:
             self.fields["logo"].widget.logo_url = reverse(
                 "programs:logo", args=[self.instance.slug]

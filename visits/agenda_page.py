@@ -7,6 +7,7 @@ every value escaped by `html.escape` (what Django's `escape` does for a `str`, w
 check for lazy strings on every call). Labels are translated once per page.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from html import escape
@@ -24,6 +25,7 @@ from programs.models import Programme
 
 from .feeds import AgendaEntry, AgendaItem, AgendaSite, now_and_next, personal_agenda
 from .models import Session
+from .services import overlapping_pairs
 
 
 @dataclass(slots=True)
@@ -136,7 +138,29 @@ class _Page:
         items = "".join(f"<dt>{label}</dt><dd>{html}</dd>" for label, html in facts)
         return f'<dl class="item-facts">{items}</dl>'
 
-    def row(self, entry: AgendaEntry, *, is_now: bool, is_next: bool) -> AgendaRow:
+    def overlaps(self, others: list[AgendaEntry]) -> str:
+        """The warning that the delegate is booked on other items at the same time, with links
+        to them, as HTML (values escaped here). Empty when there is none."""
+        if not others:
+            return ""
+        links = ", ".join(
+            f'<a href="#item-{other.session.pk}">{escape(other.session.title)}</a> '
+            f"({other.session.starts_at.astimezone(self.tz):%H:%M}–"
+            f"{other.session.ends_at.astimezone(self.tz):%H:%M})"
+            for other in others
+        )
+        # The sentence is escaped before the (already escaped) links go in.
+        text = escape(_("Overlaps with %(items)s.")) % {"items": links}
+        return f'<p class="overlap">{text}</p>'
+
+    def row(
+        self,
+        entry: AgendaEntry,
+        *,
+        is_now: bool,
+        is_next: bool,
+        overlaps_with: list[AgendaEntry] | None = None,
+    ) -> AgendaRow:
         session, tz = entry.session, self.tz
         starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
         flags = [
@@ -149,6 +173,8 @@ class _Page:
             if on
         ]
         css = " ".join(["item", f"kind-{session.kind}", *flags])
+        if overlaps_with:
+            css += " has-overlap"
         badges = "".join(self.badges[flag] for flag in flags)
         plain_title = session.title
         title = escape(plain_title)
@@ -173,6 +199,7 @@ class _Page:
             f'<time datetime="{ends.isoformat()}">{ends:%H:%M}</time>{home}</p>\n'
             f'<div class="what"><p class="kind">{self.kinds[session.kind]}{badges}</p>\n'
             f"<h3>{title}</h3>\n"
+            f"{self.overlaps(overlaps_with or [])}"
             f"{self.where(session)}{description}{self.facts(entry)}\n"
             "</div></li>"
         )
@@ -183,6 +210,10 @@ class _Page:
             html=mark_safe(html),  # noqa: S308 - every value is escaped above
             next_at=format_date(starts, "D j M, H:i") if is_next else "",
         )
+
+
+def _entry_times(entry: AgendaEntry) -> tuple[datetime, datetime]:
+    return entry.session.starts_at, entry.session.ends_at
 
 
 @dataclass
@@ -202,10 +233,15 @@ def agenda_page(
     highlights = now_and_next(entries, now=now)
     under_way = {id(entry) for entry in highlights.under_way}
     upcoming = {id(entry) for entry in highlights.upcoming}
+    overlaps: dict[int, list[AgendaEntry]] = defaultdict(list)
+    live = (entry for entry in entries if not entry.is_cancelled)
+    for entry, later in overlapping_pairs(live, times=_entry_times):
+        overlaps[id(entry)].append(later)
+        overlaps[id(later)].append(entry)
     result = AgendaPage(days=[], now=[], next=[])
     for entry in entries:
         is_now, is_next = id(entry) in under_way, id(entry) in upcoming
-        row = page.row(entry, is_now=is_now, is_next=is_next)
+        row = page.row(entry, is_now=is_now, is_next=is_next, overlaps_with=overlaps.get(id(entry)))
         day = entry.session.starts_at.astimezone(page.tz).date()
         if not result.days or result.days[-1][0] != day:
             result.days.append((day, []))

@@ -26,6 +26,7 @@ from programs.numbers import percent
 
 from .models import Assignment, Session, Vehicle, VisitGroup
 from .queries import attendance_annotations
+from .services import Conflict, booking_overlaps
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ class AssignmentResult:
     added: list[Assignment] = field(default_factory=list)
     already_assigned: int = 0
     inactive: int = 0
+    # Other items at the same time on which some of the added participants are booked.
+    overlaps: list[Conflict] = field(default_factory=list)
 
 
 def _user_or_none(user):
@@ -153,7 +156,8 @@ def assign_participants(
     group past its capacity or the vehicle past its seats.
 
     Side effects: locks the item's row (and the group's and vehicle's) until the transaction
-    ends; creates one Assignment per participant added.
+    ends; creates one Assignment per participant added. The result lists the overlaps the
+    new bookings make (warnings: an organiser may book someone on two items knowingly).
     """
     with transaction.atomic():
         locked = _lock_session(session)
@@ -198,6 +202,9 @@ def assign_participants(
             Assignment(session=locked, participant=p, group=group, vehicle=vehicle) for p in new
         )
     logger.info("user %s booked %d participants on item %s", _user_id(by), len(new), locked.pk)
+    result.overlaps = booking_overlaps(
+        programme=session.programme, item=locked, participant_ids=[p.pk for p in new]
+    )
     return result
 
 

@@ -159,6 +159,8 @@ def assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             level = messages.SUCCESS if result.added else messages.WARNING
             messages.add_message(request, level, _result_message(result))
+            for overlap in result.overlaps:
+                messages.warning(request, overlap.message)
             return redirect(here)
     return _assign_page(request, programme, session, assign_form=form)
 

@@ -9,6 +9,7 @@ import hashlib
 import re
 import zoneinfo
 from datetime import tzinfo
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -27,8 +28,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from participants.access import get_participation_for_user, programme_query
 from participants.models import Participant
 from participants.roles import get_roles
-from programs.forms import time_zone_choices
 from programs.models import Programme
+from programs.timezones import time_zone_choices
 
 from .agenda_page import agenda_page
 from .feeds import build_feed, feed_owner, feed_version, issue_feed_token, personal_agenda
@@ -46,7 +47,6 @@ def _feed_url(request: HttpRequest, participant: Participant) -> str:
 class HomeTimeZoneForm(forms.ModelForm):
     home_time_zone = forms.ChoiceField(
         label=_("Your home time zone"),
-        choices=lambda: [("", "—"), *time_zone_choices()],
         required=False,
         help_text=_("Times are then shown in the programme's time zone and in yours."),
     )
@@ -54,6 +54,16 @@ class HomeTimeZoneForm(forms.ModelForm):
     class Meta:
         model = Participant
         fields = ["home_time_zone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        participant = self.instance
+        # Their own country's zones first; a domestic participant's country is Indonesia.
+        own_country = participant.country.code if participant.country_id else "ID"
+        self.fields["home_time_zone"].choices = [
+            ("", "—"),
+            *time_zone_choices(country_code=own_country, current=participant.home_time_zone),
+        ]
 
 
 @login_required

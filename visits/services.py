@@ -7,10 +7,11 @@ fetching the rows involved once and sweeping them in Python.
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import TypeVar
 
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
@@ -205,6 +206,30 @@ def _names(names: list[str]) -> str:
     return shown
 
 
+T = TypeVar("T")
+
+
+def _session_times(item: Session) -> tuple[datetime, datetime]:
+    return item.starts_at, item.ends_at
+
+
+def overlapping_pairs(
+    things: Iterable[T], *, times: Callable[[T], tuple[datetime, datetime]]
+) -> Iterator[tuple[T, T]]:
+    """Each pair of `things` whose (start, end) `times` overlap, the earlier-starting first.
+
+    Sorted by start, each thing can only overlap later ones that start before it ends, so the
+    inner loop stops early. An item ending when the next starts does not overlap it.
+    """
+    ordered = sorted(things, key=lambda thing: times(thing)[0])
+    for index, thing in enumerate(ordered):
+        end = times(thing)[1]
+        for later in ordered[index + 1 :]:
+            if times(later)[0] >= end:
+                break
+            yield thing, later
+
+
 class _Span:
     """An agenda item's times as the sweep needs them, from this or another programme."""
 
@@ -252,15 +277,10 @@ class _Detector:
         # (item, other item) → names of the participants booked on both.
         clashes: dict[tuple[int, int], list[str]] = defaultdict(list)
         for participant_id, session_ids in by_participant.items():
-            booked = sorted((self.items[pk] for pk in session_ids), key=lambda s: s.starts_at)
-            # Sorted by start: each item can only clash with later ones that start before
-            # it ends, so the inner loop stops early.
-            for index, item in enumerate(booked):
-                for later in booked[index + 1 :]:
-                    if later.starts_at >= item.ends_at:
-                        break
-                    clashes[(item.pk, later.pk)].append(names[participant_id])
-                    clashes[(later.pk, item.pk)].append(names[participant_id])
+            booked = (self.items[pk] for pk in session_ids)
+            for item, later in overlapping_pairs(booked, times=_session_times):
+                clashes[(item.pk, later.pk)].append(names[participant_id])
+                clashes[(later.pk, item.pk)].append(names[participant_id])
         for (pk, other_pk), clash_names in sorted(clashes.items()):
             other = self.items[other_pk]
             self.add(
@@ -291,16 +311,12 @@ class _Detector:
         for span in spans:
             by_site[span.site_id].append(span)
         for site_spans in by_site.values():
-            site_spans.sort(key=lambda s: s.start)
-            for index, span in enumerate(site_spans):
-                for later in site_spans[index + 1 :]:
-                    if later.start >= span.end:
-                        break
-                    # Two different rooms of one building can be used at the same time.
-                    if span.room and later.room and span.room.casefold() != later.room.casefold():
-                        continue
-                    self._report_site_clash(span, later)
-                    self._report_site_clash(later, span)
+            for span, later in overlapping_pairs(site_spans, times=lambda s: (s.start, s.end)):
+                # Two different rooms of one building can be used at the same time.
+                if span.room and later.room and span.room.casefold() != later.room.casefold():
+                    continue
+                self._report_site_clash(span, later)
+                self._report_site_clash(later, span)
 
     def _report_site_clash(self, span: _Span, other: _Span) -> None:
         if span.pk not in self.items:
@@ -498,6 +514,31 @@ def item_conflicts(*, programme: Programme, item: Session) -> list[Conflict]:
         Vehicle.objects.filter(session=item),
         _foreign_sessions_at_sites(programme, [item], [item.site_id] if item.site_id else []),
     ).get(item.pk, [])
+
+
+def booking_overlaps(
+    *, programme: Programme, item: Session, participant_ids: Iterable[int]
+) -> list[Conflict]:
+    """The overlaps with other items that booking these participants on `item` makes.
+
+    One warning per other item, naming it, its times and the participants booked on both.
+    Runs two queries: the live items overlapping `item`, and those participants' bookings on
+    them. No side effects.
+    """
+    items = list(
+        programme.sessions.filter(
+            starts_at__lt=item.ends_at, ends_at__gt=item.starts_at, cancelled_at__isnull=True
+        )
+    )
+    detector = _Detector(programme, items)
+    detector.participant_overlaps(
+        Assignment.objects.filter(
+            session__in=items, participant_id__in=list(participant_ids)
+        ).values_list(
+            "session_id", "participant_id", "participant__full_name", "participant__full_name_latin"
+        )
+    )
+    return detector.found.get(item.pk, [])
 
 
 def notify_participants_of_change(*, session: Session) -> None:

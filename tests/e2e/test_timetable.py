@@ -3,6 +3,8 @@
 Screenshots land in artifacts/screenshots/ to be looked at.
 """
 
+from datetime import timedelta
+
 from visits.models import Session
 
 from .support import BROWSER_TEST, DESKTOP, PHONE, log_in, shoot
@@ -59,3 +61,34 @@ def test_staff_adds_an_item_to_the_timetable_without_leaving_the_page(demo, live
         "link", name="Library makerspace demonstration", exact=True
     ).is_visible()
     shoot(phone, "timetable-phone")
+
+
+def test_six_days_fit_side_by_side_at_1280_and_stack_on_a_phone(demo, live_server, browser):
+    from programs.models import Programme
+
+    programme = Programme.objects.get(slug="tpbis-2023")
+    programme.end_date = programme.start_date + timedelta(days=5)
+    programme.save(update_fields=["end_date"])
+    timetable_url = f"{live_server.url}/programmes/tpbis-2023/timetable/"
+
+    page = browser.new_page(viewport=DESKTOP)
+    log_in(page, live_server, "staff@example.org", "tpbis-staff-2023")
+    page.goto(timetable_url)
+    days = page.locator("section.tt-day")
+    assert days.count() == 6
+    boxes = [days.nth(n).bounding_box() for n in range(6)]
+    # All six in one row, the last one wholly inside the window: nothing is cut off.
+    assert len({round(box["y"]) for box in boxes}) == 1
+    assert boxes[-1]["x"] + boxes[-1]["width"] <= DESKTOP["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    grid = page.locator(".timetable")
+    assert grid.evaluate("e => e.scrollWidth <= e.clientWidth")
+    shoot(page, "timetable-six-days-desktop")
+
+    phone = browser.new_page(viewport=PHONE)
+    log_in(phone, live_server, "staff@example.org", "tpbis-staff-2023")
+    phone.goto(timetable_url)
+    first, last = (phone.locator("section.tt-day").nth(n).bounding_box() for n in (0, 5))
+    assert last["y"] > first["y"] + first["height"] - 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(phone, "timetable-six-days-phone")

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from participants.models import Participant
+from programs.countries import name_sort_key
 from programs.models import Province
 
 from ..conftest import client_for
@@ -223,3 +224,57 @@ def test_export_links_carry_the_filters(cast, programme):
     xlsx_url = reverse("participants:export", args=[programme.slug, "xlsx"])
     assert f'href="{csv_url}?status=invited&amp;q=a+b"' in page
     assert f'href="{xlsx_url}?status=invited&amp;q=a+b"' in page
+
+
+def _country_options(response) -> list[str]:
+    select = re.search(
+        r'<select name="country"[^>]*>(.*?)</select>', response.content.decode(), re.S
+    )
+    return re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select.group(1))
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["Bhutan", "Brunei", "Malaysia", "Maldives", "South Korea"]),
+        ("id", ["Bhutan", "Brunei", "Korea Selatan", "Maladewa", "Malaysia"]),
+    ],
+)
+def test_country_filter_sorted_by_name_in_page_language(cast, programme, language, expected):
+    for code in ("BN", "BT", "KR", "MV", "MY"):
+        member_country(code)
+    client = client_for(cast["organiser"])
+    client.cookies["django_language"] = language
+    response = client.get(reverse("participants:list", args=[programme.slug]), {"q": ""})
+    options = _country_options(response)
+    assert [name for name in options if name in expected] == expected
+    assert options == sorted(options, key=name_sort_key)
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_search_covers_region_and_institution(cast, programme, language):
+    ParticipantFactory(
+        programme=programme,
+        category=Participant.Category.DOMESTIC,
+        country=None,
+        full_name="Dewi Lestari",
+        full_name_latin="Dewi Lestari",
+        region="Kabupaten Sleman",
+        institution="Dinas Perpustakaan",
+    )
+    ParticipantFactory(
+        programme=programme,
+        full_name="Karma Wangchuk",
+        full_name_latin="Karma Wangchuk",
+        institution="National Library of Bhutan",
+    )
+    client = client_for(cast["organiser"])
+    client.cookies["django_language"] = language
+
+    def names(query: str) -> list[str]:
+        url = reverse("participants:list", args=[programme.slug])
+        return _names(client.get(url, {"q": query}))
+
+    assert names("sleman") == ["Dewi Lestari"]
+    assert names("library of bhutan") == ["Karma Wangchuk"]
+    assert names("perpustakaan") == ["Dewi Lestari"]

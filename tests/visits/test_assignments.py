@@ -512,3 +512,42 @@ def test_bookable_participants_are_the_active_ones_not_booked_yet(programme, peo
     assert names() == ["Nimal", "Siti", "Vannaphone"]
     assert names(search="NIMAL") == ["Nimal"]
     assert names(search="somphone") == []
+
+
+def test_assign_warns_about_overlapping_bookings_naming_who_and_which_items(
+    programme, people, item, staff_client
+):
+    def other_item(title: str, start: int, end: int, **fields) -> Session:
+        day = programme.start_date
+        return SessionFactory(
+            programme=programme,
+            title_en=title,
+            starts_at=programme.local_datetime(day, start, 30),
+            ends_at=programme.local_datetime(day, end, 0),
+            **fields,
+        )
+
+    tour = other_item("Library tour", 9, 11)
+    AssignmentFactory(session=tour, participant=people["la1"])
+    AssignmentFactory(session=tour, participant=people["lk"])
+    lunch = other_item("Lunch", 10, 12)  # starts when the item ends: no overlap
+    AssignmentFactory(session=lunch, participant=people["la2"])
+    called_off = other_item("Called off", 9, 10, cancelled_at=programme.created_at)
+    AssignmentFactory(session=called_off, participant=people["la2"])
+
+    response = staff_client.post(
+        _assign_url(item),
+        {"mode": "pick", "participants": [people["la1"].pk, people["la2"].pk]},
+    )
+    assert _booked(item) == {"Somphone", "Vannaphone"}
+    assert _messages(response) == [
+        "2 participants added.",
+        "1 participant is also booked on “Library tour” (09:30–11:00): Somphone.",
+    ]
+
+
+def test_assign_without_overlap_gives_no_warning(programme, people, item, staff_client):
+    response = staff_client.post(
+        _assign_url(item), {"mode": "pick", "participants": [people["lk"].pk]}
+    )
+    assert _messages(response) == ["1 participant added."]

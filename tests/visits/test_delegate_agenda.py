@@ -547,3 +547,42 @@ def test_my_agenda_shows_changes_around_the_agenda_at_once(cast, programme):
     assert "Administration" in page()
     client.post(reverse("set_language"), {"language": "id", "next": "/"})
     assert '<html lang="id">' in page()
+
+
+def _overlap_notes(page: str) -> dict[str, str]:
+    """Each item's title → the text of its overlap note, tags stripped."""
+    notes = {}
+    for item in re.findall(r'<li id="item-\d+".*?</li>', page, re.S):
+        title = re.search(r"<h3>(.*?)</h3>", item).group(1)
+        if note := re.search(r'<p class="overlap">(.*?)</p>', item):
+            notes[title] = re.sub(r"<[^>]+>", "", note.group(1))
+    return notes
+
+
+def test_my_agenda_marks_items_that_overlap(cast, programme):
+    delegate = participant_of(cast["delegate"])
+    day = programme.start_date
+
+    def item(title: str, start: tuple[int, int], end: tuple[int, int], **fields) -> Session:
+        session = SessionFactory(
+            programme=programme,
+            title_en=title,
+            starts_at=programme.local_datetime(day, *start),
+            ends_at=programme.local_datetime(day, *end),
+            **fields,
+        )
+        book(delegate, session)
+        return session
+
+    tour = item("Library tour", (9, 0), (11, 0))
+    talk = item("Talk", (10, 0), (10, 45))
+    item("Lunch", (11, 0), (12, 0))  # starts as the tour ends
+    item("Called off", (9, 30), (10, 0), cancelled_at=timezone.now())
+    page = client_for(cast["delegate"]).get(reverse("visits:my_agenda")).content.decode()
+    assert _overlap_notes(page) == {
+        "Library tour": "Overlaps with Talk (10:00–10:45).",
+        "Talk": "Overlaps with Library tour (09:00–11:00).",
+    }
+    assert f'<a href="#item-{talk.pk}">Talk</a>' in page
+    assert f'<a href="#item-{tour.pk}">Library tour</a>' in page
+    assert "style=" not in page
