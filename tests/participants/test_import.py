@@ -176,7 +176,7 @@ def test_import_all_good_rows_saved_at_confirm(client, organiser, programme):
 
     assert response["Location"] == reverse("participants:list", args=[programme.slug])
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "500 participants added, 0 updated."
+        "500 participants added, 0 updated, 0 unchanged."
     ]
     assert programme.participants.count() == before + 500
     imported = programme.participants.get(email="delegate7@example.org")
@@ -312,7 +312,7 @@ def test_import_updates_participant_with_same_email(client, organiser, programme
     response = client.post(preview_url(programme, batch))
 
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "1 participant added, 1 updated."
+        "1 participant added, 1 updated, 0 unchanged."
     ]
     existing.refresh_from_db()
     assert (existing.full_name, existing.institution, existing.phone, existing.status) == (
@@ -640,7 +640,8 @@ def test_import_batch_cannot_be_applied_twice(client, programme):
     response = client.post(preview_url(programme, batch))
 
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "2 participants added, 0 updated.",  # from the first confirmation, not yet shown
+        # From the first confirmation, not yet shown.
+        "2 participants added, 0 updated, 0 unchanged.",
         "This list has already been saved.",
     ]
     assert programme.participants.count() == count
