@@ -699,6 +699,38 @@ def test_import_template_xlsx_parses_back_and_explains_columns(client, programme
     assert set(Province.objects.values_list("name", flat=True)) <= set(first_column)
 
 
+def test_import_template_xlsx_has_a_status_column_and_drop_down_lists(client, programme):
+    url = reverse("participants:import_template", args=[programme.slug, "xlsx"])
+    workbook = load_workbook(io.BytesIO(client.get(url).content))
+    sheet = workbook["Participants"]
+    header = [cell.value for cell in sheet[1]]
+    assert "Status" in header
+    letters = {
+        label: sheet.cell(row=1, column=n).column_letter for n, label in enumerate(header, 1)
+    }
+    lists = {
+        str(validation.sqref): validation.formula1
+        for validation in sheet.data_validations.dataValidation
+    }
+    assert lists[f"{letters['Category']}2:{letters['Category']}10001"] == (
+        '"international,domestic,speaker,observer,organising_staff"'
+    )
+    assert lists[f"{letters['Status']}2:{letters['Status']}10001"].startswith('"invited,')
+    assert letters["Gender"] + "2:" + letters["Gender"] + "10001" in lists
+    # Countries and provinces come from the lists on the instructions sheet.
+    notes = workbook["Instructions"]
+    countries = lists[f"{letters['Country']}2:{letters['Country']}10001"]
+    first, last = countries.removeprefix("Instructions!").replace("$", "").split(":")
+    codes = {row[0].value for row in notes[first:last]}
+    assert codes == set(
+        MemberCountry.objects.filter(is_active=True).values_list("country", flat=True)
+    )
+    provinces = lists[f"{letters['Province']}2:{letters['Province']}10001"]
+    first, last = provinces.removeprefix("Instructions!").replace("$", "").split(":")
+    names = {row[0].value for row in notes[first:last]}
+    assert names == set(Province.objects.values_list("name", flat=True))
+
+
 # --- Query counts -------------------------------------------------------------------------
 
 
