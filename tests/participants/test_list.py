@@ -223,3 +223,10 @@ def test_export_links_carry_the_filters(cast, programme):
     xlsx_url = reverse("participants:export", args=[programme.slug, "xlsx"])
     assert f'href="{csv_url}?status=invited&amp;q=a+b"' in page
     assert f'href="{xlsx_url}?status=invited&amp;q=a+b"' in page
+
+
+def test_the_count_agrees_with_one_participant(cast, programme):
+    ParticipantFactory(programme=programme, email="only@example.org", institution="Zyxwv Library")
+    html = _list(cast["organiser"], programme, q="Zyxwv").content.decode()
+    assert "1 participant matches the filters" in html
+    assert "match the filters" not in html.replace("1 participant matches the filters", "")
