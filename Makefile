@@ -15,7 +15,12 @@ run: install messages migrate demo
 test: install messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-install: $(STAMP)
+install: $(STAMP) node_modules/.package-lock.json
+
+# axe-core, pinned in package-lock.json, for the accessibility check of the browser tests;
+# skipped where Node is not installed (those checks then fail with a hint).
+node_modules/.package-lock.json: package-lock.json
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; fi
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -50,4 +55,4 @@ ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules

@@ -74,7 +74,7 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("category", gettext_lazy("Category"), "category", required=True),
-    Column("status", gettext_lazy("Status"), "status", in_template=False),
+    Column("status", gettext_lazy("Status"), "status"),
     Column("full_name", gettext_lazy("Full name (as in passport)"), required=True),
     Column("full_name_latin", gettext_lazy("Full name in Latin script")),
     Column("certificate_name", gettext_lazy("Name on certificates")),

@@ -21,6 +21,7 @@ from .columns import (
     Column,
     accepted_values,
 )
+from .import_tables import MAX_ROWS
 from .models import Participant
 from .spreadsheets import DATE_FORMAT, DATETIME_FORMAT, csv_bytes, format_header, xlsx_bytes
 
@@ -80,7 +81,8 @@ def template_csv() -> bytes:
 
 
 def template_xlsx(*, programme: Programme) -> bytes:
-    """The import template as XLSX: an empty "Participants" sheet and an "Instructions" one."""
+    """The import template as XLSX: an empty "Participants" sheet, with drop-down lists on its
+    choice columns, and an "Instructions" one."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -118,18 +120,60 @@ def template_xlsx(*, programme: Programme) -> bytes:
     notes.append([str(_("Member countries")), str(_("Code")), str(_("Indonesian name"))])
     for cell in notes[notes.max_row]:
         cell.font = bold
+    first_country = notes.max_row + 1
     for member in MemberCountry.objects.filter(is_active=True):
         code = member.country.code
         notes.append([str(member.country.name), code, INDONESIAN_COUNTRY_NAMES.get(code, "")])
+    countries = f"Instructions!$B${first_country}:$B${max(notes.max_row, first_country)}"
     notes.append([])
     notes.append([str(_("Indonesian provinces")), str(_("Code"))])
     for cell in notes[notes.max_row]:
         cell.font = bold
+    first_province = notes.max_row + 1
     for province in Province.objects.all():
         notes.append([province.name, province.code])
+    provinces = f"Instructions!$A${first_province}:$A${max(notes.max_row, first_province)}"
+    _add_drop_downs(sheet, countries=countries, provinces=provinces)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _add_drop_downs(sheet, *, countries: str, provinces: str) -> None:
+    """Drop-down lists on the template's choice columns, down to the import's last row.
+
+    A value outside the list only draws a warning: the import also accepts the labels, the
+    English and Indonesian names the instructions list.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    sources = {
+        "category": _listed(Participant.Category),
+        "status": _listed(Participant.Status),
+        "gender": _listed(Participant.Gender),
+        "country": countries,
+        "province": provinces,
+    }
+    for index, column in enumerate(TEMPLATE_COLUMNS, start=1):
+        if column.kind not in sources:
+            continue
+        validation = DataValidation(
+            type="list",
+            formula1=sources[column.kind],
+            allow_blank=True,
+            errorStyle="warning",
+            showErrorMessage=True,
+            error=str(_("This is not one of the listed values.")),
+        )
+        letter = get_column_letter(index)
+        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+        sheet.add_data_validation(validation)
+
+
+def _listed(choices: type) -> str:
+    """The values of `choices` as the literal list of a drop-down (at most 255 characters)."""
+    return '"' + ",".join(choices.values) + '"'
 
 
 def iter_export_rows(

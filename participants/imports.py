@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -474,6 +474,7 @@ class ImportRefused(Exception):
 class ImportOutcome:
     created: int
     updated: int
+    unchanged: int = 0  # matched rows whose every filled cell already held the saved value
 
 
 @without_cycle_collection
@@ -542,7 +543,8 @@ def apply_import(*, batch: ImportBatch, by) -> ImportOutcome:
 
 
 def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutcome:
-    """Create the new rows and update the matched ones, each with a StatusChange."""
+    """Create the new rows and update the matched ones, each with a StatusChange; matched
+    rows that would change nothing are left alone and counted as unchanged."""
     new = [
         Participant(programme=programme, **result.fields)
         for result in results
@@ -554,6 +556,7 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
         for participant in new
     ]
     updates = [result for result in results if result.action == UPDATE]
+    unchanged = 0
     if updates:
         now = timezone.now()
         existing = (
@@ -565,6 +568,11 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
         objects = []
         for result in updates:
             participant = existing[result.participant_id]
+            # The e-mail address is the key the row was matched on: its spelling stays.
+            changed = {key: value for key, value in result.fields.items() if key != "email"}
+            if not _differs(participant, changed):
+                unchanged += 1
+                continue
             status = result.fields.get("status")
             if status and status != participant.status:
                 changes.append(
@@ -576,8 +584,6 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
                         note=_("Imported from a file."),
                     )
                 )
-            # The e-mail address is the key the row was matched on: its spelling stays.
-            changed = {key: value for key, value in result.fields.items() if key != "email"}
             for key, value in changed.items():
                 setattr(participant, key, value)
             touched.update(changed)
@@ -586,4 +592,15 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
         # Fields a row leaves empty keep the values just read (and locked) above.
         Participant.objects.bulk_update(objects, sorted(touched), batch_size=WRITE_BATCH)
     StatusChange.objects.bulk_create(changes, batch_size=WRITE_BATCH)
-    return ImportOutcome(created=len(new), updated=len(updates))
+    return ImportOutcome(created=len(new), updated=len(updates) - unchanged, unchanged=unchanged)
+
+
+def _differs(participant: Participant, fields: dict[str, Any]) -> bool:
+    """Whether saving `fields` would change `participant` (related rows compared by key)."""
+    for key, value in fields.items():
+        if isinstance(value, models.Model):
+            if getattr(participant, f"{key}_id") != value.pk:
+                return True
+        elif getattr(participant, key) != value:
+            return True
+    return False

@@ -287,6 +287,8 @@ class Participant(models.Model):
 # Withdrawn and declined people keep their record but take no seat, need no meal, get no
 # certificate and can no longer answer an invitation.
 INACTIVE_STATUSES = (Participant.Status.WITHDRAWN, Participant.Status.DECLINED)
+# What the status "invited" is called until an invitation has really been sent.
+NOT_YET_INVITED = _("Not yet invited")
 
 # Travel within a week either side of the programme is plausible (early arrivals, side
 # trips); anything further is almost certainly a mistake in the year or month.

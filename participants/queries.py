@@ -1,13 +1,13 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
 from programs.models import Delegation, Programme
 
-from .models import INACTIVE_STATUSES, Participant, StatusChange
+from .models import INACTIVE_STATUSES, Invitation, Participant, StatusChange
 
 
 def participants_of(programme: Programme) -> QuerySet[Participant]:
@@ -73,7 +73,10 @@ def participant_list_queryset(queryset: QuerySet[Participant]) -> QuerySet[Parti
     A secondary order on the primary key keeps pagination stable when the chosen sort has
     ties (many participants share a status or a category).
     """
-    queryset = queryset.select_related(None)
+    queryset = queryset.select_related(None).annotate(
+        # "Invited" is said only once an invitation went out (participant.status_display).
+        invitation_sent=Exists(Invitation.objects.filter(participant=OuterRef("pk")))
+    )
     if queryset.query.order_by:
         queryset = queryset.order_by(*queryset.query.order_by, "pk")
     return with_summary_fields(queryset, "institution", "dietary_needs", "accessibility_needs")

@@ -8,8 +8,9 @@ member of the archive is decompressed once, in chunks, counting the bytes it rea
 (`MAX_TAGS_IN_ROWS` and the other limits below). openpyxl then reads the vetted bytes in
 read-only mode, through `xlsx_reader`, which spares it work the import does not need.
 
-Every CSV and XLSX file the site writes goes through `csv_bytes` or `xlsx_bytes`, which pass
-each cell through `neutralise_formula`.
+Every CSV and XLSX file the site writes goes through `csv_bytes` or `xlsx_bytes`. The CSV
+passes each cell through `neutralise_formula`; the XLSX stores text as text cells
+(`xlsx_text_cell`), which no spreadsheet runs and which need no visible apostrophe.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class NotAWorkbook(ValidationError):
 def neutralise_formula(value: Any) -> Any:
     """Text a spreadsheet will show rather than run (OWASP CSV injection); others unchanged.
 
-    Every CSV and XLSX the site writes passes its cells through here.
+    Every CSV the site writes passes its cells through here.
     """
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
@@ -339,12 +340,12 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str) -> bytes:
-    """A one-sheet XLSX workbook: a bold, frozen header row over `rows`, every cell neutralised.
+    """A one-sheet XLSX workbook: a bold, frozen header row over `rows`.
 
-    Neutralised text never starts with "=", so openpyxl stores it as text, not as a formula.
+    Text that a spreadsheet would read as a formula ("=…", "+62…") is stored as a text cell
+    (`xlsx_text_cell`): shown as written, never run, with no apostrophe added.
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
@@ -353,15 +354,30 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: s
     bold = Font(bold=True)
     cells = []
     for label in header:
-        cell = WriteOnlyCell(sheet, value=neutralise_formula(label))
+        cell = xlsx_text_cell(sheet, label)
         cell.font = bold
         cells.append(cell)
     sheet.append(cells)
     for row in rows:
-        sheet.append([neutralise_formula(cell) for cell in row])
+        sheet.append([xlsx_text_cell(sheet, cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_text_cell(sheet, value: Any):
+    """A write-only cell of `value`; text is always a text cell, never a formula.
+
+    openpyxl would store text starting with "=" as a formula: the cell's type is set back to
+    text, and its quote prefix keeps it text when someone edits it in Excel.
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def format_header(sheet, header: Sequence[str]) -> None:

@@ -147,11 +147,15 @@ def import_preview(request: HttpRequest, slug: str, batch_id: uuid.UUID) -> Http
         messages.success(
             request,
             ngettext(
-                "%(created)d participant added, %(updated)d updated.",
-                "%(created)d participants added, %(updated)d updated.",
+                "%(created)d participant added, %(updated)d updated, %(unchanged)d unchanged.",
+                "%(created)d participants added, %(updated)d updated, %(unchanged)d unchanged.",
                 outcome.created,
             )
-            % {"created": outcome.created, "updated": outcome.updated},
+            % {
+                "created": outcome.created,
+                "updated": outcome.updated,
+                "unchanged": outcome.unchanged,
+            },
         )
         return redirect("participants:list", slug=programme.slug)
 

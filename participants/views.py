@@ -18,7 +18,7 @@ from .access import get_participant_for_team_or_self
 from .access_log import record_personal_data_access
 from .filters import filter_participants
 from .forms import ParticipantForm
-from .models import ALLOWED_STATUS_CHANGES, Participant, PersonalDataAccess
+from .models import ALLOWED_STATUS_CHANGES, NOT_YET_INVITED, Participant, PersonalDataAccess
 from .queries import (
     countries_represented,
     counts_by_category,
@@ -97,6 +97,8 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
     for participant in page.object_list:
         participant.category_label = categories.get(participant.category, participant.category)
         participant.status_label = statuses.get(participant.status, participant.status)
+        if participant.status == Participant.Status.INVITED and not participant.invitation_sent:
+            participant.status_label = NOT_YET_INVITED
     filters = request.GET.copy()
     filters.pop("page", None)
     return render(

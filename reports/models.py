@@ -270,6 +270,11 @@ class GenerationJob(models.Model):
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
 
     @property
+    def offers_archive(self) -> bool:
+        """Whether the ZIP is worth offering: not for a single file, which its PDF already is."""
+        return bool(self.archive) and (self.total != 1 or not self.combined)
+
+    @property
     def subject_slug(self) -> str:
         """What the job is about, in file names: "", "-participant-12" or "-vehicle-3"."""
         if self.participant_id:

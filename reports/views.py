@@ -158,7 +158,9 @@ def say_started(request: HttpRequest, job: GenerationJob, label: str = "") -> No
             % {"job": label},
         )
     else:
-        messages.success(request, _("%(job)s is being generated.") % {"job": label})
+        # Said once, on the next page, where the job may well be done already: "started" stays
+        # true, "is being generated" would not.
+        messages.success(request, _("%(job)s: started.") % {"job": label})
 
 
 def _subject_page(job: GenerationJob) -> tuple[str, str]:

@@ -24,12 +24,17 @@ def home(request: HttpRequest) -> HttpResponse:
         programmes = [programme for programme in programmes if not programme.is_archived]
     for programme in programmes:
         programme.role_label = role_by_programme.get(programme.pk, "")
+    # A delegate's account often has no name of its own: their registration has it.
+    greeting_name = request.user.get_full_name()
+    for participant in roles.participations:
+        greeting_name = greeting_name or participant.full_name_latin or participant.full_name
     return render(
         request,
         "home.html",
         {
             "programmes": programmes,
             "participations": roles.participations,
+            "greeting_name": greeting_name or request.user.email,
             "show_archived": show_archived,
             "archived_count": archived_count,
             "can_create": can_create_programmes(request.user),

@@ -1,3 +1,4 @@
+import json
 import os
 
 import pytest
@@ -25,9 +26,13 @@ def browser():
         )
         watched = WatchedBrowser(browser)
         yield watched
+        watched.check_open_pages()
         browser.close()
     # Every page the test opened kept to the Content-Security-Policy.
     assert watched.violations == []
+    # and passed axe-core's WCAG 2.2 AA rules.
+    assert watched.checked, "axe-core checked no page"
+    assert watched.inaccessible == [], json.dumps(watched.inaccessible, indent=1)
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 

@@ -57,6 +57,10 @@ def test_staff_adds_an_item_to_the_timetable_without_leaving_the_page(demo, live
     first, second = (phone.locator("section.tt-day").nth(n).bounding_box() for n in (0, 1))
     assert second["y"] > first["y"] + first["height"] - 1
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Each Edit link is a target of at least 24 by 24 CSS pixels (WCAG 2.2, 2.5.8).
+    edit = phone.locator(".tt-actions a").first.bounding_box()
+    assert edit["width"] >= 24
+    assert edit["height"] >= 24
     assert phone.get_by_role(
         "link", name="Library makerspace demonstration", exact=True
     ).is_visible()

@@ -176,7 +176,7 @@ def test_import_all_good_rows_saved_at_confirm(client, organiser, programme):
 
     assert response["Location"] == reverse("participants:list", args=[programme.slug])
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "500 participants added, 0 updated."
+        "500 participants added, 0 updated, 0 unchanged."
     ]
     assert programme.participants.count() == before + 500
     imported = programme.participants.get(email="delegate7@example.org")
@@ -312,7 +312,7 @@ def test_import_updates_participant_with_same_email(client, organiser, programme
     response = client.post(preview_url(programme, batch))
 
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "1 participant added, 1 updated."
+        "1 participant added, 1 updated, 0 unchanged."
     ]
     existing.refresh_from_db()
     assert (existing.full_name, existing.institution, existing.phone, existing.status) == (
@@ -640,7 +640,8 @@ def test_import_batch_cannot_be_applied_twice(client, programme):
     response = client.post(preview_url(programme, batch))
 
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "2 participants added, 0 updated.",  # from the first confirmation, not yet shown
+        # From the first confirmation, not yet shown.
+        "2 participants added, 0 updated, 0 unchanged.",
         "This list has already been saved.",
     ]
     assert programme.participants.count() == count
@@ -696,6 +697,38 @@ def test_import_template_xlsx_parses_back_and_explains_columns(client, programme
     assert {"Vietnam", "Japan"} <= set(first_column)
     assert set(MemberCountry.objects.values_list("country", flat=True)) <= set(second_column)
     assert set(Province.objects.values_list("name", flat=True)) <= set(first_column)
+
+
+def test_import_template_xlsx_has_a_status_column_and_drop_down_lists(client, programme):
+    url = reverse("participants:import_template", args=[programme.slug, "xlsx"])
+    workbook = load_workbook(io.BytesIO(client.get(url).content))
+    sheet = workbook["Participants"]
+    header = [cell.value for cell in sheet[1]]
+    assert "Status" in header
+    letters = {
+        label: sheet.cell(row=1, column=n).column_letter for n, label in enumerate(header, 1)
+    }
+    lists = {
+        str(validation.sqref): validation.formula1
+        for validation in sheet.data_validations.dataValidation
+    }
+    assert lists[f"{letters['Category']}2:{letters['Category']}10001"] == (
+        '"international,domestic,speaker,observer,organising_staff"'
+    )
+    assert lists[f"{letters['Status']}2:{letters['Status']}10001"].startswith('"invited,')
+    assert letters["Gender"] + "2:" + letters["Gender"] + "10001" in lists
+    # Countries and provinces come from the lists on the instructions sheet.
+    notes = workbook["Instructions"]
+    countries = lists[f"{letters['Country']}2:{letters['Country']}10001"]
+    first, last = countries.removeprefix("Instructions!").replace("$", "").split(":")
+    codes = {row[0].value for row in notes[first:last]}
+    assert codes == set(
+        MemberCountry.objects.filter(is_active=True).values_list("country", flat=True)
+    )
+    provinces = lists[f"{letters['Province']}2:{letters['Province']}10001"]
+    first, last = provinces.removeprefix("Instructions!").replace("$", "").split(":")
+    names = {row[0].value for row in notes[first:last]}
+    assert names == set(Province.objects.values_list("name", flat=True))
 
 
 # --- Query counts -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from programs.countries import name_sort_key
 from programs.models import Province
 
 from ..conftest import client_for
-from ..factories import ParticipantFactory, member_country
+from ..factories import InvitationFactory, ParticipantFactory, member_country
 
 
 def _list(user, programme, **params):
@@ -278,3 +278,26 @@ def test_search_covers_region_and_institution(cast, programme, language):
     assert names("sleman") == ["Dewi Lestari"]
     assert names("library of bhutan") == ["Karma Wangchuk"]
     assert names("perpustakaan") == ["Dewi Lestari"]
+
+
+def test_the_count_agrees_with_one_participant(cast, programme):
+    ParticipantFactory(programme=programme, email="only@example.org", institution="Zyxwv Library")
+    html = _list(cast["organiser"], programme, q="Zyxwv").content.decode()
+    assert "1 participant matches the filters" in html
+    assert "match the filters" not in html.replace("1 participant matches the filters", "")
+
+
+def test_invited_is_said_only_once_an_invitation_was_sent(cast, programme):
+    waiting = ParticipantFactory(programme=programme, full_name_latin="Waiting Person")
+    invited = ParticipantFactory(programme=programme, full_name_latin="Invited Person")
+    InvitationFactory(participant=invited)
+    assert waiting.status == invited.status == Participant.Status.INVITED
+    response = _list(cast["staff"], programme)
+    labels = {row.full_name_latin: row.status_label for row in response.context["participants"]}
+    assert (labels["Waiting Person"], labels["Invited Person"]) == ("Not yet invited", "Invited")
+    assert '<span class="badge status-invited">Not yet invited</span>' in response.content.decode()
+    client = client_for(cast["organiser"])
+    for participant, label in ((waiting, "Not yet invited"), (invited, "Invited")):
+        url = reverse("participants:detail", args=[programme.slug, participant.pk])
+        page = client.get(url).content.decode()
+        assert f'<span class="badge status-invited">{label}</span>' in page

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from programs.models import Programme, ProgrammeMembership
 from tests.conftest import client_for
-from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
+from tests.factories import MembershipFactory, ParticipantFactory, ProgrammeFactory, UserFactory
 
 
 def _archive(programme: Programme) -> None:
@@ -119,3 +119,17 @@ def test_home_query_count_for_an_organiser(db, size, django_assert_num_queries):
         response = client.get(reverse("home"))
     assert len(response.context["programmes"]) == size
     assert {p.role_label for p in response.context["programmes"]} == {"Organiser"}
+
+
+def test_home_greets_a_delegate_by_the_name_they_registered_with(db, programme):
+    user = UserFactory(email="lan@example.org", first_name="", last_name="")
+    ParticipantFactory(programme=programme, user=user, email=user.email, full_name="Nguyễn Thị Lan")
+    content = client_for(user).get(reverse("home")).content.decode()
+    assert "Welcome, Nguyễn Thị Lan" in content
+    assert "Welcome, lan@example.org" not in content
+
+
+def test_home_greets_someone_without_any_name_by_email(db):
+    user = UserFactory(email="nobody@example.org", first_name="", last_name="")
+    content = client_for(user).get(reverse("home")).content.decode()
+    assert "Welcome, nobody@example.org" in content

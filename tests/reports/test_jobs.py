@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
@@ -18,6 +20,7 @@ from reports.jobkind import JobKind, Rendered
 from reports.jobs import render_items, retry_job, start_job, sweep_queued_jobs
 from reports.models import Certificate, GenerationJob, JobOutput
 from reports.pdf import combine_pdf_files
+from reports.views import say_started
 from tests.conftest import client_for
 from tests.factories import (
     AssignmentFactory,
@@ -356,7 +359,11 @@ def test_jobs_page_offers_starting_to_admins_only(cast, programme, done_job, rol
     html = response.content.decode()
     assert "All certificates" in html
     assert '<progress max="1" value="1"' in html
-    assert reverse("reports:job_archive", args=[done_job.pk]) in html
+    # One certificate: its PDF is offered, and no ZIP of a single file.
+    assert reverse("reports:job_combined", args=[done_job.pk]) in html
+    assert "Download PDF" in html
+    assert reverse("reports:job_archive", args=[done_job.pk]) not in html
+    assert "Download ZIP" not in html
     assert (reverse("reports:job_start", args=[programme.slug]) in html) == (role == "admin")
 
 
@@ -488,3 +495,28 @@ def test_tasks_are_registered_under_the_names_beat_and_workers_use():
         "reports.render_job_items",
         "reports.sweep_queued_jobs",
     } <= set(celery_app.tasks)
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        ("running", "Certificates: started."),
+        ("done", "Certificates: done."),
+    ],
+)
+def test_starting_a_job_says_where_it_stands_truthfully(programme, admin, status, said, rf):
+    job = GenerationJob.objects.create(
+        programme=programme, kind="certificates", status=status, sent_at=timezone.now()
+    )
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    say_started(request, job, "Certificates")
+    # Never "is being generated": the page that shows the message may show the job done.
+    assert [str(message) for message in get_messages(request)] == [said]
+
+
+def test_a_one_file_job_offers_its_pdf_and_no_zip():
+    assert GenerationJob(archive="a.zip", combined="a.pdf", total=1).offers_archive is False
+    assert GenerationJob(archive="a.zip", combined="a.pdf", total=2).offers_archive is True
+    assert GenerationJob(archive="", combined="a.pdf", total=2).offers_archive is False
