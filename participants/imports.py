@@ -53,6 +53,8 @@ from .models import (
 WRITE_BATCH = 1_000
 
 NEW, UPDATE, ERROR = "new", "update", "error"
+# Shown by the preview only: a matched row that would change nothing. Saving checks again.
+UNCHANGED = "unchanged"
 
 
 # --- Validating rows ----------------------------------------------------------------------
@@ -436,6 +438,7 @@ def stage_import(*, programme: Programme, table: Table, file_name: str, by) -> I
     participant is written.
     """
     results = validate_rows(programme=programme, rows=table.rows)
+    _mark_unchanged(programme, results)
     return ImportBatch.objects.create(
         programme=programme,
         file_name=file_name[:255],
@@ -444,22 +447,42 @@ def stage_import(*, programme: Programme, table: Table, file_name: str, by) -> I
     )
 
 
+def _mark_unchanged(programme: Programme, results: list[RowResult]) -> None:
+    """Mark the matched rows whose every value the participant already holds (one query)."""
+    matched = [result for result in results if result.action == UPDATE]
+    if not matched:
+        return
+    existing = programme.participants.order_by().in_bulk(
+        [result.participant_id for result in matched]
+    )
+    for result in matched:
+        participant = existing.get(result.participant_id)
+        if participant is not None and not _differs(participant, _changes(result)):
+            result.action = UNCHANGED
+
+
 @dataclass(frozen=True)
 class BatchSummary:
     new: int
     update: int
     error: int
+    unchanged: int = 0
 
     @property
     def total(self) -> int:
-        return self.new + self.update + self.error
+        return self.new + self.update + self.error + self.unchanged
 
 
 def summarise(batch: ImportBatch) -> BatchSummary:
-    counts = {NEW: 0, UPDATE: 0, ERROR: 0}
+    counts = {NEW: 0, UPDATE: 0, ERROR: 0, UNCHANGED: 0}
     for row in batch.rows:
         counts[row["action"]] += 1
-    return BatchSummary(new=counts[NEW], update=counts[UPDATE], error=counts[ERROR])
+    return BatchSummary(
+        new=counts[NEW],
+        update=counts[UPDATE],
+        error=counts[ERROR],
+        unchanged=counts[UNCHANGED],
+    )
 
 
 class ImportRefused(Exception):
@@ -568,8 +591,7 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
         objects = []
         for result in updates:
             participant = existing[result.participant_id]
-            # The e-mail address is the key the row was matched on: its spelling stays.
-            changed = {key: value for key, value in result.fields.items() if key != "email"}
+            changed = _changes(result)
             if not _differs(participant, changed):
                 unchanged += 1
                 continue
@@ -593,6 +615,12 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
         Participant.objects.bulk_update(objects, sorted(touched), batch_size=WRITE_BATCH)
     StatusChange.objects.bulk_create(changes, batch_size=WRITE_BATCH)
     return ImportOutcome(created=len(new), updated=len(updates) - unchanged, unchanged=unchanged)
+
+
+def _changes(result: RowResult) -> dict[str, Any]:
+    """The values a matched row writes: the e-mail address is the key the row was matched
+    on, so its spelling stays."""
+    return {key: value for key, value in result.fields.items() if key != "email"}
 
 
 def _differs(participant: Participant, fields: dict[str, Any]) -> bool:

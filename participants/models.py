@@ -387,8 +387,9 @@ class Invitation(models.Model):
 class ImportBatch(models.Model):
     """An uploaded participant list, parsed and validated, waiting to be confirmed.
 
-    `rows` holds each row's cleaned values, its action ("new", "update" or "error") and its
-    messages per column, so the preview and the save work from the same validated data.
+    `rows` holds each row's cleaned values, its action ("new", "update", "unchanged" or
+    "error") and its messages per column, so the preview and the save work from the same
+    validated data.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -238,6 +238,12 @@ def test_an_unchanged_export_imports_back_as_unchanged(client, programme, file_f
     )
     url = reverse("participants:import_preview", args=[programme.slug, batch.pk])
     others = programme.participants.count() - 1
+    # The preview already tells the rows that would change nothing from the one that would.
+    summary = imports.summarise(batch)
+    assert (summary.new, summary.update, summary.unchanged) == (0, 1, others)
+    page = client.get(url).content.decode()
+    assert f"{others}</span> registered participants already up to date" in page
+    assert "Unchanged</span>" in page
 
     response = client.post(url)
 
