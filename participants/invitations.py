@@ -6,11 +6,13 @@ session: that alone opens sign-up (see `tpbis.accounts.adapter`).
 """
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -22,6 +24,8 @@ from programs.mail import bilingual_message
 from .consent import record_consent
 from .models import INACTIVE_STATUSES, Invitation, Participant
 from .services import change_status
+
+logger = logging.getLogger(__name__)
 
 INVITATION_VALID_FOR = timedelta(days=14)
 # Delegates may not have chosen a language yet: the e-mail carries both, English first.
@@ -61,34 +65,47 @@ def invitation_link(token: str, request_or_base_url: HttpRequest | str) -> str:
     return request_or_base_url.build_absolute_uri(path)
 
 
-@transaction.atomic
-def send_invitation(
-    *, participant: Participant, by, request_or_base_url: HttpRequest | str
-) -> Invitation:
-    """E-mail the participant a link to create their account and confirm attendance.
+def invitation_refusal(participant: Participant) -> str | None:
+    """Why no invitation can go to the participant now, or None when one can."""
+    if participant.is_erased:
+        return _("%(name)s's personal data was erased.") % {"name": participant.display_name}
+    if not participant.email:
+        return _("%(name)s has no e-mail address; add one before sending an invitation.") % {
+            "name": participant.display_name
+        }
+    if participant.status not in INVITABLE_STATUSES:
+        return _(
+            "%(name)s is “%(status)s”; change their status back to invited before "
+            "sending a new invitation."
+        ) % {"name": participant.display_name, "status": participant.get_status_display()}
+    return None
+
+
+INVITATION_TEMPLATE = "participants/email/invitation"
+REMINDER_TEMPLATE = "participants/email/invitation_reminder"
+
+
+def issue_invitation(
+    *,
+    participant: Participant,
+    by,
+    request_or_base_url: HttpRequest | str,
+    template: str = INVITATION_TEMPLATE,
+) -> tuple[Invitation, EmailMessage]:
+    """Save a new link for the participant and return it with its e-mail, not yet sent.
+
+    Must run inside a transaction (it locks the participant's row); the caller sends the
+    message, inside it (`send_invitation`) or once it has committed (bulk sending, reminders).
 
     Side effects: creates the participant's Invitation or, on a re-send, replaces its token
     (the old link stops working), extends its expiry to now + INVITATION_VALID_FOR and
-    increments its send count; records who sent it and to which address; sends one e-mail,
-    in English and Indonesian, to the participant's address. If sending fails the database
-    changes are rolled back, so the previous link keeps working.
+    increments its send count; records who sent it and to which address.
 
-    Raises ValidationError when the participant has no e-mail address or has declined or
-    withdrawn.
+    Raises ValidationError when the participant cannot be invited (see `invitation_refusal`).
     """
-    if not participant.email:
-        raise ValidationError(
-            _("%(name)s has no e-mail address; add one before sending an invitation.")
-            % {"name": participant.display_name}
-        )
-    if participant.status not in INVITABLE_STATUSES:
-        raise ValidationError(
-            _(
-                "%(name)s is “%(status)s”; change their status back to invited before "
-                "sending a new invitation."
-            )
-            % {"name": participant.display_name, "status": participant.get_status_display()}
-        )
+    refusal = invitation_refusal(participant)
+    if refusal is not None:
+        raise ValidationError(refusal)
 
     # Lock the participant so that two organisers sending at once make one invitation.
     Participant.objects.select_for_update().filter(pk=participant.pk).first()
@@ -110,21 +127,50 @@ def send_invitation(
     invitation.expires_at = now + INVITATION_VALID_FOR
     invitation.save()
 
-    programme = participant.programme
     context = {
         "participant": participant,
-        "programme": programme,
+        "programme": participant.programme,
         "link": invitation_link(token, request_or_base_url),
         "expires_at": invitation.expires_at,
         "sender": sender,
     }
-    bilingual_message(
-        "participants/email/invitation",
+    message = bilingual_message(
+        template,
         context,
         to=participant.email,
         reply_to=sender.email if sender is not None else None,
-    ).send()
+    )
+    return invitation, message
+
+
+@transaction.atomic
+def send_invitation(
+    *, participant: Participant, by, request_or_base_url: HttpRequest | str
+) -> Invitation:
+    """E-mail the participant a link to create their account and confirm attendance.
+
+    Side effects: those of `issue_invitation`, then sends one e-mail, in English and
+    Indonesian, to the participant's address. If sending fails the database changes are
+    rolled back, so the previous link keeps working.
+
+    Raises ValidationError when the participant cannot be invited (see `invitation_refusal`).
+    """
+    invitation, message = issue_invitation(
+        participant=participant, by=by, request_or_base_url=request_or_base_url
+    )
+    message.send()
     return invitation
+
+
+def send_after_commit(message: EmailMessage, participant: Participant) -> bool:
+    """Send a message whose link is already saved; a mail server failure is logged, not raised,
+    because the saved link stays valid and can be sent again."""
+    try:
+        message.send()
+    except OSError:
+        logger.exception("E-mailing participant %s their invitation failed", participant.pk)
+        return False
+    return True
 
 
 def account_exists_for(email: str) -> bool:
@@ -274,3 +320,4 @@ def mark_accepted(*, invitation: Invitation, user) -> Participant:
     invitation.accepted_at = locked.accepted_at
     invitation.participant = participant
     return participant
+

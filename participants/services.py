@@ -11,6 +11,16 @@ def can_change_status(participant: Participant, to_status: str) -> bool:
     return to_status in ALLOWED_STATUS_CHANGES.get(participant.status, set())
 
 
+def status_change_refusal(participant: Participant, to_status: str) -> str | None:
+    """Why the participant cannot move to `to_status` now, or None when they can."""
+    if can_change_status(participant, to_status):
+        return None
+    return _("A participant cannot go from “%(from)s” to “%(to)s”.") % {
+        "from": participant.get_status_display(),
+        "to": Participant.Status(to_status).label,
+    }
+
+
 @transaction.atomic
 def change_status(*, participant: Participant, to_status: str, by, note: str = "") -> StatusChange:
     """Move a participant along the status workflow.
@@ -20,14 +30,9 @@ def change_status(*, participant: Participant, to_status: str, by, note: str = "
     """
     # Lock the row so two organisers changing the status at once cannot skip the workflow.
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
-    if not can_change_status(locked, to_status):
-        raise ValidationError(
-            _("A participant cannot go from “%(from)s” to “%(to)s”.")
-            % {
-                "from": locked.get_status_display(),
-                "to": Participant.Status(to_status).label,
-            }
-        )
+    refusal = status_change_refusal(locked, to_status)
+    if refusal is not None:
+        raise ValidationError(refusal)
     change = StatusChange.objects.create(
         participant=locked,
         from_status=locked.status,
