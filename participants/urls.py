@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import evaluation_views, invitation_views, privacy_views, transfer_views, views
+from . import (
+    bulk_views,
+    evaluation_views,
+    invitation_views,
+    privacy_views,
+    transfer_views,
+    views,
+)
 
 app_name = "participants"
 
@@ -14,6 +21,8 @@ urlpatterns = [
     path(f"{P}participants/<int:pk>/edit/", views.participant_edit, name="edit"),
     path(f"{P}participants/<int:pk>/status/", views.participant_status, name="status"),
     path(f"{P}participants/<int:pk>/photo/", views.participant_photo, name="photo"),
+    # Bulk actions on the list (bulk_views.py)
+    path(f"{P}participants/bulk/", bulk_views.bulk_action, name="bulk"),
     # Bulk import and export (transfer_views.py)
     path(f"{P}participants/import/", transfer_views.import_upload, name="import"),
     path(

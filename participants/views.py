@@ -16,6 +16,7 @@ from programs.permissions import MANAGERS, TEAM, get_programme_for_user
 
 from .access import get_participant_for_team_or_self
 from .access_log import record_personal_data_access
+from .bulk_forms import BulkActionForm
 from .filters import filter_participants
 from .forms import ParticipantForm
 from .models import ALLOWED_STATUS_CHANGES, NOT_YET_INVITED, Participant, PersonalDataAccess
@@ -114,6 +115,7 @@ def participant_list(request: HttpRequest, slug: str) -> HttpResponse:
             "filters_query": filters.urlencode(),
             "is_filtered": any(value for key, value in filters.items() if key != "sort"),
             "can_manage": programme.user_role in MANAGERS,
+            "bulk_form": BulkActionForm(),
             "category_counts": counts_by_category(programme),
             "country_count": countries_represented(programme),
         },

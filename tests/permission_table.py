@@ -235,6 +235,7 @@ PERMISSIONS: dict[str, dict] = {
     "participants:edit": {"args": of_delegate_a, "get": MANAGERS, "post": may_post(MANAGERS)},
     "participants:status": {"args": of_delegate_a, "post": may_post(MANAGERS)},
     # The delegate's own photo; delegate B must not see it.
+    "participants:bulk": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "participants:photo": {"args": of_delegate_a, "get": {**TEAM, "delegate": 200}},
     "participants:import": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "participants:import_preview": {
