@@ -8,18 +8,21 @@ session: that alone opens sign-up (see `tpbis.accounts.adapter`).
 import hashlib
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.mail import bilingual_message
+from programs.models import Programme
 
 from .consent import record_consent
 from .models import INACTIVE_STATUSES, Invitation, Participant
@@ -321,3 +324,90 @@ def mark_accepted(*, invitation: Invitation, user) -> Participant:
     invitation.participant = participant
     return participant
 
+
+# Someone who has not answered after this many reminders is left alone: the organisers
+# decide what comes next.
+MAX_INVITATION_REMINDERS = 3
+
+
+def invitations_due_for_reminder(*, programme: Programme, now: datetime) -> QuerySet[Invitation]:
+    """The programme's unanswered invitations whose last e-mail is `invitation_reminder_days`
+    old or more; none when reminders are off."""
+    days = programme.invitation_reminder_days
+    if not days:
+        return Invitation.objects.none()
+    cutoff = now - timedelta(days=days)
+    return (
+        Invitation.objects.filter(
+            participant__programme=programme,
+            participant__status=Participant.Status.INVITED,
+            participant__erased_at__isnull=True,
+            accepted_at__isnull=True,
+            # A re-send by the organisers counts as a reminder: the interval starts again.
+            sent_at__lte=cutoff,
+            reminders_sent__lt=MAX_INVITATION_REMINDERS,
+        )
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=cutoff))
+        .exclude(participant__email="")
+    )
+
+
+def send_invitation_reminders(*, now: datetime, base_url: str) -> int:
+    """Remind everyone invited to an upcoming programme who has not answered in time.
+
+    Each reminder is a re-send of the invitation (a new link, as only a hash of the old one is
+    kept) in the reminder's words, replying to whoever sent the invitation. Returns how many
+    were sent.
+
+    Side effects: per reminder, in its own transaction: the changes of `issue_invitation`
+    plus `reminded_at` and `reminders_sent`; the e-mail goes once that has committed. A
+    repeated run finds nothing due until the interval has passed again, and the row lock
+    makes two overlapping runs send one reminder.
+    """
+    sent = 0
+    for programme in Programme.objects.active().filter(
+        invitation_reminder_days__gt=0, start_date__gt=now.date() - timedelta(days=1)
+    ):
+        # Nobody is urged to answer once the programme has begun.
+        if programme.to_local(now).date() >= programme.start_date:
+            continue
+        for invitation_id in invitations_due_for_reminder(programme=programme, now=now).values_list(
+            "pk", flat=True
+        ):
+            if remind_invitation(
+                invitation_id=invitation_id, programme=programme, now=now, base_url=base_url
+            ):
+                sent += 1
+    return sent
+
+
+def remind_invitation(
+    *, invitation_id: int, programme: Programme, now: datetime, base_url: str
+) -> bool:
+    """Send one reminder if the invitation is still due (see `send_invitation_reminders`)."""
+    with transaction.atomic():
+        invitation = (
+            invitations_due_for_reminder(programme=programme, now=now)
+            .select_for_update(of=("self",))
+            .select_related("participant", "sent_by")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if invitation is None:
+            return False
+        participant = invitation.participant
+        participant.programme = programme
+        try:
+            invitation, message = issue_invitation(
+                participant=participant,
+                by=invitation.sent_by,
+                request_or_base_url=base_url,
+                template=REMINDER_TEMPLATE,
+            )
+        except ValidationError:
+            return False
+        invitation.reminded_at = now
+        invitation.reminders_sent += 1
+        invitation.save(update_fields=["reminded_at", "reminders_sent"])
+        transaction.on_commit(partial(send_after_commit, message, participant))
+    return True

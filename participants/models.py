@@ -375,6 +375,10 @@ class Invitation(models.Model):
     send_count = models.PositiveIntegerField(_("times sent"), default=1)
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    # The automatic reminders (see invitations.send_invitation_reminders): when the last went
+    # out and how many did, so a run repeated within the interval sends nothing.
+    reminded_at = models.DateTimeField(_("last reminder sent at"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
 
     class Meta:
         verbose_name = _("invitation")

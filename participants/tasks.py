@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -26,3 +27,14 @@ def purge_access_log_task() -> None:
     deleted = purge_expired_access_entries()
     if deleted:
         logger.info("Deleted %s personal data access entries older than a year", deleted)
+
+
+@shared_task(name="participants.send_invitation_reminders", acks_late=True)
+def send_invitation_reminders_task() -> int:
+    """Remind invited people who have not answered (beat, hourly; idempotent)."""
+    from .invitations import send_invitation_reminders
+
+    sent = send_invitation_reminders(now=timezone.now(), base_url=settings.SITE_URL)
+    if sent:
+        logger.info("Sent %s invitation reminders", sent)
+    return sent

@@ -52,6 +52,7 @@ class ProgrammeForm(forms.ModelForm):
         ),
         (_("Logo"), ["logo"]),
         (_("Personal data"), ["personal_data_kept_until"]),
+        (_("Invitations"), ["invitation_reminder_days"]),
     ]
 
     required_css_class = "required"
@@ -62,6 +63,14 @@ class ProgrammeForm(forms.ModelForm):
         label=capfirst(_("time zone")),
         initial="Asia/Jakarta",
         help_text=_("Agenda times are entered and shown in this time zone."),
+    )
+    # Optional on the form: left empty, reminders stay off.
+    invitation_reminder_days = forms.IntegerField(
+        label=capfirst(_("invitation reminder after (days)")),
+        required=False,
+        min_value=0,
+        max_value=90,
+        help_text=Programme._meta.get_field("invitation_reminder_days").help_text,
     )
     # A plain file field: reencode_image checks the content, so a renamed text file gets
     # the same message as any other non-image.
@@ -98,6 +107,7 @@ class ProgrammeForm(forms.ModelForm):
             "expected_other",
             "logo",
             "personal_data_kept_until",
+            "invitation_reminder_days",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -126,6 +136,9 @@ class ProgrammeForm(forms.ModelForm):
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+
+    def clean_invitation_reminder_days(self) -> int:
+        return self.cleaned_data.get("invitation_reminder_days") or 0
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")

@@ -128,6 +128,14 @@ class Programme(models.Model):
     privacy_notice_id = models.TextField(
         _("privacy notice (Indonesian)"), default=default_privacy_notice_id, blank=True
     )
+    invitation_reminder_days = models.PositiveSmallIntegerField(
+        _("invitation reminder after (days)"),
+        default=0,
+        help_text=_(
+            "Invited people who have not answered are reminded after this many days, and "
+            "again after as many more. 0: no reminders."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 

@@ -199,6 +199,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participants.purge_access_log",
         "schedule": 24 * 60 * 60,
     },
+    # Invited people who have not answered, after each programme's number of days; a run
+    # within the interval sends nothing again.
+    "invitation-reminders": {
+        "task": "participants.send_invitation_reminders",
+        "schedule": 60 * 60,
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
