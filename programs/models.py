@@ -133,7 +133,7 @@ class Programme(models.Model):
         default=0,
         help_text=_(
             "Invited people who have not answered are reminded after this many days, and "
-            "again after as many more. 0: no reminders."
+            "again after as many more, three times at most. 0: no reminders."
         ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
