@@ -64,10 +64,17 @@ def selected_participants(
     """The participants chosen on the list: the ticked ones, or all that match `filters` (the
     list's query string), with what a plan needs, in the list's name order.
 
-    Ids of other programmes' participants are ignored, so a forged id reaches nobody.
+    Ids of other programmes' participants are ignored, so a forged id reaches nobody. Raises
+    ValidationError for filters the list would not accept: the list then falls back to
+    everyone, which an action must never do unseen.
     """
     if all_matching:
-        queryset = filter_participants(programme, QueryDict(filters)).qs
+        participant_filter = filter_participants(programme, QueryDict(filters))
+        if not participant_filter.is_valid():
+            raise ValidationError(
+                _("The filters of the list are not valid any more: filter the list again.")
+            )
+        queryset = participant_filter.qs
     else:
         queryset = programme.participants.filter(pk__in=list(ids))
     return queryset.select_related("country", "province", "invitation").order_by(

@@ -9,7 +9,9 @@ from .models import INACTIVE_STATUSES, Participant
 
 
 class ParticipantIdsField(forms.Field):
-    """The ids of the ticked participants (checkboxes named `participant`)."""
+    """The ids of the chosen participants: the list's checkboxes (one `participant` value
+    each) or the preview's confirmation (one comma-separated value, which keeps a long
+    selection under the limit on the number of fields a request may send)."""
 
     widget = forms.MultipleHiddenInput
     default_error_messages = {"invalid": _("Choose participants from the list.")}
@@ -18,7 +20,8 @@ class ParticipantIdsField(forms.Field):
         if not value:
             return []
         try:
-            return sorted({int(item) for item in value})
+            parts = [part for item in value for part in str(item).split(",") if part.strip()]
+            return sorted({int(part) for part in parts})
         except (TypeError, ValueError) as error:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,14 +40,18 @@ def bulk_action(request: HttpRequest, slug: str) -> HttpResponse:
     filters = data["filters"]
     list_url = reverse("participants:list", args=[programme.slug])
     context["list_url"] = f"{list_url}?{filters}" if filters else list_url
-    participants = list(
-        selected_participants(
-            programme,
-            ids=data["participant"],
-            all_matching=data["all_matching"],
-            filters=filters,
+    try:
+        participants = list(
+            selected_participants(
+                programme,
+                ids=data["participant"],
+                all_matching=data["all_matching"],
+                filters=filters,
+            )
         )
-    )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "participants/bulk_preview.html", context)
     if request.method == "POST":
         result = apply_bulk_action(
             programme=programme,
@@ -69,14 +74,15 @@ def bulk_action(request: HttpRequest, slug: str) -> HttpResponse:
             "is_inviting": action in INVITING,
             # The confirmation applies to exactly the people previewed, even for "all
             # matching": someone added to the list meanwhile is not changed unseen.
-            "selected_ids": [participant.pk for participant in participants],
+            "selected_ids": ",".join(str(participant.pk) for participant in participants),
         }
     )
     return render(request, "participants/bulk_preview.html", context)
 
 
 def _report(request: HttpRequest, action: str, to_status: str, result: BulkResult) -> None:
-    done = len(result.done)
+    # What the mail server refused was saved but not sent: it is told apart below.
+    done = len(result.done) - len(result.mail_failed)
     if action == BulkAction.STATUS:
         summary = ngettext(
             "%(count)s participant is now “%(status)s”",

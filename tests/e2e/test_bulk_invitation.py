@@ -25,8 +25,15 @@ def test_organiser_previews_and_sends_a_bulk_invitation(live_server, browser):
     page = browser.new_page(viewport=DESKTOP)
     log_in(page, live_server, organiser.email, PASSWORD)
     page.goto(f"{live_server.url}/programmes/{programme.slug}/participants/")
-    for name in ("Ana Lima", "Bao Tran", "Chen Wei"):
-        page.get_by_label(f"Select {name}").check()
+    # The heading's checkbox ticks the whole page; unticking one row leaves it half-ticked.
+    page.get_by_label("Select every participant of this page").check()
+    page.get_by_label("Select Chen Wei").uncheck()
+    assert page.evaluate("document.getElementById('bulk-select-page').indeterminate") is True
+    page.get_by_label("Select Chen Wei").check()
+    assert all(
+        page.get_by_label(f"Select {name}").is_checked()
+        for name in ("Ana Lima", "Bao Tran", "Chen Wei")
+    )
     page.get_by_label("Action").select_option(label="Send invitations")
     shoot(page, "bulk-invitation-1-selection-desktop")
     page.get_by_role("button", name="Preview").click()

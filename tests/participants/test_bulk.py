@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,7 +85,7 @@ def test_status_preview_lists_who_changes_and_who_is_skipped(organiser, programm
     page = response.content.decode()
     assert "1 participant will become “Confirmed”." in page
     # The confirmation carries exactly the people previewed.
-    assert sorted(response.context["selected_ids"]) == sorted(ids)
+    assert response.context["selected_ids"] == ",".join(str(pk) for pk in sorted(ids))
     # Nothing changed yet.
     assert [p.status for p in Participant.objects.order_by("pk")][-3:] == [
         STATUS.INVITED,
@@ -303,6 +304,48 @@ def test_confirmation_changes_only_the_people_previewed(organiser, programme):
     first.refresh_from_db()
     late.refresh_from_db()
     assert (first.status, late.status) == (STATUS.DECLINED, STATUS.INVITED)
+
+
+def test_all_matching_with_filters_the_list_refuses_changes_nobody(organiser, programme, mixed):
+    response = preview(
+        organiser, programme, action="invite", all_matching="on", filters="status=lost"
+    )
+    assert response.context["form"].non_field_errors() == [
+        "The filters of the list are not valid any more: filter the list again."
+    ]
+    assert "plan" not in response.context
+    response = confirm(
+        organiser,
+        programme,
+        action="status",
+        to_status="withdrawn",
+        note="x",
+        all_matching="on",
+        filters="status=lost",
+    )
+    assert response.status_code == 200
+    assert not StatusChange.objects.exists()
+
+
+class FailingEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_server_failure_is_told_apart(cast, programme, settings):
+    # A real commit, so each e-mail goes (and fails) before the summary is written.
+    settings.EMAIL_BACKEND = f"{__name__}.FailingEmailBackend"
+    people = [ParticipantFactory(programme=programme, full_name=f"P{n}") for n in range(2)]
+    response = confirm(
+        cast["organiser"], programme, action="invite", participant=[p.pk for p in people]
+    )
+    assert messages_of(response) == [
+        "Invitations sent to 0 participants.",
+        "The mail server failed for 2 participants: re-send their invitations later.",
+    ]
+    # The links are saved: a re-send is what the organiser is told to do.
+    assert Invitation.objects.filter(participant__in=people).count() == 2
 
 
 # Who may
