@@ -5,11 +5,13 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from participants.invitations import MAX_INVITATION_REMINDERS, send_invitation_reminders
 from participants.models import Invitation, Participant
 from participants.tasks import send_invitation_reminders_task
+from tests.conftest import client_for
 from tests.factories import (
     InvitationFactory,
     MembershipFactory,
@@ -149,3 +151,15 @@ def test_programme_form_takes_the_reminder_days(db):
     assert form.errors == {
         "invitation_reminder_days": ["Ensure this value is greater than or equal to 0."]
     }
+
+
+def test_participant_page_shows_the_reminders(programme, django_capture_on_commit_callbacks):
+    invitation = invited(programme, days_ago=4)
+    now = timezone.now()
+    run(django_capture_on_commit_callbacks, now=now)
+    participant = invitation.participant
+    page = client_for(invitation.sent_by).get(
+        reverse("participants:detail", args=[programme.slug, participant.pk])
+    )
+    local = timezone.localtime(now, programme.tzinfo)
+    assert f"1, the last on {local:%-d %b %Y, %H:%M}" in page.content.decode()
