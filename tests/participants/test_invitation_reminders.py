@@ -163,3 +163,24 @@ def test_participant_page_shows_the_reminders(programme, django_capture_on_commi
     )
     local = timezone.localtime(now, programme.tzinfo)
     assert f"1, the last on {local:%-d %b %Y, %H:%M}" in page.content.decode()
+
+
+def test_organiser_sets_the_reminder_days_and_the_about_page_says_so(cast, programme):
+    from ..programs.test_forms import programme_data
+
+    client = client_for(cast["organiser"])
+    detail = reverse("programs:detail", args=[programme.slug])
+    assert "reminded every 3 days, three times at most" in client.get(detail).content.decode()
+    for days, told in [("5", "reminded every 5 days"), ("", "Off: set a number of days")]:
+        data = programme_data(
+            short_name_en=programme.short_name_en,
+            title_en=programme.title_en,
+            start_date=programme.start_date.isoformat(),
+            end_date=programme.end_date.isoformat(),
+            invitation_reminder_days=days,
+        )
+        response = client.post(reverse("programs:edit", args=[programme.slug]), data)
+        assert response.status_code == 302
+        programme.refresh_from_db()
+        assert programme.invitation_reminder_days == int(days or 0)
+        assert told in client.get(detail).content.decode()
