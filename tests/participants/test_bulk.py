@@ -421,7 +421,8 @@ def test_preview_query_count_does_not_grow(
         data["participant"] = ids
     client = client_for(organiser)
     # Session, user, programme, membership role; the navigation's memberships and
-    # participations; the selected participants with country, province and invitation.
+    # participations; the selected participants with country, province and invitation; and
+    # for "all matching", the filter's country when one is chosen (below, none: 7 then).
     with django_assert_max_num_queries(8):
         response = client.get(bulk_url(programme), data)
     plan = response.context["plan"]
