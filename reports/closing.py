@@ -2,8 +2,9 @@
 
 The report is built from the database in a fixed number of aggregate queries, whatever the
 number of participants (no query per row), and rendered to one PDF in the language asked for.
-Headings carry the other language beneath them, and the organisers' summary and outcomes are
-printed in both English and Indonesian, so one file serves the host, the ministry and the donor.
+Headings carry the other language beneath them, and the programme's title, theme, summary and
+outcomes are printed in English and in the programme's own language (its `content_language`),
+so one file serves the host, the ministry and the donor.
 
 Charts are plain SVG drawn here and inlined in the document: nothing is fetched, nothing runs.
 The job kind that renders the report in the background is `CLOSING_REPORT_JOB` at the bottom.
@@ -417,7 +418,7 @@ def published_photos(programme: Programme, *, default_photographer: str) -> list
     photos = (
         SessionPhoto.objects.filter(session__programme=programme, consent_to_publish=True)
         .filter(~shows_someone_who_refused_photos())
-        .select_related("session")
+        .select_related("session__programme")
         .order_by("session__starts_at", "taken_at", "uploaded_at", "pk")[:MAX_PHOTOS]
     )
     return [

@@ -84,7 +84,7 @@ def send_reminders_for_day(*, programme: Programme, day: date) -> int:
             session__starts_at__lt=end,
             session__cancelled_at__isnull=True,
         )
-        .select_related("session", "session__site", "group", "vehicle")
+        .select_related("session__programme", "session__site", "group", "vehicle")
         .order_by("session__starts_at", "session__title_en")
     ):
         items[assignment.participant_id].append(assignment)
