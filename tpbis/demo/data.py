@@ -10,6 +10,8 @@ from datetime import date
 
 PROGRAMME = {
     "slug": "tpbis-2023",
+    # Content in English and Indonesian, the host's language.
+    "content_language": "id",
     "title_en": "Knowledge Sharing Programme on Social Inclusion-Based Library Transformation",
     "title_local": (
         "Program Berbagi Pengetahuan tentang Transformasi Perpustakaan Berbasis Inklusi Sosial"
