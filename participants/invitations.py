@@ -140,6 +140,7 @@ def issue_invitation(
     message = bilingual_message(
         template,
         context,
+        language=programme.content_language,
         to=participant.email,
         reply_to=sender.email if sender is not None else None,
     )
