@@ -130,9 +130,10 @@ def issue_invitation(
     invitation.expires_at = now + INVITATION_VALID_FOR
     invitation.save()
 
+    programme = participant.programme
     context = {
         "participant": participant,
-        "programme": participant.programme,
+        "programme": programme,
         "link": invitation_link(token, request_or_base_url),
         "expires_at": invitation.expires_at,
         "sender": sender,

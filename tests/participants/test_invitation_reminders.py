@@ -29,7 +29,7 @@ def programme(db):
         start_date=today + timedelta(days=60),
         invitation_reminder_days=3,
         title_en="Knowledge Sharing Programme on Reading",
-        title_id="Program Berbagi Pengetahuan tentang Membaca",
+        title_local="Program Berbagi Pengetahuan tentang Membaca",
         short_name_en="KSP Reading",
     )
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0009_participant_consent_and_personal_data_access'),
+        ('participants', '0010_content_in_host_language'),
     ]
 
     operations = [
