@@ -29,6 +29,7 @@ from django_countries.fields import Country
 from participants.models import Participant
 from participants.queries import active_participants
 from programs.models import Programme
+from programs.visa_wording import DEFAULT_VISA_FUNDING_STATEMENT
 
 from .dates import date_range
 from .jobkind import JobKind, Rendered, SubjectGone
@@ -122,6 +123,14 @@ def programme_has_ended(programme: Programme, *, today: date | None = None) -> b
     """Whether the programme's last day has passed, in its own time zone."""
     today = today or timezone.localdate(timezone=programme.tzinfo)
     return programme.end_date < today
+
+
+def funding_statement(programme: Programme) -> str:
+    """The programme's funding statement; the default one in the letter's language."""
+    statement = programme.visa_funding_statement.strip()
+    if statement == DEFAULT_VISA_FUNDING_STATEMENT:
+        return gettext(DEFAULT_VISA_FUNDING_STATEMENT)
+    return statement
 
 
 def stay_dates(programme: Programme, participant: Participant) -> str:
@@ -291,7 +300,7 @@ def visa_letter_context(letterhead: Letterhead, participant: Participant) -> dic
         "nationality": country_name(passport_country) if passport_country else "",
         "addressee": addressee(host_country_of(programme), passport_country),
         "authority": programme.visa_authority,
-        "funding_statement": programme.visa_funding_statement.strip(),
+        "funding_statement": funding_statement(programme),
         "stay": stay_dates(programme, participant) if programme.visa_show_stay_dates else "",
         "date_of_birth": participant.date_of_birth if show_birth else None,
         "place_of_birth": participant.place_of_birth.strip() if show_birth else "",

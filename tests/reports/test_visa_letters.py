@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_countries.fields import Country
 from PIL import Image
 from pypdf import PdfReader
@@ -18,6 +19,7 @@ from reports.models import GenerationJob
 from reports.visa import (
     addressee,
     country_name,
+    funding_statement,
     host_country_of,
     letterhead_for,
     official_country_name,
@@ -269,6 +271,11 @@ def test_issuer_signatory_and_funding_statement_come_from_the_programme(programm
 
 def test_new_programme_starts_with_the_default_funding_statement(programme):
     assert programme.visa_funding_statement == DEFAULT_VISA_FUNDING_STATEMENT
+    with translation.override("en"):
+        assert funding_statement(programme) == DEFAULT_VISA_FUNDING_STATEMENT
+    # Left unchanged, it is the interface's text: the letters print it in their language.
+    with translation.override("id"):
+        assert funding_statement(programme) == gettext(DEFAULT_VISA_FUNDING_STATEMENT)
     assert programme.visa_authority == programme.host_institution
     text = pdf_text(render_visa_letter(_delegate(programme), language="en"))
     assert (
@@ -288,8 +295,10 @@ def test_date_and_place_of_birth_are_printed_where_recorded(programme):
     place_only = _delegate(programme, place_of_birth="Hue", passport_number="B2")
     unrecorded = _delegate(programme, passport_number="B3")
 
-    text = pdf_text(render_visa_letter(recorded, language="en"))
+    data = render_visa_letter(recorded, language="en")
+    text = pdf_text(data)
     assert "Date of birth 2 April 1985 Place of birth Hanoi" in text
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1  # every detail, still one page
     text = pdf_text(render_visa_letter(place_only, language="en"))
     assert "Date of birth" not in text
     assert "Place of birth Hue" in text
