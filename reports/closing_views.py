@@ -26,10 +26,10 @@ from .queries import latest_jobs
 from .services import save_closing_report
 from .views import page_language, polling, start_from_form
 from .visa import (
+    addressee,
     has_passport_details,
     host_country_of,
     missing_passport_details,
-    official_country_name,
     programme_has_ended,
     visa_delegates,
     visa_letter_rows,
@@ -195,7 +195,7 @@ def visa_letters(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "rows": [(row, by_participant.get(row.participant.pk, [])) for row in rows],
             "complete_count": sum(1 for row in rows if row.is_complete),
-            "host_name": official_country_name(host_country_of(programme))[0],
+            "addressee": addressee(host_country_of(programme), None),
             "has_ended": programme_has_ended(programme),
             "job": job,
             "language": page_language(),

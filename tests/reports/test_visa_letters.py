@@ -397,6 +397,8 @@ def test_visa_page_warns_when_the_programme_is_over(cast, programme):
     client = client_for(cast["organiser"])
     page = client.get(reverse("reports:visa_letters", args=[programme.slug])).content.decode()
     assert "This programme is over: its last day was 17 November 2023." in page
+    assert "“To the Embassy or Consulate of the Republic of Indonesia in …”" in page
+    assert reverse("programs:edit", args=[programme.slug]) in page  # where the wording is set
 
     future = ProgrammeFactory(start_date=timezone.localdate() + timedelta(days=30))
     MembershipFactory(programme=future, user=cast["organiser"])
