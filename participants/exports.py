@@ -37,9 +37,9 @@ def export_values(participant: Participant, programme: Programme) -> list[str]:
             text = participant.province.name if participant.province_id else ""
         elif key == "nationality":
             text = participant.nationality.code or ""
-        elif key == "passport_expiry":
-            expiry = participant.passport_expiry
-            text = expiry.strftime(DATE_FORMAT) if expiry else ""
+        elif column.kind in ("date", "birth_date"):
+            day = getattr(participant, key)
+            text = day.strftime(DATE_FORMAT) if day else ""
         elif column.kind == "datetime":
             moment = getattr(participant, key)
             text = programme.to_local(moment).strftime(DATETIME_FORMAT) if moment else ""

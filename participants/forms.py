@@ -35,7 +35,16 @@ FIELDSETS = [
     ),
     (_("Origin"), ["country", "province", "region", "position", "institution", "nationality"]),
     (_("Contact"), ["email", "phone"]),
-    (_("Passport"), ["passport_number", "passport_expiry", "passport_locked"]),
+    (
+        _("Passport"),
+        [
+            "passport_number",
+            "passport_expiry",
+            "date_of_birth",
+            "place_of_birth",
+            "passport_locked",
+        ],
+    ),
     (
         _("Travel and stay"),
         [
@@ -91,6 +100,7 @@ class DateInput(forms.DateInput):
 # participant's own) show.
 PARTICIPANT_WIDGETS = {
     "passport_expiry": DateInput(),
+    "date_of_birth": DateInput(),
     "arrival_at": DateTimeLocalInput(),
     "departure_at": DateTimeLocalInput(),
     "phone": forms.TextInput(attrs={"type": "tel"}),

@@ -109,6 +109,7 @@ class RowValidator:
     def __init__(self, programme: Programme) -> None:
         self.programme = programme
         self.tz = programme.tzinfo
+        self.today = timezone.localdate()
         self.categories = choice_lookup(Participant.Category)
         self.statuses = choice_lookup(Participant.Status)
         self.genders = choice_lookup(Participant.Gender)
@@ -160,6 +161,7 @@ class RowValidator:
             "email": self._email,
             "passport_number": self._passport,
             "passport_expiry": self._date,
+            "date_of_birth": self._date,
             "arrival_at": self._travel,
             "departure_at": self._travel,
         }
@@ -370,6 +372,9 @@ class RowValidator:
             errors["passport_expiry"] = _(
                 "The passport expires before the programme ends (%(end)s)."
             ) % {"end": date_format(self.programme.end_date)}
+        birth = fields.get("date_of_birth")
+        if birth and birth >= self.today:
+            errors["date_of_birth"] = _("A date of birth must be in the past.")
         status = fields.get("status")
         if (
             existing is not None

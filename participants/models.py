@@ -84,6 +84,11 @@ def participant_photo_path(participant: "Participant", filename: str) -> str:
     return f"participants/{participant.programme_id}/{participant.pk}/photo.jpg"
 
 
+def validate_birth_date(value: date) -> None:
+    if value >= timezone.localdate():
+        raise ValidationError(_("A date of birth must be in the past."))
+
+
 class Participant(models.Model):
     """A person taking part in one programme; with a linked account they are a delegate."""
 
@@ -170,6 +175,11 @@ class Participant(models.Model):
     nationality = CountryField(_("nationality"), blank=True)
     passport_number = PassportNumberField(_("passport number"), max_length=30, blank=True)
     passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
+    # Printed on visa support letters when recorded; purged with the passport details.
+    date_of_birth = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[validate_birth_date]
+    )
+    place_of_birth = models.CharField(_("place of birth"), max_length=120, blank=True)
     passport_locked = models.BooleanField(
         _("passport details locked"),
         default=False,

@@ -15,6 +15,15 @@ from .timezones import time_zone_choices
 from .uploads import LOGO, with_limit
 
 LOGO_MAX_SIDE = 600
+# Who issues and signs the programme's visa support letters and what they say.
+VISA_LETTER_FIELDS = [
+    "visa_issuing_authority",
+    "visa_signatory_name",
+    "visa_signatory_title",
+    "visa_funding_statement",
+    "visa_show_stay_dates",
+    "visa_show_birth_details",
+]
 
 
 class LogoInput(forms.ClearableFileInput):
@@ -61,11 +70,19 @@ class ProgrammeForm(forms.ModelForm):
         ),
         (_("Logo"), ["logo"]),
         (_("Personal data"), ["personal_data_kept_until"]),
+        (_("Visa support letters"), VISA_LETTER_FIELDS),
     ]
 
     required_css_class = "required"
     # Fields that span both columns of the form's grid.
-    WIDE_FIELDS = {"content_language", "host_address", "partners", "cooperation_framework", "logo"}
+    WIDE_FIELDS = {
+        "content_language",
+        "host_address",
+        "partners",
+        "cooperation_framework",
+        "logo",
+        "visa_funding_statement",
+    }
     LOCAL_LABELS = {
         "title_local": _("Title (%(language)s)"),
         "short_name_local": _("Short name (%(language)s)"),
@@ -113,6 +130,7 @@ class ProgrammeForm(forms.ModelForm):
             "expected_other",
             "logo",
             "personal_data_kept_until",
+            *VISA_LETTER_FIELDS,
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -120,6 +138,7 @@ class ProgrammeForm(forms.ModelForm):
             "personal_data_kept_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "partners": forms.Textarea(attrs={"rows": 4}),
             "cooperation_framework": forms.Textarea(attrs={"rows": 3}),
+            "visa_funding_statement": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
             "short_name_en": _(

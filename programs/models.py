@@ -17,6 +17,7 @@ from .privacy import (
     default_privacy_notice_en,
     default_privacy_notice_id,
 )
+from .visa_wording import default_visa_funding_statement
 
 
 def in_current_language(local: str, language: str, english: str) -> str:
@@ -158,6 +159,40 @@ class Programme(models.Model):
     privacy_notice_local = models.TextField(
         _("privacy notice (host language)"), default=default_privacy_notice_id, blank=True
     )
+    # Visa support letters: who issues and signs them and what they say besides the
+    # delegate's passport details.
+    visa_issuing_authority = models.CharField(
+        _("issuing authority"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who invites the delegates on the letterhead. Leave empty for the host."),
+    )
+    visa_signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
+    visa_signatory_title = models.CharField(
+        _("signatory's title"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Usually a director. Leave the name empty to sign with the first signatory of "
+            "the certificates, or in the issuing authority's name."
+        ),
+    )
+    visa_funding_statement = models.TextField(
+        _("funding statement"),
+        default=default_visa_funding_statement,
+        blank=True,
+        help_text=_("Who pays travel, accommodation and allowances, as the letters state it."),
+    )
+    visa_show_stay_dates = models.BooleanField(
+        _("print the period of stay"),
+        default=True,
+        help_text=_("The delegate's arrival and departure when recorded, else the programme's."),
+    )
+    visa_show_birth_details = models.BooleanField(
+        _("print date and place of birth"),
+        default=True,
+        help_text=_("Only for the delegates whose date or place of birth is recorded."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
@@ -234,6 +269,11 @@ class Programme(models.Model):
         if name.endswith(")") and "(" in name:
             return f"{name[:-1]}, {short})"
         return f"{name} ({short})"
+
+    @property
+    def visa_authority(self) -> str:
+        """Who issues the visa support letters: the organisers' choice, else the host."""
+        return self.visa_issuing_authority.strip() or self.host_institution
 
     @property
     def is_archived(self) -> bool:

@@ -482,6 +482,28 @@ def test_import_dates_outside_programme_are_errors(client, programme):
     assert_refused(client, programme, batch, before)
 
 
+def test_import_date_and_place_of_birth(client, programme):
+    header = [*HEADER, "Date of birth (YYYY-MM-DD)", "Place of birth"]
+    rows = [
+        good_row(1, **{"Date of birth (YYYY-MM-DD)": "1984-07-09", "Place of birth": "Hue"}),
+        good_row(2, **{"Date of birth (YYYY-MM-DD)": "2999-01-01"}),
+        good_row(3, **{"Date of birth (YYYY-MM-DD)": "9 July 1984"}),
+    ]
+    batch = staged(client, programme, rows, header=header)
+    assert row_errors(batch) == {
+        3: {"date_of_birth": "A date of birth must be in the past."},
+        4: {
+            "date_of_birth": "“9 July 1984” is not a date in the format YYYY-MM-DD (for "
+            "example 2028-05-31)."
+        },
+    }
+    batch.delete()
+    batch = staged(client, programme, rows[:1], header=header)
+    client.post(preview_url(programme, batch))
+    imported = programme.participants.get(email="delegate1@example.org")
+    assert (imported.date_of_birth, imported.place_of_birth) == (date(1984, 7, 9), "Hue")
+
+
 def test_import_origin_rules(client, programme):
     rows = [
         good_row(1, Country=""),
