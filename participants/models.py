@@ -14,7 +14,7 @@ from django_countries.fields import CountryField
 
 from programs.models import MemberCountry, Programme, Province, validate_time_zone
 from programs.regions import host_member_country
-from programs.subdivisions import region_name
+from programs.subdivisions import region_name, validate_subdivision_of
 
 
 def readable_name(through: str = "") -> Coalesce:
@@ -298,6 +298,8 @@ class Participant(models.Model):
         return str(self.country)
 
     def clean(self) -> None:
+        if self.programme_id:
+            validate_subdivision_of(self.subdivision, self.programme.host_country)
         if self.category == self.Category.INTERNATIONAL and not self.country_id:
             raise ValidationError({"country": _("An international delegate needs a country.")})
         if self.category == self.Category.DOMESTIC and not (

@@ -12,7 +12,7 @@ from django_countries.fields import CountryField
 
 from .countries import country_name
 from .privacy import default_privacy_notice_en, default_privacy_notice_id
-from .subdivisions import region_name
+from .subdivisions import region_name, validate_subdivision_of
 
 
 def in_current_language(english: str, indonesian: str) -> str:
@@ -364,6 +364,8 @@ class Delegation(models.Model):
         return self.region_name
 
     def clean(self) -> None:
+        if self.programme_id:
+            validate_subdivision_of(self.subdivision, self.programme.host_country)
         has_region = bool(self.province_id or self.subdivision)
         if bool(self.country_id) == has_region:
             raise ValidationError(

@@ -7,6 +7,10 @@ module that reads the provinces table.
 from functools import cache
 
 import pycountry
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .countries import country_name
 
 
 @cache
@@ -33,3 +37,13 @@ def region_name(province_name: str | None, subdivision: str) -> str:
     if province_name:
         return province_name
     return subdivision_name(subdivision) if subdivision else ""
+
+
+def validate_subdivision_of(code: str, country_code: str) -> None:
+    """Refuse a subdivision code that is not a region of the country (`subdivisions_of`)."""
+    if code and code not in dict(subdivisions_of(str(country_code))):
+        error = ValidationError(
+            _("“%(code)s” is not a region of %(country)s."),
+            params={"code": code, "country": country_name(str(country_code))},
+        )
+        raise ValidationError({"subdivision": error})
