@@ -509,6 +509,8 @@ def test_delegations_of_a_programme_hosted_in_sri_lanka_offer_its_provinces(db):
     assert "Seats offered to regions of Sri Lanka" in content
     assert '<th scope="row">Western Province</th>' in content
     assert "Aceh" not in content
+    detail = client.get(_url("detail", programme)).content.decode()
+    assert "<dt>Host country</dt><dd>Sri Lanka</dd>" in detail
     # An Indonesian province is no region of Sri Lanka.
     response = client.post(
         _url("delegations", programme),
