@@ -477,17 +477,25 @@ def annex_rows(programme: Programme) -> list[str]:
             "region",
             "country__country",
             "province__name",
+            "subdivision",
             "institution",
         )
     )
     country_names: dict[str, str] = {}
     lines = []
-    for number, (category, name, latin, region, country, province, institution) in enumerate(
-        rows, start=1
-    ):
+    for number, (
+        category,
+        name,
+        latin,
+        region,
+        country,
+        province,
+        subdivision,
+        institution,
+    ) in enumerate(rows, start=1):
         shown = f"{latin} ({name})" if latin and latin != name else name
         if category == Participant.Category.DOMESTIC or not country:
-            origin = region or province or ""
+            origin = region or region_name(province, subdivision)
         else:
             if country not in country_names:
                 country_names[country] = str(all_countries.name(country))

@@ -215,6 +215,8 @@ def test_closing_report_of_a_programme_hosted_in_sri_lanka_counts_the_host(db):
     assert "6 countries represented: the host, Sri Lanka, and 5 other countries." in text
     assert "Domestic representatives by region of Sri Lanka" in text
     assert "Central Province Kandy 2 67 Western Province Gampaha 1 33" in text
+    # In the annex, a representative of a province with no locality is named by the province.
+    assert " — Central Province — National Library" in text
     assert "Myanmar" not in text.split("Annex")[0]
     assert "Indonesia" not in text
 
