@@ -188,8 +188,17 @@ def test_dashboard_of_a_programme_hosted_in_sri_lanka_counts_the_host(db):
     ParticipantFactory(**domestic, subdivision="LK-1", region="Gampaha")
     ParticipantFactory(**domestic, subdivision="LK-1", region="")
     ParticipantFactory(**domestic, subdivision="LK-2", region="Kandy")
+    DelegationFactory(programme=programme, country=None, subdivision="LK-1", locality="Gampaha")
+    DelegationFactory(programme=programme, country=None, subdivision="LK-1", seats=2)
+    DelegationFactory(programme=programme, country=None, subdivision="LK-2", seats=2)
     response = _dashboard(organiser, programme)
     summary = response.context["summary"]
+    # The locality's seats take its representative; the province's take the one without.
+    assert [(str(q.delegation), q.seats, q.registered) for q in summary["quotas"]] == [
+        ("Central Province", 2, 0),
+        ("Gampaha (Western Province)", 1, 1),
+        ("Western Province", 2, 1),
+    ]
     assert summary["country_count"].total == 4
     assert [(row["name"], row["count"], row["regions"]) for row in summary["regions"]] == [
         ("Western Province", 2, [("Gampaha", 1)]),
