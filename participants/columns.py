@@ -217,9 +217,9 @@ def accepted_values(column: Column, programme: Programme) -> str:
         return _("Two-letter ISO code or English name of any country.")
     if kind == "province":
         return _(
-            "Name of an Indonesian province (list below). Domestic representatives need a "
-            "province or a region."
-        )
+            "Name of a region of %(country)s (list below). Domestic representatives need a "
+            "region or a locality."
+        ) % {"country": programme.host_country_name}
     if kind == "email":
         return _(
             "An e-mail address, once per file. A participant already registered with this "

@@ -41,10 +41,7 @@ VISA_LETTER_TEMPLATE = "reports/pdf/visa_letter.html"
 
 def host_country_of(programme: Programme) -> Country:
     """The country that hosts the programme, whose embassies the letters are addressed to."""
-    # Programmes created before hosts were recorded were all hosted in Indonesia.
-    host = getattr(programme, "host_country", None)
-    code = getattr(host, "code", host)
-    return Country(code or "ID")
+    return Country(programme.host_country.code)
 
 
 @lru_cache(maxsize=16)

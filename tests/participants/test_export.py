@@ -132,9 +132,10 @@ def test_export_values(client, programme, file_format):
         "'+81 3 1234" if file_format == "csv" else "+81 3 1234",
     )
     budi = rows["budi@example.id"]
+    # A domestic representative comes from the host country.
     assert (budi["Category"], budi["Country"], budi["Province"]) == (
         "domestic",
-        blank,
+        "ID",
         "Jawa Barat",
     )
     assert budi["Region (province, regency or city)"] == "Kota Bandung"

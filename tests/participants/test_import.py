@@ -16,7 +16,12 @@ from participants.models import ImportBatch, Participant, StatusChange
 from programs.models import MemberCountry, Province
 
 from ..conftest import client_for
-from ..factories import MembershipFactory, ParticipantFactory, ProgrammeFactory
+from ..factories import (
+    ColomboProgrammeFactory,
+    MembershipFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+)
 
 HEADER = [
     "Category",
@@ -515,7 +520,7 @@ def test_import_origin_rules(client, programme):
     batch = staged(client, programme, rows)
     assert row_errors(batch) == {
         2: {"country": "An international delegate needs a country."},
-        3: {"region": "A domestic representative needs a province, regency or city."},
+        3: {"region": "A domestic representative needs a region of Indonesia."},
         6: {
             "category": "“visitor” is not one of: international, domestic, speaker, observer, "
             "organising_staff.",
@@ -999,3 +1004,70 @@ def test_cycle_collection_is_paused_during_an_import_and_restored_after():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# --- A programme hosted outside Indonesia --------------------------------------------------
+
+
+@pytest.fixture
+def colombo(db):
+    return ColomboProgrammeFactory()
+
+
+def test_import_for_a_programme_hosted_in_sri_lanka_takes_its_regions(colombo):
+    client = client_for(MembershipFactory(programme=colombo).user)
+    domestic = {"Category": "domestic", "Country": "", "Passport number": ""}
+    rows = [
+        good_row(1, Country="IN"),
+        good_row(2, **domestic, Province="western province"),
+        good_row(
+            3, **domestic, Province="Central", **{"Region (province, regency or city)": "Kandy"}
+        ),
+        good_row(4, **domestic, Province="Jawa Barat"),
+        good_row(5, **domestic, Province="", **{"Region (province, regency or city)": "Galle"}),
+        good_row(6, **domestic),
+    ]
+    batch = staged(client, colombo, rows)
+    assert row_errors(batch) == {
+        5: {
+            "province": "“Jawa Barat” is not a region of Sri Lanka (for example Central Province)."
+        },
+        7: {"region": "A domestic representative needs a region of Sri Lanka."},
+    }
+    assert [row["values"].get("province") for row in batch.rows[1:3]] == [
+        "Western Province",
+        "Central Province",
+    ]
+    # Without the refused rows the file goes through.
+    batch = staged_again(client, colombo, [rows[n] for n in (0, 1, 2, 4)])
+    client.post(preview_url(colombo, batch))
+    imported = {
+        p.email: (p.country.code, p.province_id, p.subdivision, p.region)
+        for p in colombo.participants.select_related("country")
+    }
+    assert imported == {
+        "delegate1@example.org": ("IN", None, "", ""),
+        "delegate2@example.org": ("LK", None, "LK-1", ""),
+        "delegate3@example.org": ("LK", None, "LK-2", "Kandy"),
+        "delegate5@example.org": ("LK", None, "", "Galle"),
+    }
+
+
+def staged_again(client, programme, rows) -> ImportBatch:
+    upload(client, programme, csv_file(rows))
+    return ImportBatch.objects.filter(programme=programme).latest("pk")
+
+
+def test_import_template_for_a_programme_hosted_in_sri_lanka_lists_its_regions(colombo):
+    client = client_for(MembershipFactory(programme=colombo).user)
+    url = reverse("participants:import_template", args=[colombo.slug, "xlsx"])
+    workbook = load_workbook(io.BytesIO(client.get(url).content))
+    notes = [list(row) for row in workbook["Instructions"].iter_rows(values_only=True)]
+    assert ["Regions of Sri Lanka", "Code"] in [row[:2] for row in notes]
+    assert ["Western Province", "LK-1"] in [row[:2] for row in notes]
+    assert "Jawa Barat" not in [row[0] for row in notes]
+    province_help = next(row[2] for row in notes if row[0] == "Province")
+    assert province_help == (
+        "Name of a region of Sri Lanka (list below). Domestic representatives need a region "
+        "or a locality."
+    )
