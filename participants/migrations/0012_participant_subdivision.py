@@ -7,7 +7,7 @@ def give_domestic_participants_the_host(apps, schema_editor):
     """Domestic participants are nationals of their programme's host (Indonesia until now):
     they carry its member country so that counts of countries include the host."""
     MemberCountry = apps.get_model("programs", "MemberCountry")
-    Participant = apps.get_model("participants", "0011_participant_date_and_place_of_birth")
+    Participant = apps.get_model("participants", "Participant")
     domestic = Participant.objects.filter(category="domestic", country__isnull=True)
     for host in domestic.values_list("programme__host_country", flat=True).distinct():
         member, _created = MemberCountry.objects.get_or_create(country=host)
