@@ -1054,8 +1054,9 @@ def test_import_for_a_programme_hosted_in_sri_lanka_takes_its_regions(colombo):
 
 
 def staged_again(client, programme, rows) -> ImportBatch:
+    """The batch of a further upload: the newest one (ids are random, so by upload time)."""
     upload(client, programme, csv_file(rows))
-    return ImportBatch.objects.filter(programme=programme).latest("pk")
+    return ImportBatch.objects.filter(programme=programme).latest("created_at")
 
 
 def test_import_template_for_a_programme_hosted_in_sri_lanka_lists_its_regions(colombo):
