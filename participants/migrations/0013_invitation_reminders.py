@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0010_content_in_host_language'),
+        ('participants', '0012_participant_subdivision'),
     ]
 
     operations = [

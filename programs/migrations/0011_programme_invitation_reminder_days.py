@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0008_content_language'),
+        ('programs', '0010_programme_host_country'),
     ]
 
     operations = [
