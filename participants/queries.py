@@ -86,7 +86,15 @@ def participant_for_detail(programme: Programme, pk: int) -> Participant | None:
     """One participant of the programme with what the detail page shows, or None."""
     return (
         programme.participants.filter(pk=pk)
-        .select_related("country", "province", "user", "invitation", "invitation__sent_by")
+        .select_related(
+            "country",
+            "province",
+            "user",
+            "invitation",
+            "invitation__sent_by",
+            "replaces",
+            "replaced_by",
+        )
         .first()
     )
 
