@@ -23,6 +23,7 @@ from .queries import (
     counts_by_category,
     dashboard_summary,
     delegation_quota_of,
+    departed_participants,
     participant_for_detail,
     participant_list_queryset,
     status_history,
@@ -57,6 +58,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "programme": programme,
             "summary": dashboard_summary(programme),
+            "departed": departed_participants(programme),
             "can_manage": programme.user_role in MANAGERS,
         },
     )
