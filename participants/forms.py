@@ -247,9 +247,11 @@ class StatusChangeForm(forms.Form):
         kwargs.setdefault("initial", {"effective_on": today})
         super().__init__(*args, **kwargs)
         allowed = ALLOWED_STATUS_CHANGES.get(participant.status, set())
-        self.fields["status"].choices = [
+        next_statuses = [
             (value, label) for value, label in Participant.Status.choices if value in allowed
         ]
+        # No status chosen in advance: a slip of the Enter key must not change anyone's.
+        self.fields["status"].choices = [("", "---------"), *next_statuses] if next_statuses else []
 
     def clean(self) -> dict:
         cleaned = super().clean()

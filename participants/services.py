@@ -97,6 +97,7 @@ def record_initial_status(*, participant: Participant, by) -> StatusChange:
         from_status="",
         to_status=participant.status,
         changed_by=by if by is not None and by.is_authenticated else None,
+        effective_on=today_in(participant.programme),
     )
 
 

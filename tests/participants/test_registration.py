@@ -493,6 +493,7 @@ def test_detail_offers_only_allowed_next_statuses(cast, programme):
         reverse("participants:detail", args=[programme.slug, participant.pk])
     )
     assert [value for value, _label in response.context["status_form"]["status"].field.choices] == [
+        "",
         Participant.Status.ARRIVED,
         Participant.Status.WITHDRAWN,
     ]
