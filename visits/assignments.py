@@ -375,7 +375,7 @@ def _by_participant_name() -> list:
 
 def refuse_attendance_after_leaving(participant: Participant, session: Session) -> None:
     """Raise ValidationError when the item starts after the participant withdrew or declined."""
-    if participant.inactive_from is None or not participant.has_left_by(session.starts_at):
+    if not participant.has_left_by(session.starts_at):
         return
     day = session.programme.to_local(participant.inactive_from).date()
     raise ValidationError(
@@ -401,6 +401,7 @@ def record_attendance(*, assignment: Assignment, attended: bool | None, by) -> b
 
     Side effects: saves the assignment's attendance with who recorded it and when.
     """
+    # Checked only for someone who left: it saves fetching the item for everyone else.
     if attended is not None and assignment.participant.inactive_from is not None:
         refuse_attendance_after_leaving(assignment.participant, assignment.session)
     if assignment.attended is attended:
