@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0010_withdrawal_dates_reasons_and_replacement'),
-        ('visits', '0005_session_photo_people_shown'),
+        ('participants', '0011_withdrawal_dates_reasons_and_replacement'),
+        ('visits', '0006_content_in_host_language'),
     ]
 
     operations = [

@@ -35,7 +35,7 @@ def date_past_withdrawals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0009_participant_consent_and_personal_data_access'),
+        ('participants', '0010_content_in_host_language'),
     ]
 
     operations = [
