@@ -10,8 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 from participants.models import Participant, StatusChange
 from tests.factories import ParticipantFactory, ProgrammeFactory
 
-BEFORE = [("participants", "0010_content_in_host_language")]
-AFTER = [("participants", "0011_withdrawal_dates_reasons_and_replacement")]
+BEFORE = [("participants", "0012_participant_subdivision")]
+AFTER = [("participants", "0013_withdrawal_dates_reasons_and_replacement")]
 
 
 @pytest.mark.django_db(transaction=True)

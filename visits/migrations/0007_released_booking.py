@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0011_withdrawal_dates_reasons_and_replacement'),
+        ('participants', '0013_withdrawal_dates_reasons_and_replacement'),
         ('visits', '0006_content_in_host_language'),
     ]
 

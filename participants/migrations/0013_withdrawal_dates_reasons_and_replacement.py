@@ -35,7 +35,7 @@ def date_past_withdrawals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0010_content_in_host_language'),
+        ('participants', '0012_participant_subdivision'),
     ]
 
     operations = [
