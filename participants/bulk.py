@@ -21,7 +21,7 @@ from programs.models import Programme
 
 from .filters import filter_participants
 from .invitations import invitation_refusal, issue_invitation, send_after_commit
-from .models import Participant, by_readable_name
+from .models import STATUSES_NEEDING_A_REASON, Participant, by_readable_name
 from .services import change_status, status_change_refusal
 
 logger = logging.getLogger(__name__)
@@ -141,7 +141,15 @@ def apply_bulk_action(
         participant.programme = programme
         try:
             if action == BulkAction.STATUS:
-                change_status(participant=participant, to_status=to_status, by=by, note=note)
+                # For a withdrawal or a decline the text is the reason the workflow asks for.
+                needs_reason = to_status in STATUSES_NEEDING_A_REASON
+                change_status(
+                    participant=participant,
+                    to_status=to_status,
+                    by=by,
+                    note="" if needs_reason else note,
+                    reason=note if needs_reason else "",
+                )
             else:
                 with transaction.atomic():
                     _invitation, message = issue_invitation(

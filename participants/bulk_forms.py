@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .bulk import BulkAction
-from .models import INACTIVE_STATUSES, Participant
+from .models import STATUSES_NEEDING_A_REASON, Participant
 
 
 class ParticipantIdsField(forms.Field):
@@ -55,7 +55,7 @@ class BulkActionForm(forms.Form):
         if action == BulkAction.STATUS:
             if not to_status:
                 self.add_error("to_status", _("Choose the new status."))
-            elif to_status in INACTIVE_STATUSES and not cleaned.get("note", "").strip():
+            elif to_status in STATUSES_NEEDING_A_REASON and not cleaned.get("note", "").strip():
                 self.add_error(
                     "note", _("Give the reason: it is kept with each participant's status.")
                 )

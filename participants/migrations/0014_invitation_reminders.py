@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0012_participant_subdivision'),
+        ("participants", "0013_withdrawal_dates_reasons_and_replacement"),
     ]
 
     operations = [
