@@ -18,7 +18,15 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "changed_by", "changed_at", "note"]
+    readonly_fields = [
+        "from_status",
+        "to_status",
+        "effective_on",
+        "reason",
+        "changed_by",
+        "changed_at",
+        "note",
+    ]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

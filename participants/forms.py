@@ -4,6 +4,8 @@ Datetimes are entered as wall-clock times of the programme's time zone: the view
 that zone (`timezone.override`) while it binds, validates and renders the form.
 """
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -20,7 +22,14 @@ from programs.models import MemberCountry, Programme
 from programs.regions import uses_provinces
 from programs.uploads import PHOTO
 
-from .models import Participant, normalise_passport_number, travel_window
+from .models import (
+    ALLOWED_STATUS_CHANGES,
+    REASON_REQUIRED,
+    STATUSES_NEEDING_A_REASON,
+    Participant,
+    normalise_passport_number,
+    travel_window,
+)
 
 FIELDSETS = [
     (
@@ -127,7 +136,23 @@ class StoredPhoto:
         return "photo.jpg"
 
 
-class ParticipantForm(PassportNumberMixin, forms.ModelForm):
+class EmailOncePerProgrammeMixin:
+    """For a ModelForm of a participant whose instance has its programme: one e-mail address
+    per programme, whatever its case, as a field error rather than a database error."""
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if (
+            email
+            and self.instance.programme.participants.filter(email__iexact=email)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise ValidationError(_("Another participant of this programme has this address."))
+        return email
+
+
+class ParticipantForm(EmailOncePerProgrammeMixin, PassportNumberMixin, forms.ModelForm):
     """Every field an organiser edits; the status only when the participant is created."""
 
     # Not a model-bound ImageField: the upload goes through `reencode_image`, and the view
@@ -183,17 +208,6 @@ class ParticipantForm(PassportNumberMixin, forms.ModelForm):
             for legend, names in FIELDSETS
         ]
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip()
-        if (
-            email
-            and self.programme.participants.filter(email__iexact=email)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
-            raise ValidationError(_("Another participant of this programme has this address."))
-        return email
-
     def clean_passport_expiry(self):
         expiry = self.cleaned_data["passport_expiry"]
         if expiry and expiry < self.programme.end_date:
@@ -234,4 +248,42 @@ class ParticipantForm(PassportNumberMixin, forms.ModelForm):
         arrival, departure = cleaned.get("arrival_at"), cleaned.get("departure_at")
         if arrival and departure and departure <= arrival:
             self.add_error("departure_at", _("The departure must come after the arrival."))
+        return cleaned
+
+
+class StatusChangeForm(forms.Form):
+    """A move to one of the statuses the workflow allows next, from a day, with a reason."""
+
+    status = forms.ChoiceField(label=_("New status"))
+    effective_on = forms.DateField(
+        label=_("Effective date"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("From this day on (programme time); today when left empty."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Required for a withdrawal or a decline; shown in the closing report."),
+    )
+
+    def __init__(self, *args, participant: Participant, today: date, **kwargs) -> None:
+        kwargs.setdefault("initial", {"effective_on": today})
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED_STATUS_CHANGES.get(participant.status, set())
+        next_statuses = [
+            (value, label) for value, label in Participant.Status.choices if value in allowed
+        ]
+        # No status chosen in advance: a slip of the Enter key must not change anyone's.
+        self.fields["status"].choices = [("", "---------"), *next_statuses] if next_statuses else []
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status in STATUSES_NEEDING_A_REASON and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                REASON_REQUIRED % {"status": Participant.Status(status).label},
+            )
         return cleaned

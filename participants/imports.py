@@ -43,12 +43,14 @@ from .import_tables import (  # noqa: F401 - read_upload and read_csv are the im
 )
 from .models import (
     ALLOWED_STATUS_CHANGES,
+    INACTIVE_STATUSES,
     ImportBatch,
     Participant,
     StatusChange,
     normalise_passport_number,
     travel_window,
 )
+from .signals import participant_left
 
 # Rows per INSERT or UPDATE statement.
 WRITE_BATCH = 1_000
@@ -606,6 +608,8 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
             .in_bulk([result.participant_id for result in updates])
         )
         touched: set[str] = {"updated_at"}
+        today = programme.to_local(now).date()
+        left: list[Participant] = []
         objects = []
         for result in updates:
             participant = existing[result.participant_id]
@@ -622,8 +626,15 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
                         to_status=status,
                         changed_by=by,
                         note=_("Imported from a file."),
+                        effective_on=today,
                     )
                 )
+                # As `services.change_status` does: an imported withdrawal takes effect today.
+                leaving = status in INACTIVE_STATUSES
+                participant.inactive_from = programme.local_datetime(today, 0) if leaving else None
+                touched.add("inactive_from")
+                if leaving:
+                    left.append(participant)
             for key, value in changed.items():
                 setattr(participant, key, value)
             touched.update(changed)
@@ -633,6 +644,10 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
             objects.append(participant)
         # Fields a row leaves empty keep the values just read (and locked) above.
         Participant.objects.bulk_update(objects, sorted(touched), batch_size=WRITE_BATCH)
+        for participant in left:
+            participant_left.send(
+                sender=Participant, participant=participant, since=participant.inactive_from, by=by
+            )
     StatusChange.objects.bulk_create(changes, batch_size=WRITE_BATCH)
     return ImportOutcome(created=len(new), updated=len(updates) - unchanged, unchanged=unchanged)
 

@@ -250,7 +250,12 @@ def respond_to_invitation(
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     participant = link_account(invitation=locked, user=user)
     to_status = Participant.Status.CONFIRMED if attending else Participant.Status.DECLINED
-    change_status(participant=participant, to_status=to_status, by=user)
+    change_status(
+        participant=participant,
+        to_status=to_status,
+        by=user,
+        reason="" if attending else _("Declined the invitation."),
+    )
     if attending:
         record_consent(participant=participant, photo_consent=photo_consent)
     locked.accepted_at = timezone.now()

@@ -1,7 +1,7 @@
 import re
 import secrets
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -245,6 +245,22 @@ class Participant(models.Model):
     # Set when the person's data was erased on request: the row stays, anonymised, so that
     # the programme's counts and attendance stay right (see participants.retention).
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+    # The start, in the programme's time zone, of the day a withdrawal or decline took effect:
+    # agenda items from then on are not theirs (bookings released, no attendance, left out of
+    # rates). None while the participant is active. Written only by `services.change_status`.
+    inactive_from = models.DateTimeField(
+        _("withdrawn or declined from"), null=True, blank=True, editable=False
+    )
+    # A withdrawn delegate's successor in the same delegation seat.
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+    )
 
     class Meta:
         verbose_name = _("participant")
@@ -298,6 +314,20 @@ class Participant(models.Model):
     def name_for_certificate(self) -> str:
         return self.certificate_name or self.full_name
 
+    def has_left_by(self, moment: datetime) -> bool:
+        """Whether something starting at `moment` comes after the participant withdrew or
+        declined (see `inactive_from`)."""
+        return self.inactive_from is not None and moment >= self.inactive_from
+
+    @property
+    def can_be_replaced(self) -> bool:
+        """A withdrawn international delegate's seat can go to someone else, once."""
+        return (
+            self.status == self.Status.WITHDRAWN
+            and self.category == self.Category.INTERNATIONAL
+            and not hasattr(self, "replaced_by")
+        )
+
     @property
     def has_special_needs(self) -> bool:
         return bool(self.dietary_needs or self.accessibility_needs)
@@ -329,6 +359,9 @@ class Participant(models.Model):
 # Withdrawn and declined people keep their record but take no seat, need no meal, get no
 # certificate and can no longer answer an invitation.
 INACTIVE_STATUSES = (Participant.Status.WITHDRAWN, Participant.Status.DECLINED)
+# A move to one of these needs a reason.
+STATUSES_NEEDING_A_REASON = INACTIVE_STATUSES
+REASON_REQUIRED = _("Say why the participant is “%(status)s”.")
 # What the status "invited" is called until an invitation has really been sent.
 NOT_YET_INVITED = _("Not yet invited")
 
@@ -379,6 +412,11 @@ class StatusChange(models.Model):
         verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    # The day (programme time) the change takes effect; None on changes recorded before
+    # effective dates existed.
+    effective_on = models.DateField(_("effective date"), null=True, blank=True)
+    # Why: required when withdrawing or declining, shown in the history and the closing report.
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

@@ -2,7 +2,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries as all_countries
@@ -11,16 +11,14 @@ from programs.countries import country_name, name_sort_key
 from programs.models import Delegation, Programme
 from programs.subdivisions import region_name
 
-from .models import INACTIVE_STATUSES, Invitation, Participant, StatusChange
-
-
-def participants_of(programme: Programme) -> QuerySet[Participant]:
-    return programme.participants.select_related("country")
+from .models import INACTIVE_STATUSES, Invitation, Participant, StatusChange, by_readable_name
 
 
 def counts_by_category(programme: Programme) -> list[dict]:
-    """Each category's label and count, in the order of the category choices."""
-    counts = dict(programme.participants.values_list("category").annotate(n=Count("id")).order_by())
+    """Each category's label and count of active participants, in the order of the choices."""
+    counts = dict(
+        active_participants(programme).values_list("category").annotate(n=Count("id")).order_by()
+    )
     return [
         {"category": value, "label": label, "count": counts[value]}
         for value, label in Participant.Category.choices
@@ -106,6 +104,27 @@ def active_participants(programme: Programme) -> QuerySet[Participant]:
     return programme.participants.exclude(status__in=INACTIVE_STATUSES)
 
 
+def departed_participants(programme: Programme) -> QuerySet[Participant]:
+    """The withdrawn and declined, shown apart from those who count, in the order they left.
+
+    Each has `left_on` and `left_reason`: the effective date and reason of the status change
+    that made them so (the latest one to their current status), and `replaced_by` when
+    someone took their seat. One query.
+    """
+    leaving = StatusChange.objects.filter(
+        participant=OuterRef("pk"), to_status=OuterRef("status")
+    ).order_by("-changed_at", "-pk")
+    return (
+        programme.participants.filter(status__in=INACTIVE_STATUSES)
+        .select_related("country", "province", "replaced_by")
+        .annotate(
+            left_on=Subquery(leaving.values("effective_on")[:1]),
+            left_reason=Subquery(leaving.values("reason")[:1]),
+        )
+        .order_by(F("left_on").asc(nulls_first=True), *by_readable_name())
+    )
+
+
 # What a one-line summary of a participant shows: name, category, status and origin.
 SUMMARY_FIELDS = (
     "id",
@@ -147,7 +166,15 @@ def participant_for_detail(programme: Programme, pk: int) -> Participant | None:
     """One participant of the programme with what the detail page shows, or None."""
     return (
         programme.participants.filter(pk=pk)
-        .select_related("country", "province", "user", "invitation", "invitation__sent_by")
+        .select_related(
+            "country",
+            "province",
+            "user",
+            "invitation",
+            "invitation__sent_by",
+            "replaces",
+            "replaced_by",
+        )
         .first()
     )
 

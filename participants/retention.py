@@ -158,7 +158,8 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
 
     Side effects: saves the participant anonymised with `erased_at` set and a new badge code
     (the printed badge no longer scans); deletes the invitation, the daily reminder marks,
-    possibly the account (see above) and, after commit, the photo file.
+    possibly the account (see above) and, after commit, the photo file; empties the reasons
+    of the participant's status changes.
     """
     held = [
         name
@@ -187,5 +188,7 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     participant.save()
     participant.daily_reminders.all().delete()
     Invitation.objects.filter(participant=participant).delete()
+    # Why someone withdrew may tell of their health or family: the date stays, the words go.
+    participant.status_changes.exclude(reason="").update(reason="")
     model_order = [field.name for field in Participant._meta.fields]
     return sorted(set(held), key=model_order.index)

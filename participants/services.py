@@ -1,25 +1,56 @@
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ALLOWED_STATUS_CHANGES, Participant, StatusChange
+from programs.models import Programme
+
+from .models import (
+    ALLOWED_STATUS_CHANGES,
+    INACTIVE_STATUSES,
+    REASON_REQUIRED,
+    STATUSES_NEEDING_A_REASON,
+    Participant,
+    StatusChange,
+)
+from .signals import participant_left
 
 
 def can_change_status(participant: Participant, to_status: str) -> bool:
     return to_status in ALLOWED_STATUS_CHANGES.get(participant.status, set())
 
 
+def today_in(programme: Programme) -> date:
+    """Today's date in the programme's time zone: the default effective date of a change."""
+    return programme.to_local(timezone.now()).date()
+
+
 @transaction.atomic
-def change_status(*, participant: Participant, to_status: str, by, note: str = "") -> StatusChange:
-    """Move a participant along the status workflow.
+def change_status(
+    *,
+    participant: Participant,
+    to_status: str,
+    by,
+    note: str = "",
+    effective_on: date | None = None,
+    reason: str = "",
+) -> StatusChange:
+    """Move a participant along the status workflow, from `effective_on` (default: today in
+    the programme's time zone).
 
     Side effects: saves the participant's new status and records a StatusChange with who made
-    it and when. Raises ValidationError for a move the workflow does not allow.
+    it, when, from which day and why. Withdrawing or declining sets `inactive_from` to the
+    start of the effective day and sends `participant_left` (the agenda releases the bookings
+    from that day on); inviting again clears it. Raises ValidationError for a move the
+    workflow does not allow, and for a withdrawal or decline without a reason.
     """
     # Lock the row so two organisers changing the status at once cannot skip the workflow.
-    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    locked = Participant.objects.select_related("programme").select_for_update(of=("self",))
+    locked = locked.get(pk=participant.pk)
     if not can_change_status(locked, to_status):
         raise ValidationError(
             _("A participant cannot go from “%(from)s” to “%(to)s”.")
@@ -28,15 +59,34 @@ def change_status(*, participant: Participant, to_status: str, by, note: str = "
                 "to": Participant.Status(to_status).label,
             }
         )
+    reason = reason.strip()
+    if to_status in STATUSES_NEEDING_A_REASON and not reason:
+        raise ValidationError(
+            REASON_REQUIRED % {"status": Participant.Status(to_status).label},
+            code="reason",
+        )
+    programme = locked.programme
+    effective_on = effective_on or today_in(programme)
     change = StatusChange.objects.create(
         participant=locked,
         from_status=locked.status,
         to_status=to_status,
         changed_by=by if by is not None and by.is_authenticated else None,
         note=note,
+        effective_on=effective_on,
+        reason=reason,
     )
-    Participant.objects.filter(pk=locked.pk).update(status=to_status)
-    participant.status = to_status
+    inactive_from = None
+    if to_status in INACTIVE_STATUSES:
+        inactive_from = programme.local_datetime(effective_on, 0)
+    Participant.objects.filter(pk=locked.pk).update(
+        status=to_status, inactive_from=inactive_from, updated_at=timezone.now()
+    )
+    participant.status, participant.inactive_from = to_status, inactive_from
+    if inactive_from is not None:
+        participant_left.send(
+            sender=Participant, participant=participant, since=inactive_from, by=by
+        )
     return change
 
 
@@ -47,6 +97,7 @@ def record_initial_status(*, participant: Participant, by) -> StatusChange:
         from_status="",
         to_status=participant.status,
         changed_by=by if by is not None and by.is_authenticated else None,
+        effective_on=today_in(participant.programme),
     )
 
 

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from programs.files import serve_stored_file
 from programs.models import Programme
@@ -17,18 +16,19 @@ from programs.permissions import MANAGERS, TEAM, get_programme_for_user
 from .access import get_participant_for_team_or_self
 from .access_log import record_personal_data_access
 from .filters import filter_participants
-from .forms import ParticipantForm
-from .models import ALLOWED_STATUS_CHANGES, NOT_YET_INVITED, Participant, PersonalDataAccess
+from .forms import ParticipantForm, StatusChangeForm
+from .models import NOT_YET_INVITED, Participant, PersonalDataAccess
 from .queries import (
     countries_represented,
     counts_by_category,
     dashboard_summary,
     delegation_quota_of,
+    departed_participants,
     participant_for_detail,
     participant_list_queryset,
     status_history,
 )
-from .services import change_status, save_participant
+from .services import change_status, save_participant, today_in
 
 PAGE_SIZE = 50
 
@@ -58,6 +58,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "programme": programme,
             "summary": dashboard_summary(programme),
+            "departed": departed_participants(programme),
             "can_manage": programme.user_role in MANAGERS,
         },
     )
@@ -213,7 +214,6 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     participant = participant_for_detail(programme, pk)
     if participant is None:
         raise Http404
-    allowed = ALLOWED_STATUS_CHANGES.get(participant.status, set())
     can_manage = programme.user_role in MANAGERS
     if can_manage:
         # Managers see the passport section; staff do not, so their visits are not recorded.
@@ -230,9 +230,8 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "programme": programme,
             "participant": participant,
             "history": status_history(participant),
-            "next_statuses": [
-                (value, label) for value, label in Participant.Status.choices if value in allowed
-            ],
+            "status_form": StatusChangeForm(participant=participant, today=today_in(programme)),
+            "replaced_by": getattr(participant, "replaced_by", None),
             "invitation": getattr(participant, "invitation", None),
             "can_manage": can_manage,
         },
@@ -240,25 +239,53 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 
 @login_required
-@require_POST
 def participant_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Change a participant's status from a day, with a reason (GET shows the form alone).
+
+    After withdrawing an international delegate, the organiser is offered their replacement.
+    """
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     participant = _participant_or_404(programme, pk)
-    to_status = request.POST.get("status", "")
-    if to_status not in Participant.Status.values:
-        messages.error(request, _("Choose one of the statuses offered."))
-    else:
-        try:
-            change_status(participant=participant, to_status=to_status, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(name)s is now “%(status)s”.")
-                % {"name": participant.display_name, "status": participant.get_status_display()},
-            )
+    today = today_in(programme)
+    if request.method != "POST":
+        form = StatusChangeForm(
+            participant=participant, today=today, initial={"status": request.GET.get("status")}
+        )
+        form.initial["effective_on"] = today
+        return _status_page(request, programme, participant, form)
+    form = StatusChangeForm(request.POST, participant=participant, today=today)
+    if not form.is_valid():
+        return _status_page(request, programme, participant, form)
+    try:
+        change_status(
+            participant=participant,
+            to_status=form.cleaned_data["status"],
+            by=request.user,
+            effective_on=form.cleaned_data["effective_on"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _status_page(request, programme, participant, form)
+    messages.success(
+        request,
+        _("%(name)s is now “%(status)s”.")
+        % {"name": participant.display_name, "status": participant.get_status_display()},
+    )
+    if participant.can_be_replaced:
+        return redirect("visits:replace", programme.slug, participant.pk)
     return redirect("participants:detail", programme.slug, participant.pk)
+
+
+def _status_page(
+    request: HttpRequest, programme: Programme, participant: Participant, form: StatusChangeForm
+) -> HttpResponse:
+    return render(
+        request,
+        "participants/participant_status.html",
+        {"programme": programme, "participant": participant, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required

@@ -25,7 +25,12 @@ from django_countries import countries as all_countries
 
 from participants.evaluation import EvaluationSummary, evaluation_summary
 from participants.models import Participant
-from participants.queries import CountriesRepresented, active_participants, count_countries
+from participants.queries import (
+    CountriesRepresented,
+    active_participants,
+    count_countries,
+    departed_participants,
+)
 from programs.languages import language_info
 from programs.models import Programme
 from programs.numbers import percent
@@ -631,6 +636,8 @@ def closing_report_context(programme: Programme, *, language: str) -> dict:
         "dates": date_range(programme.start_date, programme.end_date),
         "time_zone_label": time_zone_label(programme),
         "figures": figures,
+        # Apart from the figures, which count active participants only.
+        "departed": list(departed_participants(programme)),
         "days": group_by_local_day(programme, items),
         "held_count": len(held),
         "cancelled_count": len(items) - len(held),

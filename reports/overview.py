@@ -5,7 +5,12 @@ Admins only: it lists every participant. The job kind is `PROGRAMME_OVERVIEW_JOB
 
 from django.utils import timezone
 
-from participants.queries import countries_represented, counts_by_category, participants_of
+from participants.queries import (
+    active_participants,
+    countries_represented,
+    counts_by_category,
+    departed_participants,
+)
 from programs.models import Programme
 from visits.queries import agenda_of, group_by_local_day
 
@@ -21,7 +26,9 @@ def programme_overview_context(programme: Programme) -> dict:
         "programme": programme,
         "category_counts": counts_by_category(programme),
         "country_count": countries_represented(programme),
-        "participants": participants_of(programme),
+        "participants": active_participants(programme).select_related("country"),
+        # Withdrawn and declined people are listed apart, with their dates and reasons.
+        "departed": departed_participants(programme),
         "days": group_by_local_day(programme, agenda_of(programme)),
         "generated_at": timezone.now(),
     }

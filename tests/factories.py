@@ -35,6 +35,7 @@ from reports.models import (
 )
 from visits.models import (
     Assignment,
+    ReleasedBooking,
     Session,
     SessionMaterial,
     SessionPhoto,
@@ -381,3 +382,15 @@ class GenerationJobFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     kind = GenerationJob.Kind.CERTIFICATES
     language = "en"
+
+
+class ReleasedBookingFactory(factory.django.DjangoModelFactory):
+    """A booking released by a withdrawal, on an item of the participant's programme."""
+
+    class Meta:
+        model = ReleasedBooking
+
+    participant = factory.SubFactory(ParticipantFactory, status=Participant.Status.WITHDRAWN)
+    session = factory.SubFactory(
+        SessionFactory, programme=factory.SelfAttribute("..participant.programme")
+    )

@@ -119,6 +119,7 @@ class World:
     signatory: Signatory
     certificate: Certificate
     quote: Quote
+    withdrawn: Participant
 
 
 def build_world(cast: dict, programme: Programme) -> World:
@@ -164,6 +165,7 @@ def build_world(cast: dict, programme: Programme) -> World:
         signatory=SignatoryFactory(template__programme=programme),
         certificate=certificate,
         quote=QuoteFactory(report__programme=programme),
+        withdrawn=ParticipantFactory(programme=programme, status=Participant.Status.WITHDRAWN),
     )
 
 
@@ -233,7 +235,8 @@ PERMISSIONS: dict[str, dict] = {
     "participants:create": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "participants:detail": {"args": of_delegate_a, "get": TEAM},
     "participants:edit": {"args": of_delegate_a, "get": MANAGERS, "post": may_post(MANAGERS)},
-    "participants:status": {"args": of_delegate_a, "post": may_post(MANAGERS)},
+    # The form alone (GET) and the change, with its effective date and reason (POST).
+    "participants:status": {"args": of_delegate_a, "get": MANAGERS, "post": may_post(MANAGERS)},
     # The delegate's own photo; delegate B must not see it.
     "participants:photo": {"args": of_delegate_a, "get": {**TEAM, "delegate": 200}},
     "participants:import": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
@@ -320,6 +323,12 @@ PERMISSIONS: dict[str, dict] = {
     "visits:attendance": {"args": item, "get": TEAM, "post": may_post(TEAM)},
     "visits:attendance_scan": {"args": item, "get": TEAM, "post": may_post(TEAM)},
     "visits:attendance_rates": {"args": slug, "get": TEAM},
+    # A withdrawn international delegate's replacement: organisers only.
+    "visits:replace": {
+        "args": slug_and("withdrawn"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
     # visits: documentation photos
     "visits:gallery": {"args": slug, "get": TEAM},
     "visits:photo_upload": {"args": item, "get": TEAM, "post": may_post(TEAM)},

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries as country_names
@@ -374,13 +375,37 @@ def _by_participant_name() -> list:
 # Attendance.
 
 
+def refuse_attendance_after_leaving(participant: Participant, session: Session) -> None:
+    """Raise ValidationError when the item starts after the participant withdrew or declined."""
+    if not participant.has_left_by(session.starts_at):
+        return
+    day = session.programme.to_local(participant.inactive_from).date()
+    raise ValidationError(
+        _(
+            "%(name)s is “%(status)s” from %(day)s: attendance at later items is not "
+            "recorded. Nothing was recorded."
+        )
+        % {
+            "name": participant.display_name,
+            "status": participant.get_status_display(),
+            "day": date_format(day, "j F Y"),
+        },
+        code="inactive",
+    )
+
+
 def record_attendance(*, assignment: Assignment, attended: bool | None, by) -> bool:
     """Mark a booked participant present (True), absent (False) or not recorded (None).
 
-    Returns False, changing nothing, when the assignment already says so.
+    Returns False, changing nothing, when the assignment already says so. Raises
+    ValidationError, recording nothing, for a mark on an item after the participant withdrew
+    or declined (clearing a mark stays possible).
 
     Side effects: saves the assignment's attendance with who recorded it and when.
     """
+    # Checked only for someone who left: it saves fetching the item for everyone else.
+    if attended is not None and assignment.participant.inactive_from is not None:
+        refuse_attendance_after_leaving(assignment.participant, assignment.session)
     if assignment.attended is attended:
         return False
     assignment.attended = attended
@@ -419,7 +444,8 @@ def check_in_by_badge(*, session: Session, code: str, by) -> CheckIn:
     """Mark present the participant whose badge was scanned at this agenda item.
 
     Raises ValidationError, recording nothing, for a code of no participant of the item's
-    programme ("Unknown badge code") and for a participant not booked on this item.
+    programme ("Unknown badge code"), for a participant who withdrew or declined before the
+    item and for a participant not booked on this item.
     A repeated scan changes nothing and says so.
 
     Side effects: saves the assignment's attendance with who recorded it and when.
@@ -428,6 +454,7 @@ def check_in_by_badge(*, session: Session, code: str, by) -> CheckIn:
     participant = session.programme.participants.filter(badge_code=code).first() if code else None
     if participant is None:
         raise ValidationError(_("Unknown badge code."), code="unknown")
+    refuse_attendance_after_leaving(participant, session)
     assignment = (
         session.assignments.filter(participant=participant)
         .select_related("participant", "participant__country", "group", "vehicle")

@@ -2,11 +2,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from participants.forms import EmailOncePerProgrammeMixin
 from participants.models import Participant
 from programs.models import MemberCountry, Programme
 
 from .assignments import MAX_GROUPS
 from .models import Assignment, Session, Vehicle, VisitGroup
+from .withdrawals import replaceable_by
 
 
 class _GroupAndVehicleFields(forms.Form):
@@ -158,3 +160,32 @@ class ScanForm(forms.Form):
             }
         ),
     )
+
+
+class ReplacementChoiceForm(forms.Form):
+    """An invited participant of the same delegation who takes the withdrawn delegate's seat."""
+
+    existing = forms.ModelChoiceField(
+        label=_("Registered participant"), queryset=Participant.objects.none()
+    )
+
+    def __init__(self, *args, withdrawn: Participant, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["existing"].queryset = replaceable_by(withdrawn)
+
+
+class NewReplacementForm(EmailOncePerProgrammeMixin, forms.ModelForm):
+    """A new participant for the withdrawn delegate's seat: category and country are theirs."""
+
+    class Meta:
+        model = Participant
+        fields = ["full_name", "full_name_latin", "gender", "email", "position", "institution"]
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
+
+    def __init__(self, *args, withdrawn: Participant, **kwargs) -> None:
+        kwargs["instance"] = Participant(
+            programme=withdrawn.programme,
+            category=withdrawn.category,
+            country=withdrawn.country,
+        )
+        super().__init__(*args, **kwargs)

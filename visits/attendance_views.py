@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from programs.models import Programme
-from programs.permissions import TEAM, get_programme_for_user
+from programs.permissions import MANAGERS, TEAM, get_programme_for_user
 
 from .assignments import (
     AssignmentResult,
@@ -30,10 +30,19 @@ from .assignments import (
     remove_assignment,
     split_participants_into_groups,
 )
-from .attendance_forms import AssignForm, MarkForm, MoveForm, ScanForm, SplitForm
+from .attendance_forms import (
+    AssignForm,
+    MarkForm,
+    MoveForm,
+    NewReplacementForm,
+    ReplacementChoiceForm,
+    ScanForm,
+    SplitForm,
+)
 from .models import Session
 from .queries import bookable_participants
 from .views import is_htmx
+from .withdrawals import replace_participant
 
 
 def _item_or_404(programme: Programme, pk: int) -> Session:
@@ -260,18 +269,27 @@ def attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _back_with_error(request: HttpRequest, back: str, text: str) -> HttpResponse:
+    messages.error(request, text)
+    if is_htmx(request):
+        # A stale or refused row: reload the whole list, which shows the message.
+        return HttpResponse(headers={"HX-Redirect": back})
+    return redirect(back)
+
+
 def _mark(request: HttpRequest, programme: Programme, session: Session) -> HttpResponse:
     form = MarkForm(request.POST, session=session)
     _groups, group_id = _group_filter(request, session)
     back = _mark_url(programme, session, group_id)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        if is_htmx(request):
-            # A stale row: reload the whole list, which shows the message.
-            return HttpResponse(headers={"HX-Redirect": back})
-        return redirect(back)
+        return _back_with_error(
+            request, back, " ".join(e for errors in form.errors.values() for e in errors)
+        )
     assignment = form.cleaned_data["assignment"]
-    record_attendance(assignment=assignment, attended=form.attended, by=request.user)
+    try:
+        record_attendance(assignment=assignment, attended=form.attended, by=request.user)
+    except ValidationError as error:
+        return _back_with_error(request, back, " ".join(error.messages))
     if is_htmx(request):
         return render(
             request,
@@ -348,4 +366,78 @@ def attendance_rates(request: HttpRequest, slug: str) -> HttpResponse:
                 label=_("All items"), assigned=assigned, recorded=recorded, present=present
             ),
         },
+    )
+
+
+# Replacement of a withdrawn delegate.
+
+
+@login_required
+def replace(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Offer a withdrawn international delegate's seat and released bookings to someone else:
+    a participant registered here and now, or an invited one of the same delegation."""
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    withdrawn = (
+        programme.participants.filter(pk=pk)
+        .select_related("programme", "country", "replaced_by")
+        .first()
+    )
+    if withdrawn is None:
+        raise Http404
+    detail = reverse("participants:detail", args=[programme.slug, withdrawn.pk])
+    if not withdrawn.can_be_replaced:
+        messages.error(
+            request, _("Only a withdrawn international delegate can be replaced, and only once.")
+        )
+        return redirect(detail)
+    data = request.POST if request.method == "POST" else None
+    action = request.POST.get("action")
+    choice_form = ReplacementChoiceForm(
+        data if action == "existing" else None, withdrawn=withdrawn, prefix="existing"
+    )
+    new_form = NewReplacementForm(data if action == "new" else None, withdrawn=withdrawn)
+    form = choice_form if action == "existing" else new_form
+    if data is not None and form.is_valid():
+        replacement = form.cleaned_data["existing"] if form is choice_form else new_form.instance
+        try:
+            result = replace_participant(
+                withdrawn=withdrawn, replacement=replacement, by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(new)s replaces %(old)s and takes over %(count)s booking.",
+                    "%(new)s replaces %(old)s and takes over %(count)s bookings.",
+                    len(result.taken_over),
+                )
+                % {
+                    "new": result.participant.display_name,
+                    "old": withdrawn.display_name,
+                    "count": len(result.taken_over),
+                },
+            )
+            for session, reason in result.refused:
+                messages.warning(
+                    request,
+                    _("Not booked on “%(item)s”: %(reason)s")
+                    % {"item": session.title, "reason": reason},
+                )
+            return redirect("participants:detail", programme.slug, result.participant.pk)
+    return render(
+        request,
+        "visits/replace.html",
+        {
+            "programme": programme,
+            "withdrawn": withdrawn,
+            "released": withdrawn.released_bookings.filter(
+                taken_over_by__isnull=True
+            ).select_related("session", "group", "vehicle"),
+            "choice_form": choice_form,
+            "new_form": new_form,
+            "detail_url": detail,
+        },
+        status=400 if data is not None else 200,
     )

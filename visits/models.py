@@ -357,3 +357,62 @@ class SessionPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+
+class ReleasedBooking(models.Model):
+    """A booking given up when its participant withdrew or declined.
+
+    The booking itself is deleted (its seat, group place and vehicle seat are free); this
+    remembers where the person sat, so that a replacement can take the same places.
+    """
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="released_bookings",
+        verbose_name=_("participant"),
+    )
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        related_name="released_bookings",
+        verbose_name=_("agenda item"),
+    )
+    group = models.ForeignKey(
+        VisitGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("group"),
+    )
+    vehicle = models.ForeignKey(
+        Vehicle,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vehicle"),
+    )
+    released_at = models.DateTimeField(_("released"), auto_now_add=True)
+    taken_over_by = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken over by"),
+    )
+
+    class Meta:
+        verbose_name = _("released booking")
+        verbose_name_plural = _("released bookings")
+        ordering = ["session__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "session"], name="one_release_per_participant_and_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.session}"

@@ -2,7 +2,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from itertools import groupby
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from participants.models import Participant
 from participants.queries import active_participants
@@ -101,9 +101,20 @@ def attendance_annotations(to_assignment: str = "") -> dict[str, Count]:
     `to_assignment` leads from the queryset's model to Assignment: "assignments__" from a
     Participant or a Session, "" on Assignment itself. The one rule for attendance everywhere
     (certificates, attendance rates, the closing report): bookings on cancelled agenda items
-    do not count, neither for nor against anyone, since nobody could attend them.
+    do not count, neither for nor against anyone, since nobody could attend them; nor do
+    bookings on items from the day a participant withdrew or declined (their
+    `inactive_from`), which are no longer theirs to attend.
     """
-    held = Q(**{f"{to_assignment}session__cancelled_at__isnull": True})
+    held = Q(**{f"{to_assignment}session__cancelled_at__isnull": True}) & (
+        Q(**{f"{to_assignment}participant__inactive_from__isnull": True})
+        | Q(
+            **{
+                f"{to_assignment}session__starts_at__lt": F(
+                    f"{to_assignment}participant__inactive_from"
+                )
+            }
+        )
+    )
     recorded = Q(**{f"{to_assignment}attended__isnull": False})
     present = Q(**{f"{to_assignment}attended": True})
     return {

@@ -70,6 +70,7 @@ urlpatterns = [
     path(f"{ITEM}attendance/", attendance_views.attendance, name="attendance"),
     path(f"{ITEM}attendance/scan/", attendance_views.attendance_scan, name="attendance_scan"),
     path(f"{PROGRAMME}attendance/", attendance_views.attendance_rates, name="attendance_rates"),
+    path(f"{PROGRAMME}participants/<int:pk>/replace/", attendance_views.replace, name="replace"),
     # Documentation photos (gallery_views.py)
     path(f"{PROGRAMME}gallery/", gallery_views.gallery, name="gallery"),
     path(f"{ITEM}photos/", gallery_views.photo_upload, name="photo_upload"),

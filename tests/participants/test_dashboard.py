@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from participants.models import Participant
+from participants.services import change_status
 from programs.models import Province
 
 from ..conftest import client_for
@@ -172,7 +173,8 @@ def test_dashboard_query_count_does_not_grow(cast, programme, size, django_asser
     url = reverse("participants:dashboard", args=[programme.slug])
     # Session, user, programme, membership role; counts by status, by category and gender,
     # the needs, delegates by origin, the countries represented, the delegations; the
-    # navigation's memberships and participations.
+    # withdrawn and declined with their reasons; the navigation's memberships and
+    # participations.
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert response.context["summary"]["total"] == size + 2
@@ -215,3 +217,42 @@ def test_dashboard_of_a_programme_hosted_in_sri_lanka_counts_the_host(db):
             "country__country", flat=True
         )
     ) == {"LK"}
+
+
+def test_withdrawn_and_declined_are_listed_apart_with_date_reason_and_replacement(
+    cast, programme, django_assert_max_num_queries
+):
+    laos = member_country("LA")
+    leaving = ParticipantFactory(programme=programme, full_name="Nguyen Van An", country=laos)
+    change_status(
+        participant=leaving,
+        to_status=Status.WITHDRAWN,
+        by=cast["organiser"],
+        effective_on=programme.start_date,
+        reason="Visa refused",
+    )
+    ParticipantFactory(
+        programme=programme, full_name="Tran Thi Cuc", country=laos, replaces=leaving
+    )
+    declining = ParticipantFactory(programme=programme, full_name="Ram Thapa")
+    change_status(participant=declining, to_status=Status.DECLINED, by=None, reason="Ill")
+    client = client_for(cast["organiser"])
+    # As for the dashboard without them (see above), plus one query for the people apart.
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("participants:dashboard", args=[programme.slug]))
+    assert [
+        (p.display_name, p.left_on, p.left_reason, getattr(p, "replaced_by", None))
+        for p in response.context["departed"]
+    ] == [
+        (
+            "Nguyen Van An",
+            programme.start_date,
+            "Visa refused",
+            programme.participants.get(full_name="Tran Thi Cuc"),
+        ),
+        ("Ram Thapa", declining.status_changes.get().effective_on, "Ill", None),
+    ]
+    page = response.content.decode()
+    assert "<td>13 Nov 2023</td>\n              <td>Visa refused</td>" in page
+    # The cast's two delegates and the replacement take part; the two who left do not.
+    assert response.context["summary"]["active_total"] == 3

@@ -3,12 +3,13 @@
 import csv
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from participants import columns, imports, spreadsheets
@@ -17,10 +18,12 @@ from programs.models import MemberCountry, Province
 
 from ..conftest import client_for
 from ..factories import (
+    AssignmentFactory,
     ColomboProgrammeFactory,
     MembershipFactory,
     ParticipantFactory,
     ProgrammeFactory,
+    SessionFactory,
 )
 
 HEADER = [
@@ -1072,3 +1075,44 @@ def test_import_template_for_a_programme_hosted_in_sri_lanka_lists_its_regions(c
         "Name of a region of Sri Lanka (list below). Domestic representatives need a region "
         "or a locality."
     )
+
+
+def test_an_imported_withdrawal_takes_effect_today_and_releases_the_bookings(
+    client, organiser, programme
+):
+    leaving = ParticipantFactory(
+        programme=programme, email="an@example.org", status=Participant.Status.CONFIRMED
+    )
+    # An item still to come, and one already held.
+    today = programme.to_local(timezone.now()).date()
+    held = SessionFactory(
+        programme=programme,
+        starts_at=programme.local_datetime(today - timedelta(days=1), 9),
+        ends_at=programme.local_datetime(today - timedelta(days=1), 10),
+    )
+    coming = SessionFactory(
+        programme=programme,
+        starts_at=programme.local_datetime(today + timedelta(days=1), 9),
+        ends_at=programme.local_datetime(today + timedelta(days=1), 10),
+    )
+    AssignmentFactory(session=held, participant=leaving, attended=True)
+    AssignmentFactory(session=coming, participant=leaving)
+    header = ["Category", "Full name (as in passport)", "E-mail", "Status"]
+    row = {
+        "Category": "international",
+        "Full name (as in passport)": leaving.full_name,
+        "E-mail": "an@example.org",
+        "Status": "withdrawn",
+    }
+    client.post(preview_url(programme, staged(client, programme, [row], header=header)))
+
+    leaving.refresh_from_db()
+    assert (leaving.status, leaving.inactive_from) == (
+        Participant.Status.WITHDRAWN,
+        programme.local_datetime(today, 0),
+    )
+    assert list(leaving.status_changes.values_list("to_status", "effective_on", "note")) == [
+        ("withdrawn", today, "Imported from a file.")
+    ]
+    assert list(leaving.assignments.values_list("session", flat=True)) == [held.pk]
+    assert list(leaving.released_bookings.values_list("session", flat=True)) == [coming.pk]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants import imports
-from participants.models import ImportBatch, Invitation, Participant
+from participants.models import ImportBatch, Invitation, Participant, StatusChange
 from participants.retention import (
     RETENTION_FIELDS,
     anonymise_participant,
@@ -224,6 +224,13 @@ def test_anonymise_keeps_what_counts_and_removes_the_rest(programme):
         gender=Participant.Gender.FEMALE,
     )
     InvitationFactory(participant=person)
+    withdrawal = StatusChange.objects.create(
+        participant=person,
+        from_status="confirmed",
+        to_status="withdrawn",
+        effective_on=date(2023, 11, 15),
+        reason="Hospitalised",
+    )
     badge = person.badge_code
 
     fields = anonymise_participant(participant=person, now=NOW)
@@ -243,6 +250,8 @@ def test_anonymise_keeps_what_counts_and_removes_the_rest(programme):
     assert person.user is None
     assert not get_user_model().objects.filter(email="tran@example.org").exists()
     assert not Invitation.objects.filter(participant=person).exists()
+    withdrawal.refresh_from_db()
+    assert (withdrawal.effective_on, withdrawal.reason) == (date(2023, 11, 15), "")
     # What the counts use stays.
     assert (person.category, person.status, person.gender, person.country.code) == (
         Participant.Category.INTERNATIONAL,

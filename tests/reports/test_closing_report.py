@@ -15,6 +15,7 @@ from participants.models import (
     EvaluationQuestion,
     Participant,
 )
+from participants.services import change_status
 from programs.models import Programme
 from reports.closing import (
     bar_chart_svg,
@@ -242,6 +243,59 @@ def test_agenda_as_held_shows_attendance_rate_per_item(programme):
     assert "10:00–11:00 Cancelled tour CANCELLED Lecture —" in text
 
 
+def test_withdrawals_are_shown_apart_and_attendance_counts_only_active_bookings(programme):
+    """Every active booking attended is 100 %, whatever the withdrawn left behind."""
+    laos, nepal = member_country("LA"), member_country("NP")
+    staying = [
+        ParticipantFactory(programme=programme, full_name="Somphone", country=laos),
+        ParticipantFactory(programme=programme, full_name="Sita Sharma", country=nepal),
+    ]
+    leaving = ParticipantFactory(programme=programme, full_name="Nguyen Van An", country=laos)
+    # Withdrawn before effective dates existed: the later booking stayed, marked absent.
+    earlier = ParticipantFactory(
+        programme=programme, full_name="Ram Thapa", country=nepal, status="withdrawn"
+    )
+    first, third = programme.start_date, programme.start_date + timedelta(days=2)
+    opening = SessionFactory(programme=programme, title_en="Opening")
+    visit = SessionFactory(
+        programme=programme,
+        title_en="Visit",
+        starts_at=programme.local_datetime(third, 9),
+        ends_at=programme.local_datetime(third, 12),
+    )
+    for person in [*staying, leaving]:
+        AssignmentFactory(session=opening, participant=person, attended=True)
+        AssignmentFactory(session=visit, participant=person)
+    AssignmentFactory(session=opening, participant=earlier, attended=True)
+    AssignmentFactory(session=visit, participant=earlier, attended=False)
+    Participant.objects.filter(pk=earlier.pk).update(
+        inactive_from=programme.local_datetime(first + timedelta(days=1), 0)
+    )
+    change_status(
+        participant=leaving,
+        to_status="withdrawn",
+        by=None,
+        effective_on=third,
+        reason="Called home for a family emergency",
+    )
+    Assignment.objects.filter(session=visit).update(attended=True)
+
+    text = pdf_text(render_closing_report(programme, language="en"))
+
+    assert "2 participants in all." in text
+    assert "Overall attendance: 100 % of recorded bookings." in text
+    assert (
+        "Withdrawn and declined 2 people withdrew or declined and are not counted above; their "
+        "bookings from that day on are left out of the attendance."
+    ) in text
+    assert "Ram Thapa Nepal Withdrawn — —" in text
+    assert (
+        "Nguyen Van An Laos Withdrawn 15 November 2023 Called home for a family emergency"
+    ) in text
+    assert "Annex: list of participants" in text
+    assert "Nguyen Van An" not in text.split("Annex: list of participants")[-1]
+
+
 def test_site_visits_list_site_district_city_and_date(programme):
     site = SiteFactory(name="Perpustakaan Desa Sukamaju", district="Cibinong", city="Bogor")
     SessionFactory(
@@ -433,8 +487,9 @@ def test_report_context_runs_a_fixed_number_of_queries(
     QuoteFactory(report=report, speaker="Ofy Sofiana", text="Teks")
     # Queries: the report; the quotes; participants by category, gender, country and region;
     # the agenda with sites; its speakers; attendance per item; the evaluation's questions,
-    # responses, eligible count, counted answers and texts; the photos; the annex rows.
-    with django_assert_max_num_queries(14):
+    # responses, eligible count, counted answers and texts; the photos; the annex rows; the
+    # withdrawn and declined.
+    with django_assert_max_num_queries(15):
         context = closing_report_context(programme, language="en")
     assert len(context["annex_rows"]) == size
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from participants.models import Participant
+from participants.services import change_status
 from reports.jobs import start_job
 from reports.models import GenerationJob
 from reports.pdf import make_url_fetcher
@@ -58,6 +59,32 @@ def test_overview_pdf_states_programme_people_and_agenda(
     assert "2 countries represented: the host, Indonesia, and 1 other country." in " ".join(
         text.split()
     )
+
+
+def test_overview_lists_the_withdrawn_apart_and_does_not_count_them(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    ParticipantFactory(programme=programme, full_name="Somphone Phommavong")
+    leaving = ParticipantFactory(programme=programme, full_name="Nguyen Van An")
+    ParticipantFactory(programme=programme, full_name="Arjun", category="domestic", region="Bali")
+    change_status(
+        participant=leaving,
+        to_status=Participant.Status.WITHDRAWN,
+        by=admin,
+        effective_on=programme.start_date,
+        reason="Visa refused",
+    )
+    document = generate(programme, admin, django_capture_on_commit_callbacks)
+    text = pdf_text(document.combined.read())
+    counted, departed = text.split("Withdrawn and declined")
+    assert "1 International delegate · 1 Domestic representative ·" in counted
+    assert "Nguyen Van An" not in counted
+    assert departed.split("Agenda")[0].split("\n")[1:] == [
+        "Not counted among the participants above.",
+        "Name Country or region Status From Reason",
+        "Nguyen Van An Vietnam Withdrawn 13 November 2023 Visa refused",
+        "",
+    ]
 
 
 def test_indonesian_pdf_uses_indonesian_titles(
