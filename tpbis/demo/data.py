@@ -428,7 +428,11 @@ AGENDA = [
     ),
 ]
 
-# Site visits leave from the host's lobby by bus (sample logistics).
+AGENDA_YEAR_MONTH = (2023, 11)
+
+# Site visits leave from the host's lobby by bus (sample logistics); the tour of the host's
+# own building does not.
+HOST_SITE = "perpusnas"
 DEPARTURE_POINT = "Perpustakaan Nasional RI, main lobby"
 VISIT_CAPACITY = 25
 VEHICLE = {
@@ -440,7 +444,8 @@ VEHICLE = {
     "driver_phone": "+62 812 0000 0101",
 }
 # The visit to Perpustakaan Mutiara Rawa Binong was split into two groups with a guide each.
-RAWA_BINONG_GROUPS = [
+GROUPS_AT = "rawa_binong"
+GROUPS = [
     ("Group A", 10, "Guide A (sample)", "+62 812 0000 0201"),
     ("Group B", 10, "Guide B (sample)", "+62 812 0000 0202"),
 ]

@@ -1,11 +1,15 @@
 from django.core.management.base import BaseCommand
 
-from tpbis.demo import data
+from programs.models import Programme
+from tpbis.demo import colombo, data
 from tpbis.demo.services import load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the reference programme (TPBIS, Jakarta, 13–17 November 2023) and demo accounts."
+    help = (
+        "Load the reference programme (TPBIS, Jakarta, 13–17 November 2023), a sample "
+        "programme hosted in Colombo and the demo accounts."
+    )
 
     def handle(self, *args, **options) -> None:
         programme = load_demo()
@@ -14,6 +18,11 @@ class Command(BaseCommand):
                 f"Loaded {programme.short_name_en}: {programme.participants.count()} participants, "
                 f"{programme.sessions.count()} agenda items."
             )
+        )
+        sample = Programme.objects.get(slug=colombo.PROGRAMME["slug"])
+        self.stdout.write(
+            f"Loaded {sample.short_name_en}: {sample.participants.count()} participants, "
+            f"{sample.sessions.count()} agenda items."
         )
         self.stdout.write("Demo accounts (e-mail / password):")
         for email, password, role in data.ACCOUNTS:
