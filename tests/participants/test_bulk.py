@@ -121,7 +121,7 @@ def test_status_change_applies_to_the_allowed_and_leaves_the_others(organiser, p
     assert messages_of(response) == ["1 participant is now “Confirmed”; 2 skipped."]
 
 
-def test_withdrawal_needs_a_reason_which_becomes_the_note(organiser, programme, mixed):
+def test_withdrawal_needs_a_reason_which_each_status_change_keeps(organiser, programme, mixed):
     ids = [mixed["invited"].pk, mixed["confirmed"].pk]
     response = confirm(
         organiser, programme, action="status", to_status="withdrawn", participant=ids
@@ -141,9 +141,9 @@ def test_withdrawal_needs_a_reason_which_becomes_the_note(organiser, programme, 
         participant=ids,
     )
     assert messages_of(response) == ["2 participants are now “Withdrawn”."]
-    assert sorted(StatusChange.objects.values_list("to_status", "note")) == [
-        ("withdrawn", "Visa refused"),
-        ("withdrawn", "Visa refused"),
+    assert sorted(StatusChange.objects.values_list("to_status", "reason", "note")) == [
+        ("withdrawn", "Visa refused", ""),
+        ("withdrawn", "Visa refused", ""),
     ]
 
 
