@@ -1,0 +1,65 @@
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .editions import last_day_for
+from .models import Programme
+
+
+class NewProgrammeFromForm(forms.ModelForm):
+    """What a new programme started from an existing one needs of its own.
+
+    Everything else comes from the existing programme; the last day follows from the first, the
+    time zone stays. A slug already taken is refused by the model's uniqueness check.
+    """
+
+    required_css_class = "required"
+
+    class Meta:
+        model = Programme
+        fields = ["slug", "title_en", "title_id", "short_name_en", "short_name_id", "start_date"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "slug": _(
+                "The new programme's web address: lowercase letters, digits and hyphens, "
+                "e.g. tpbis-2024."
+            ),
+        }
+
+    def __init__(self, *args: Any, source: Programme, **kwargs: Any) -> None:
+        self.source = source
+        kwargs.setdefault(
+            "initial",
+            {
+                "title_en": source.title_en,
+                "title_id": source.title_id,
+                "short_name_en": source.short_name_en,
+                "short_name_id": source.short_name_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["start_date"].help_text = ngettext(
+            "The last day follows: the new programme lasts %(days)s day, like this one, in the "
+            "same time zone (%(zone)s).",
+            "The last day follows: the new programme lasts %(days)s days, like this one, in the "
+            "same time zone (%(zone)s).",
+            source.duration_days,
+        ) % {"days": source.duration_days, "zone": source.time_zone}
+
+    def clean_start_date(self) -> date:
+        start_date = self.cleaned_data["start_date"]
+        if start_date < timezone.localdate(timezone=self.source.tzinfo):
+            raise forms.ValidationError(_("The new programme cannot start in the past."))
+        try:
+            last_day_for(self.source, start_date)
+        except OverflowError as error:
+            raise forms.ValidationError(_("Choose an earlier first day.")) from error
+        return start_date
+
+    def names(self) -> dict[str, Any]:
+        """The chosen slug and titles, for `start_programme_from`."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "start_date"}
