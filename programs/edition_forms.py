@@ -9,6 +9,8 @@ from django.utils.translation import ngettext
 from .editions import last_day_for
 from .models import Programme
 
+SLUG_TAKEN = _("Another programme already has this web address: choose another.")
+
 
 class NewProgrammeFromForm(forms.ModelForm):
     """What a new programme started from an existing one needs of its own.
@@ -21,12 +23,14 @@ class NewProgrammeFromForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = ["slug", "title_en", "title_id", "short_name_en", "short_name_id", "start_date"]
+        fields = ["title_en", "title_id", "short_name_en", "short_name_id", "slug", "start_date"]
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"slug": _("Web address")}
+        error_messages = {"slug": {"unique": SLUG_TAKEN}}
         help_texts = {
             "slug": _(
-                "The new programme's web address: lowercase letters, digits and hyphens, "
-                "e.g. tpbis-2024."
+                "The last part of the new programme's address: lowercase letters, digits and "
+                "hyphens, e.g. tpbis-2024."
             ),
         }
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from programs.edition_forms import NewProgrammeFromForm
+from programs.edition_forms import SLUG_TAKEN, NewProgrammeFromForm
 from programs.models import Programme
 from programs.permissions import MANAGERS, get_programme_for_user
 
@@ -32,7 +32,7 @@ def programme_copy(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except IntegrityError:
             # Someone took the slug between the form's check and the insert.
-            form.add_error("slug", _("This web address is already taken: choose another."))
+            form.add_error("slug", SLUG_TAKEN)
         else:
             messages.success(
                 request,

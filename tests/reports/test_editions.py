@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -432,7 +433,11 @@ def test_copy_page_refused_to_staff_without_a_change(source):
 @pytest.mark.parametrize(
     ("overrides", "field", "error"),
     [
-        ({"slug": "taken"}, "slug", "Programme with this Slug already exists."),
+        (
+            {"slug": "taken"},
+            "slug",
+            "Another programme already has this web address: choose another.",
+        ),
         ({"slug": "Not a slug!"}, "slug", None),
         ({"slug": ""}, "slug", "This field is required."),
         ({"title_en": ""}, "title_en", "This field is required."),
@@ -461,3 +466,11 @@ def test_programme_page_offers_the_copy_to_managers_only(source):
     staff = source.memberships.get(role="staff").user
     assert link in client_for(source.organiser).get(detail).content.decode()
     assert link not in client_for(staff).get(detail).content.decode()
+
+
+def test_new_programme_is_all_or_nothing_when_its_slug_is_taken(source):
+    ProgrammeFactory(slug="ksp-2024")
+    before = _snapshot()
+    with pytest.raises(IntegrityError):
+        _start(source)
+    assert _snapshot() == before
