@@ -25,6 +25,37 @@ from visits.editions import copy_agenda
 
 from .models import CertificateTemplate
 
+# Every model that hangs off a programme, an agenda item or a certificate template is in one of
+# these lists (a test checks it), so that a new one cannot be forgotten silently.
+PARTS_COPIED = frozenset(
+    {
+        "programs.Delegation",
+        "participants.EvaluationQuestion",
+        "visits.Session",
+        "visits.VisitGroup",
+        "visits.Vehicle",
+        "reports.CertificateTemplate",
+        "reports.Signatory",
+    }
+)
+PARTS_NOT_COPIED = frozenset(
+    {
+        # Only whoever starts the new programme joins its team.
+        "programs.ProgrammeMembership",
+        # People and what is theirs.
+        "participants.Participant",
+        "participants.ImportBatch",
+        "participants.PersonalDataAccess",
+        "participants.PersonalDataRemoval",
+        "visits.Assignment",
+        "visits.SessionMaterial",
+        "visits.SessionPhoto",
+        # About the original's own days.
+        "programs.Announcement",
+        "reports.ClosingReport",
+        "reports.GenerationJob",
+    }
+)
 CERTIFICATE_TEMPLATE_NOT_COPIED = frozenset({"programme"})
 SIGNATORY_NOT_COPIED = frozenset({"template"})
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from participants.models import EvaluationQuestion, Participant
 from programs.editions import PROGRAMME_NOT_COPIED
 from programs.models import Delegation, Programme, Province
-from reports.editions import start_programme_from
+from reports.editions import PARTS_COPIED, PARTS_NOT_COPIED, start_programme_from
 from reports.models import CertificateTemplate, ClosingReport
 from tests.conftest import client_for
 from tests.factories import (
@@ -474,3 +474,15 @@ def test_new_programme_is_all_or_nothing_when_its_slug_is_taken(source):
     with pytest.raises(IntegrityError):
         _start(source)
     assert _snapshot() == before
+
+
+def test_every_part_of_a_programme_is_either_copied_or_listed_as_not_copied():
+    parents = (Programme, Session, CertificateTemplate)
+    parts = {
+        model._meta.label
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model in parents
+    }
+    assert PARTS_COPIED.isdisjoint(PARTS_NOT_COPIED)
+    assert parts == PARTS_COPIED | PARTS_NOT_COPIED
