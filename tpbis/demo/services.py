@@ -2,6 +2,7 @@ from datetime import date
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from participants.models import EvaluationQuestion, Participant
@@ -13,6 +14,7 @@ from programs.models import (
     ProgrammeMembership,
     Province,
 )
+from programs.permissions import PROGRAMME_OFFICE_GROUP
 from programs.services import ensure_member_countries, ensure_provinces
 from visits.models import Assignment, Session, Site, Vehicle, VisitGroup
 
@@ -46,7 +48,8 @@ def load_demo() -> Programme:
     """Create or update the reference programme; running it again changes nothing.
 
     Side effects: writes the programme, its sites, agenda, participants and the four demo
-    accounts (admin, organiser, staff, delegate) with verified e-mail addresses.
+    accounts (admin, organiser, staff, delegate) with verified e-mail addresses, and puts the
+    organiser in the "Programme office" group.
     """
     programme, _ = Programme.objects.update_or_create(
         slug=data.PROGRAMME["slug"], defaults={**data.PROGRAMME, **data.PRACTICAL_INFORMATION}
@@ -58,6 +61,8 @@ def load_demo() -> Programme:
         ProgrammeMembership.objects.update_or_create(
             programme=programme, user=accounts[role], defaults={"role": role}
         )
+    # The sample organiser also works in the programme office: they may create programmes.
+    Group.objects.get(name=PROGRAMME_OFFICE_GROUP).user_set.add(accounts["organiser"])
 
     ensure_member_countries()
     ensure_provinces()
