@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from programs.models import Programme
 from programs.permissions import PROGRAMME_OFFICE_GROUP
+from programs.services import programme_office_group
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
@@ -53,3 +54,11 @@ def test_home_new_programme_link_only_for_the_programme_office(db):
     link = f'<a class="button" href="{reverse("programs:create")}">New programme</a>'
     assert link in client_for(member).get(reverse("home")).content.decode()
     assert reverse("programs:create") not in client_for(other).get(reverse("home")).content.decode()
+
+
+def test_programme_office_group_is_made_again_when_missing(db):
+    Group.objects.filter(name=PROGRAMME_OFFICE_GROUP).delete()
+    user = UserFactory()
+    programme_office_group().user_set.add(user)
+    assert client_for(user).get(reverse("programs:create")).status_code == 200
+    assert programme_office_group().user_set.get() == user

@@ -2,7 +2,6 @@ from datetime import date
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 
 from participants.models import EvaluationQuestion, Participant
@@ -14,8 +13,11 @@ from programs.models import (
     ProgrammeMembership,
     Province,
 )
-from programs.permissions import PROGRAMME_OFFICE_GROUP
-from programs.services import ensure_member_countries, ensure_provinces
+from programs.services import (
+    ensure_member_countries,
+    ensure_provinces,
+    programme_office_group,
+)
 from visits.models import Assignment, Session, Site, Vehicle, VisitGroup
 
 from . import data
@@ -62,7 +64,7 @@ def load_demo() -> Programme:
             programme=programme, user=accounts[role], defaults={"role": role}
         )
     # The sample organiser also works in the programme office: they may create programmes.
-    Group.objects.get(name=PROGRAMME_OFFICE_GROUP).user_set.add(accounts["organiser"])
+    programme_office_group().user_set.add(accounts["organiser"])
 
     ensure_member_countries()
     ensure_provinces()
