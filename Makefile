@@ -40,7 +40,7 @@ demo: migrate
 
 # Regenerate the catalogue after adding strings (needs gettext), then translate locale/id.
 makemessages: install
-	$(PY) manage.py makemessages --locale id --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
+	$(PY) manage.py makemessages --all --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
 
 lint: install
 	$(BIN)/ruff check .

@@ -88,7 +88,7 @@ def load() -> Programme:
     programme = Programme.objects.create(
         slug=SLUG,
         title_en="Benchmark programme on inclusive libraries",
-        title_id="Program tolok ukur perpustakaan inklusif",
+        title_local="Program tolok ukur perpustakaan inklusif",
         short_name_en="Benchmark",
         start_date=START,
         end_date=START + timedelta(days=DAYS - 1),
@@ -112,7 +112,7 @@ def load() -> Programme:
                             kind=Session.Kind.SITE_VISIT if visit else Session.Kind.LECTURE,
                             title_en=f"Day {day + 1}, track {track + 1}, slot {slot + 1}: "
                             "inclusive library services",
-                            title_id=f"Hari {day + 1}, jalur {track + 1}, sesi {slot + 1}",
+                            title_local=f"Hari {day + 1}, jalur {track + 1}, sesi {slot + 1}",
                             description_en="How community libraries reach people who never "
                             "came to a library before: outreach, partnerships and measuring "
                             "what changes in their lives.",

@@ -3,6 +3,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from programs.languages import label_local_fields, language_name
+from programs.models import Programme
+
 from .evaluation import RATINGS
 from .models import EvaluationQuestion
 
@@ -12,15 +15,19 @@ class EvaluationQuestionForm(forms.ModelForm):
 
     class Meta:
         model = EvaluationQuestion
-        fields = ["text_en", "text_id", "kind", "choices", "required", "position"]
+        fields = ["text_en", "text_local", "kind", "choices", "required", "position"]
         widgets = {"choices": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
-            "text_id": _("Optional: delegates reading in Indonesian see the English otherwise."),
             "position": _("Questions are asked in this order, smallest first."),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        language = programme.content_language
+        label_local_fields(self, {"text_local": _("Question (%(language)s)")}, language)
+        self.fields["text_local"].help_text = _(
+            "Optional: delegates reading in %(language)s see the English otherwise."
+        ) % {"language": language_name(language)}
         # Left empty, a new question goes to the end of the form.
         self.fields["position"].required = False
         if self.instance.pk is None:

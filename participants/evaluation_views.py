@@ -128,7 +128,7 @@ def evaluation_questions(request: HttpRequest, slug: str) -> HttpResponse:
     # The form writes onto `editing`: keep its place for when the position is left empty.
     position = editing.position if editing else None
     form = EvaluationQuestionForm(
-        request.POST if request.method == "POST" else None, instance=editing
+        request.POST if request.method == "POST" else None, instance=editing, programme=programme
     )
     if request.method == "POST" and form.is_valid():
         question = form.save(commit=False)

@@ -121,6 +121,7 @@ def send_invitation(
     bilingual_message(
         "participants/email/invitation",
         context,
+        language=programme.content_language,
         to=participant.email,
         reply_to=sender.email if sender is not None else None,
     ).send()

@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from programs.models import MemberCountry, Programme, Province, validate_time_zone
+from programs.models import (
+    MemberCountry,
+    Programme,
+    Province,
+    in_programme_language,
+    validate_time_zone,
+)
 
 
 def readable_name(through: str = "") -> Coalesce:
@@ -438,7 +444,7 @@ class EvaluationQuestion(models.Model):
         verbose_name=_("programme"),
     )
     text_en = models.CharField(_("question (English)"), max_length=300)
-    text_id = models.CharField(_("question (Indonesian)"), max_length=300, blank=True)
+    text_local = models.CharField(_("question (host language)"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RATING)
     choices = models.TextField(
         _("choices"), blank=True, help_text=_("For a choice question: one option per line.")
@@ -455,10 +461,12 @@ class EvaluationQuestion(models.Model):
         return self.text_en
 
     @property
-    def text(self) -> str:
-        from programs.models import in_current_language
+    def content_language(self) -> str:
+        return self.programme.content_language
 
-        return in_current_language(self.text_en, self.text_id)
+    @property
+    def text(self) -> str:
+        return in_programme_language(self, self.text_local, self.text_en)
 
     @property
     def choice_list(self) -> list[str]:

@@ -35,8 +35,16 @@ class DelegationInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["short_name_en", "title_en", "start_date", "end_date", "venue_city"]
-    search_fields = ["title_en", "title_id", "short_name_en"]
+    list_display = [
+        "short_name_en",
+        "title_en",
+        "start_date",
+        "end_date",
+        "venue_city",
+        "content_language",
+    ]
+    list_filter = ["content_language"]
+    search_fields = ["title_en", "title_local", "short_name_en"]
     prepopulated_fields = {"slug": ["short_name_en"]}
     inlines = [ProgrammeMembershipInline, DelegationInline]
 

@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .images import reencode_image
+from .languages import DEFAULT_CONTENT_LANGUAGE, content_language_choices, label_local_fields
 from .models import Delegation, MemberCountry, Programme, ProgrammeMembership, Province
 from .services import user_with_email
 from .timezones import time_zone_choices
@@ -38,7 +39,15 @@ class ProgrammeForm(forms.ModelForm):
     FIELDSETS = [
         (
             _("Name"),
-            ["title_en", "title_id", "short_name_en", "short_name_id", "theme_en", "theme_id"],
+            [
+                "content_language",
+                "title_en",
+                "title_local",
+                "short_name_en",
+                "short_name_local",
+                "theme_en",
+                "theme_local",
+            ],
         ),
         (_("Dates"), ["start_date", "end_date", "time_zone"]),
         (
@@ -56,7 +65,12 @@ class ProgrammeForm(forms.ModelForm):
 
     required_css_class = "required"
     # Fields that span both columns of the form's grid.
-    WIDE_FIELDS = {"host_address", "partners", "cooperation_framework", "logo"}
+    WIDE_FIELDS = {"content_language", "host_address", "partners", "cooperation_framework", "logo"}
+    LOCAL_LABELS = {
+        "title_local": _("Title (%(language)s)"),
+        "short_name_local": _("Short name (%(language)s)"),
+        "theme_local": _("Theme (%(language)s)"),
+    }
 
     time_zone = forms.ChoiceField(
         label=capfirst(_("time zone")),
@@ -78,12 +92,13 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = [
+            "content_language",
             "title_en",
-            "title_id",
+            "title_local",
             "short_name_en",
-            "short_name_id",
+            "short_name_local",
             "theme_en",
-            "theme_id",
+            "theme_local",
             "start_date",
             "end_date",
             "time_zone",
@@ -119,10 +134,25 @@ class ProgrammeForm(forms.ModelForm):
         self.fields["time_zone"].choices = time_zone_choices(
             country_code="ID", current=self.instance.time_zone if self.instance.pk else ""
         )
+        # Left out of a submission (a script, an older form), the language stays as it was.
+        self.fields["content_language"].required = False
+        label_local_fields(self, self.LOCAL_LABELS, self._content_language())
         if self.instance.pk and self.instance.logo:
             self.fields["logo"].widget.logo_url = reverse(
                 "programs:logo", args=[self.instance.slug]
             )
+
+    def _content_language(self) -> str:
+        """The language chosen in the submitted form, else the programme's (or the default)."""
+        chosen = self.data.get(self.add_prefix("content_language")) if self.is_bound else None
+        if chosen in dict(content_language_choices()):
+            return chosen
+        return self.instance.content_language or DEFAULT_CONTENT_LANGUAGE
+
+    def clean_content_language(self) -> str:
+        return self.cleaned_data.get("content_language") or (
+            self.instance.content_language or DEFAULT_CONTENT_LANGUAGE
+        )
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]

@@ -1,6 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .languages import label_local_fields, language_name
 from .models import Announcement, Programme
 
 
@@ -27,14 +30,19 @@ class PrivacyNoticeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = ["privacy_notice_en", "privacy_notice_id"]
+        fields = ["privacy_notice_en", "privacy_notice_local"]
         widgets = {name: forms.Textarea(attrs={"rows": 14}) for name in fields}
-        help_texts = {
-            "privacy_notice_id": _(
-                "Shown to delegates who read the site in Indonesian; when "
-                "empty they read the English text."
-            ),
-        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = self.instance.content_language
+        label_local_fields(
+            self, {"privacy_notice_local": _("Privacy notice (%(language)s)")}, language
+        )
+        self.fields["privacy_notice_local"].help_text = _(
+            "Shown to delegates who read the site in %(language)s; when empty they read the "
+            "English text."
+        ) % {"language": language_name(language)}
 
 
 class AnnouncementForm(forms.ModelForm):

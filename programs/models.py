@@ -1,6 +1,7 @@
 import re
 import zoneinfo
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,14 +11,35 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .privacy import default_privacy_notice_en, default_privacy_notice_id
+from .languages import DEFAULT_CONTENT_LANGUAGE, content_language_choices
+from .privacy import (
+    DEFAULT_PRIVACY_NOTICE_LANGUAGE,
+    default_privacy_notice_en,
+    default_privacy_notice_id,
+)
 
 
-def in_current_language(english: str, indonesian: str) -> str:
-    """The Indonesian text when the page is in Indonesian and one was given, else English."""
-    if indonesian and (get_language() or "").startswith("id"):
-        return indonesian
+def in_current_language(local: str, language: str, english: str) -> str:
+    """The text in the programme's own `language` when the page is in it and one was given.
+
+    Any other page (and a page in that language when the local text is empty) shows English.
+    """
+    active = (get_language() or "").lower()
+    if local and (active == language or active.split("-")[0] == language):
+        return local
     return english
+
+
+def in_programme_language(item: Any, local: str, english: str) -> str:
+    """`in_current_language` for a row of a programme (an agenda item, a question).
+
+    `item.content_language` is read only when it could matter: a local text on a page in
+    another language than English. Rows listed through `programme.<related>.all()` or with
+    `select_related("programme")` carry it already, so lists cost no extra query.
+    """
+    if not local or (get_language() or "en").startswith("en"):
+        return english
+    return in_current_language(local, item.content_language, english)
 
 
 def validate_time_zone(value: str) -> None:
@@ -80,11 +102,19 @@ class Programme(models.Model):
 
     slug = models.SlugField(_("slug"), unique=True, max_length=60)
     title_en = models.CharField(_("title (English)"), max_length=300)
-    title_id = models.CharField(_("title (Indonesian)"), max_length=300, blank=True)
+    title_local = models.CharField(_("title (host language)"), max_length=300, blank=True)
     short_name_en = models.CharField(_("short name (English)"), max_length=40)
-    short_name_id = models.CharField(_("short name (Indonesian)"), max_length=40, blank=True)
+    short_name_local = models.CharField(_("short name (host language)"), max_length=40, blank=True)
     theme_en = models.CharField(_("theme (English)"), max_length=300, blank=True)
-    theme_id = models.CharField(_("theme (Indonesian)"), max_length=300, blank=True)
+    theme_local = models.CharField(_("theme (host language)"), max_length=300, blank=True)
+    # Content is written in English and in this language; the interface has its own languages.
+    content_language = models.CharField(
+        _("host language"),
+        max_length=10,
+        choices=content_language_choices,
+        default=DEFAULT_CONTENT_LANGUAGE,
+        help_text=_("The language of the host, in which texts may be given besides English."),
+    )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     time_zone = models.CharField(
@@ -125,8 +155,8 @@ class Programme(models.Model):
     privacy_notice_en = models.TextField(
         _("privacy notice (English)"), default=default_privacy_notice_en
     )
-    privacy_notice_id = models.TextField(
-        _("privacy notice (Indonesian)"), default=default_privacy_notice_id, blank=True
+    privacy_notice_local = models.TextField(
+        _("privacy notice (host language)"), default=default_privacy_notice_id, blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
@@ -147,6 +177,17 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.short_name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # The default local privacy notice is Indonesian: a programme written in another
+        # language starts without one (delegates then read the English notice).
+        if (
+            self._state.adding
+            and self.content_language != DEFAULT_PRIVACY_NOTICE_LANGUAGE
+            and self.privacy_notice_local == default_privacy_notice_id()
+        ):
+            self.privacy_notice_local = ""
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The last day cannot be before the first day.")})
@@ -162,19 +203,21 @@ class Programme(models.Model):
 
     @property
     def title(self) -> str:
-        return in_current_language(self.title_en, self.title_id)
+        return in_current_language(self.title_local, self.content_language, self.title_en)
 
     @property
     def short_name(self) -> str:
-        return in_current_language(self.short_name_en, self.short_name_id)
+        return in_current_language(self.short_name_local, self.content_language, self.short_name_en)
 
     @property
     def theme(self) -> str:
-        return in_current_language(self.theme_en, self.theme_id)
+        return in_current_language(self.theme_local, self.content_language, self.theme_en)
 
     @property
     def privacy_notice(self) -> str:
-        return in_current_language(self.privacy_notice_en, self.privacy_notice_id)
+        return in_current_language(
+            self.privacy_notice_local, self.content_language, self.privacy_notice_en
+        )
 
     @property
     def host_name(self) -> str:

@@ -1,8 +1,9 @@
 """The default privacy notice of a programme, in English and Indonesian.
 
-Organisers may rewrite it for their programme (`Programme.privacy_notice_en` / `_id`); a new
-programme starts with this text. It is content in two languages, like the programme's title,
-not an interface string: the page shows the version of the reader's language.
+Organisers may rewrite it for their programme (`Programme.privacy_notice_en` / `_local`); a new
+programme starts with this text (the local one only when its content is in Indonesian). It is
+content in two languages, like the programme's title, not an interface string: the page shows
+the version of the reader's language.
 """
 
 DEFAULT_PRIVACY_NOTICE_EN = """\
@@ -25,6 +26,8 @@ change this choice on your profile at any time.
 
 This notice follows Indonesia's Personal Data Protection Law (Law No. 27 of 2022) and the \
 European Union's General Data Protection Regulation."""
+
+DEFAULT_PRIVACY_NOTICE_LANGUAGE = "id"
 
 DEFAULT_PRIVACY_NOTICE_ID = """\
 Institusi penyelenggara program ini mengumpulkan data pribadi Anda untuk mengatur keikutsertaan \

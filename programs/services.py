@@ -177,7 +177,12 @@ def add_team_member(
         "email": user.email,
         "sign_in_url": sign_in_url,
     }
-    message = bilingual_message("programs/email/team_added", context, to=user.email)
+    message = bilingual_message(
+        "programs/email/team_added",
+        context,
+        language=programme.content_language,
+        to=user.email,
+    )
     recipient = user.email
 
     def send() -> None:

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from programs.images import reencode_image
+from programs.languages import label_local_fields
 from programs.uploads import LOGO, with_limit
 
 from .certificates import normalise_code
@@ -45,9 +46,9 @@ class CertificateTemplateForm(forms.ModelForm):
         model = CertificateTemplate
         fields = [
             "heading_en",
-            "heading_id",
+            "heading_local",
             "wording_en",
-            "wording_id",
+            "wording_local",
             "orientation",
             "minimum_attendance",
             "require_completed_status",
@@ -55,9 +56,20 @@ class CertificateTemplateForm(forms.ModelForm):
         ]
         widgets = {
             "wording_en": forms.Textarea(attrs={"rows": 2}),
-            "wording_id": forms.Textarea(attrs={"rows": 2}),
+            "wording_local": forms.Textarea(attrs={"rows": 2}),
             "minimum_attendance": forms.NumberInput(attrs={"min": 0, "max": 100}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label_local_fields(
+            self,
+            {
+                "heading_local": _("Heading (%(language)s)"),
+                "wording_local": _("Wording (%(language)s)"),
+            },
+            self.instance.programme.content_language,
+        )
 
     def clean_minimum_attendance(self) -> int:
         value = self.cleaned_data["minimum_attendance"]

@@ -38,7 +38,15 @@ from visits.queries import with_attendance
 
 from .dates import date_range
 from .jobkind import JobKind, Output, job_folder, save_file
-from .models import Certificate, CertificateTemplate, GenerationJob, Signatory, certificate_path
+from .models import (
+    LOCAL_BLANKS,
+    LOCAL_DEFAULTS_LANGUAGE,
+    Certificate,
+    CertificateTemplate,
+    GenerationJob,
+    Signatory,
+    certificate_path,
+)
 from .pdf import (
     generated_url,
     media_url,
@@ -96,7 +104,12 @@ def normalise_code(raw: str) -> str | None:
 
 def template_for(programme: Programme) -> CertificateTemplate:
     """The programme's certificate template, created with the defaults on first use."""
-    template, _created = CertificateTemplate.objects.get_or_create(programme=programme)
+    # The default local heading and wording are Indonesian: other languages start empty.
+    defaults = {} if programme.content_language == LOCAL_DEFAULTS_LANGUAGE else LOCAL_BLANKS
+    template, _created = CertificateTemplate.objects.get_or_create(
+        programme=programme, defaults=defaults
+    )
+    template.programme = programme  # already loaded: no second query for its language
     return template
 
 

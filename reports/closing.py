@@ -2,8 +2,9 @@
 
 The report is built from the database in a fixed number of aggregate queries, whatever the
 number of participants (no query per row), and rendered to one PDF in the language asked for.
-Headings carry the other language beneath them, and the organisers' summary and outcomes are
-printed in both English and Indonesian, so one file serves the host, the ministry and the donor.
+Headings carry the other language beneath them, and the programme's title, theme, summary and
+outcomes are printed in English and in the programme's own language (its `content_language`),
+so one file serves the host, the ministry and the donor.
 
 Charts are plain SVG drawn here and inlined in the document: nothing is fetched, nothing runs.
 The job kind that renders the report in the background is `CLOSING_REPORT_JOB` at the bottom.
@@ -14,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -26,6 +26,7 @@ from django_countries import countries as all_countries
 from participants.evaluation import EvaluationSummary, evaluation_summary
 from participants.models import Participant
 from participants.queries import active_participants
+from programs.languages import language_info
 from programs.models import Programme
 from programs.numbers import percent
 from visits.models import Assignment, Session, SessionPhoto
@@ -92,15 +93,18 @@ def time_zone_label(programme: Programme) -> str:
     return f"{programme.time_zone} ({offset})"
 
 
-def other_language(language: str) -> str:
-    """The language printed beneath headings: Indonesian under English and vice versa."""
-    codes = [code for code, _name in settings.LANGUAGES]
-    return next((code for code in codes if code != language), language)
+def other_language(language: str, content_language: str) -> str:
+    """The language printed beneath headings: the programme's own under English (or under any
+    other interface language), English under the programme's own."""
+    return "en" if language == content_language else content_language
 
 
-def bilingual_headings(language: str) -> dict[str, dict[str, str]]:
-    """Each heading in `language`, with its translation when the catalogue has one."""
-    second = other_language(language)
+def bilingual_headings(language: str, content_language: str) -> dict[str, dict[str, str]]:
+    """Each heading in `language`, with its translation beneath when a catalogue has one.
+
+    A language without a catalogue falls back to English: no second line then.
+    """
+    second = other_language(language, content_language)
     headings = {}
     for key, text in HEADINGS.items():
         with translation.override(language):
@@ -414,7 +418,7 @@ def published_photos(programme: Programme, *, default_photographer: str) -> list
     photos = (
         SessionPhoto.objects.filter(session__programme=programme, consent_to_publish=True)
         .filter(~shows_someone_who_refused_photos())
-        .select_related("session")
+        .select_related("session__programme")
         .order_by("session__starts_at", "taken_at", "uploaded_at", "pk")[:MAX_PHOTOS]
     )
     return [
@@ -435,7 +439,10 @@ def published_photos(programme: Programme, *, default_photographer: str) -> list
 def closing_report_of(programme: Programme) -> ClosingReport:
     """The programme's closing report, or an unsaved empty one when organisers wrote none."""
     report = ClosingReport.objects.filter(programme=programme).first()
-    return report or ClosingReport(programme=programme)
+    if report is None:
+        return ClosingReport(programme=programme)
+    report.programme = programme  # already loaded: forms and texts read its language
+    return report
 
 
 def quotes_of(report: ClosingReport) -> list[Quote]:
@@ -520,35 +527,38 @@ class Text:
     label: str
 
 
-LANGUAGE_LABELS = {"en": "English", "id": "Bahasa Indonesia"}
-
-
 def in_report_order(language: str, **texts: str) -> list[Text]:
     """The filled-in texts, the report's language first: `texts` maps language codes to text.
 
-    The Indonesian edition prints the Indonesian texts as its main text and English beneath;
-    the English edition the other way round.
+    An edition in the programme's own language prints its texts as the main text and English
+    beneath; the English edition the other way round. Each text is labelled with its
+    language's own name ("English", "Bahasa Indonesia", "සිංහල").
     """
     order = sorted(texts, key=lambda code: code != language)
     return [
-        Text(texts[code], code, LANGUAGE_LABELS.get(code, code)) for code in order if texts[code]
+        Text(texts[code], code, language_info(code)["name_local"]) for code in order if texts[code]
     ]
 
 
 def report_texts(programme: Programme, report: ClosingReport, *, language: str) -> dict:
     """Title, short name, theme, summary and outcomes in the report's language first."""
-    title = in_report_order(language, en=programme.title_en, id=programme.title_id)
-    theme = in_report_order(language, en=programme.theme_en, id=programme.theme_id)
+    local = programme.content_language
+
+    def texts(english: str, local_text: str) -> list[Text]:
+        return in_report_order(language, **{"en": english, local: local_text})
+
+    title = texts(programme.title_en, programme.title_local)
+    theme = texts(programme.theme_en, programme.theme_local)
     if len(theme) == 2 and theme[0].text == theme[1].text:
         theme = theme[:1]
-    short_name = in_report_order(language, en=programme.short_name_en, id=programme.short_name_id)
+    short_name = texts(programme.short_name_en, programme.short_name_local)
     return {
         "title": title[0],
         "title_alt": title[1] if len(title) > 1 else None,
         "short_name": short_name[0].text,
         "theme": theme,
-        "summary": in_report_order(language, en=report.summary_en, id=report.summary_id),
-        "outcomes": in_report_order(language, en=report.outcomes_en, id=report.outcomes_id),
+        "summary": texts(report.summary_en, report.summary_local),
+        "outcomes": texts(report.outcomes_en, report.outcomes_local),
     }
 
 
@@ -590,7 +600,7 @@ def closing_report_context(programme: Programme, *, language: str) -> dict:
     return {
         "programme": programme,
         "language": language,
-        "headings": bilingual_headings(language),
+        "headings": bilingual_headings(language, programme.content_language),
         "report": report,
         "texts": report_texts(programme, report, language=language),
         "quotes": quotes_of(report),

@@ -1,8 +1,12 @@
 """Forms of the closing-report and visa-letter pages."""
 
+from typing import Any
+
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
+
+from programs.languages import label_local_fields
 
 from .models import ClosingReport, Quote
 
@@ -16,23 +20,34 @@ class ClosingReportForm(forms.ModelForm):
         model = ClosingReport
         fields = [
             "summary_en",
-            "summary_id",
+            "summary_local",
             "outcomes_en",
-            "outcomes_id",
+            "outcomes_local",
             "reporter",
             "photographer",
         ]
         widgets = {
             "summary_en": forms.Textarea(attrs={"rows": 5}),
-            "summary_id": forms.Textarea(attrs={"rows": 5, "lang": "id"}),
+            "summary_local": forms.Textarea(attrs={"rows": 5}),
             "outcomes_en": forms.Textarea(attrs={"rows": 4}),
-            "outcomes_id": forms.Textarea(attrs={"rows": 4, "lang": "id"}),
+            "outcomes_local": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
             "summary_en": _("What the programme was and did, for the first page of the report."),
             "reporter": _("Who wrote the report, credited at its end."),
             "photographer": _("Credited for the documentation photos."),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label_local_fields(
+            self,
+            {
+                "summary_local": _("Summary (%(language)s)"),
+                "outcomes_local": _("Outcomes and next steps (%(language)s)"),
+            },
+            self.instance.programme.content_language,
+        )
 
 
 class QuoteForm(forms.ModelForm):

@@ -40,7 +40,7 @@ def manifest_context(programme: Programme, *, vehicle_id: int | None) -> dict:
     Raises SubjectGone when the vehicle is no longer part of the programme.
     """
     vehicle = (
-        Vehicle.objects.select_related("session", "session__site")
+        Vehicle.objects.select_related("session__programme", "session__site")
         .filter(pk=vehicle_id, session__programme=programme)
         .first()
     )

@@ -19,6 +19,12 @@ def template_image_path(instance, filename: str) -> str:
     return f"certificates/{instance.programme_id}/{uuid.uuid4().hex}.jpg"
 
 
+# The default heading and wording below are in Indonesian, the language of the first host:
+# templates of programmes written in another language start with those texts empty.
+LOCAL_DEFAULTS_LANGUAGE = "id"
+LOCAL_BLANKS = {"heading_local": "", "wording_local": ""}
+
+
 class CertificateTemplate(models.Model):
     """How a programme's certificates look and who earns one."""
 
@@ -35,16 +41,16 @@ class CertificateTemplate(models.Model):
     heading_en = models.CharField(
         _("heading (English)"), max_length=200, default="Certificate of Participation"
     )
-    heading_id = models.CharField(
-        _("heading (Indonesian)"), max_length=200, default="Sertifikat Keikutsertaan"
+    heading_local = models.CharField(
+        _("heading (host language)"), max_length=200, default="Sertifikat Keikutsertaan"
     )
     wording_en = models.TextField(
         _("wording (English)"),
         default="is hereby recognised for participating in",
         help_text=_("Printed between the participant's name and the programme title."),
     )
-    wording_id = models.TextField(
-        _("wording (Indonesian)"), default="telah berpartisipasi dalam", blank=True
+    wording_local = models.TextField(
+        _("wording (host language)"), default="telah berpartisipasi dalam", blank=True
     )
     orientation = models.CharField(
         _("layout"), max_length=10, choices=Orientation.choices, default=Orientation.LANDSCAPE
@@ -142,9 +148,9 @@ class ClosingReport(models.Model):
         verbose_name=_("programme"),
     )
     summary_en = models.TextField(_("summary (English)"), blank=True)
-    summary_id = models.TextField(_("summary (Indonesian)"), blank=True)
+    summary_local = models.TextField(_("summary (host language)"), blank=True)
     outcomes_en = models.TextField(_("outcomes and next steps (English)"), blank=True)
-    outcomes_id = models.TextField(_("outcomes and next steps (Indonesian)"), blank=True)
+    outcomes_local = models.TextField(_("outcomes and next steps (host language)"), blank=True)
     reporter = models.CharField(_("reporter"), max_length=200, blank=True)
     photographer = models.CharField(_("documentation (photos)"), max_length=200, blank=True)
 

@@ -45,6 +45,23 @@ def programme(db):
     return ProgrammeFactory()
 
 
+SINHALA_TITLE = "දැනුම බෙදාගැනීමේ වැඩසටහන"
+
+
+@pytest.fixture
+def sinhala(db):
+    """A programme in Colombo whose content is written in English and Sinhala."""
+    return ProgrammeFactory(
+        content_language="si",
+        title_en="Knowledge Sharing in Colombo",
+        title_local=SINHALA_TITLE,
+        short_name_en="KSP Colombo",
+        short_name_local="කොළඹ",
+        time_zone="Asia/Colombo",
+        venue_city="Colombo",
+    )
+
+
 @pytest.fixture
 def cast(db, programme):
     """The fixed cast for permission tests, around `programme`."""

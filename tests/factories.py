@@ -80,7 +80,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"programme-{n}")
     title_en = factory.Sequence(lambda n: f"Knowledge Sharing Programme {n}")
-    title_id = factory.Sequence(lambda n: f"Program Berbagi Pengetahuan {n}")
+    title_local = factory.Sequence(lambda n: f"Program Berbagi Pengetahuan {n}")
     short_name_en = factory.Sequence(lambda n: f"KSP {n}")
     start_date = date(2023, 11, 13)
     end_date = factory.LazyAttribute(lambda p: p.start_date + timedelta(days=4))

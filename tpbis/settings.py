@@ -9,8 +9,9 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import to_language
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -241,8 +242,20 @@ MFA_TOTP_ISSUER = "tpbis"
 REQUIRE_MFA_FOR_PRIVILEGED = env.bool("REQUIRE_MFA_FOR_PRIVILEGED", default=PRODUCTION)
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("id", _("Bahasa Indonesia"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The interface speaks English and every language with a catalogue in locale/: a new
+# locale/<code>/LC_MESSAGES/django.po is all another interface language needs. Each is named
+# in its own words ("Bahasa Indonesia"). Programme content has its own language, per programme.
+LANGUAGES = [
+    ("en", LANG_INFO["en"]["name_local"]),
+    *sorted(
+        (code, LANG_INFO[code]["name_local"])
+        for code in (
+            to_language(path.parts[-3]) for path in LOCALE_PATHS[0].glob("*/LC_MESSAGES/django.po")
+        )
+        if code in LANG_INFO and code != "en"
+    ),
+]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Jakarta")

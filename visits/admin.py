@@ -14,7 +14,7 @@ class SiteAdmin(admin.ModelAdmin):
 class SessionAdmin(admin.ModelAdmin):
     list_display = ["title_en", "programme", "kind", "starts_at", "ends_at", "site"]
     list_filter = ["programme", "kind"]
-    search_fields = ["title_en", "title_id"]
+    search_fields = ["title_en", "title_local"]
     list_select_related = ["programme", "site"]
     autocomplete_fields = ["participants"]
     date_hierarchy = "starts_at"

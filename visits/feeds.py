@@ -7,10 +7,10 @@ next, and `build_feed` turns the same entries into a subscribable calendar.
 Nothing is cached: the feed is built directly, and calendar apps that poll it get "not
 modified" from `feed_validator`, one aggregate query over the rows the feed shows.
 
-The feed is written in English, the programme's working language, with the Indonesian title
-and description added when the organisers gave them: calendar apps fetch feeds without telling
-us the reader's language, and a delegate's calendar should not change language between
-refreshes.
+The feed is written in English, the programme's working language, with the title and
+description in the programme's own language added when the organisers gave them: calendar apps
+fetch feeds without telling us the reader's language, and a delegate's calendar should not
+change language between refreshes.
 """
 
 import secrets
@@ -36,6 +36,7 @@ from icalendar import (
 )
 
 from participants.models import Participant, by_readable_name, display_name
+from programs.languages import language_info
 from programs.models import Programme
 
 from .models import Assignment, Session, SessionMaterial, Site
@@ -67,9 +68,9 @@ class AgendaItem:
     pk: int
     kind: str
     title_en: str
-    title_id: str
+    title_local: str
     description_en: str
-    description_id: str
+    description_local: str
     starts_at: datetime
     ends_at: datetime
     room: str
@@ -80,6 +81,8 @@ class AgendaItem:
     cancelled_at: datetime | None
     updated_at: datetime
     revision: int
+    # The programme's language, which `title` and `description` read.
+    content_language: str
     site: AgendaSite | None = None
 
     title = Session.title
@@ -130,12 +133,16 @@ class AgendaEntry:
         return self.session.cancelled_at is not None
 
 
-def _columns(cls: type, prefix: str) -> list[str]:
-    """The lookups of a booking's columns that fill `cls`, field by field."""
-    return [prefix + ("id" if f.name == "pk" else f.name) for f in fields(cls) if f.name != "site"]
+def _columns(cls: type, prefix: str, lookups: dict[str, str] | None = None) -> list[str]:
+    """The lookups of a booking's columns that fill `cls`, field by field (`lookups` gives
+    those of fields that are not the model's own)."""
+    lookups = {"pk": prefix + "id", **(lookups or {})}
+    return [lookups.get(f.name, prefix + f.name) for f in fields(cls) if f.name != "site"]
 
 
-_ITEM_COLUMNS = _columns(AgendaItem, "session__")
+_ITEM_COLUMNS = _columns(
+    AgendaItem, "session__", {"content_language": "session__programme__content_language"}
+)
 _SITE_COLUMNS = ["session__site_id", *_columns(AgendaSite, "session__site__")]
 _GROUP_COLUMNS = ["group_id", *_columns(AgendaGroup, "group__")]
 _VEHICLE_COLUMNS = ["vehicle_id", *_columns(AgendaVehicle, "vehicle__")]
@@ -270,12 +277,13 @@ def _description(entry: AgendaEntry, kind: str, tz: tzinfo, agenda_url: str) -> 
     lines = [kind]
     if entry.is_cancelled:
         lines.append("This item has been cancelled.")
-    if session.title_id:
-        lines.append(f"Bahasa Indonesia: {session.title_id}")
+    if session.title_local:
+        language = language_info(session.content_language)["name_local"]
+        lines.append(f"{language}: {session.title_local}")
     if session.description_en:
         lines += ["", session.description_en]
-    if session.description_id:
-        lines += ["", session.description_id]
+    if session.description_local:
+        lines += ["", session.description_local]
     details = []
     if entry.speaker_names:
         details.append("Speakers: " + "; ".join(entry.speaker_names))

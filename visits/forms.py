@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from programs.languages import label_local_fields
 from programs.models import Programme
 from programs.uploads import MATERIAL, check_upload_size, with_limit
 
@@ -61,11 +62,11 @@ class ItemForm(forms.ModelForm):
     returns_time = forms.TimeField(label=_("Return time"), required=False, widget=TimeInput())
 
     fieldsets = [
-        (_("What"), ["kind", "title_en", "title_id"]),
+        (_("What"), ["kind", "title_en", "title_local"]),
         (_("When"), ["day", "start_time", "end_time"]),
         (_("Where"), ["site", "room", "capacity"]),
         (_("Speakers"), ["speakers", "speaker_participants"]),
-        (_("Description"), ["description_en", "description_id"]),
+        (_("Description"), ["description_en", "description_local"]),
         (_("Transport for a site visit"), ["departure_point", "departs_time", "returns_time"]),
     ]
 
@@ -74,19 +75,19 @@ class ItemForm(forms.ModelForm):
         fields = [
             "kind",
             "title_en",
-            "title_id",
+            "title_local",
             "site",
             "room",
             "capacity",
             "speakers",
             "speaker_participants",
             "description_en",
-            "description_id",
+            "description_local",
             "departure_point",
         ]
         widgets = {
             "description_en": forms.Textarea(attrs={"rows": 3}),
-            "description_id": forms.Textarea(attrs={"rows": 3}),
+            "description_local": forms.Textarea(attrs={"rows": 3}),
             "speaker_participants": forms.SelectMultiple(attrs={"size": 6}),
         }
 
@@ -95,6 +96,14 @@ class ItemForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
+        label_local_fields(
+            self,
+            {
+                "title_local": _("Title (%(language)s)"),
+                "description_local": _("Description (%(language)s)"),
+            },
+            programme.content_language,
+        )
         self.fields["speaker_participants"].queryset = programme.participants.all()
         self.fields["speaker_participants"].help_text = _(
             "Participants who speak; hold Ctrl (or ⌘) to choose several."

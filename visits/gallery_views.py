@@ -30,7 +30,9 @@ from .services import delete_with_file
 def photos_of(programme: Programme):
     """Every photo of the programme with its agenda item and `withheld`: one query."""
     return photos_with_consent(
-        SessionPhoto.objects.filter(session__programme=programme).select_related("session")
+        SessionPhoto.objects.filter(session__programme=programme).select_related(
+            "session__programme"
+        )
     )
 
 
@@ -162,7 +164,9 @@ def photo_people(request: HttpRequest, slug: str, photo_id: int) -> HttpResponse
     """Who can be recognised in a photo: their photo consent decides where it is shown."""
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     photo = get_object_or_404(
-        SessionPhoto.objects.select_related("session"), pk=photo_id, session__programme=programme
+        SessionPhoto.objects.select_related("session__programme"),
+        pk=photo_id,
+        session__programme=programme,
     )
     form = PhotoPeopleForm(
         request.POST if request.method == "POST" else None, instance=photo, programme=programme

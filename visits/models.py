@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
-from programs.models import Programme, in_current_language
+from programs.models import Programme, in_programme_language
 
 # Every row that the delegates' agendas and feeds show has `updated_at`: the feed's ETag is
 # built from these (see `visits.feeds.feed_validator`), so code that writes these rows in bulk
@@ -80,9 +80,9 @@ class Session(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title_en = models.CharField(_("title (English)"), max_length=300)
-    title_id = models.CharField(_("title (Indonesian)"), max_length=300, blank=True)
+    title_local = models.CharField(_("title (host language)"), max_length=300, blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    description_id = models.TextField(_("description (Indonesian)"), blank=True)
+    description_local = models.TextField(_("description (host language)"), blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     site = models.ForeignKey(
@@ -144,12 +144,16 @@ class Session(models.Model):
         return self.title
 
     @property
+    def content_language(self) -> str:
+        return self.programme.content_language
+
+    @property
     def title(self) -> str:
-        return in_current_language(self.title_en, self.title_id)
+        return in_programme_language(self, self.title_local, self.title_en)
 
     @property
     def description(self) -> str:
-        return in_current_language(self.description_en, self.description_id)
+        return in_programme_language(self, self.description_local, self.description_en)
 
     @property
     def is_cancelled(self) -> bool:

@@ -84,7 +84,7 @@ def send_reminders_for_day(*, programme: Programme, day: date) -> int:
             session__starts_at__lt=end,
             session__cancelled_at__isnull=True,
         )
-        .select_related("session", "session__site", "group", "vehicle")
+        .select_related("session__programme", "session__site", "group", "vehicle")
         .order_by("session__starts_at", "session__title_en")
     ):
         items[assignment.participant_id].append(assignment)
@@ -102,6 +102,7 @@ def send_reminders_for_day(*, programme: Programme, day: date) -> int:
                 "assignments": items[participant.pk],
                 "agenda_link": _agenda_link(),
             },
+            language=programme.content_language,
             to=participant.user.email,
         )
         try:
@@ -156,6 +157,7 @@ def notify_item_changed(*, session_id: int, revision: int, now: datetime | None 
                 "assignment": assignment,
                 "agenda_link": _agenda_link(),
             },
+            language=session.programme.content_language,
             to=participant.user.email,
         )
         try:

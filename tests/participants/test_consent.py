@@ -38,7 +38,7 @@ def link() -> str:
 
 def test_new_programme_has_the_default_notice_in_both_languages(db):
     programme = ProgrammeFactory()
-    assert (programme.privacy_notice_en, programme.privacy_notice_id) == (
+    assert (programme.privacy_notice_en, programme.privacy_notice_local) == (
         DEFAULT_PRIVACY_NOTICE_EN,
         DEFAULT_PRIVACY_NOTICE_ID,
     )
@@ -47,12 +47,12 @@ def test_new_programme_has_the_default_notice_in_both_languages(db):
 
 
 def test_notice_is_read_in_the_page_language_english_when_no_indonesian(programme):
-    programme.privacy_notice_en, programme.privacy_notice_id = "In English.", "Dalam bahasa."
+    programme.privacy_notice_en, programme.privacy_notice_local = "In English.", "Dalam bahasa."
     with translation.override("id"):
         assert programme.privacy_notice == "Dalam bahasa."
     with translation.override("en"):
         assert programme.privacy_notice == "In English."
-    programme.privacy_notice_id = ""
+    programme.privacy_notice_local = ""
     with translation.override("id"):
         assert programme.privacy_notice == "In English."
 
@@ -65,11 +65,11 @@ def test_organisers_edit_the_notice(cast, programme, role):
         DEFAULT_PRIVACY_NOTICE_EN
     )
     response = client.post(
-        url, {"privacy_notice_en": "Our own notice.", "privacy_notice_id": "Pemberitahuan kami."}
+        url, {"privacy_notice_en": "Our own notice.", "privacy_notice_local": "Pemberitahuan kami."}
     )
     assert response["Location"] == url
     programme.refresh_from_db()
-    assert (programme.privacy_notice_en, programme.privacy_notice_id) == (
+    assert (programme.privacy_notice_en, programme.privacy_notice_local) == (
         "Our own notice.",
         "Pemberitahuan kami.",
     )
@@ -78,7 +78,7 @@ def test_organisers_edit_the_notice(cast, programme, role):
 def test_notice_needs_an_english_text(cast, programme):
     url = reverse("programs:privacy_notice", args=[programme.slug])
     response = client_for(cast["organiser"]).post(
-        url, {"privacy_notice_en": "", "privacy_notice_id": "Pemberitahuan kami."}
+        url, {"privacy_notice_en": "", "privacy_notice_local": "Pemberitahuan kami."}
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {"privacy_notice_en": ["This field is required."]}

@@ -49,7 +49,7 @@ def questions(programme):
             "Which visit taught you most?",
             Kind.CHOICE,
             choices="Bogor\nRawa Binong\nCikini",
-            text_id="Kunjungan mana yang paling bermanfaat?",
+            text_local="Kunjungan mana yang paling bermanfaat?",
             position=2,
         ),
         "comment": question(programme, "Anything else?", Kind.TEXT, required=False, position=3),
@@ -386,7 +386,7 @@ def test_choice_question_needs_two_distinct_options(cast, programme, choices, me
 
 def test_question_needs_english_text(cast, programme):
     url = reverse("participants:evaluation_questions", args=[programme.slug])
-    response = client_for(cast["organiser"]).post(url, {"text_id": "Hanya", "kind": "rating"})
+    response = client_for(cast["organiser"]).post(url, {"text_local": "Hanya", "kind": "rating"})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
 
@@ -402,7 +402,7 @@ def test_question_edit(cast, programme, questions):
         {
             "question": best.pk,
             "text_en": "Which visit?",
-            "text_id": "Kunjungan mana?",
+            "text_local": "Kunjungan mana?",
             "kind": "text",
             "choices": "Bogor\nCikini",
             "position": "",
@@ -411,7 +411,7 @@ def test_question_edit(cast, programme, questions):
     assert response.status_code == 302
     best.refresh_from_db()
     # Options only belong to choice questions; an empty position keeps the question's place.
-    assert (best.text_en, best.text_id, best.kind, best.choices, best.position) == (
+    assert (best.text_en, best.text_local, best.kind, best.choices, best.position) == (
         "Which visit?",
         "Kunjungan mana?",
         "text",

@@ -121,7 +121,7 @@ def test_invitation_email_is_bilingual_and_names_programme_dates_and_expiry(
     assert " / " in message.subject or message.subject.count(programme.short_name_en) == 1
     english, indonesian = message.body.split("-" * 60)
     assert programme.title_en in english
-    assert programme.title_id in indonesian
+    assert programme.title_local in indonesian
     for section in (english, indonesian):
         assert "13 November 2023" in section
         assert "17 November 2023" in section

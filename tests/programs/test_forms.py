@@ -14,11 +14,11 @@ from .conftest import png_upload, text_upload
 def programme_data(**overrides) -> dict:
     data = {
         "title_en": "Knowledge Sharing Programme on Digital Libraries",
-        "title_id": "",
+        "title_local": "",
         "short_name_en": "KSP Digital 2025",
-        "short_name_id": "",
+        "short_name_local": "",
         "theme_en": "",
-        "theme_id": "",
+        "theme_local": "",
         "start_date": "2025-03-10",
         "end_date": "2025-03-14",
         "time_zone": "Asia/Jakarta",

@@ -15,7 +15,11 @@ def test_bilingual_message_has_both_languages_in_order(db):
         "sign_in_url": "https://tpbis.test/accounts/login/",
     }
     message = bilingual_message(
-        "programs/email/team_added", context, to="budi@example.org", reply_to="ana@example.org"
+        "programs/email/team_added",
+        context,
+        language="id",
+        to="budi@example.org",
+        reply_to="ana@example.org",
     )
     english, indonesian = message.body.split(BODY_SEPARATOR)
     assert "You have been added to the team" in english

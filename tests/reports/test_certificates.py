@@ -228,7 +228,7 @@ def test_batch_issues_one_certificate_per_eligible_participant(
         "Somphone Phommavong",
         certificates[lao.pk].code,
         programme.title_en,
-        programme.title_id,
+        programme.title_local,
         "Certificate of Participation",
         "Sertifikat Keikutsertaan",
         "13–17 November 2023",
@@ -552,9 +552,9 @@ def test_certificates_page_queries_do_not_grow_with_participants(
 def _template_data(**changes) -> dict:
     data = {
         "heading_en": "Certificate of Completion",
-        "heading_id": "Sertifikat Penyelesaian",
+        "heading_local": "Sertifikat Penyelesaian",
         "wording_en": "completed the programme",
-        "wording_id": "telah menyelesaikan program",
+        "wording_local": "telah menyelesaikan program",
         "orientation": "landscape",
         "minimum_attendance": "75",
         "require_completed_status": "on",

@@ -429,7 +429,7 @@ def test_saving_the_report_saves_texts_and_quotes(cast, programme, role):
     )
     saved = ClosingReport.objects.get(programme=programme)
     assert response["Location"] == reverse("reports:closing_report", args=[programme.slug])
-    assert (saved.summary_id, saved.reporter) == ("Lima hari kunjungan.", "Wara Merdeka")
+    assert (saved.summary_local, saved.reporter) == ("Lima hari kunjungan.", "Wara Merdeka")
     assert list(saved.quotes.values_list("speaker", "translation")) == [
         ("Ofy Sofiana", "This is real proof.")
     ]
@@ -438,9 +438,9 @@ def test_saving_the_report_saves_texts_and_quotes(cast, programme, role):
 def _form_data(**quote) -> dict:
     return {
         "summary_en": "Five days of visits.",
-        "summary_id": "Lima hari kunjungan.",
+        "summary_local": "Lima hari kunjungan.",
         "outcomes_en": "",
-        "outcomes_id": "",
+        "outcomes_local": "",
         "reporter": "Wara Merdeka",
         "photographer": "Prakas Agrestian",
         "quotes-TOTAL_FORMS": "1",

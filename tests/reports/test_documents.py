@@ -53,7 +53,7 @@ def test_indonesian_pdf_uses_indonesian_titles(
 ):
     document = generate(programme, admin, django_capture_on_commit_callbacks, language="id")
     text = pdf_text(document.combined.read())
-    assert programme.title_id in text
+    assert programme.title_local in text
     assert "Peserta" in text
 
 

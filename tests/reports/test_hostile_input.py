@@ -189,7 +189,7 @@ def _post_logo(client, programme, upload):
         reverse("reports:certificate_template", args=[programme.slug]),
         {
             "heading_en": "Certificate of Participation",
-            "heading_id": "Sertifikat Keikutsertaan",
+            "heading_local": "Sertifikat Keikutsertaan",
             "wording_en": "participated in",
             "orientation": "landscape",
             "minimum_attendance": "80",

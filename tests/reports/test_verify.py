@@ -14,7 +14,7 @@ from tests.factories import ParticipantFactory, ProgrammeFactory, member_country
 def certificate(db):
     programme = ProgrammeFactory(
         title_en="Knowledge Sharing Programme on Library Transformation",
-        title_id="Program Berbagi Pengetahuan tentang Transformasi Perpustakaan",
+        title_local="Program Berbagi Pengetahuan tentang Transformasi Perpustakaan",
         start_date=date(2023, 11, 13),
         end_date=date(2023, 11, 17),
     )

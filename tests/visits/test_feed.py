@@ -52,7 +52,7 @@ def test_feed_is_a_valid_calendar_with_the_programme_time_zone(client, delegate,
         programme=programme,
         kind=Session.Kind.SITE_VISIT,
         title_en="Site visit: Jakarta provincial library",
-        title_id="Kunjungan: Perpustakaan Jakarta",
+        title_local="Kunjungan: Perpustakaan Jakarta",
         site=site,
         room="Hall",
         speakers="Head of services",
@@ -219,7 +219,7 @@ def test_feed_is_folded_as_icalendar_folds_it(client, delegate, programme):
         programme=programme,
         title_en="Literasi " * 20,
         description_en="Perpustakaan desa — taman bacaan, “ruang publik” · " * 12,
-        description_id="Ä" * 100 + "\\;,",
+        description_local="Ä" * 100 + "\\;,",
     )
     book(delegate, item)
     body = client.get(feed_url(TOKEN)).content

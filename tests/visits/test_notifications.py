@@ -73,7 +73,7 @@ def week(programme):
         programme=programme,
         kind=Session.Kind.SITE_VISIT,
         title_en="Site visit: Bogor city library",
-        title_id="Kunjungan: Perpustakaan Kota Bogor",
+        title_local="Kunjungan: Perpustakaan Kota Bogor",
         site=site,
         departure_point="Main lobby",
         departs_at=at(day, 8, 30),
@@ -279,7 +279,7 @@ def booked(db):
     item = SessionFactory(
         programme=programme,
         title_en="Site visit: Cikini",
-        title_id="Kunjungan: Cikini",
+        title_local="Kunjungan: Cikini",
         site=site,
         room="Hall",
     )

@@ -40,7 +40,7 @@ def item_data(**overrides) -> dict:
     data = {
         "kind": "lecture",
         "title_en": "Reading promotion in villages",
-        "title_id": "",
+        "title_local": "",
         "day": "2023-11-14",
         "start_time": "08:30",
         "end_time": "10:00",
@@ -49,7 +49,7 @@ def item_data(**overrides) -> dict:
         "capacity": "",
         "speakers": "",
         "description_en": "",
-        "description_id": "",
+        "description_local": "",
         "departure_point": "",
         "departs_time": "",
         "returns_time": "",

@@ -10,14 +10,16 @@ from datetime import date
 
 PROGRAMME = {
     "slug": "tpbis-2023",
+    # Content in English and Indonesian, the host's language.
+    "content_language": "id",
     "title_en": "Knowledge Sharing Programme on Social Inclusion-Based Library Transformation",
-    "title_id": (
+    "title_local": (
         "Program Berbagi Pengetahuan tentang Transformasi Perpustakaan Berbasis Inklusi Sosial"
     ),
     "short_name_en": "TPBIS 2023",
-    "short_name_id": "TPBIS 2023",
+    "short_name_local": "TPBIS 2023",
     "theme_en": "Social Inclusion-Based Library Transformation (TPBIS)",
-    "theme_id": "Transformasi Perpustakaan Berbasis Inklusi Sosial (TPBIS)",
+    "theme_local": "Transformasi Perpustakaan Berbasis Inklusi Sosial (TPBIS)",
     "start_date": date(2023, 11, 13),
     "end_date": date(2023, 11, 17),
     "time_zone": "Asia/Jakarta",
@@ -497,7 +499,7 @@ CLOSING_REPORT = {
         "strategies and projects of social inclusion-based library transformation (TPBIS) "
         "pioneered by the National Library of Indonesia, through visits and exploration."
     ),
-    "summary_id": (
+    "summary_local": (
         "Selama lima hari penuh, peserta dari enam negara anggota Colombo Plan dan dari "
         "provinsi/kabupaten/kota di Indonesia terlibat dalam perjalanan, pembelajaran, dan "
         "penemuan strategi dan proyek TPBIS yang dipelopori oleh Perpustakaan Nasional "
@@ -508,7 +510,7 @@ CLOSING_REPORT = {
         "inclusion through the library systems of their countries. The programme is not an "
         "end but a starting point for further collaboration."
     ),
-    "outcomes_id": (
+    "outcomes_local": (
         "Peserta tidak hanya membawa pulang pengetahuan baru, tetapi juga komitmen untuk "
         "mendorong inklusi sosial melalui sistem perpustakaan di negara masing-masing. Hasil "
         "kegiatan ini bukanlah akhir, melainkan titik awal untuk kolaborasi lebih lanjut."

@@ -133,14 +133,14 @@ def load_demo() -> Programme:
         sites[key], _ = Site.objects.update_or_create(
             name=fields["name"], city=fields["city"], defaults=fields
         )
-    for day, start, end, kind, title_en, title_id, site, room, speakers in data.AGENDA:
+    for day, start, end, kind, title_en, title_local, site, room, speakers in data.AGENDA:
         on = date(2023, 11, day)
         session, _ = Session.objects.update_or_create(
             programme=programme,
             title_en=title_en,
             defaults={
                 "kind": kind,
-                "title_id": title_id,
+                "title_local": title_local,
                 "starts_at": programme.local_datetime(on, *_hour_minute(start)),
                 "ends_at": programme.local_datetime(on, *_hour_minute(end)),
                 "site": sites[site],
@@ -166,11 +166,16 @@ def _load_information_and_evaluation(programme: Programme, *, author) -> None:
                 "created_by": author,
             },
         )
-    for position, (text_en, text_id, kind, choices) in enumerate(data.EVALUATION_QUESTIONS):
+    for position, (text_en, text_local, kind, choices) in enumerate(data.EVALUATION_QUESTIONS):
         EvaluationQuestion.objects.update_or_create(
             programme=programme,
             text_en=text_en,
-            defaults={"text_id": text_id, "kind": kind, "choices": choices, "position": position},
+            defaults={
+                "text_local": text_local,
+                "kind": kind,
+                "choices": choices,
+                "position": position,
+            },
         )
 
 
