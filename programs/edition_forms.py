@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .editions import last_day_for
+from .forms import ProgrammeForm
+from .languages import label_local_fields
 from .models import Programme
 
 SLUG_TAKEN = _("Another programme already has this web address: choose another.")
@@ -23,7 +25,14 @@ class NewProgrammeFromForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = ["title_en", "title_id", "short_name_en", "short_name_id", "slug", "start_date"]
+        fields = [
+            "title_en",
+            "title_local",
+            "short_name_en",
+            "short_name_local",
+            "slug",
+            "start_date",
+        ]
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         labels = {"slug": _("Web address")}
         error_messages = {"slug": {"unique": SLUG_TAKEN}}
@@ -40,12 +49,21 @@ class NewProgrammeFromForm(forms.ModelForm):
             "initial",
             {
                 "title_en": source.title_en,
-                "title_id": source.title_id,
+                "title_local": source.title_local,
                 "short_name_en": source.short_name_en,
-                "short_name_id": source.short_name_id,
+                "short_name_local": source.short_name_local,
             },
         )
         super().__init__(*args, **kwargs)
+        # The new programme is written in the same languages as the one it comes from.
+        label_local_fields(
+            self,
+            {
+                name: ProgrammeForm.LOCAL_LABELS[name]
+                for name in ("title_local", "short_name_local")
+            },
+            source.content_language,
+        )
         self.fields["start_date"].help_text = ngettext(
             "The last day follows: the new programme lasts %(days)s day, like this one, in the "
             "same time zone (%(zone)s).",

@@ -46,9 +46,9 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 NAMES = {
     "slug": "ksp-2024",
     "title_en": "Knowledge Sharing Programme 2024",
-    "title_id": "Program Berbagi Pengetahuan 2024",
+    "title_local": "Program Berbagi Pengetahuan 2024",
     "short_name_en": "KSP 2024",
-    "short_name_id": "KSP 2024 (ID)",
+    "short_name_local": "KSP 2024 (ID)",
 }
 # What a new programme takes from the form or its own history instead of the original.
 DIFFERENT = {"id", "logo", *PROGRAMME_NOT_COPIED, *NAMES}
@@ -66,7 +66,8 @@ def source(db, settings, tmp_path):
         start_date=date(2023, 11, 13),
         end_date=date(2023, 11, 17),
         theme_en="Social inclusion",
-        theme_id="Inklusi sosial",
+        theme_local="Inklusi sosial",
+        content_language="si",
         host_short_name="Perpusnas",
         host_address="Jl. Medan Merdeka Selatan 11",
         partners="Colombo Plan Secretariat",
@@ -81,7 +82,7 @@ def source(db, settings, tmp_path):
         dress_code="Batik on Friday",
         personal_data_kept_until=date(2024, 6, 30),
         privacy_notice_en="Our notice",
-        privacy_notice_id="Pemberitahuan kami",
+        privacy_notice_local="Pemberitahuan kami",
         archived_at=timezone.now(),
     )
     programme.logo.save("logo.jpg", ContentFile(b"logo bytes"), save=True)
@@ -104,7 +105,7 @@ def source(db, settings, tmp_path):
     lecture = SessionFactory(
         programme=programme,
         title_en="Opening lecture",
-        title_id="Kuliah pembukaan",
+        title_local="Kuliah pembukaan",
         starts_at=_at(programme, date(2023, 11, 13), 9),
         ends_at=_at(programme, date(2023, 11, 13), 10, 30),
         room="Auditorium",
@@ -135,7 +136,7 @@ def source(db, settings, tmp_path):
     EvaluationQuestionFactory(
         programme=programme,
         text_en="Which visit?",
-        text_id="Kunjungan mana?",
+        text_local="Kunjungan mana?",
         kind=EvaluationQuestion.Kind.CHOICE,
         choices="Village\nCity",
         required=False,
@@ -284,7 +285,7 @@ def test_new_programme_agenda_copies_places_groups_and_vehicles_without_people(s
     lecture = new.sessions.get(title_en="Opening lecture")
     visit = new.sessions.get(title_en="Visit to a village library")
     original_visit = source.sessions.get(title_en="Visit to a village library")
-    assert (lecture.title_id, lecture.room, lecture.speakers, lecture.capacity) == (
+    assert (lecture.title_local, lecture.room, lecture.speakers, lecture.capacity) == (
         "Kuliah pembukaan",
         "Auditorium",
         "Dr Sari, Perpusnas",
@@ -353,7 +354,7 @@ def test_new_programme_without_certificate_template_gets_none(source):
 def test_new_programme_copies_the_evaluation_questions_in_order(source):
     new = _start(source)
     assert list(
-        new.evaluation_questions.values_list("text_en", "text_id", "kind", "choices", "required")
+        new.evaluation_questions.values_list("text_en", "text_local", "kind", "choices", "required")
     ) == [
         ("How useful?", "", "rating", "", True),
         ("Which visit?", "Kunjungan mana?", "choice", "Village\nCity", False),
@@ -401,6 +402,11 @@ def test_copy_page_prefills_the_titles_and_tells_the_length(source):
     form = response.context["form"]
     assert form["title_en"].value() == source.title_en
     assert form["slug"].value() == ""
+    # The new programme is written in the same languages: the labels name the local one.
+    assert (form["title_local"].label, form["short_name_local"].label) == (
+        "Title (Sinhala)",
+        "Short name (Sinhala)",
+    )
     content = response.content.decode()
     assert "the new programme lasts 5 days, like this one, in the same time zone" in content
     assert "(Asia/Jakarta)" in content
