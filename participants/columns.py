@@ -89,6 +89,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("nationality", gettext_lazy("Nationality"), "nationality"),
     Column("passport_number", gettext_lazy("Passport number"), "passport"),
     Column("passport_expiry", gettext_lazy("Passport expiry (YYYY-MM-DD)"), "date"),
+    Column("date_of_birth", gettext_lazy("Date of birth (YYYY-MM-DD)"), "birth_date"),
+    Column("place_of_birth", gettext_lazy("Place of birth")),
     Column("arrival_at", gettext_lazy("Arrival (YYYY-MM-DD HH:MM)"), "datetime"),
     Column("departure_at", gettext_lazy("Departure (YYYY-MM-DD HH:MM)"), "datetime"),
     Column("arrival_details", gettext_lazy("Arrival flight or transport")),
@@ -215,9 +217,9 @@ def accepted_values(column: Column, programme: Programme) -> str:
         return _("Two-letter ISO code or English name of any country.")
     if kind == "province":
         return _(
-            "Name of an Indonesian province (list below). Domestic representatives need a "
-            "province or a region."
-        )
+            "Name of a region of %(country)s (list below). Domestic representatives need a "
+            "region or a locality."
+        ) % {"country": programme.host_country_name}
     if kind == "email":
         return _(
             "An e-mail address, once per file. A participant already registered with this "
@@ -229,6 +231,8 @@ def accepted_values(column: Column, programme: Programme) -> str:
         return _("YYYY-MM-DD, not before the programme's last day (%(end)s).") % {
             "end": programme.end_date.strftime(DATE_FORMAT)
         }
+    if kind == "birth_date":
+        return _("YYYY-MM-DD, a day in the past.")
     if kind == "datetime":
         return _(
             "YYYY-MM-DD HH:MM in the programme's time zone (%(zone)s), between %(first)s and "

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Iterator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from programs.models import MemberCountry, Programme, Province
+from programs.models import MemberCountry, Programme
+from programs.regions import regions_of
 
 from .columns import (
     EXPORT_COLUMNS,
@@ -34,12 +35,12 @@ def export_values(participant: Participant, programme: Programme) -> list[str]:
         if key == "country":
             text = participant.country.country.code if participant.country_id else ""
         elif key == "province":
-            text = participant.province.name if participant.province_id else ""
+            text = participant.region_name
         elif key == "nationality":
             text = participant.nationality.code or ""
-        elif key == "passport_expiry":
-            expiry = participant.passport_expiry
-            text = expiry.strftime(DATE_FORMAT) if expiry else ""
+        elif column.kind in ("date", "birth_date"):
+            day = getattr(participant, key)
+            text = day.strftime(DATE_FORMAT) if day else ""
         elif column.kind == "datetime":
             moment = getattr(participant, key)
             text = programme.to_local(moment).strftime(DATETIME_FORMAT) if moment else ""
@@ -126,12 +127,14 @@ def template_xlsx(*, programme: Programme) -> bytes:
         notes.append([str(member.country.name), code, INDONESIAN_COUNTRY_NAMES.get(code, "")])
     countries = f"Instructions!$B${first_country}:$B${max(notes.max_row, first_country)}"
     notes.append([])
-    notes.append([str(_("Indonesian provinces")), str(_("Code"))])
+    notes.append(
+        [_("Regions of %(country)s") % {"country": programme.host_country_name}, str(_("Code"))]
+    )
     for cell in notes[notes.max_row]:
         cell.font = bold
     first_province = notes.max_row + 1
-    for province in Province.objects.all():
-        notes.append([province.name, province.code])
+    for region in regions_of(programme.host_country):
+        notes.append([region.name, region.code])
     provinces = f"Instructions!$A${first_province}:$A${max(notes.max_row, first_province)}"
     _add_drop_downs(sheet, countries=countries, provinces=provinces)
     buffer = io.BytesIO()

@@ -9,7 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from programs.countries import country_name, name_sort_key
-from programs.models import MemberCountry, Programme, Province
+from programs.models import MemberCountry, Programme
+from programs.regions import regions_of
 
 from .models import Participant, readable_name
 
@@ -63,9 +64,7 @@ class ParticipantFilter(django_filters.FilterSet):
         label=_("Category"), choices=Participant.Category.choices
     )
     country = CountryFilter(label=_("Country"), queryset=MemberCountry.objects.all())
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province"), queryset=Province.objects.all()
-    )
+    region = django_filters.ChoiceFilter(label=_("Region"), method="filter_region")
     gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Participant.Gender.choices)
     needs = django_filters.ChoiceFilter(
         label=_("Needs"), choices=NEEDS_CHOICES, method="filter_needs"
@@ -94,6 +93,19 @@ class ParticipantFilter(django_filters.FilterSet):
         model = Participant
         fields: list[str] = []
 
+    def __init__(self, *args, programme: Programme, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.regions = {region.code: region for region in regions_of(programme.host_country)}
+        region_filter = self.filters["region"]
+        region_filter.label = _("Region of %(country)s") % {"country": programme.host_country_name}
+        region_filter.extra["choices"] = [
+            (region.code, region.name) for region in self.regions.values()
+        ]
+
+    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        region = self.regions.get(value)
+        return queryset.filter(**region.fields) if region else queryset
+
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         if not value:
@@ -105,8 +117,17 @@ class ParticipantFilter(django_filters.FilterSet):
             | Q(institution__icontains=value)
             | Q(region__icontains=value)
             | Q(province__name__icontains=value)
+            | Q(subdivision__in=self._subdivisions_named(value))
             | Q(email__icontains=value)
         )
+
+    def _subdivisions_named(self, text: str) -> list[str]:
+        folded = text.casefold()
+        return [
+            region.code
+            for region in self.regions.values()
+            if region.province is None and folded in region.name.casefold()
+        ]
 
     def filter_needs(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "dietary":
@@ -125,4 +146,4 @@ def filter_participants(programme: Programme, params) -> ParticipantFilter:
     falls back to the unfiltered list rather than failing.
     """
     queryset = programme.participants.select_related("country", "province", "programme")
-    return ParticipantFilter(params, queryset=queryset)
+    return ParticipantFilter(params, queryset=queryset, programme=programme)

@@ -14,8 +14,10 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from programs.forms import HostRegionField
 from programs.images import reencode_image
 from programs.models import MemberCountry, Programme
+from programs.regions import uses_provinces
 from programs.uploads import PHOTO
 
 from .models import Participant, normalise_passport_number, travel_window
@@ -33,9 +35,21 @@ FIELDSETS = [
             "photo",
         ],
     ),
-    (_("Origin"), ["country", "province", "region", "position", "institution", "nationality"]),
+    (
+        _("Origin"),
+        ["country", "host_region", "region", "position", "institution", "nationality"],
+    ),
     (_("Contact"), ["email", "phone"]),
-    (_("Passport"), ["passport_number", "passport_expiry", "passport_locked"]),
+    (
+        _("Passport"),
+        [
+            "passport_number",
+            "passport_expiry",
+            "date_of_birth",
+            "place_of_birth",
+            "passport_locked",
+        ],
+    ),
     (
         _("Travel and stay"),
         [
@@ -91,6 +105,7 @@ class DateInput(forms.DateInput):
 # participant's own) show.
 PARTICIPANT_WIDGETS = {
     "passport_expiry": DateInput(),
+    "date_of_birth": DateInput(),
     "arrival_at": DateTimeLocalInput(),
     "departure_at": DateTimeLocalInput(),
     "phone": forms.TextInput(attrs={"type": "tel"}),
@@ -126,7 +141,12 @@ class ParticipantForm(PassportNumberMixin, forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [name for _legend, names in FIELDSETS for name in names if name != "photo"]
+        fields = [
+            name
+            for _legend, names in FIELDSETS
+            for name in names
+            if name not in ("photo", "host_region")
+        ]
         widgets = {
             **PARTICIPANT_WIDGETS,
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
@@ -147,6 +167,10 @@ class ParticipantForm(PassportNumberMixin, forms.ModelForm):
         self.fields["country"].queryset = MemberCountry.objects.filter(
             Q(is_active=True) | Q(pk=self.instance.country_id)
         )
+        self.fields["host_region"] = HostRegionField(programme, self.instance)
+        self.order_fields([name for _legend, names in FIELDSETS for name in names])
+        if not uses_provinces(programme.host_country):
+            self.fields["region"].label = _("Locality")
         for name in ("arrival_at", "departure_at"):
             self.fields[name].input_formats = TRAVEL_INPUT_FORMATS
             self.fields[name].help_text = _("Local time in %(zone)s.") % {
@@ -206,6 +230,7 @@ class ParticipantForm(PassportNumberMixin, forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        self.fields["host_region"].record(self.instance, cleaned.get("host_region"))
         arrival, departure = cleaned.get("arrival_at"), cleaned.get("departure_at")
         if arrival and departure and departure <= arrival:
             self.add_error("departure_at", _("The departure must come after the arrival."))

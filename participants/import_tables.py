@@ -86,7 +86,7 @@ def as_text(value: Any) -> str:
     return value if type(value) is str else cell_text(value)
 
 
-DATE_KEYS = frozenset({"passport_expiry", "arrival_at", "departure_at"})
+DATE_KEYS = frozenset({"passport_expiry", "date_of_birth", "arrival_at", "departure_at"})
 
 
 def table_from_rows(rows: Iterable[tuple[int, Sequence[Any]]]) -> Table:

@@ -6,7 +6,7 @@ a batch without errors is it validated again against the current database and sa
 transaction (`apply_import`), with `bulk_create` and `bulk_update`.
 
 Validation follows the single-participant form's rules but works on whole files: countries,
-provinces and the programme's existing participants are loaded once, never per row.
+regions of the host and the programme's existing participants are loaded once, never per row.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from programs.models import MemberCountry, Programme, Province
+from programs.models import MemberCountry, Programme
+from programs.regions import Region, RegionFinder, host_member_country
 
 from .columns import (
     MAX_LENGTHS,
@@ -94,6 +95,7 @@ class _Existing:
     category: str
     country_id: int | None
     province_id: int | None
+    subdivision: str
     region: str
     arrival_at: datetime | None
     departure_at: datetime | None
@@ -109,6 +111,7 @@ class RowValidator:
     def __init__(self, programme: Programme) -> None:
         self.programme = programme
         self.tz = programme.tzinfo
+        self.today = timezone.localdate()
         self.categories = choice_lookup(Participant.Category)
         self.statuses = choice_lookup(Participant.Status)
         self.genders = choice_lookup(Participant.Gender)
@@ -116,10 +119,7 @@ class RowValidator:
         self.genders.setdefault("m", Participant.Gender.MALE)
         self.countries = member_country_lookup()
         self.nationalities = nationality_lookup()
-        self.provinces: dict[str, Province] = {}
-        for province in Province.objects.all():
-            self.provinces[comparable(province.name)] = province
-            self.provinces[province.code] = province
+        self.regions = RegionFinder(programme.host_country)
         self.existing: dict[str, _Existing] = {}
         self.passport_owners: dict[str, tuple[int, str]] = {}
         self.email_domains: dict[str, bool] = {}
@@ -135,6 +135,7 @@ class RowValidator:
             "category",
             "country_id",
             "province_id",
+            "subdivision",
             "region",
             "arrival_at",
             "departure_at",
@@ -160,6 +161,7 @@ class RowValidator:
             "email": self._email,
             "passport_number": self._passport,
             "passport_expiry": self._date,
+            "date_of_birth": self._date,
             "arrival_at": self._travel,
             "departure_at": self._travel,
         }
@@ -218,15 +220,19 @@ class RowValidator:
             )
         return code, code
 
-    def _province(self, key: str, raw: Any) -> tuple[str, Province]:
+    def _province(self, key: str, raw: Any) -> tuple[str, Region]:
         text = as_text(raw)
-        province = self.provinces.get(comparable(text))
-        if province is None:
+        region = self.regions.find(text)
+        if region is None:
             raise CellError(
-                _("“%(value)s” is not an Indonesian province (for example Jawa Barat).")
-                % {"value": text}
+                _("“%(value)s” is not a region of %(country)s (for example %(example)s).")
+                % {
+                    "value": text,
+                    "country": self.programme.host_country_name,
+                    "example": self.regions.regions[0].name if self.regions.regions else "—",
+                }
             )
-        return province.name, province
+        return region.name, region
 
     def _email(self, key: str, raw: Any) -> tuple[str, str]:
         text, _value = self._text(key, raw)
@@ -370,6 +376,9 @@ class RowValidator:
             errors["passport_expiry"] = _(
                 "The passport expires before the programme ends (%(end)s)."
             ) % {"end": date_format(self.programme.end_date)}
+        birth = fields.get("date_of_birth")
+        if birth and birth >= self.today:
+            errors["date_of_birth"] = _("A date of birth must be in the past.")
         status = fields.get("status")
         if (
             existing is not None
@@ -406,6 +415,10 @@ class RowValidator:
             errors["country"] = _(
                 "%(country)s is no longer an active member country of the Colombo Plan."
             ) % {"country": member.country.name}
+        # The "province" column names a region of the host: a province or a subdivision.
+        region = fields.pop("province", None)
+        if region is not None:
+            fields.update(region.fields)
         if "country" in errors or "province" in errors or "region" in errors:
             return
         if category == Participant.Category.INTERNATIONAL:
@@ -413,11 +426,13 @@ class RowValidator:
             if not has_country:
                 errors["country"] = _("An international delegate needs a country.")
         elif category == Participant.Category.DOMESTIC:
-            has_region = bool(fields.get("region") or fields.get("province"))
+            has_region = bool(fields.get("region") or region)
             if not has_region and existing is not None:
-                has_region = bool(existing.region or existing.province_id)
+                has_region = bool(existing.region or existing.province_id or existing.subdivision)
             if not has_region:
-                errors["region"] = _("A domestic representative needs a province, regency or city.")
+                errors["region"] = _("A domestic representative needs a region of %(country)s.") % {
+                    "country": self.programme.host_country_name
+                }
 
 
 def validate_rows(
@@ -573,6 +588,9 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
         for result in results
         if result.action == NEW
     ]
+    host = _HostCountry(programme)
+    for participant in new:
+        host.give_to(participant)
     Participant.objects.bulk_create(new, batch_size=WRITE_BATCH)
     changes = [
         StatusChange(participant=participant, to_status=participant.status, changed_by=by)
@@ -609,12 +627,31 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
             for key, value in changed.items():
                 setattr(participant, key, value)
             touched.update(changed)
+            if host.give_to(participant):
+                touched.add("country")
             participant.updated_at = now
             objects.append(participant)
         # Fields a row leaves empty keep the values just read (and locked) above.
         Participant.objects.bulk_update(objects, sorted(touched), batch_size=WRITE_BATCH)
     StatusChange.objects.bulk_create(changes, batch_size=WRITE_BATCH)
     return ImportOutcome(created=len(new), updated=len(updates) - unchanged, unchanged=unchanged)
+
+
+class _HostCountry:
+    """Gives domestic participants the host's member country, read (or added) once."""
+
+    def __init__(self, programme: Programme) -> None:
+        self.programme = programme
+        self.member: MemberCountry | None = None
+
+    def give_to(self, participant: Participant) -> bool:
+        """Whether the participant needed the host's country and got it."""
+        if participant.category != Participant.Category.DOMESTIC or participant.country_id:
+            return False
+        if self.member is None:
+            self.member = host_member_country(self.programme.host_country)
+        participant.country = self.member
+        return True
 
 
 def _changes(result: RowResult) -> dict[str, Any]:

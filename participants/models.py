@@ -2,6 +2,7 @@ import re
 import secrets
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +19,8 @@ from programs.models import (
     in_programme_language,
     validate_time_zone,
 )
+from programs.regions import host_member_country
+from programs.subdivisions import region_name, validate_subdivision_of
 
 
 def readable_name(through: str = "") -> Coalesce:
@@ -82,6 +85,11 @@ def new_badge_code() -> str:
 def participant_photo_path(participant: "Participant", filename: str) -> str:
     # One photo per participant; a new upload replaces it.
     return f"participants/{participant.programme_id}/{participant.pk}/photo.jpg"
+
+
+def validate_birth_date(value: date) -> None:
+    if value >= timezone.localdate():
+        raise ValidationError(_("A date of birth must be in the past."))
 
 
 class Participant(models.Model):
@@ -157,11 +165,17 @@ class Participant(models.Model):
         related_name="participants",
         verbose_name=_("province"),
     )
+    subdivision = models.CharField(
+        _("region"),
+        max_length=6,
+        blank=True,
+        help_text=_("ISO 3166-2 code of a region of a host country other than Indonesia."),
+    )
     region = models.CharField(
         _("province, regency or city"),
         max_length=120,
         blank=True,
-        help_text=_("For domestic participants: the region they represent."),
+        help_text=_("For domestic participants: the region or locality they represent."),
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
     institution = models.CharField(_("institution"), max_length=200, blank=True)
@@ -170,6 +184,11 @@ class Participant(models.Model):
     nationality = CountryField(_("nationality"), blank=True)
     passport_number = PassportNumberField(_("passport number"), max_length=30, blank=True)
     passport_expiry = models.DateField(_("passport expiry"), null=True, blank=True)
+    # Printed on visa support letters when recorded; purged with the passport details.
+    date_of_birth = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[validate_birth_date]
+    )
+    place_of_birth = models.CharField(_("place of birth"), max_length=120, blank=True)
     passport_locked = models.BooleanField(
         _("passport details locked"),
         default=False,
@@ -259,6 +278,14 @@ class Participant(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Domestic participants are nationals of the host: their country counts as represented.
+        if self.category == self.Category.DOMESTIC and self.country_id is None:
+            self.country = host_member_country(self.programme.host_country)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "country"}
+        super().save(*args, **kwargs)
+
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
@@ -276,17 +303,26 @@ class Participant(models.Model):
         return bool(self.dietary_needs or self.accessibility_needs)
 
     @property
+    def region_name(self) -> str:
+        """The host's region they represent (province or subdivision), if recorded."""
+        return region_name(self.province.name if self.province_id else None, self.subdivision)
+
+    @property
     def origin(self) -> str:
         if self.category == self.Category.DOMESTIC or not self.country_id:
-            return self.region
+            return self.region or self.region_name
         return str(self.country)
 
     def clean(self) -> None:
+        if self.programme_id:
+            validate_subdivision_of(self.subdivision, self.programme.host_country)
         if self.category == self.Category.INTERNATIONAL and not self.country_id:
             raise ValidationError({"country": _("An international delegate needs a country.")})
-        if self.category == self.Category.DOMESTIC and not (self.region or self.province_id):
+        if self.category == self.Category.DOMESTIC and not (
+            self.region or self.province_id or self.subdivision
+        ):
             raise ValidationError(
-                {"region": _("A domestic representative needs a province, regency or city.")}
+                {"region": _("A domestic representative needs a region of the host country.")}
             )
 
 

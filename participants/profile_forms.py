@@ -25,6 +25,8 @@ from .forms import PARTICIPANT_WIDGETS, TRAVEL_INPUT_FORMATS, PassportNumberMixi
 from .models import Participant, travel_window
 
 DATE_DISPLAY = "j F Y"  # as the pages show dates
+# What an organiser's check of the passport locks: the details it shows.
+PASSPORT_FIELDS = ("passport_number", "passport_expiry", "date_of_birth", "place_of_birth")
 
 
 class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
@@ -55,6 +57,8 @@ class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
             "nationality",
             "passport_number",
             "passport_expiry",
+            "date_of_birth",
+            "place_of_birth",
             "arrival_at",
             "arrival_details",
             "departure_at",
@@ -74,8 +78,8 @@ class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.passport_locked:
             # Checked by an organiser: whatever is posted for these is ignored.
-            del self.fields["passport_number"]
-            del self.fields["passport_expiry"]
+            for name in PASSPORT_FIELDS:
+                del self.fields[name]
         self.fields["full_name_latin"].help_text = _(
             "Your name in Latin letters, if your passport name is in another script."
         )

@@ -1,11 +1,15 @@
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 
+from programs.countries import country_name, name_sort_key
 from programs.models import Delegation, Programme
+from programs.subdivisions import region_name
 
 from .models import INACTIVE_STATUSES, Invitation, Participant, StatusChange
 
@@ -24,13 +28,69 @@ def counts_by_category(programme: Programme) -> list[dict]:
     ]
 
 
-def countries_represented(programme: Programme) -> int:
-    return (
-        programme.participants.filter(category=Participant.Category.INTERNATIONAL)
-        .values("country")
-        .distinct()
-        .count()
+@dataclass(frozen=True)
+class CountriesRepresented:
+    """The countries of a programme's active participants, the host's apart."""
+
+    host: str
+    host_represented: bool
+    # The other countries, as ISO codes in alphabetical order.
+    others: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.others) + self.host_represented
+
+    @property
+    def host_name(self) -> str:
+        return country_name(self.host)
+
+    @property
+    def other_names(self) -> list[str]:
+        return sorted((country_name(code) for code in self.others), key=name_sort_key)
+
+    @property
+    def sentence(self) -> str:
+        """For example: 7 countries represented: the host, Indonesia, and 6 other countries."""
+        if not self.host_represented:
+            return ngettext(
+                "%(total)d country represented.", "%(total)d countries represented.", self.total
+            ) % {"total": self.total}
+        return ngettext(
+            "%(total)d countries represented: the host, %(host)s, and %(others)d other country.",
+            "%(total)d countries represented: the host, %(host)s, and %(others)d other countries.",
+            len(self.others),
+        ) % {"total": self.total, "host": self.host_name, "others": len(self.others)}
+
+
+def count_countries(
+    programme: Programme, origins: Iterable[tuple[str, str | None]]
+) -> CountriesRepresented:
+    """The one rule for counting countries, from (category, country code) of ACTIVE people.
+
+    Every country of an active participant counts, the host's included; a domestic
+    representative comes from the host even when no country was recorded for them.
+    """
+    host = programme.host_country.code
+    codes = {
+        code or (host if category == Participant.Category.DOMESTIC else "")
+        for category, code in origins
+    }
+    codes.discard("")
+    return CountriesRepresented(
+        host=host, host_represented=host in codes, others=tuple(sorted(codes - {host}))
     )
+
+
+def countries_represented(programme: Programme) -> CountriesRepresented:
+    """Countries of the programme's active participants: one query."""
+    origins = (
+        active_participants(programme)
+        .values_list("category", "country__country")
+        .distinct()
+        .order_by()
+    )
+    return count_countries(programme, origins)
 
 
 DELEGATE_CATEGORIES = (Participant.Category.INTERNATIONAL, Participant.Category.DOMESTIC)
@@ -59,6 +119,7 @@ SUMMARY_FIELDS = (
     "country__country",
     "province__id",
     "province__name",
+    "subdivision",
 )
 
 
@@ -139,13 +200,12 @@ def _delegation_takes(delegation: Delegation, origin: dict) -> bool:
     if origin["category"] != Participant.Category.DOMESTIC:
         return False
     region = origin["region"] or ""
+    recorded = (origin["province_id"], origin["subdivision"])
+    held_by = (delegation.province_id, delegation.subdivision)
     if delegation.locality:
-        # The region names the locality; a province, when given, must agree.
-        return _same_place(region, delegation.locality) and origin["province_id"] in (
-            None,
-            delegation.province_id,
-        )
-    return origin["province_id"] == delegation.province_id and (
+        # The region names the locality; a province or subdivision, when given, must agree.
+        return _same_place(region, delegation.locality) and recorded in ((None, ""), held_by)
+    return recorded == held_by and (
         not region.strip() or region.strip().casefold().startswith("provinsi")
     )
 
@@ -161,6 +221,7 @@ def _delegate_origins(programme: Programme) -> list[dict]:
             "country__country",
             "province_id",
             "province__name",
+            "subdivision",
             "region",
         )
         .annotate(n=Count("id"))
@@ -179,7 +240,7 @@ def _quotas(delegations: list[Delegation], origins: list[dict]) -> list[Delegati
 
 
 def _delegations_of(programme: Programme) -> list[Delegation]:
-    """Member countries, then Indonesian regions, each by the name shown.
+    """Member countries, then regions of the host, each by the name shown.
 
     Sorted here rather than in SQL: databases disagree on where null countries go.
     """
@@ -198,6 +259,7 @@ def delegation_quota_of(participant: Participant) -> DelegationQuota | None:
         "category": participant.category,
         "country_id": participant.country_id,
         "province_id": participant.province_id,
+        "subdivision": participant.subdivision,
         "region": participant.region,
     }
     for quota in delegation_quotas(participant.programme):
@@ -216,7 +278,8 @@ def dashboard_summary(programme: Programme) -> dict:
     """The dashboard's counts, in a fixed number of queries whatever the number of people.
 
     Queries: statuses of everyone; active people by category and gender; active people's
-    needs; active delegates by origin; the delegations. Everything else is derived in Python.
+    needs; active delegates by origin; the countries represented; the delegations. Everything
+    else is derived in Python.
     """
     status_counts = dict(
         programme.participants.values_list("status").annotate(n=Count("id")).order_by()
@@ -264,13 +327,13 @@ def dashboard_summary(programme: Programme) -> dict:
     ]
 
     countries: dict[str, int] = defaultdict(int)
-    provinces: dict[str, dict] = {}
+    regions: dict[str, dict] = {}
     for row in origins:
         if row["category"] == Participant.Category.INTERNATIONAL:
             countries[row["country__country"] or ""] += row["n"]
         else:
-            name = row["province__name"] or ""
-            entry = provinces.setdefault(name, {"name": name, "count": 0, "regions": {}})
+            name = region_name(row["province__name"], row["subdivision"])
+            entry = regions.setdefault(name, {"name": name, "count": 0, "regions": {}})
             entry["count"] += row["n"]
             region = row["region"].strip()
             if region:
@@ -282,14 +345,14 @@ def dashboard_summary(programme: Programme) -> dict:
         ),
         key=lambda row: (-row["count"], row["name"]),
     )
-    province_rows = sorted(
+    region_rows = sorted(
         (
             {
                 "name": entry["name"],
                 "count": entry["count"],
                 "regions": sorted(entry["regions"].items()),
             }
-            for entry in provinces.values()
+            for entry in regions.values()
         ),
         key=lambda row: (-row["count"], row["name"]),
     )
@@ -304,7 +367,8 @@ def dashboard_summary(programme: Programme) -> dict:
         "categories": categories,
         "expected_total": programme.expected_total,
         "countries": country_rows,
-        "provinces": province_rows,
+        "country_count": countries_represented(programme),
+        "regions": region_rows,
         "genders": genders,
         "needs": needs,
         "quotas": quotas,

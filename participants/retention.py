@@ -38,6 +38,8 @@ RETENTION_FIELDS: dict[str, Any] = {
     "nationality": "",
     "passport_number": "",
     "passport_expiry": None,
+    "date_of_birth": None,
+    "place_of_birth": "",
     "arrival_at": None,
     "arrival_details": "",
     "departure_at": None,

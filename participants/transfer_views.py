@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 from django_countries import countries
 
-from programs.models import MemberCountry, Programme, Province
+from programs.models import MemberCountry, Programme
 from programs.permissions import MANAGERS, get_programme_for_user
+from programs.regions import regions_of
 from programs.uploads import IMPORT, with_limit
 
 from . import exports, imports
@@ -104,7 +105,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 for member in MemberCountry.objects.filter(is_active=True)
             ],
-            "provinces": Province.objects.all(),
+            "regions": regions_of(programme.host_country),
         },
     )
 

@@ -14,10 +14,12 @@ def confirmation_page(
     consequence: str,
     action: str,
     cancel_url: str,
+    cancel: str = "",
 ) -> HttpResponse | None:
     """None when the POST was confirmed; otherwise the page that asks, posting the same fields
     (a revocation's reason, a photo's return address) back to the same address with
-    `confirmed=1`. Changes nothing."""
+    `confirmed=1`. Changes nothing. `cancel` names the way back when "Cancel, keep it" does
+    not fit (nothing is being removed)."""
     if request.POST.get(CONFIRMED) == "1":
         return None
     fields = [
@@ -34,6 +36,7 @@ def confirmation_page(
             "consequence": consequence,
             "action": action,
             "cancel_url": cancel_url,
+            "cancel": cancel,
             "fields": fields,
         },
     )

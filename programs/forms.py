@@ -9,12 +9,22 @@ from django.utils.translation import gettext_lazy as _
 
 from .images import reencode_image
 from .languages import DEFAULT_CONTENT_LANGUAGE, content_language_choices, label_local_fields
-from .models import Delegation, MemberCountry, Programme, ProgrammeMembership, Province
+from .models import Delegation, MemberCountry, Programme, ProgrammeMembership
+from .regions import Region, regions_of
 from .services import user_with_email
 from .timezones import time_zone_choices
 from .uploads import LOGO, with_limit
 
 LOGO_MAX_SIDE = 600
+# Who issues and signs the programme's visa support letters and what they say.
+VISA_LETTER_FIELDS = [
+    "visa_issuing_authority",
+    "visa_signatory_name",
+    "visa_signatory_title",
+    "visa_funding_statement",
+    "visa_show_stay_dates",
+    "visa_show_birth_details",
+]
 
 
 class LogoInput(forms.ClearableFileInput):
@@ -52,7 +62,7 @@ class ProgrammeForm(forms.ModelForm):
         (_("Dates"), ["start_date", "end_date", "time_zone"]),
         (
             _("Host and venue"),
-            ["host_institution", "host_short_name", "host_address", "venue_city"],
+            ["host_country", "host_institution", "host_short_name", "host_address", "venue_city"],
         ),
         (_("Partners and cooperation"), ["partners", "cooperation_framework"]),
         (
@@ -61,11 +71,19 @@ class ProgrammeForm(forms.ModelForm):
         ),
         (_("Logo"), ["logo"]),
         (_("Personal data"), ["personal_data_kept_until"]),
+        (_("Visa support letters"), VISA_LETTER_FIELDS),
     ]
 
     required_css_class = "required"
     # Fields that span both columns of the form's grid.
-    WIDE_FIELDS = {"content_language", "host_address", "partners", "cooperation_framework", "logo"}
+    WIDE_FIELDS = {
+        "content_language",
+        "host_address",
+        "partners",
+        "cooperation_framework",
+        "logo",
+        "visa_funding_statement",
+    }
     LOCAL_LABELS = {
         "title_local": _("Title (%(language)s)"),
         "short_name_local": _("Short name (%(language)s)"),
@@ -102,6 +120,7 @@ class ProgrammeForm(forms.ModelForm):
             "start_date",
             "end_date",
             "time_zone",
+            "host_country",
             "host_institution",
             "host_short_name",
             "host_address",
@@ -113,6 +132,7 @@ class ProgrammeForm(forms.ModelForm):
             "expected_other",
             "logo",
             "personal_data_kept_until",
+            *VISA_LETTER_FIELDS,
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -120,6 +140,7 @@ class ProgrammeForm(forms.ModelForm):
             "personal_data_kept_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "partners": forms.Textarea(attrs={"rows": 4}),
             "cooperation_framework": forms.Textarea(attrs={"rows": 3}),
+            "visa_funding_statement": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
             "short_name_en": _(
@@ -189,8 +210,36 @@ class TeamMemberForm(forms.Form):
         return email
 
 
+class HostRegionField(forms.ChoiceField):
+    """A region of the programme's host country, chosen by its code.
+
+    `record` writes the choice into the `province` and `subdivision` fields of a delegation
+    or participant (see `programs.regions`).
+    """
+
+    def __init__(self, programme: Programme, instance: Any, **kwargs: Any) -> None:
+        self.regions = {region.code: region for region in regions_of(programme.host_country)}
+        super().__init__(
+            label=_("Region of %(country)s") % {"country": programme.host_country_name},
+            choices=[("", "---------")]
+            + [(region.code, region.name) for region in self.regions.values()],
+            required=False,
+            initial=instance.province.code if instance.province_id else instance.subdivision,
+            **kwargs,
+        )
+
+    def region(self, code: str | None) -> Region | None:
+        return self.regions.get(code or "")
+
+    def record(self, instance: Any, code: str | None) -> None:
+        region = self.region(code)
+        fields = region.fields if region else {"province": None, "subdivision": ""}
+        for name, value in fields.items():
+            setattr(instance, name, value)
+
+
 class DelegationForm(forms.ModelForm):
-    """A delegation of a member country, or the seats of an Indonesian region.
+    """A delegation of a member country, or the seats of a region of the host country.
 
     The kind says which of the two the organiser means, so that a stray choice in the other
     part of the form is reported at its field instead of as a vague form-wide error.
@@ -198,11 +247,11 @@ class DelegationForm(forms.ModelForm):
 
     INTERNATIONAL = "international"
     DOMESTIC = "domestic"
-    LOCATION_FIELDS = ("kind", "country", "province", "locality")
+    LOCATION_FIELDS = ("kind", "country", "region", "locality")
 
     kind = forms.ChoiceField(
         label=_("Kind"),
-        choices=[(INTERNATIONAL, _("Member country")), (DOMESTIC, _("Indonesian region"))],
+        choices=[(INTERNATIONAL, _("Member country")), (DOMESTIC, _("Region of the host country"))],
         widget=forms.RadioSelect,
     )
 
@@ -210,7 +259,6 @@ class DelegationForm(forms.ModelForm):
         model = Delegation
         fields = [
             "country",
-            "province",
             "locality",
             "seats",
             "nominating_agency",
@@ -218,16 +266,12 @@ class DelegationForm(forms.ModelForm):
             "contact_email",
             "contact_phone",
         ]
-        labels = {
-            "country": _("Member country"),
-            "province": _("Province"),
-        }
+        labels = {"country": _("Member country")}
         widgets = {"contact_phone": forms.TextInput(attrs={"type": "tel"})}
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         self.programme = programme
         super().__init__(*args, **kwargs)
-        self.order_fields(["kind"])
         if self.instance.pk:
             self.fields["kind"].initial = (
                 self.DOMESTIC if self.instance.is_domestic else self.INTERNATIONAL
@@ -242,47 +286,52 @@ class DelegationForm(forms.ModelForm):
         country_field.choices = [("", country_field.empty_label)] + sorted(
             ((c.pk, str(c)) for c in countries), key=lambda choice: choice[1]
         )
-        self.fields["province"].queryset = Province.objects.all()
+        self.fields["region"] = HostRegionField(programme, self.instance)
+        self.order_fields(["kind", "country", "region"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         kind = cleaned.get("kind")
         country = cleaned.get("country")
-        province = cleaned.get("province")
+        region = self.fields["region"].region(cleaned.get("region"))
         locality = cleaned.get("locality", "")
         if kind == self.INTERNATIONAL:
             if not country and not self.has_error("country"):
                 self.add_error(
                     "country",
-                    _("Choose a member country, or choose “Indonesian region” as the kind."),
+                    _(
+                        "Choose a member country, or choose “Region of the host country” as "
+                        "the kind."
+                    ),
                 )
-            if province:
+            if region:
                 self.add_error(
-                    "province",
-                    _("A member country's delegation has no province: clear this field."),
+                    "region",
+                    _("A member country's delegation has no region: clear this field."),
                 )
             if locality:
                 self.add_error(
                     "locality",
-                    _("A regency or city only applies to a domestic delegation."),
+                    _("A regency, city or locality only applies to a domestic delegation."),
                 )
         elif kind == self.DOMESTIC:
-            if not province and not self.has_error("province"):
+            if not region and not self.has_error("region"):
                 self.add_error(
-                    "province",
-                    _("Choose a province, or choose “Member country” as the kind."),
+                    "region",
+                    _("Choose a region, or choose “Member country” as the kind."),
                 )
             if country:
                 self.add_error(
                     "country",
                     _("Domestic seats belong to a region, not a member country: clear this field."),
                 )
+        self.fields["region"].record(self.instance, cleaned.get("region"))
         if not self.errors:
-            self._check_unique(country, province, locality)
+            self._check_unique(country, region, locality)
         return cleaned
 
     def _check_unique(
-        self, country: MemberCountry | None, province: Province | None, locality: str
+        self, country: MemberCountry | None, region: Region | None, locality: str
     ) -> None:
         # The database constraints would refuse these; say so at the field instead.
         others = self.programme.delegations.exclude(pk=self.instance.pk)
@@ -291,10 +340,10 @@ class DelegationForm(forms.ModelForm):
                 "country",
                 _("%(country)s already has a delegation in this programme.") % {"country": country},
             )
-        if province and others.filter(province=province, locality=locality).exists():
-            place = f"{locality} ({province})" if locality else str(province)
+        if region and others.filter(**region.fields, locality=locality).exists():
+            place = f"{locality} ({region.name})" if locality else region.name
             self.add_error(
-                "locality" if locality else "province",
+                "locality" if locality else "region",
                 _("%(place)s already has seats in this programme.") % {"place": place},
             )
 

@@ -11,12 +11,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .countries import country_name
 from .languages import DEFAULT_CONTENT_LANGUAGE, content_language_choices
 from .privacy import (
     DEFAULT_PRIVACY_NOTICE_LANGUAGE,
     default_privacy_notice_en,
     default_privacy_notice_id,
 )
+from .subdivisions import region_name, validate_subdivision_of
+from .visa_wording import default_visa_funding_statement
 
 
 def in_current_language(local: str, language: str, english: str) -> str:
@@ -126,6 +129,8 @@ class Programme(models.Model):
     partners = models.TextField(_("partners"), blank=True, help_text=_("One per line."))
     cooperation_framework = models.TextField(_("cooperation framework"), blank=True)
     venue_city = models.CharField(_("venue city"), max_length=100)
+    # Domestic participants come from the host country and represent one of its regions.
+    host_country = CountryField(_("host country"), default="ID")
     expected_international = models.PositiveIntegerField(
         _("expected international delegates"), default=0
     )
@@ -157,6 +162,40 @@ class Programme(models.Model):
     )
     privacy_notice_local = models.TextField(
         _("privacy notice (host language)"), default=default_privacy_notice_id, blank=True
+    )
+    # Visa support letters: who issues and signs them and what they say besides the
+    # delegate's passport details.
+    visa_issuing_authority = models.CharField(
+        _("issuing authority"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who invites the delegates on the letterhead. Leave empty for the host."),
+    )
+    visa_signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
+    visa_signatory_title = models.CharField(
+        _("signatory's title"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Usually a director. Leave the name empty to sign with the first signatory of "
+            "the certificates, or in the issuing authority's name."
+        ),
+    )
+    visa_funding_statement = models.TextField(
+        _("funding statement"),
+        default=default_visa_funding_statement,
+        blank=True,
+        help_text=_("Who pays travel, accommodation and allowances, as the letters state it."),
+    )
+    visa_show_stay_dates = models.BooleanField(
+        _("print the period of stay"),
+        default=True,
+        help_text=_("The delegate's arrival and departure when recorded, else the programme's."),
+    )
+    visa_show_birth_details = models.BooleanField(
+        _("print date and place of birth"),
+        default=True,
+        help_text=_("Only for the delegates whose date or place of birth is recorded."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
@@ -236,6 +275,16 @@ class Programme(models.Model):
         return f"{name} ({short})"
 
     @property
+    def visa_authority(self) -> str:
+        """Who issues the visa support letters: the organisers' choice, else the host."""
+        return self.visa_issuing_authority.strip() or self.host_institution
+
+    @property
+    def host_country_name(self) -> str:
+        """The host country's name in the language of the page."""
+        return country_name(self.host_country.code)
+
+    @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
@@ -298,10 +347,11 @@ class ProgrammeMembership(models.Model):
 
 
 class Delegation(models.Model):
-    """Seats offered to one invited member country, or to one Indonesian region.
+    """Seats offered to one invited member country, or to one region of the host country.
 
-    International delegations name a member country; domestic ones a province and optionally
-    the regency or city (typed) that holds the seats.
+    International delegations name a member country; domestic ones a region of the host
+    (an Indonesian province, or an ISO 3166-2 subdivision elsewhere; see `programs.regions`)
+    and optionally the locality (typed) that holds the seats.
     """
 
     programme = models.ForeignKey(
@@ -323,11 +373,17 @@ class Delegation(models.Model):
         related_name="delegations",
         verbose_name=_("province"),
     )
+    subdivision = models.CharField(
+        _("region"),
+        max_length=6,
+        blank=True,
+        help_text=_("ISO 3166-2 code of a region of a host country other than Indonesia."),
+    )
     locality = models.CharField(
-        _("regency or city"),
+        _("regency, city or locality"),
         max_length=120,
         blank=True,
-        help_text=_("Leave empty when the seats belong to the province itself."),
+        help_text=_("Leave empty when the seats belong to the region itself."),
     )
     seats = models.PositiveIntegerField(_("seats"), default=1)
     nominating_agency = models.CharField(_("nominating agency"), max_length=200, blank=True)
@@ -338,12 +394,18 @@ class Delegation(models.Model):
     class Meta:
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
-        ordering = ["country", "province__name", "locality"]
+        ordering = ["country", "province__name", "subdivision", "locality"]
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(country__isnull=False, province__isnull=True, locality="")
-                    | models.Q(country__isnull=True, province__isnull=False)
+                    models.Q(
+                        country__isnull=False, province__isnull=True, subdivision="", locality=""
+                    )
+                    | models.Q(country__isnull=True, province__isnull=False, subdivision="")
+                    | (
+                        models.Q(country__isnull=True, province__isnull=True)
+                        & ~models.Q(subdivision="")
+                    )
                 ),
                 name="delegation_is_country_or_region",
             ),
@@ -357,6 +419,11 @@ class Delegation(models.Model):
                 condition=models.Q(province__isnull=False),
                 name="one_delegation_per_region",
             ),
+            models.UniqueConstraint(
+                fields=["programme", "subdivision", "locality"],
+                condition=~models.Q(subdivision=""),
+                name="one_delegation_per_subdivision",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -364,19 +431,29 @@ class Delegation(models.Model):
 
     @property
     def is_domestic(self) -> bool:
-        return self.province_id is not None
+        return self.country_id is None
+
+    @property
+    def region_name(self) -> str:
+        """The name of the host's region (province or subdivision) holding the seats."""
+        return region_name(self.province.name if self.province_id else None, self.subdivision)
 
     @property
     def origin(self) -> str:
         if self.country_id:
             return str(self.country)
         if self.locality:
-            return f"{self.locality} ({self.province})"
-        return str(self.province)
+            return f"{self.locality} ({self.region_name})"
+        return self.region_name
 
     def clean(self) -> None:
-        if bool(self.country_id) == bool(self.province_id):
-            raise ValidationError(_("Choose either a member country or an Indonesian province."))
+        if self.programme_id:
+            validate_subdivision_of(self.subdivision, self.programme.host_country)
+        has_region = bool(self.province_id or self.subdivision)
+        if bool(self.country_id) == has_region:
+            raise ValidationError(
+                _("Choose either a member country or a region of the host country.")
+            )
         if self.country_id and self.locality:
             raise ValidationError(
                 {"locality": _("A regency or city only applies to a domestic delegation.")}

@@ -9,8 +9,9 @@ the version of the reader's language.
 DEFAULT_PRIVACY_NOTICE_EN = """\
 The host institution of this programme collects your personal data to organise your \
 participation: your name, contact details, country and institution; your passport number and \
-expiry for visa support letters; your travel details, dietary and accessibility needs and an \
-emergency contact for your care during the programme; your photo for your badge.
+expiry, and your date and place of birth where given, for visa support letters; your travel \
+details, dietary and accessibility needs and an emergency contact for your care during the \
+programme; your photo for your badge.
 
 Only the programme's organisers see your passport details; the programme team sees what it \
 needs to run the agenda. Every view or export of passport data is recorded, and the record is \
@@ -31,9 +32,10 @@ DEFAULT_PRIVACY_NOTICE_LANGUAGE = "id"
 
 DEFAULT_PRIVACY_NOTICE_ID = """\
 Institusi penyelenggara program ini mengumpulkan data pribadi Anda untuk mengatur keikutsertaan \
-Anda: nama, kontak, negara, dan institusi Anda; nomor dan masa berlaku paspor Anda untuk surat \
-dukungan visa; rincian perjalanan, kebutuhan makanan dan aksesibilitas, serta kontak darurat \
-untuk pendampingan Anda selama program; serta foto Anda untuk kartu identitas peserta.
+Anda: nama, kontak, negara, dan institusi Anda; nomor dan masa berlaku paspor Anda, serta \
+tanggal dan tempat lahir bila diisi, untuk surat dukungan visa; rincian perjalanan, kebutuhan \
+makanan dan aksesibilitas, serta kontak darurat untuk pendampingan Anda selama program; serta \
+foto Anda untuk kartu identitas peserta.
 
 Hanya penyelenggara program yang dapat melihat data paspor Anda; tim program melihat data yang \
 diperlukan untuk menjalankan agenda. Setiap kali data paspor dilihat atau diekspor, hal itu \

@@ -29,5 +29,5 @@ def delegations_of(programme: Programme) -> tuple[list[Delegation], list[Delegat
     for delegation in programme.delegations.select_related("country", "province"):
         (domestic if delegation.is_domestic else international).append(delegation)
     international.sort(key=lambda d: str(d.country))
-    domestic.sort(key=lambda d: (d.province.name, d.locality))
+    domestic.sort(key=lambda d: (d.region_name.casefold(), d.locality))
     return international, domestic

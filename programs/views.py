@@ -16,6 +16,7 @@ from .forms import DelegationForm, ProgrammeForm, TeamMemberForm
 from .models import Delegation
 from .permissions import MANAGERS, TEAM, can_create_programmes, get_programme_for_user
 from .queries import delegations_of, team_of
+from .regions import uses_provinces
 from .services import (
     add_team_member,
     create_programme,
@@ -174,6 +175,7 @@ def delegations(request: HttpRequest, slug: str) -> HttpResponse:
             "domestic": domestic,
             "international_seats": sum(d.seats for d in international),
             "domestic_seats": sum(d.seats for d in domestic),
+            "uses_provinces": uses_provinces(programme.host_country),
             "form": form,
         },
     )

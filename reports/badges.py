@@ -52,7 +52,7 @@ class Badge:
 def badge_for(participant: Participant) -> Badge:
     name = participant.name_for_certificate
     latin = participant.full_name_latin if participant.full_name_latin != name else ""
-    origin = participant.origin or (str(participant.province) if participant.province_id else "")
+    origin = participant.origin
     return Badge(
         participant=participant,
         name=name,

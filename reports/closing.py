@@ -25,10 +25,12 @@ from django_countries import countries as all_countries
 
 from participants.evaluation import EvaluationSummary, evaluation_summary
 from participants.models import Participant
-from participants.queries import active_participants
+from participants.queries import CountriesRepresented, active_participants, count_countries
 from programs.languages import language_info
 from programs.models import Programme
 from programs.numbers import percent
+from programs.regions import regions_phrase
+from programs.subdivisions import region_name
 from visits.models import Assignment, Session, SessionPhoto
 from visits.queries import (
     attendance_annotations,
@@ -207,6 +209,10 @@ class ParticipantFigures:
     countries: list[CountRow]
     genders: list[CountRow]
     regions: list[CountRow]
+    # Every country of an active participant, the host's included (participants.queries).
+    country_count: CountriesRepresented
+    # What domestic participants represent: "regions of Sri Lanka".
+    regions_phrase: str = ""
     charts: dict[str, SafeString] = field(default_factory=dict)
 
     @property
@@ -239,7 +245,8 @@ def _region_names(names: set[str]) -> str:
 
 
 def _is_province_itself(region: str, province: str) -> bool:
-    # "Provinsi Bali" for the province of Bali: the seat of the province, not a regency or city.
+    # "Provinsi Bali" for the province of Bali: the seat of the province, not a regency or city;
+    # "Western Province" typed again as the locality of the Western Province.
     folded = region.casefold()
     return folded == province.casefold() or folded.startswith("provinsi")
 
@@ -247,12 +254,13 @@ def _is_province_itself(region: str, province: str) -> bool:
 def participant_figures(programme: Programme) -> ParticipantFigures:
     """Active participants by category, member country, gender and region: one query.
 
-    Countries count international delegates; regions count domestic representatives by
-    province, with the regencies and cities named.
+    The country count is every active participant's country, the host's included; the
+    country rows break down international delegates; regions count domestic representatives
+    by region of the host (province or subdivision), with the localities named.
     """
     rows = list(
         active_participants(programme)
-        .values("category", "gender", "country__country", "province__name", "region")
+        .values("category", "gender", "country__country", "province__name", "subdivision", "region")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -267,7 +275,7 @@ def participant_figures(programme: Programme) -> ParticipantFigures:
         if row["category"] == Participant.Category.INTERNATIONAL:
             by_country[row["country__country"] or ""] += row["n"]
         elif row["category"] == Participant.Category.DOMESTIC:
-            province = row["province__name"] or ""
+            province = region_name(row["province__name"], row["subdivision"])
             by_province[province] += row["n"]
             region = (row["region"] or "").strip()
             if region and not _is_province_itself(region, province):
@@ -315,6 +323,10 @@ def participant_figures(programme: Programme) -> ParticipantFigures:
         countries=_with_percent(countries, international),
         genders=_with_percent(genders, total),
         regions=_with_percent(regions, domestic),
+        country_count=count_countries(
+            programme, ((row["category"], row["country__country"]) for row in rows)
+        ),
+        regions_phrase=regions_phrase(programme.host_country),
     )
     figures.charts = {
         "categories": bar_chart_svg(
@@ -328,7 +340,11 @@ def participant_figures(programme: Programme) -> ParticipantFigures:
             _chart_rows(figures.genders), title=str(_("Participants by gender"))
         ),
         "regions": bar_chart_svg(
-            _chart_rows(figures.regions), title=str(_("Domestic representatives by province"))
+            _chart_rows(figures.regions),
+            title=str(
+                _("Domestic representatives by region of %(country)s")
+                % {"country": programme.host_country_name}
+            ),
         ),
     }
     return figures
@@ -468,17 +484,25 @@ def annex_rows(programme: Programme) -> list[str]:
             "region",
             "country__country",
             "province__name",
+            "subdivision",
             "institution",
         )
     )
     country_names: dict[str, str] = {}
     lines = []
-    for number, (category, name, latin, region, country, province, institution) in enumerate(
-        rows, start=1
-    ):
+    for number, (
+        category,
+        name,
+        latin,
+        region,
+        country,
+        province,
+        subdivision,
+        institution,
+    ) in enumerate(rows, start=1):
         shown = f"{latin} ({name})" if latin and latin != name else name
         if category == Participant.Category.DOMESTIC or not country:
-            origin = region or province or ""
+            origin = region or region_name(province, subdivision)
         else:
             if country not in country_names:
                 country_names[country] = str(all_countries.name(country))

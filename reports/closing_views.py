@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,7 +25,15 @@ from .models import ClosingReport, GenerationJob, Quote
 from .queries import latest_jobs
 from .services import save_closing_report
 from .views import page_language, polling, start_from_form
-from .visa import has_passport_details, missing_passport_details, visa_delegates, visa_letter_rows
+from .visa import (
+    addressee,
+    has_passport_details,
+    host_country_of,
+    missing_passport_details,
+    programme_has_ended,
+    visa_delegates,
+    visa_letter_rows,
+)
 
 Kind = GenerationJob.Kind
 
@@ -121,7 +130,8 @@ def visa_letters(request: HttpRequest, slug: str) -> HttpResponse:
 
     A POST starts the job that renders every complete delegate's letter or, with `participant`,
     that delegate's letter alone. Organisers and admins only: the page and the letters show
-    passport numbers.
+    passport numbers. Once the programme is over, the page warns and a request asks for
+    confirmation first.
     """
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     if request.method == "POST":
@@ -138,6 +148,24 @@ def visa_letters(request: HttpRequest, slug: str) -> HttpResponse:
                     },
                 )
                 return redirect("reports:visa_letters", slug=programme.slug)
+        if programme_has_ended(programme):
+            # Asked, not refused: a letter after the last day cannot serve a visa application
+            # for the programme, but organisers still need one now and then (a delegate
+            # extending a stay, a consulate or an auditor asking for a copy).
+            asking = confirmation_page(
+                request,
+                question=_("The programme is over: generate visa support letters anyway?"),
+                consequence=_(
+                    "The programme's last day was %(day)s. The letters invite delegates to dates "
+                    "that have passed; an embassy will not issue a visa for them."
+                )
+                % {"day": date_format(programme.end_date, "j F Y")},
+                action=_("Generate the letters anyway"),
+                cancel_url=reverse("reports:visa_letters", args=[programme.slug]),
+                cancel=_("Cancel"),
+            )
+            if asking:
+                return asking
         record_personal_data_access(
             programme=programme,
             by=request.user,
@@ -167,6 +195,8 @@ def visa_letters(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "rows": [(row, by_participant.get(row.participant.pk, [])) for row in rows],
             "complete_count": sum(1 for row in rows if row.is_complete),
+            "addressee": addressee(host_country_of(programme), None),
+            "has_ended": programme_has_ended(programme),
             "job": job,
             "language": page_language(),
             "language_form": DocumentLanguageForm(initial={"language": page_language()}),

@@ -2,24 +2,34 @@
 
 Letters are for organisers and admins only: they print passport numbers. A letter needs the
 delegate's passport number and expiry date; delegates without them are listed as incomplete
-and get no letter. The letter is signed by the first signatory of the programme's certificates
-(the host's representative) or, when there is none, in the host institution's name.
+and get no letter. Each is addressed to the host country's embassy or consulate in the
+delegate's passport country, issued by the programme's issuing authority (the host unless the
+organisers name another) and signed by the programme's visa signatory, else by the first
+signatory of its certificates, else in the issuing authority's name. The funding statement,
+the period of stay and the date and place of birth follow the programme's settings.
 
 The job kind is `VISA_LETTERS_JOB` at the bottom: the letters of every delegate whose details are
 complete, or the letter of the job's one `participant`.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import lru_cache
+from gettext import NullTranslations
+from gettext import translation as iso_catalogue
 
+import pycountry
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import Country
 
 from participants.models import Participant
 from participants.queries import active_participants
 from programs.models import Programme
+from programs.visa_wording import DEFAULT_VISA_FUNDING_STATEMENT
 
 from .dates import date_range
 from .jobkind import JobKind, Rendered, SubjectGone
@@ -27,6 +37,107 @@ from .models import GenerationJob, Signatory
 from .pdf import media_url, render_pdf
 
 VISA_LETTER_TEMPLATE = "reports/pdf/visa_letter.html"
+
+
+def host_country_of(programme: Programme) -> Country:
+    """The country that hosts the programme, whose embassies the letters are addressed to."""
+    return Country(programme.host_country.code)
+
+
+@lru_cache(maxsize=16)
+def _country_name_catalogue(language: str) -> NullTranslations:
+    """The ISO 3166-1 names translated into `language`, as pycountry ships them."""
+    languages = [language, language.split("-")[0]]
+    return iso_catalogue("iso3166-1", pycountry.LOCALES_DIR, languages=languages, fallback=True)
+
+
+def country_name(country: Country) -> str:
+    """The country's common name in the active language.
+
+    django-countries' translation where it has one for the language, else the ISO catalogue's
+    (it has Indonesian, which django-countries lacks), else the English name.
+    """
+    name = str(country.name)
+    language = translation.get_language() or "en"
+    if language.startswith("en"):
+        return name
+    with translation.override("en"):
+        untranslated = name == str(country.name)
+    record = pycountry.countries.get(alpha_2=country.code)
+    if untranslated and record is not None:
+        translated = _country_name_catalogue(language).gettext(record.name)
+        if translated != record.name:
+            return translated
+    return name
+
+
+def official_country_name(country: Country) -> tuple[str, bool]:
+    """The country's official name in the active language and whether it is one.
+
+    "Democratic Socialist Republic of Sri Lanka" where pycountry knows an official name and
+    has it in the language (or the language is English); otherwise the common name in that
+    language ("Japan", "Jepang").
+    """
+    record = pycountry.countries.get(alpha_2=country.code)
+    official = getattr(record, "official_name", "") if record else ""
+    if official:
+        language = translation.get_language() or "en"
+        translated = _country_name_catalogue(language).gettext(official)
+        if language.startswith("en") or translated != official:
+            return translated, True
+    return country_name(country), False
+
+
+def passport_country_of(participant: Participant) -> Country | None:
+    """The country whose passport the delegate travels on: their nationality, else the
+    member country they represent."""
+    if participant.nationality:
+        return participant.nationality
+    if participant.country_id:
+        return participant.country.country
+    return None
+
+
+def addressee(host: Country, passport_country: Country | None) -> str:
+    """ "To the Embassy or Consulate of the Republic of Indonesia in Thailand", in the active
+    language: the host's mission in the country where the delegate applies."""
+    name, is_official = official_country_name(host)
+    place = ""
+    # A delegate holding the host's own passport applies nowhere: no place is named.
+    if passport_country is not None and passport_country.code != host.code:
+        place = country_name(passport_country)
+    values = {"country": name, "place": place}
+    if place and is_official:
+        return gettext("To the Embassy or Consulate of the %(country)s in %(place)s") % values
+    if place:
+        return gettext("To the Embassy or Consulate of %(country)s in %(place)s") % values
+    if is_official:
+        return gettext("To the Embassy or Consulate of the %(country)s") % values
+    return gettext("To the Embassy or Consulate of %(country)s") % values
+
+
+def programme_has_ended(programme: Programme, *, today: date | None = None) -> bool:
+    """Whether the programme's last day has passed, in its own time zone."""
+    today = today or timezone.localdate(timezone=programme.tzinfo)
+    return programme.end_date < today
+
+
+def funding_statement(programme: Programme) -> str:
+    """The programme's funding statement; the default one in the letter's language."""
+    statement = programme.visa_funding_statement.strip()
+    if statement == DEFAULT_VISA_FUNDING_STATEMENT:
+        return gettext(DEFAULT_VISA_FUNDING_STATEMENT)
+    return statement
+
+
+def stay_dates(programme: Programme, participant: Participant) -> str:
+    """The delegate's stay as the letter states it: their recorded arrival and departure
+    days, each else the programme's first or last day."""
+    tz = programme.tzinfo
+    arrival, departure = participant.arrival_at, participant.departure_at
+    first = timezone.localtime(arrival, tz).date() if arrival else programme.start_date
+    last = timezone.localtime(departure, tz).date() if departure else programme.end_date
+    return date_range(first, last)
 
 
 def visa_delegates(programme: Programme) -> QuerySet[Participant]:
@@ -111,34 +222,64 @@ def letter_file_name(participant: Participant) -> str:
     return f"visa-letter-{participant.pk}{'-' + readable if readable else ''}.pdf"
 
 
+@dataclass(frozen=True)
+class LetterSigner:
+    """Who signs a programme's letters: name, title and organisation, as printed."""
+
+    name: str
+    title: str = ""
+    organisation: str = ""
+
+
 @dataclass
 class Letterhead:
     """What every letter of a programme shares: signatory, logo and the files they embed."""
 
     programme: Programme
-    signatory: Signatory | None
+    signatory: LetterSigner | None
     logo_url: str = ""
     signature_url: str = ""
     media: frozenset[str] = frozenset()
 
 
 def letterhead_for(programme: Programme) -> Letterhead:
-    """The programme's letterhead: one query for the signatory."""
-    signatory = (
-        Signatory.objects.filter(template__programme=programme).order_by("position", "pk").first()
-    )
+    """The programme's letterhead: at most one query, for a certificate signatory.
+
+    The programme's own visa signatory signs when named (without a scanned signature: one is
+    only stored for certificate signatories); else the certificates' first signatory with
+    their signature; else nobody, and the letter closes with the issuing authority's name.
+    """
     media = set()
     logo_url = signature_url = ""
     # Only these stored files may be embedded: the URL fetcher refuses every other name.
     if programme.logo:
         media.add(programme.logo.name)
         logo_url = media_url(programme.logo.name)
-    if signatory is not None and signatory.signature:
-        media.add(signatory.signature.name)
-        signature_url = media_url(signatory.signature.name)
+    signer = None
+    if programme.visa_signatory_name.strip():
+        signer = LetterSigner(
+            name=programme.visa_signatory_name.strip(),
+            title=programme.visa_signatory_title.strip(),
+            organisation=programme.visa_authority,
+        )
+    else:
+        signatory = (
+            Signatory.objects.filter(template__programme=programme)
+            .order_by("position", "pk")
+            .first()
+        )
+        if signatory is not None:
+            signer = LetterSigner(
+                name=signatory.name,
+                title=signatory.title,
+                organisation=signatory.organisation or programme.visa_authority,
+            )
+            if signatory.signature:
+                media.add(signatory.signature.name)
+                signature_url = media_url(signatory.signature.name)
     return Letterhead(
         programme=programme,
-        signatory=signatory,
+        signatory=signer,
         logo_url=logo_url,
         signature_url=signature_url,
         media=frozenset(media),
@@ -146,12 +287,20 @@ def letterhead_for(programme: Programme) -> Letterhead:
 
 
 def visa_letter_context(letterhead: Letterhead, participant: Participant) -> dict:
+    """What the letter template prints; call it in the letter's language."""
     programme = letterhead.programme
-    nationality = participant.nationality.name if participant.nationality else ""
+    passport_country = passport_country_of(participant)
+    show_birth = programme.visa_show_birth_details
     return {
         "programme": programme,
         "participant": participant,
-        "nationality": nationality or (str(participant.country) if participant.country_id else ""),
+        "nationality": country_name(passport_country) if passport_country else "",
+        "addressee": addressee(host_country_of(programme), passport_country),
+        "authority": programme.visa_authority,
+        "funding_statement": funding_statement(programme),
+        "stay": stay_dates(programme, participant) if programme.visa_show_stay_dates else "",
+        "date_of_birth": participant.date_of_birth if show_birth else None,
+        "place_of_birth": participant.place_of_birth.strip() if show_birth else "",
         "reference": reference_number(programme, participant),
         "letter_date": timezone.localdate(timezone=programme.tzinfo),
         "dates": date_range(programme.start_date, programme.end_date),

@@ -89,6 +89,15 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     venue_city = "Jakarta"
 
 
+class ColomboProgrammeFactory(ProgrammeFactory):
+    """A programme hosted in Sri Lanka: its regions are ISO 3166-2 subdivisions."""
+
+    host_country = "LK"
+    time_zone = "Asia/Colombo"
+    host_institution = "National Library and Documentation Services Board"
+    venue_city = "Colombo"
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProgrammeMembership

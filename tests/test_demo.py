@@ -85,8 +85,11 @@ def test_demo_programme_page_shows_8_international_from_6_countries_and_10_domes
     response = client.get(reverse("participants:list", args=[demo.slug]))
     stats = [(row["label"], row["count"]) for row in response.context["category_counts"]]
     assert stats == [("International delegate", 8), ("Domestic representative", 10)]
-    assert response.context["country_count"] == 6
+    # Six countries of international delegates and the host, Indonesia.
+    country_count = response.context["country_count"]
+    assert (country_count.total, len(country_count.others), country_count.host) == (7, 6, "ID")
     page = response.content.decode()
+    assert '<span class="stat-number">7</span> countries represented' in page
     assert "ສົມພອນ ພົມມະວົງ" in page
     assert "Nguyễn Thị Thu Hà" in page
 

@@ -23,6 +23,7 @@ from participants.models import Participant, by_readable_name
 from participants.queries import INACTIVE_STATUSES
 from programs.models import Programme
 from programs.numbers import percent
+from programs.subdivisions import region_name
 
 from .models import Assignment, Session, Vehicle, VisitGroup
 from .queries import attendance_annotations
@@ -263,7 +264,8 @@ def group_name(index: int) -> str:
 def _origin_key(participant: Participant) -> tuple[str, str]:
     """Who should travel together: a country's delegates, or a province's representatives."""
     if participant.category == Participant.Category.DOMESTIC:
-        return ("province", str(participant.province_id or participant.region.strip().casefold()))
+        place = participant.province_id or participant.subdivision
+        return ("province", str(place or participant.region.strip().casefold()))
     if participant.category == Participant.Category.INTERNATIONAL and participant.country_id:
         return ("country", str(participant.country_id))
     # Speakers, observers and staff travel with whoever has room.
@@ -606,6 +608,7 @@ def origin_rates(programme: Programme) -> dict[str, list[Rate]]:
             "participant__category",
             "participant__country__country",
             "participant__province__name",
+            "participant__subdivision",
             "participant__region",
         )
         .annotate(**attendance_annotations())
@@ -618,7 +621,10 @@ def origin_rates(programme: Programme) -> dict[str, list[Rate]]:
             code = row["participant__country__country"] or ""
             totals = countries[code]
         else:
-            name = row["participant__province__name"] or row["participant__region"].strip()
+            name = (
+                region_name(row["participant__province__name"], row["participant__subdivision"])
+                or row["participant__region"].strip()
+            )
             totals = provinces[name]
         totals[0] += row["assigned"]
         totals[1] += row["recorded"]

@@ -179,12 +179,16 @@ def test_visa_letters_page_is_recorded_with_every_delegate_listed(cast, programm
 def test_visa_letter_request_is_recorded(cast, programme, django_capture_on_commit_callbacks):
     delegate = _delegate(programme)
     client = client_for(cast["organiser"])
+    # The programme is over: each request is the confirmed one.
     with django_capture_on_commit_callbacks(execute=False):
         client.post(
             reverse("reports:visa_letters", args=[programme.slug]),
-            {"participant": delegate.pk, "language": "en"},
+            {"participant": delegate.pk, "language": "en", "confirmed": "1"},
         )
-        client.post(reverse("reports:visa_letters", args=[programme.slug]), {"language": "en"})
+        client.post(
+            reverse("reports:visa_letters", args=[programme.slug]),
+            {"language": "en", "confirmed": "1"},
+        )
     assert _entries() == [
         (cast["organiser"], "visa_letters_requested", [delegate.pk], ""),
         (

@@ -7,7 +7,13 @@ from participants.models import Participant
 from programs.models import Province
 
 from ..conftest import client_for
-from ..factories import DelegationFactory, ParticipantFactory, member_country
+from ..factories import (
+    ColomboProgrammeFactory,
+    DelegationFactory,
+    MembershipFactory,
+    ParticipantFactory,
+    member_country,
+)
 
 Category, Status, Gender = Participant.Category, Participant.Status, Participant.Gender
 
@@ -86,10 +92,20 @@ def test_dashboard_counts(cast, registrations):
         ("Vietnam", 2),
         ("Laos", 1),
     ]
-    assert summary["provinces"] == [
+    assert summary["regions"] == [
         {"name": "Bali", "count": 3, "regions": [("Kota Denpasar", 1), ("Provinsi Bali", 1)]},
         {"name": "Jawa Timur", "count": 1, "regions": [("Kota Surabaya", 1)]},
     ]
+    # Vietnam and Laos, and the host, whose domestic representatives come from it.
+    country_count = summary["country_count"]
+    assert (country_count.total, country_count.host_represented, country_count.others) == (
+        3,
+        True,
+        ("LA", "VN"),
+    )
+    assert country_count.sentence == (
+        "3 countries represented: the host, Indonesia, and 2 other countries."
+    )
     assert [(row["value"], row["count"]) for row in summary["genders"]] == [
         ("female", 7),
         ("male", 1),
@@ -118,8 +134,6 @@ def test_dashboard_delegation_seats_and_over_quota_warning(cast, registrations):
 
 
 def test_dashboard_without_participants_or_delegations(programme):
-    from ..factories import MembershipFactory
-
     organiser = MembershipFactory(programme=programme).user
     response = _dashboard(organiser, programme)
     page = response.content.decode()
@@ -157,8 +171,47 @@ def test_dashboard_query_count_does_not_grow(cast, programme, size, django_asser
     client = client_for(cast["organiser"])
     url = reverse("participants:dashboard", args=[programme.slug])
     # Session, user, programme, membership role; counts by status, by category and gender,
-    # the needs, delegates by origin, the delegations; the navigation's memberships and
-    # participations.
-    with django_assert_max_num_queries(11):
+    # the needs, delegates by origin, the countries represented, the delegations; the
+    # navigation's memberships and participations.
+    with django_assert_max_num_queries(12):
         response = client.get(url)
     assert response.context["summary"]["total"] == size + 2
+
+
+def test_dashboard_of_a_programme_hosted_in_sri_lanka_counts_the_host(db):
+    programme = ColomboProgrammeFactory()
+    organiser = MembershipFactory(programme=programme).user
+    for code in ("IN", "MV", "BT"):
+        ParticipantFactory(programme=programme, country=member_country(code))
+    ParticipantFactory(programme=programme, country=member_country("NP"), status=Status.WITHDRAWN)
+    domestic = {"programme": programme, "category": Category.DOMESTIC, "country": None}
+    ParticipantFactory(**domestic, subdivision="LK-1", region="Gampaha")
+    ParticipantFactory(**domestic, subdivision="LK-1", region="")
+    ParticipantFactory(**domestic, subdivision="LK-2", region="Kandy")
+    DelegationFactory(programme=programme, country=None, subdivision="LK-1", locality="Gampaha")
+    DelegationFactory(programme=programme, country=None, subdivision="LK-1", seats=2)
+    DelegationFactory(programme=programme, country=None, subdivision="LK-2", seats=2)
+    response = _dashboard(organiser, programme)
+    summary = response.context["summary"]
+    # The locality's seats take its representative; the province's take the one without.
+    assert [(str(q.delegation), q.seats, q.registered) for q in summary["quotas"]] == [
+        ("Central Province", 2, 0),
+        ("Gampaha (Western Province)", 1, 1),
+        ("Western Province", 2, 1),
+    ]
+    assert summary["country_count"].total == 4
+    assert [(row["name"], row["count"], row["regions"]) for row in summary["regions"]] == [
+        ("Western Province", 2, [("Gampaha", 1)]),
+        ("Central Province", 1, [("Kandy", 1)]),
+    ]
+    page = response.content.decode()
+    assert "4 countries represented: the host, Sri Lanka, and 3 other countries." in page
+    assert '<span class="stat-number">2</span> regions of Sri Lanka' in page
+    assert "Domestic representatives by region of Sri Lanka" in page
+    assert "Indonesian" not in page
+    # Domestic representatives carry the host's member country.
+    assert set(
+        programme.participants.filter(category=Category.DOMESTIC).values_list(
+            "country__country", flat=True
+        )
+    ) == {"LK"}

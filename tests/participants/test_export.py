@@ -83,6 +83,8 @@ def test_export_values(client, programme, file_format):
         nationality="JP",
         passport_number="TK1234567",
         passport_expiry=date(2031, 3, 1),
+        date_of_birth=date(1979, 2, 28),
+        place_of_birth="Osaka",
         arrival_at=programme.local_datetime(date(2023, 11, 12), 21, 5),
         phone="+81 3 1234",
         status=Participant.Status.CONFIRMED,
@@ -108,6 +110,8 @@ def test_export_values(client, programme, file_format):
         hanako["Nationality"],
         hanako["Passport number"],
         hanako["Passport expiry (YYYY-MM-DD)"],
+        hanako["Date of birth (YYYY-MM-DD)"],
+        hanako["Place of birth"],
         hanako["Arrival (YYYY-MM-DD HH:MM)"],
         hanako["Departure (YYYY-MM-DD HH:MM)"],
         hanako["Phone"],
@@ -120,15 +124,18 @@ def test_export_values(client, programme, file_format):
         "JP",
         "TK1234567",
         "2031-03-01",
+        "1979-02-28",
+        "Osaka",
         "2023-11-12 21:05",  # in the programme's time zone, not UTC
         blank,
         # CSV needs the apostrophe against formulas; an XLSX text cell shows the number as is.
         "'+81 3 1234" if file_format == "csv" else "+81 3 1234",
     )
     budi = rows["budi@example.id"]
+    # A domestic representative comes from the host country.
     assert (budi["Category"], budi["Country"], budi["Province"]) == (
         "domestic",
-        blank,
+        "ID",
         "Jawa Barat",
     )
     assert budi["Region (province, regency or city)"] == "Kota Bandung"

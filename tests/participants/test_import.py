@@ -16,7 +16,12 @@ from participants.models import ImportBatch, Participant, StatusChange
 from programs.models import MemberCountry, Province
 
 from ..conftest import client_for
-from ..factories import MembershipFactory, ParticipantFactory, ProgrammeFactory
+from ..factories import (
+    ColomboProgrammeFactory,
+    MembershipFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+)
 
 HEADER = [
     "Category",
@@ -482,6 +487,28 @@ def test_import_dates_outside_programme_are_errors(client, programme):
     assert_refused(client, programme, batch, before)
 
 
+def test_import_date_and_place_of_birth(client, programme):
+    header = [*HEADER, "Date of birth (YYYY-MM-DD)", "Place of birth"]
+    rows = [
+        good_row(1, **{"Date of birth (YYYY-MM-DD)": "1984-07-09", "Place of birth": "Hue"}),
+        good_row(2, **{"Date of birth (YYYY-MM-DD)": "2999-01-01"}),
+        good_row(3, **{"Date of birth (YYYY-MM-DD)": "9 July 1984"}),
+    ]
+    batch = staged(client, programme, rows, header=header)
+    assert row_errors(batch) == {
+        3: {"date_of_birth": "A date of birth must be in the past."},
+        4: {
+            "date_of_birth": "“9 July 1984” is not a date in the format YYYY-MM-DD (for "
+            "example 2028-05-31)."
+        },
+    }
+    batch.delete()
+    batch = staged(client, programme, rows[:1], header=header)
+    client.post(preview_url(programme, batch))
+    imported = programme.participants.get(email="delegate1@example.org")
+    assert (imported.date_of_birth, imported.place_of_birth) == (date(1984, 7, 9), "Hue")
+
+
 def test_import_origin_rules(client, programme):
     rows = [
         good_row(1, Country=""),
@@ -493,7 +520,7 @@ def test_import_origin_rules(client, programme):
     batch = staged(client, programme, rows)
     assert row_errors(batch) == {
         2: {"country": "An international delegate needs a country."},
-        3: {"region": "A domestic representative needs a province, regency or city."},
+        3: {"region": "A domestic representative needs a region of Indonesia."},
         6: {
             "category": "“visitor” is not one of: international, domestic, speaker, observer, "
             "organising_staff.",
@@ -977,3 +1004,71 @@ def test_cycle_collection_is_paused_during_an_import_and_restored_after():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# --- A programme hosted outside Indonesia --------------------------------------------------
+
+
+@pytest.fixture
+def colombo(db):
+    return ColomboProgrammeFactory()
+
+
+def test_import_for_a_programme_hosted_in_sri_lanka_takes_its_regions(colombo):
+    client = client_for(MembershipFactory(programme=colombo).user)
+    domestic = {"Category": "domestic", "Country": "", "Passport number": ""}
+    rows = [
+        good_row(1, Country="IN"),
+        good_row(2, **domestic, Province="western province"),
+        good_row(
+            3, **domestic, Province="Central", **{"Region (province, regency or city)": "Kandy"}
+        ),
+        good_row(4, **domestic, Province="Jawa Barat"),
+        good_row(5, **domestic, Province="", **{"Region (province, regency or city)": "Galle"}),
+        good_row(6, **domestic),
+    ]
+    batch = staged(client, colombo, rows)
+    assert row_errors(batch) == {
+        5: {
+            "province": "“Jawa Barat” is not a region of Sri Lanka (for example Central Province)."
+        },
+        7: {"region": "A domestic representative needs a region of Sri Lanka."},
+    }
+    assert [row["values"].get("province") for row in batch.rows[1:3]] == [
+        "Western Province",
+        "Central Province",
+    ]
+    # Without the refused rows the file goes through.
+    batch = staged_again(client, colombo, [rows[n] for n in (0, 1, 2, 4)])
+    client.post(preview_url(colombo, batch))
+    imported = {
+        p.email: (p.country.code, p.province_id, p.subdivision, p.region)
+        for p in colombo.participants.select_related("country")
+    }
+    assert imported == {
+        "delegate1@example.org": ("IN", None, "", ""),
+        "delegate2@example.org": ("LK", None, "LK-1", ""),
+        "delegate3@example.org": ("LK", None, "LK-2", "Kandy"),
+        "delegate5@example.org": ("LK", None, "", "Galle"),
+    }
+
+
+def staged_again(client, programme, rows) -> ImportBatch:
+    """The batch of a further upload: the newest one (ids are random, so by upload time)."""
+    upload(client, programme, csv_file(rows))
+    return ImportBatch.objects.filter(programme=programme).latest("created_at")
+
+
+def test_import_template_for_a_programme_hosted_in_sri_lanka_lists_its_regions(colombo):
+    client = client_for(MembershipFactory(programme=colombo).user)
+    url = reverse("participants:import_template", args=[colombo.slug, "xlsx"])
+    workbook = load_workbook(io.BytesIO(client.get(url).content))
+    notes = [list(row) for row in workbook["Instructions"].iter_rows(values_only=True)]
+    assert ["Regions of Sri Lanka", "Code"] in [row[:2] for row in notes]
+    assert ["Western Province", "LK-1"] in [row[:2] for row in notes]
+    assert "Jawa Barat" not in [row[0] for row in notes]
+    province_help = next(row[2] for row in notes if row[0] == "Province")
+    assert province_help == (
+        "Name of a region of Sri Lanka (list below). Domestic representatives need a region "
+        "or a locality."
+    )

@@ -146,7 +146,7 @@ def test_filters_combine(cast, programme):
     assert count(status="confirmed") == people.filter(status="confirmed").count() == 15
     assert count(category="domestic") == 10
     assert count(country=laos.pk) == people.filter(country=laos).count()
-    assert count(province=bali.pk) == 10
+    assert count(region=bali.code) == 10
     assert count(gender="female") == people.filter(gender="female").count() + 2
     assert count(needs="dietary") == 8
     assert count(category="domestic", status="confirmed") == 5

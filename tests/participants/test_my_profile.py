@@ -25,6 +25,8 @@ VALID = {
     "nationality": "VN",
     "passport_number": "C1234567",
     "passport_expiry": "2030-01-31",
+    "date_of_birth": "1984-07-09",
+    "place_of_birth": "Hai Phong",
     "arrival_at": "2023-11-12T14:30",
     "arrival_details": "VN 631",
     "departure_at": "2023-11-18T09:15",
@@ -85,6 +87,12 @@ def test_profile_shows_registration_read_only(delegate, programme):
     assert response.context["participant"] == participant
 
 
+def test_profile_form_shows_date_and_place_of_birth(delegate):
+    page = client_for(delegate).get(URL).content.decode()
+    assert 'name="date_of_birth"' in page
+    assert 'name="place_of_birth"' in page
+
+
 def test_saving_details_updates_own_record(delegate, programme):
     response = post(delegate, {})
     assert response.status_code == 302
@@ -94,6 +102,10 @@ def test_saving_details_updates_own_record(delegate, programme):
     assert participant.certificate_name == "Nguyễn Thị Lan"
     assert participant.passport_number == "C1234567"
     assert participant.passport_expiry == date(2030, 1, 31)
+    assert (participant.date_of_birth, participant.place_of_birth) == (
+        date(1984, 7, 9),
+        "Hai Phong",
+    )
     assert participant.nationality.code == "VN"
     assert participant.dietary_needs == "Vegetarian"
     assert participant.emergency_contact_relation == "Husband"
@@ -195,13 +207,23 @@ def test_locked_passport_cannot_be_changed(delegate):
     page = client_for(delegate).get(URL)
     assert "passport_number" not in page.context["form"].fields
     assert "B7654321" in page.content.decode()
-    response = post(delegate, {"passport_number": "X0000000", "passport_expiry": "2035-01-01"})
+    response = post(
+        delegate,
+        {
+            "passport_number": "X0000000",
+            "passport_expiry": "2035-01-01",
+            "date_of_birth": "1990-01-01",
+            "place_of_birth": "Elsewhere",
+        },
+    )
     assert response.status_code == 302
     participant = own(delegate)
-    assert (participant.passport_number, participant.passport_expiry) == (
-        "B7654321",
-        date(2029, 5, 1),
-    )
+    assert (
+        participant.passport_number,
+        participant.passport_expiry,
+        participant.date_of_birth,
+        participant.place_of_birth,
+    ) == ("B7654321", date(2029, 5, 1), None, "")
     assert participant.full_name_latin == "Nguyen Thi Lan"
 
 
@@ -230,6 +252,7 @@ def test_locked_passport_cannot_be_changed(delegate):
         ),
         ({"arrival_at": "not a date"}, "arrival_at", "Enter a valid date/time."),
         ({"gender": "unknown"}, "gender", "Select a valid choice."),
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth", "A date of birth must be in the past."),
     ],
 )
 def test_invalid_details_are_refused(delegate, data, field, message):

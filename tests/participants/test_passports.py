@@ -1,6 +1,7 @@
 """Passport numbers: one stored form, unique per programme whichever path writes them."""
 
 import importlib
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -145,3 +146,30 @@ def test_migration_normalises_and_reports_collisions_instead_of_failing(programm
         f"participant #{first.pk} of this programme has the same number (C123)."
     )
     assert note in capsys.readouterr().out
+
+
+def test_organiser_records_date_and_place_of_birth_with_the_passport(cast, programme):
+    client = client_for(cast["organiser"])
+    response = client.post(
+        reverse("participants:create", args=[programme.slug]),
+        organiser_form(date_of_birth="1984-07-09", place_of_birth="Vientiane"),
+    )
+    participant = Participant.objects.get(email="somphone@example.org")
+    assert (participant.date_of_birth, participant.place_of_birth) == (
+        date(1984, 7, 9),
+        "Vientiane",
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "<dt>Date of birth</dt><dd>9 July 1984</dd>" in page
+    assert "<dt>Place of birth</dt><dd>Vientiane</dd>" in page
+
+
+def test_organiser_form_refuses_a_date_of_birth_in_the_future(cast, programme):
+    response = client_for(cast["organiser"]).post(
+        reverse("participants:create", args=[programme.slug]),
+        organiser_form(date_of_birth="2999-01-01"),
+    )
+    assert response.context["form"].errors["date_of_birth"] == [
+        "A date of birth must be in the past."
+    ]
+    assert not Participant.objects.filter(email="somphone@example.org").exists()

@@ -16,7 +16,14 @@ from participants.models import Participant, StatusChange
 from programs.models import Province
 
 from ..conftest import client_for
-from ..factories import DelegationFactory, InvitationFactory, ParticipantFactory, member_country
+from ..factories import (
+    ColomboProgrammeFactory,
+    DelegationFactory,
+    InvitationFactory,
+    MembershipFactory,
+    ParticipantFactory,
+    member_country,
+)
 from ..uploads import bomb_upload
 
 
@@ -39,7 +46,7 @@ def _form_data(**overrides) -> dict:
         "certificate_name": "",
         "gender": Participant.Gender.MALE,
         "country": member_country("LA").pk,
-        "province": "",
+        "host_region": "",
         "region": "",
         "position": "Librarian",
         "institution": "National Library of Laos",
@@ -247,17 +254,55 @@ def test_international_delegate_needs_a_member_country(cast, programme):
 def test_domestic_representative_needs_a_province_or_region(cast, programme):
     response = _create(cast, programme, category=Participant.Category.DOMESTIC, country="")
     assert _errors(response) == {
-        "region": ["A domestic representative needs a province, regency or city."]
+        "region": ["A domestic representative needs a region of the host country."]
     }
 
 
 def test_domestic_representative_with_a_province_only_is_accepted(cast, programme):
     province = Province.objects.get(name="Jawa Timur")
     response = _create(
-        cast, programme, category=Participant.Category.DOMESTIC, country="", province=province.pk
+        cast,
+        programme,
+        category=Participant.Category.DOMESTIC,
+        country="",
+        host_region=province.code,
     )
     assert response.status_code == 302
-    assert programme.participants.get(email="somphone@example.org").province == province
+    participant = programme.participants.get(email="somphone@example.org")
+    assert (participant.province, participant.country.code) == (province, "ID")
+
+
+def test_participant_form_of_a_programme_hosted_in_sri_lanka_offers_its_provinces(db):
+    programme = ColomboProgrammeFactory()
+    organiser = MembershipFactory(programme=programme).user
+    url = reverse("participants:create", args=[programme.slug])
+    page = client_for(organiser).get(url).content.decode()
+    assert "Region of Sri Lanka" in page
+    assert '<option value="LK-7">North Central Province</option>' in page
+    assert re.search(r'<label for="id_region"[^>]*>Locality', page)
+    response = client_for(organiser).post(
+        url,
+        _form_data(
+            category=Participant.Category.DOMESTIC,
+            country="",
+            host_region="LK-7",
+            region="Anuradhapura",
+            nationality="LK",
+        ),
+    )
+    assert response.status_code == 302
+    participant = programme.participants.get(email="somphone@example.org")
+    assert (
+        participant.province,
+        participant.subdivision,
+        participant.region,
+        participant.country.code,
+        participant.origin,
+    ) == (None, "LK-7", "Anuradhapura", "LK", "Anuradhapura")
+    detail = client_for(organiser).get(
+        reverse("participants:detail", args=[programme.slug, participant.pk])
+    )
+    assert "<dt>Region of Sri Lanka</dt><dd>North Central Province</dd>" in detail.content.decode()
 
 
 def test_email_must_be_unique_in_the_programme_whatever_the_case(cast, programme):

@@ -39,6 +39,8 @@ PERSONAL = {
     "nationality": "VN",
     "passport_number": "C1234567",
     "passport_expiry": date(2030, 1, 31),
+    "date_of_birth": date(1984, 7, 9),
+    "place_of_birth": "Hai Phong",
     "arrival_at": timezone.make_aware(datetime(2023, 11, 12, 14, 30)),
     "arrival_details": "GA 865",
     "departure_at": timezone.make_aware(datetime(2023, 11, 18, 9, 0)),

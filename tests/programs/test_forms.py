@@ -22,6 +22,7 @@ def programme_data(**overrides) -> dict:
         "start_date": "2025-03-10",
         "end_date": "2025-03-14",
         "time_zone": "Asia/Jakarta",
+        "host_country": "ID",
         "host_institution": "National Library of the Republic of Indonesia",
         "host_short_name": "Perpusnas",
         "host_address": "",
@@ -124,7 +125,7 @@ def delegation_data(**overrides) -> dict:
     data = {
         "kind": "international",
         "country": "",
-        "province": "",
+        "region": "",
         "locality": "",
         "seats": "2",
         "nominating_agency": "",
@@ -150,7 +151,7 @@ def test_delegation_form_saves_an_international_delegation(programme, viet_nam):
 
 def test_delegation_form_saves_domestic_seats(programme, aceh):
     form = DelegationForm(
-        delegation_data(kind="domestic", province=aceh.pk, locality="Kota Banda Aceh"),
+        delegation_data(kind="domestic", region=aceh.code, locality="Kota Banda Aceh"),
         programme=programme,
     )
     assert form.is_valid(), form.errors
@@ -160,13 +161,13 @@ def test_delegation_form_saves_domestic_seats(programme, aceh):
 
 def test_delegation_form_with_both_country_and_province_is_refused(programme, viet_nam, aceh):
     form = DelegationForm(
-        delegation_data(country=viet_nam.pk, province=aceh.pk), programme=programme
+        delegation_data(country=viet_nam.pk, region=aceh.code), programme=programme
     )
     assert form.errors == {
-        "province": ["A member country's delegation has no province: clear this field."]
+        "region": ["A member country's delegation has no region: clear this field."]
     }
     form = DelegationForm(
-        delegation_data(kind="domestic", country=viet_nam.pk, province=aceh.pk),
+        delegation_data(kind="domestic", country=viet_nam.pk, region=aceh.code),
         programme=programme,
     )
     assert form.errors == {
@@ -177,19 +178,19 @@ def test_delegation_form_with_both_country_and_province_is_refused(programme, vi
 def test_delegation_form_with_neither_country_nor_province_is_refused(programme):
     form = DelegationForm(delegation_data(), programme=programme)
     assert form.errors == {
-        "country": ["Choose a member country, or choose “Indonesian region” as the kind."]
+        "country": ["Choose a member country, or choose “Region of the host country” as the kind."]
     }
     form = DelegationForm(delegation_data(kind="domestic"), programme=programme)
-    assert form.errors == {
-        "province": ["Choose a province, or choose “Member country” as the kind."]
-    }
+    assert form.errors == {"region": ["Choose a region, or choose “Member country” as the kind."]}
 
 
 def test_delegation_form_locality_needs_a_domestic_delegation(programme, viet_nam):
     form = DelegationForm(
         delegation_data(country=viet_nam.pk, locality="Hanoi"), programme=programme
     )
-    assert form.errors == {"locality": ["A regency or city only applies to a domestic delegation."]}
+    assert form.errors == {
+        "locality": ["A regency, city or locality only applies to a domestic delegation."]
+    }
 
 
 def test_delegation_form_second_delegation_of_a_country_is_refused(programme, viet_nam):
@@ -203,15 +204,15 @@ def test_delegation_form_second_seat_set_of_a_region_is_refused(programme, aceh)
     DelegationFactory(programme=programme, country=None, province=aceh, locality="Kota Sabang")
     DelegationFactory(programme=programme, country=None, province=aceh)
     form = DelegationForm(
-        delegation_data(kind="domestic", province=aceh.pk, locality="Kota Sabang"),
+        delegation_data(kind="domestic", region=aceh.code, locality="Kota Sabang"),
         programme=programme,
     )
     assert form.errors == {"locality": ["Kota Sabang (Aceh) already has seats in this programme."]}
-    form = DelegationForm(delegation_data(kind="domestic", province=aceh.pk), programme=programme)
-    assert form.errors == {"province": ["Aceh already has seats in this programme."]}
+    form = DelegationForm(delegation_data(kind="domestic", region=aceh.code), programme=programme)
+    assert form.errors == {"region": ["Aceh already has seats in this programme."]}
     # Another regency of the same province is a different region.
     form = DelegationForm(
-        delegation_data(kind="domestic", province=aceh.pk, locality="Kota Langsa"),
+        delegation_data(kind="domestic", region=aceh.code, locality="Kota Langsa"),
         programme=programme,
     )
     assert form.is_valid(), form.errors
@@ -236,7 +237,7 @@ def test_delegation_form_editing_keeps_its_own_country(programme, viet_nam):
 def test_delegation_form_can_turn_a_country_into_a_region(programme, viet_nam, aceh):
     delegation = DelegationFactory(programme=programme, country=viet_nam)
     form = DelegationForm(
-        delegation_data(kind="domestic", province=aceh.pk),
+        delegation_data(kind="domestic", region=aceh.code),
         instance=delegation,
         programme=programme,
     )

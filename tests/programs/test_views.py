@@ -17,6 +17,7 @@ from PIL import Image
 from programs.models import Delegation, Programme, ProgrammeMembership, Province
 from tests.conftest import client_for
 from tests.factories import (
+    ColomboProgrammeFactory,
     DelegationFactory,
     MembershipFactory,
     ProgrammeFactory,
@@ -476,7 +477,7 @@ def test_delegation_add_domestic_seats(cast, programme):
     jatim = Province.objects.get(name="Jawa Timur")
     response = client_for(cast["organiser"]).post(
         _url("delegations", programme),
-        delegation_data(kind="domestic", province=jatim.pk, locality="Kota Surabaya", seats="3"),
+        delegation_data(kind="domestic", region=jatim.code, locality="Kota Surabaya", seats="3"),
     )
     assert _messages(response) == ["The delegation of Kota Surabaya (Jawa Timur) was added."]
     delegation = programme.delegations.get()
@@ -485,6 +486,39 @@ def test_delegation_add_domestic_seats(cast, programme):
         "Kota Surabaya",
         3,
     )
+
+
+def test_delegations_of_a_programme_hosted_in_sri_lanka_offer_its_provinces(db):
+    programme = ColomboProgrammeFactory()
+    organiser = MembershipFactory(programme=programme).user
+    client = client_for(organiser)
+    response = client.post(
+        _url("delegations", programme),
+        delegation_data(kind="domestic", region="LK-1", locality="Gampaha", seats="4"),
+    )
+    assert _messages(response) == ["The delegation of Gampaha (Western Province) was added."]
+    delegation = programme.delegations.get()
+    assert (delegation.province, delegation.subdivision, delegation.locality) == (
+        None,
+        "LK-1",
+        "Gampaha",
+    )
+    content = client.get(_url("delegations", programme)).content.decode()
+    assert '<option value="LK-2">Central Province</option>' in content
+    assert "Region of Sri Lanka" in content
+    assert "Seats offered to regions of Sri Lanka" in content
+    assert '<th scope="row">Western Province</th>' in content
+    assert "Aceh" not in content
+    detail = client.get(_url("detail", programme)).content.decode()
+    assert "<dt>Host country</dt><dd>Sri Lanka</dd>" in detail
+    # An Indonesian province is no region of Sri Lanka.
+    response = client.post(
+        _url("delegations", programme),
+        delegation_data(kind="domestic", region="11", seats="1"),
+    )
+    assert response.context["form"].errors == {
+        "region": ["Select a valid choice. 11 is not one of the available choices."]
+    }
 
 
 def test_delegation_edit_invalid_keeps_the_saved_origin_in_the_heading(

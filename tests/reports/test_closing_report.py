@@ -29,6 +29,7 @@ from tests.conftest import client_for
 from tests.factories import (
     AssignmentFactory,
     ClosingReportFactory,
+    ColomboProgrammeFactory,
     EvaluationAnswerFactory,
     EvaluationQuestionFactory,
     EvaluationResponseFactory,
@@ -63,7 +64,8 @@ REFERENCE_FACTS = [
     "Sri Lanka",
     "Myanmar",
     "Vietnam",
-    "10 domestic participants representing Indonesian provinces, regencies and cities",
+    "10 domestic participants representing provinces, regencies and cities of Indonesia",
+    "7 countries represented: the host, Indonesia, and 6 other countries",
     "travelled, learned and discovered the strategies and projects",
     "through visits and exploration",
     "Perpustakaan Mutiara Rawa Binong",
@@ -192,6 +194,31 @@ def test_participant_figures_count_active_people_by_country_gender_and_region(pr
         ("Not recorded", 1, "Kota Surabaya")
     ]
     assert figures.charts["countries"].count("<rect") == 2
+
+
+def test_closing_report_of_a_programme_hosted_in_sri_lanka_counts_the_host(db):
+    programme = ColomboProgrammeFactory()
+    for code in ("IN", "MV", "BT", "NP", "PK", "IN"):
+        ParticipantFactory(programme=programme, country=member_country(code))
+    ParticipantFactory(
+        programme=programme, country=member_country("MM"), status=Participant.Status.WITHDRAWN
+    )
+    domestic = {"programme": programme, "category": Participant.Category.DOMESTIC}
+    ParticipantFactory(**domestic, country=None, subdivision="LK-1", region="Gampaha")
+    ParticipantFactory(**domestic, country=None, subdivision="LK-2", region="Kandy")
+    ParticipantFactory(**domestic, country=None, subdivision="LK-2", region="")
+
+    text = pdf_text(render_closing_report(programme, language="en"))
+
+    assert "6 international participants from 5 member countries: " in text
+    assert "3 domestic participants representing regions of Sri Lanka." in text
+    assert "6 countries represented: the host, Sri Lanka, and 5 other countries." in text
+    assert "Domestic representatives by region of Sri Lanka" in text
+    assert "Central Province Kandy 2 67 Western Province Gampaha 1 33" in text
+    # In the annex, a representative of a province with no locality is named by the province.
+    assert " — Central Province — National Library" in text
+    assert "Myanmar" not in text.split("Annex")[0]
+    assert "Indonesia" not in text
 
 
 def test_agenda_as_held_shows_attendance_rate_per_item(programme):

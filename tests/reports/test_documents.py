@@ -37,6 +37,14 @@ def test_overview_pdf_states_programme_people_and_agenda(
     programme, admin, django_capture_on_commit_callbacks
 ):
     ParticipantFactory(programme=programme, full_name="Somphone Phommavong")
+    ParticipantFactory(
+        programme=programme,
+        category=Participant.Category.DOMESTIC,
+        country=None,
+        region="Kota Bandung",
+        full_name="Budi Santoso",
+    )
+    ParticipantFactory(programme=programme, status=Participant.Status.DECLINED)
     SessionFactory(programme=programme, title_en="Opening ceremony")
     document = generate(programme, admin, django_capture_on_commit_callbacks)
     assert document.status == GenerationJob.Status.DONE
@@ -46,6 +54,10 @@ def test_overview_pdf_states_programme_people_and_agenda(
     assert "Somphone Phommavong" in text
     assert "Opening ceremony" in text
     assert "09:00–10:00" in text  # Asia/Jakarta wall-clock time
+    # The declined delegate's country is no longer represented; the host is.
+    assert "2 countries represented: the host, Indonesia, and 1 other country." in " ".join(
+        text.split()
+    )
 
 
 def test_indonesian_pdf_uses_indonesian_titles(

@@ -31,7 +31,7 @@ def remove_programme_office_group(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0008_content_language"),
+        ("programs", "0010_programme_host_country"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
