@@ -49,6 +49,8 @@ def get_programme_for_user(user, slug: str, roles: Iterable[str] = TEAM) -> Prog
 
 
 ADD_PROGRAMME_PERMISSION = "programs.add_programme"
+# Admins let someone create programmes by adding them to this group (made by a migration).
+PROGRAMME_OFFICE_GROUP = "Programme office"
 
 
 def can_create_programmes(user) -> bool:

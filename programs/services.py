@@ -4,6 +4,7 @@ from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .mail import bilingual_message
 from .models import Programme, ProgrammeMembership
+from .permissions import ADD_PROGRAMME_PERMISSION, PROGRAMME_OFFICE_GROUP
 
 logger = logging.getLogger(__name__)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -52,6 +54,20 @@ def ensure_provinces(*, model=None) -> int:
         )
         added += created
     return added
+
+
+def programme_office_group() -> Group:
+    """The group whose members may create programmes, made again if it is missing.
+
+    A migration makes it; this serves the demo data and a database emptied since (tests that
+    flush it). Side effects: creates the group and gives it its permission when needed.
+    """
+    group, _ = Group.objects.get_or_create(name=PROGRAMME_OFFICE_GROUP)
+    app_label, codename = ADD_PROGRAMME_PERMISSION.split(".")
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    )
+    return group
 
 
 def user_with_email(email: str):

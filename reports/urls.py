@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import certificate_views, closing_views, retention_views, views
+from . import certificate_views, closing_views, edition_views, retention_views, views
 
 app_name = "reports"
 P = "programmes/<slug:slug>/"
@@ -8,6 +8,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/reports/", views.document_list, name="list"),
     path("programmes/<slug:slug>/reports/generate/", views.document_generate, name="generate"),
     path("programmes/<slug:slug>/badges/", views.badges, name="badges"),
+    path(f"{P}new-from-this/", edition_views.programme_copy, name="programme_copy"),
     path(
         "programmes/<slug:slug>/items/<int:pk>/vehicles/<int:vehicle_id>/manifest/",
         views.manifest,

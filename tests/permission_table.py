@@ -200,6 +200,7 @@ PERMISSIONS: dict[str, dict] = {
     "healthz": {"get": PUBLIC},
     "favicon": {"get": dict.fromkeys(ROLES, 301)},
     # programs
+    # Only admins and members of the "Programme office" group (see PROGRAMME_OFFICE below).
     "programs:create": {
         "get": {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "admin": 200},
         "post": {**dict.fromkeys(ROLES, 403), "anonymous": LOGIN, "admin": ALLOWED},
@@ -340,6 +341,8 @@ PERMISSIONS: dict[str, dict] = {
     "reports:list": {"args": slug, "get": ADMINS},
     "reports:generate": {"args": slug, "post": may_post(ADMINS)},
     "reports:badges": {"args": slug, "get": TEAM, "post": may_post(TEAM)},
+    # Any organiser of a programme may start a new one from it, without the programme office.
+    "reports:programme_copy": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "reports:manifest": {"args": item_and("vehicle"), "get": TEAM, "post": may_post(TEAM)},
     # reports: certificates
     "reports:certificates": {"args": slug, "get": MANAGERS},
@@ -371,4 +374,15 @@ PERMISSIONS: dict[str, dict] = {
     "reports:job_combined": {"args": lambda w: [w.job.pk], "get": {**MANAGERS, "staff": 404}},
     "reports:job_retry": {"args": lambda w: [w.job.pk], "post": may_post(ADMINS)},
     "reports:my_agenda_pdf": {"get": DELEGATES},
+}
+
+
+# The same rows when every signed-in member of the cast is also in the "Programme office" group:
+# the group opens the creation of programmes and nothing else (rows not listed here are checked
+# unchanged).
+PROGRAMME_OFFICE = {
+    "programs:create": {
+        "get": {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN},
+        "post": {**dict.fromkeys(ROLES, ALLOWED), "anonymous": LOGIN},
+    },
 }

@@ -3,12 +3,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from participants.models import Participant, StatusChange
 from programs.models import Delegation, Programme, ProgrammeMembership
+from programs.permissions import PROGRAMME_OFFICE_GROUP
 from visits.models import Assignment, ReleasedBooking, Session, Site, Vehicle, VisitGroup
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -147,3 +149,12 @@ def test_demo_visits_have_buses_groups_and_recorded_attendance(demo):
         "Measuring the impact of inclusive libraries",
         "Site visit: Bogor city library",
     ]
+
+
+def test_demo_organiser_alone_works_in_the_programme_office(demo):
+    call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    office = Group.objects.get(name=PROGRAMME_OFFICE_GROUP)
+    assert list(office.user_set.values_list("email", flat=True)) == ["organiser@example.org"]
+    client = Client()
+    client.force_login(office.user_set.get())
+    assert client.get(reverse("programs:create")).status_code == 200

@@ -2,9 +2,12 @@
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from programs.permissions import PROGRAMME_OFFICE_GROUP
 
 from .conftest import client_for
 from .permission_table import (
@@ -13,6 +16,7 @@ from .permission_table import (
     EXCLUDED_NAMESPACES,
     LOGIN,
     PERMISSIONS,
+    PROGRAMME_OFFICE,
     ROLES,
     build_world,
 )
@@ -99,7 +103,24 @@ def post_outcome(client, url: str, *, post_only: bool) -> int | str:
 
 @pytest.mark.parametrize("url_name", sorted(PERMISSIONS))
 def test_each_role_gets_what_the_table_says(cast, world, url_name):
-    row = PERMISSIONS[url_name]
+    assert_row(cast, world, url_name, PERMISSIONS[url_name])
+
+
+# The group's own rows, and a few that it must leave as they are.
+@pytest.mark.parametrize(
+    "url_name",
+    sorted({*PROGRAMME_OFFICE, "programs:detail", "programs:edit", "reports:programme_copy"}),
+)
+def test_programme_office_group_opens_what_the_table_says(cast, world, url_name):
+    group = Group.objects.get(name=PROGRAMME_OFFICE_GROUP)
+    for user in cast.values():
+        if user is not None:
+            user.groups.add(group)
+    row = {**PERMISSIONS[url_name], **PROGRAMME_OFFICE.get(url_name, {})}
+    assert_row(cast, world, url_name, row)
+
+
+def assert_row(cast, world, url_name: str, row: dict) -> None:
     url = reverse(url_name, args=row["args"](world) if "args" in row else [])
     expected, actual = {}, {}
     for role in ROLES:

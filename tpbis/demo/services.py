@@ -15,7 +15,11 @@ from programs.models import (
     ProgrammeMembership,
     Province,
 )
-from programs.services import ensure_member_countries, ensure_provinces
+from programs.services import (
+    ensure_member_countries,
+    ensure_provinces,
+    programme_office_group,
+)
 from visits.models import Assignment, Session, Site, Vehicle, VisitGroup
 from visits.withdrawals import replace_participant
 
@@ -50,8 +54,9 @@ def load_demo() -> Programme:
     again changes nothing.
 
     Side effects: writes the programme, its sites, agenda, participants and the four demo
-    accounts (admin, organiser, staff, delegate) with verified e-mail addresses; then the
-    sample programme (`load_colombo_sample`).
+    accounts (admin, organiser, staff, delegate) with verified e-mail addresses, and puts the
+    organiser in the "Programme office" group; then the sample programme
+    (`load_colombo_sample`).
     """
     programme, _ = Programme.objects.update_or_create(
         slug=data.PROGRAMME["slug"], defaults={**data.PROGRAMME, **data.PRACTICAL_INFORMATION}
@@ -60,6 +65,8 @@ def load_demo() -> Programme:
     for email, password, role in data.ACCOUNTS:
         accounts[role] = _account(email, password, superuser=role == "admin")
     _add_organisers_and_staff(programme, accounts)
+    # The sample organiser also works in the programme office: they may create programmes.
+    programme_office_group().user_set.add(accounts["organiser"])
 
     ensure_member_countries()
     ensure_provinces()
