@@ -187,3 +187,19 @@ def test_sample_certificates_go_to_everyone_taking_part_but_the_withdrawn(sample
     assert "Director General, NLDSB (sample)" in text
     assert "සහභාගීත්ව සහතිකය" in text
     assert SINHALA_TITLE_START in text
+
+
+def test_every_demo_visa_letter_is_one_page_in_either_language(sample):
+    """The letter and its signature fit on one page, for the longest names and institutions
+    of both demo programmes, in English and in Indonesian (the longer wording)."""
+    import pypdf
+
+    pages = {}
+    for programme in Programme.objects.filter(slug__in=[SLUG, "tpbis-2023"]):
+        letterhead = letterhead_for(programme)
+        for delegate in visa_delegates(programme):
+            for language in ("en", "id"):
+                pdf = render_visa_letter(delegate, language=language, letterhead=letterhead)
+                pages[(delegate.email, language)] = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert len(pages) >= 30
+    assert {key: count for key, count in pages.items() if count != 1} == {}
