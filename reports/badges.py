@@ -5,6 +5,7 @@ The job kind is `BADGES_JOB` below; a job with a `participant` prints that parti
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -64,15 +65,21 @@ def badge_for(participant: Participant) -> Badge:
     )
 
 
+def badge_holders(programme: Programme) -> QuerySet[Participant]:
+    """Who gets a badge: the active participants, but nobody whose data was erased (their
+    badge would print an anonymised name, and nobody wears it)."""
+    return active_participants(programme).filter(erased_at__isnull=True)
+
+
 def badges_context(programme: Programme, *, participant_id: int | None = None) -> dict:
     """Badges of every active participant, or of one participant, in sheets of four.
 
     Raises SubjectGone when the one participant asked for is no longer in the programme.
     """
     if participant_id is None:
-        participants = active_participants(programme)
+        participants = badge_holders(programme)
     else:
-        participants = programme.participants.filter(pk=participant_id)
+        participants = programme.participants.filter(pk=participant_id, erased_at__isnull=True)
     participants = list(participants.select_related("country", "province"))
     if participant_id is not None and not participants:
         raise SubjectGone(_("The participant no longer exists."))

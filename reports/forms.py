@@ -3,9 +3,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
-from participants.queries import active_participants
 from programs.models import Programme
 
+from .badges import badge_holders
 from .models import GenerationJob
 
 Kind = GenerationJob.Kind
@@ -46,7 +46,7 @@ class BadgeRequestForm(DocumentLanguageForm):
     def __init__(self, *args, programme: Programme, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Only active people of this programme: an id from elsewhere is a field error, not a leak.
-        self.fields["participant"].queryset = active_participants(programme)
+        self.fields["participant"].queryset = badge_holders(programme)
 
 
 class EraseParticipantForm(forms.Form):

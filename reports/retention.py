@@ -8,6 +8,7 @@ logs it. Files are deleted from storage once the database change has committed.
 """
 
 import logging
+import zoneinfo
 from datetime import date, datetime
 
 from django.core.files.storage import default_storage
@@ -132,15 +133,25 @@ def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
     return record
 
 
+# The first time zone in which a day begins (UTC+14): no programme's day is later than its.
+EARLIEST_ZONE = zoneinfo.ZoneInfo("Pacific/Kiritimati")
+
+
+def personal_data_is_over(programme: Programme, *, now: datetime) -> bool:
+    """Whether the programme's last day of personal data is over where it takes place."""
+    return programme.personal_data_until < timezone.localdate(now, programme.tzinfo)
+
+
 def purge_due_programmes(*, now: datetime) -> int:
-    """Run `purge_programme` for every programme whose retention day is over.
+    """Run `purge_programme` for every programme whose retention day is over in its own time
+    zone (a programme in Auckland is purged hours before one in Lima on the same date).
 
     Returns how many programmes had something purged. Side effects: those of purge_programme.
     """
-    today = timezone.localdate(now)
     purged = 0
-    for programme in programmes_due_for_purge(today=today):
-        if purge_programme(programme=programme) is not None:
+    # Every programme whose day may be over somewhere, then each checked in its own zone.
+    for programme in programmes_due_for_purge(today=timezone.localdate(now, EARLIEST_ZONE)):
+        if personal_data_is_over(programme, now=now) and purge_programme(programme=programme):
             purged += 1
     return purged
 

@@ -14,7 +14,7 @@ from programs.permissions import MANAGERS, get_programme_for_user
 
 from .forms import EraseParticipantForm
 from .models import Certificate
-from .retention import AlreadyErased, erase_participant
+from .retention import AlreadyErased, erase_participant, personal_data_is_over
 
 
 @login_required
@@ -22,8 +22,6 @@ from .retention import AlreadyErased, erase_participant
 def personal_data(request: HttpRequest, slug: str) -> HttpResponse:
     """When the programme's personal data goes, what goes, what stays, and what went."""
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
-    # The same day as the purge's (see retention.purge_due_programmes).
-    today = timezone.localdate()
     removals = (
         PersonalDataRemoval.objects.filter(programme=programme)
         .select_related("removed_by", "participant")
@@ -36,7 +34,8 @@ def personal_data(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "kept_until": programme.personal_data_until,
             "is_default_date": programme.personal_data_kept_until is None,
-            "is_over": programme.personal_data_until < today,
+            # The purge's own rule, in the programme's time zone.
+            "is_over": personal_data_is_over(programme, now=timezone.now()),
             "purged_fields": retention_field_labels(),
             "removals": removals,
         },

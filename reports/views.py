@@ -21,11 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from participants.access_log import Kind as AccessKind
 from participants.access_log import record_personal_data_access
-from participants.queries import active_participants, participant_list_queryset
+from participants.queries import participant_list_queryset
 from programs.files import serve_stored_file
 from programs.models import Programme
 from programs.permissions import ADMIN, MANAGERS, TEAM, get_programme_for_user
 
+from .badges import badge_holders
 from .forms import BadgeRequestForm, DocumentLanguageForm, GenerateDocumentForm, StartJobForm
 from .jobs import retry_job, start_job
 from .manifest import manifest_passengers
@@ -282,7 +283,7 @@ def document_generate(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _badge_page(request: HttpRequest, programme: Programme) -> HttpResponse:
-    participants = list(participant_list_queryset(active_participants(programme)))
+    participants = list(participant_list_queryset(badge_holders(programme)))
     documents = latest_jobs(programme.jobs.filter(kind=Kind.BADGES))
     by_participant: dict[int | None, list[GenerationJob]] = {}
     for document in documents:

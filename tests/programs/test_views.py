@@ -611,3 +611,14 @@ def test_programme_logo_over_its_limit_is_a_form_error_naming_the_limit(cast, pr
     assert response.context["form"].errors == {
         "logo": ["The file is 5.0\xa0MB, over the 5 MB limit for logos."]
     }
+
+
+def test_programme_page_names_the_host_with_its_short_name_once(cast, programme):
+    programme.host_institution = "National Library of Indonesia (Perpustakaan Nasional RI)"
+    programme.host_short_name = "Perpusnas"
+    programme.save()
+    page = client_for(cast["organiser"]).get(reverse("programs:detail", args=[programme.slug]))
+    assert (
+        "National Library of Indonesia (Perpustakaan Nasional RI, Perpusnas)"
+        in page.content.decode()
+    )

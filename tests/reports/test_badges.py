@@ -7,10 +7,13 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from participants.models import Participant
-from reports.badges import badges_context
+from participants.retention import erased_name
+from reports.badges import badge_holders, badges_context
+from reports.forms import BadgeRequestForm
 from reports.jobs import start_job
 from reports.models import GenerationJob
 from reports.qr import qr_svg
+from reports.retention import erase_participant
 from tests.conftest import client_for
 from tests.factories import (
     GenerationJobFactory,
@@ -144,6 +147,21 @@ def test_all_badges_leave_out_withdrawn_and_declined(
     assert "Active Person" in text
     assert "Withdrawn Person" not in text
     assert "Declined Person" not in text
+
+
+def test_no_badge_for_someone_whose_data_was_erased(
+    programme, admin, django_capture_on_commit_callbacks
+):
+    ParticipantFactory(programme=programme, full_name="Active Person")
+    erased = ParticipantFactory(programme=programme, full_name="Erased Person")
+    erase_participant(participant=erased, by=admin, keep_certificate=False)
+
+    text = pdf_text(generate(programme, admin, django_capture_on_commit_callbacks).combined.read())
+    assert "Active Person" in text
+    assert erased_name(erased) not in text
+    assert list(badge_holders(programme).values_list("full_name", flat=True)) == ["Active Person"]
+    form = BadgeRequestForm({"participant": erased.pk, "language": "en"}, programme=programme)
+    assert "participant" in form.errors
 
 
 def test_single_badge_shows_only_its_participant(

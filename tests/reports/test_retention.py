@@ -1,7 +1,7 @@
 """The retention purge of a whole programme and the erasure of one participant on request."""
 
 import logging
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -433,3 +433,28 @@ def test_personal_data_page_query_count(cast, programme, size, django_assert_num
     with django_assert_num_queries(7):
         response = client.get(reverse("reports:personal_data", args=[programme.slug]))
     assert len(response.context["removals"]) == size
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "purged"),
+    [
+        # 3 February, 00:30 in Auckland: its 2 February is over, not yet Jakarta's.
+        ("Pacific/Auckland", True),
+        # The same moment is 2 February, 06:30 in Lima and 18:30 in Jakarta.
+        ("America/Lima", False),
+        ("Asia/Jakarta", False),
+    ],
+)
+def test_purge_waits_for_the_end_of_the_day_where_the_programme_takes_place(db, time_zone, purged):
+    programme = ProgrammeFactory(
+        start_date=date(2024, 1, 8),
+        end_date=date(2024, 1, 12),
+        time_zone=time_zone,
+        personal_data_kept_until=date(2024, 2, 2),
+    )
+    delegate = ParticipantFactory(programme=programme, **PERSONAL)
+    now = datetime(2024, 2, 2, 11, 30, tzinfo=UTC)
+
+    assert purge_due_programmes(now=now) == int(purged)
+    delegate.refresh_from_db()
+    assert (delegate.passport_number == "") is purged
