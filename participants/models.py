@@ -1,4 +1,3 @@
-import re
 import secrets
 import uuid
 from datetime import date, datetime, timedelta
@@ -22,6 +21,9 @@ from programs.models import (
 from programs.regions import host_member_country
 from programs.subdivisions import region_name, validate_subdivision_of
 
+# Passport numbers have a module of their own; migrations and callers also find them here.
+from .passports import PassportNumberField, normalise_passport_number  # noqa: F401
+
 
 def readable_name(through: str = "") -> Coalesce:
     """The name people read: the Latin transliteration when there is one, else the full name.
@@ -42,39 +44,6 @@ def display_name(full_name: str, full_name_latin: str) -> str:
     if full_name_latin and full_name_latin != full_name:
         return f"{full_name_latin} ({full_name})"
     return full_name
-
-
-# Spaces and dashes (ASCII and typographic) are how people group a passport number's
-# characters; they are not part of it.
-PASSPORT_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
-
-
-def normalise_passport_number(value: str) -> str:
-    """The one stored form of a passport number: upper case, without spaces or dashes.
-
-    "c 123", "C-123" and "C123" are the same passport. Every path that writes a participant
-    (forms, import, admin, bulk updates) goes through `PassportNumberField`, which applies
-    this, so uniqueness per programme holds on the stored value.
-    """
-    return PASSPORT_SEPARATORS.sub("", value or "").upper()
-
-
-class PassportNumberField(models.CharField):
-    """A CharField that stores, and looks up, `normalise_passport_number` of its value."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalise_passport_number(value) if isinstance(value, str) else value
-
-    def get_prep_value(self, value):
-        value = super().get_prep_value(value)
-        return normalise_passport_number(value) if isinstance(value, str) else value
-
-    def pre_save(self, model_instance, add):
-        # The instance holds the stored form too, as after a reload.
-        value = normalise_passport_number(getattr(model_instance, self.attname))
-        setattr(model_instance, self.attname, value)
-        return value
 
 
 def new_badge_code() -> str:
