@@ -15,14 +15,22 @@ from programs.models import (
     MemberCountry,
     Programme,
     Province,
-    in_programme_language,
     validate_time_zone,
 )
 from programs.regions import host_member_country
 from programs.subdivisions import region_name, validate_subdivision_of
 
+from .choices import Category, Gender
+from .nomination_models import (  # noqa: F401 (models of the app are registered from here)
+    Nomination,
+    NominationAnswer,
+    NominationCall,
+    NominationQuestion,
+)
+
 # Passport numbers have a module of their own; migrations and callers also find them here.
 from .passports import PassportNumberField, normalise_passport_number  # noqa: F401
+from .questions import Question
 
 
 def readable_name(through: str = "") -> Coalesce:
@@ -64,12 +72,7 @@ def validate_birth_date(value: date) -> None:
 class Participant(models.Model):
     """A person taking part in one programme; with a linked account they are a delegate."""
 
-    class Category(models.TextChoices):
-        INTERNATIONAL = "international", _("International delegate")
-        DOMESTIC = "domestic", _("Domestic representative")
-        SPEAKER = "speaker", _("Speaker / resource person")
-        OBSERVER = "observer", _("Observer")
-        ORGANISING_STAFF = "organising_staff", _("Organising staff")
+    Category = Category
 
     class Status(models.TextChoices):
         INVITED = "invited", _("Invited")
@@ -79,10 +82,7 @@ class Participant(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         DECLINED = "declined", _("Declined")
 
-    class Gender(models.TextChoices):
-        FEMALE = "female", _("Female")
-        MALE = "male", _("Male")
-        OTHER = "other", _("Other / prefer not to say")
+    Gender = Gender
 
     programme = models.ForeignKey(
         Programme,
@@ -476,13 +476,8 @@ class ImportBatch(models.Model):
         return self.file_name
 
 
-class EvaluationQuestion(models.Model):
+class EvaluationQuestion(Question):
     """One question of a programme's evaluation form."""
-
-    class Kind(models.TextChoices):
-        RATING = "rating", _("Rating from 1 to 5")
-        TEXT = "text", _("Free text")
-        CHOICE = "choice", _("One choice from a list")
 
     programme = models.ForeignKey(
         Programme,
@@ -490,34 +485,14 @@ class EvaluationQuestion(models.Model):
         related_name="evaluation_questions",
         verbose_name=_("programme"),
     )
-    text_en = models.CharField(_("question (English)"), max_length=300)
-    text_local = models.CharField(_("question (host language)"), max_length=300, blank=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RATING)
-    choices = models.TextField(
-        _("choices"), blank=True, help_text=_("For a choice question: one option per line.")
-    )
-    required = models.BooleanField(_("required"), default=True)
-    position = models.PositiveIntegerField(_("position"), default=0)
 
-    class Meta:
+    class Meta(Question.Meta):
         verbose_name = _("evaluation question")
         verbose_name_plural = _("evaluation questions")
-        ordering = ["position", "pk"]
-
-    def __str__(self) -> str:
-        return self.text_en
 
     @property
     def content_language(self) -> str:
         return self.programme.content_language
-
-    @property
-    def text(self) -> str:
-        return in_programme_language(self, self.text_local, self.text_en)
-
-    @property
-    def choice_list(self) -> list[str]:
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
 
 class EvaluationResponse(models.Model):

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from programs.models import ProgrammeMembership
+from programs.models import FocalPoint, ProgrammeMembership
 
 from .models import Participant
 
@@ -35,6 +35,22 @@ class UserRoles:
         if not self.user.is_authenticated:
             return []
         return list(_PARTICIPATIONS.filter(user_id=self.user.pk))
+
+    @cached_property
+    def focal_points(self) -> list[FocalPoint]:
+        """The delegations the user nominates for, with their programmes (one query, only
+        when asked: most pages never ask)."""
+        if not self.user.is_authenticated:
+            return []
+        return list(
+            FocalPoint.objects.filter(user=self.user)
+            .select_related("delegation__programme", "delegation__country", "delegation__province")
+            .order_by("-delegation__programme__start_date", "delegation_id")
+        )
+
+    @property
+    def is_focal_point(self) -> bool:
+        return bool(self.focal_points)
 
     @property
     def is_admin(self) -> bool:

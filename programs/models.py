@@ -394,6 +394,11 @@ class Delegation(models.Model):
         help_text=_("Leave empty when the seats belong to the region itself."),
     )
     seats = models.PositiveIntegerField(_("seats"), default=1)
+    reserves = models.PositiveIntegerField(
+        _("reserves"),
+        default=1,
+        help_text=_("Candidates kept in reserve, who take a seat when a selected one withdraws."),
+    )
     nominating_agency = models.CharField(_("nominating agency"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -466,6 +471,46 @@ class Delegation(models.Model):
             raise ValidationError(
                 {"locality": _("A regency or city only applies to a domestic delegation.")}
             )
+
+
+class FocalPoint(models.Model):
+    """A user who nominates candidates for one delegation: the member country's focal point.
+
+    Focal points are not members of the programme's team: they see the programme's public
+    information and their own delegation's nominations, nothing else.
+    """
+
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.CASCADE,
+        related_name="focal_points",
+        verbose_name=_("delegation"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="focal_points",
+        verbose_name=_("user"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    invited_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("focal point")
+        verbose_name_plural = _("focal points")
+        constraints = [
+            models.UniqueConstraint(fields=["delegation", "user"], name="one_focal_point_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.delegation}"
 
 
 class Announcement(models.Model):

@@ -73,6 +73,9 @@ def cast(db, programme):
     organiser = MembershipFactory(programme=programme, role="organiser").user
     other_organiser = MembershipFactory(role="organiser").user
     admin = UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    # Becomes the focal point of a delegation of the programme in the permission tests' world
+    # (`focal_delegation`); elsewhere an account with no role.
+    focal_point = UserFactory(email="focal.point@example.org")
     return {
         "anonymous": None,
         "delegate": delegate_a,
@@ -81,6 +84,7 @@ def cast(db, programme):
         "other_organiser": other_organiser,
         "organiser": organiser,
         "admin": admin,
+        "focal_point": focal_point,
     }
 
 

@@ -13,6 +13,10 @@ from participants.models import (
     EvaluationResponse,
     ImportBatch,
     Invitation,
+    Nomination,
+    NominationAnswer,
+    NominationCall,
+    NominationQuestion,
     Participant,
     PersonalDataAccess,
     PersonalDataRemoval,
@@ -20,6 +24,7 @@ from participants.models import (
 from programs.models import (
     Announcement,
     Delegation,
+    FocalPoint,
     MemberCountry,
     Programme,
     ProgrammeMembership,
@@ -257,6 +262,65 @@ class EvaluationAnswerFactory(factory.django.DjangoModelFactory):
         EvaluationQuestionFactory,
         programme=factory.SelfAttribute("..response.participant.programme"),
     )
+
+
+# Calls for nominations
+
+
+class FocalPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocalPoint
+
+    delegation = factory.SubFactory(DelegationFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class NominationCallFactory(factory.django.DjangoModelFactory):
+    """An open call: its deadline is two weeks away."""
+
+    class Meta:
+        model = NominationCall
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    eligibility_en = "Librarians working on social inclusion."
+
+
+class NominationQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NominationQuestion
+
+    call = factory.SubFactory(NominationCallFactory)
+    text_en = factory.Sequence(lambda n: f"Nomination question {n}?")
+    kind = NominationQuestion.Kind.TEXT
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    """A candidate of one of the call's delegations, awaiting the decision."""
+
+    class Meta:
+        model = Nomination
+
+    call = factory.SubFactory(NominationCallFactory)
+    delegation = factory.SubFactory(
+        DelegationFactory, programme=factory.SelfAttribute("..call.programme")
+    )
+    full_name = factory.Sequence(lambda n: f"Candidate {n}")
+    email = factory.Sequence(lambda n: f"candidate{n}@example.org")
+    gender = Nomination.Gender.FEMALE
+    institution = "National Library"
+    institution_type = Nomination.InstitutionType.NATIONAL_LIBRARY
+
+
+class NominationAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NominationAnswer
+
+    nomination = factory.SubFactory(NominationFactory)
+    question = factory.SubFactory(
+        NominationQuestionFactory, call=factory.SelfAttribute("..nomination.call")
+    )
+    text = "Because it matters."
 
 
 # Agenda

@@ -1,7 +1,8 @@
 """Who gets what from every URL of the project: one row per URL name, one outcome per role.
 
 The cast (see `cast` in conftest.py): anonymous, delegate (A) and delegate_b (B) of the same
-programme, staff and organiser of that programme, organiser of another programme, and admin.
+programme, staff and organiser of that programme, organiser of another programme, admin, and
+the focal point who nominates for one delegation of the programme (not a team member).
 
 A row is a dict:
 - `args`: builds the URL's arguments from the test data (`World` below); absent when none.
@@ -25,7 +26,13 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 
-from participants.models import EvaluationQuestion, ImportBatch, Participant
+from participants.models import (
+    EvaluationQuestion,
+    ImportBatch,
+    Nomination,
+    NominationCall,
+    Participant,
+)
 from programs.models import Announcement, Delegation, Programme, ProgrammeMembership
 from reports.models import Certificate, GenerationJob, Quote, Signatory
 from visits.models import (
@@ -44,8 +51,11 @@ from .factories import (
     CertificateFactory,
     DelegationFactory,
     EvaluationQuestionFactory,
+    FocalPointFactory,
     ImportBatchFactory,
     InvitationFactory,
+    NominationCallFactory,
+    NominationFactory,
     ParticipantFactory,
     QuoteFactory,
     SessionFactory,
@@ -60,7 +70,16 @@ from .factories import (
 LOGIN = "login"
 ALLOWED = "allowed"
 
-ROLES = ["anonymous", "delegate", "delegate_b", "staff", "other_organiser", "organiser", "admin"]
+ROLES = [
+    "anonymous",
+    "delegate",
+    "delegate_b",
+    "staff",
+    "other_organiser",
+    "organiser",
+    "admin",
+    "focal_point",
+]
 
 # Namespaces and view modules that are not ours.
 EXCLUDED_NAMESPACES = {"admin"}
@@ -75,6 +94,7 @@ TEAM = {
     "other_organiser": 404,
     "organiser": 200,
     "admin": 200,
+    "focal_point": 404,
 }
 MANAGERS = {**TEAM, "staff": 403}
 ADMINS = {**MANAGERS, "organiser": 403}
@@ -87,8 +107,17 @@ DELEGATES = {
     "other_organiser": 404,
     "organiser": 404,
     "admin": 404,
+    "focal_point": 404,
 }
 PUBLIC = dict.fromkeys(ROLES, 200)
+# Sites are shared by every programme: anyone on a team may edit them; other accounts get 403.
+SITE_EDITORS = {
+    **TEAM,
+    "delegate": 403,
+    "delegate_b": 403,
+    "other_organiser": 200,
+    "focal_point": 403,
+}
 
 
 def may_post(outcomes: dict) -> dict:
@@ -120,6 +149,9 @@ class World:
     certificate: Certificate
     quote: Quote
     withdrawn: Participant
+    focal_delegation: Delegation
+    call: NominationCall
+    nomination: Nomination
 
 
 def build_world(cast: dict, programme: Programme) -> World:
@@ -145,6 +177,11 @@ def build_world(cast: dict, programme: Programme) -> World:
     )
     job.archive.save("certificates.zip", ContentFile(b"PK zip"), save=False)
     job.combined.save("certificates.pdf", ContentFile(b"%PDF-1.7 combined"))
+    # The focal point's delegation, and a nomination of it in the programme's open call.
+    focal_delegation = FocalPointFactory(
+        delegation__programme=programme, user=cast["focal_point"]
+    ).delegation
+    call = NominationCallFactory(programme=programme)
     return World(
         programme=programme,
         delegate_a=delegate_a,
@@ -166,6 +203,9 @@ def build_world(cast: dict, programme: Programme) -> World:
         certificate=certificate,
         quote=QuoteFactory(report__programme=programme),
         withdrawn=ParticipantFactory(programme=programme, status=Participant.Status.WITHDRAWN),
+        focal_delegation=focal_delegation,
+        call=call,
+        nomination=NominationFactory(call=call, delegation=focal_delegation),
     )
 
 
@@ -308,15 +348,15 @@ PERMISSIONS: dict[str, dict] = {
     "visits:material_download": {"args": item_and("material"), "get": {**TEAM, "delegate": 200}},
     "visits:material_delete": {"args": item_and("material"), "post": may_post(TEAM)},
     # Sites are shared by all programmes: anyone on a team may maintain them.
-    "visits:sites": {"get": {**TEAM, "delegate": 403, "delegate_b": 403, "other_organiser": 200}},
+    "visits:sites": {"get": SITE_EDITORS},
     "visits:site_create": {
-        "get": {**TEAM, "delegate": 403, "delegate_b": 403, "other_organiser": 200},
-        "post": may_post({**TEAM, "delegate": 403, "delegate_b": 403, "other_organiser": 200}),
+        "get": SITE_EDITORS,
+        "post": may_post(SITE_EDITORS),
     },
     "visits:site_edit": {
         "args": lambda w: [w.site.pk],
-        "get": {**TEAM, "delegate": 403, "delegate_b": 403, "other_organiser": 200},
-        "post": may_post({**TEAM, "delegate": 403, "delegate_b": 403, "other_organiser": 200}),
+        "get": SITE_EDITORS,
+        "post": may_post(SITE_EDITORS),
     },
     # visits: assignment and attendance
     "visits:assign": {"args": item, "get": TEAM, "post": may_post(TEAM)},

@@ -143,7 +143,7 @@ def assert_row(cast, world, url_name: str, row: dict) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_home_lists_the_programmes_of_the_user(cast, programme, role):
+def test_home_lists_the_programmes_of_the_user(cast, world, programme, role):
     response = client_for(cast[role]).get(reverse("home"))
     if role != "anonymous":
         # Delegates see the programme they attend; outsiders never see it.

@@ -34,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "programmes": programmes,
             "participations": roles.participations,
+            "focal_points": roles.focal_points,
             "greeting_name": greeting_name or request.user.email,
             "show_archived": show_archived,
             "archived_count": archived_count,
