@@ -65,7 +65,8 @@ class NominationCallForm(ProgrammeTimeForm, forms.ModelForm):
         ) % {"zone": programme.time_zone}
         self.fields["eligibility_en"].label = _("Who may be nominated (English)")
         label_local_fields(
-            self, {"eligibility_local": _("Who may be nominated (%(language)s)")},
+            self,
+            {"eligibility_local": _("Who may be nominated (%(language)s)")},
             programme.content_language,
         )
         if self.instance.pk is not None:
@@ -143,6 +144,16 @@ class AnswersMixin:
 
 
 class DocumentsMixin:
+    DOCUMENT_FIELDS = ("cv", "nomination_letter")
+
+    @property
+    def person_fields(self) -> list:
+        return [self[n] for n in self.Meta.fields if n not in self.DOCUMENT_FIELDS]  # type: ignore[attr-defined,index]
+
+    @property
+    def document_fields(self) -> list:
+        return [self[n] for n in self.DOCUMENT_FIELDS if n in self.fields]  # type: ignore[attr-defined,index]
+
     def clean_cv(self):
         return self._clean_document("cv")
 
@@ -157,7 +168,9 @@ class DocumentsMixin:
         return upload
 
     def setup_documents(self, call: NominationCall) -> None:
-        help_text = with_limit(_("PDF, Word (DOCX) or OpenDocument (ODT), up to %(limit)s."), NOMINATION_DOCUMENT)
+        help_text = with_limit(
+            _("PDF, Word (DOCX) or OpenDocument (ODT), up to %(limit)s."), NOMINATION_DOCUMENT
+        )
         for name in ("cv", "nomination_letter"):
             if name in self.fields:  # type: ignore[attr-defined]
                 field = self.fields[name]  # type: ignore[attr-defined]
@@ -182,7 +195,14 @@ class NominationForm(DocumentsMixin, AnswersMixin, forms.ModelForm):
 
     class Meta:
         model = Nomination
-        fields = ["full_name", "full_name_latin", "email", *PERSON_FIELDS[2:], "cv", "nomination_letter"]
+        fields = [
+            "full_name",
+            "full_name_latin",
+            "email",
+            *PERSON_FIELDS[2:],
+            "cv",
+            "nomination_letter",
+        ]
         widgets = {"motivation": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(
@@ -194,8 +214,12 @@ class NominationForm(DocumentsMixin, AnswersMixin, forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.call = call
-        self.fields["email"].help_text = _("The candidate's own address: their profile link and the decision go there.")
-        self.fields["nomination_letter"].required = call.requires_nomination_letter and not self.instance.nomination_letter
+        self.fields["email"].help_text = _(
+            "The candidate's own address: their profile link and the decision go there."
+        )
+        self.fields["nomination_letter"].required = (
+            call.requires_nomination_letter and not self.instance.nomination_letter
+        )
         if call.requires_nomination_letter:
             self.fields["nomination_letter"].label = _("Nomination letter (required)")
         self.setup_documents(call)

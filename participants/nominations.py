@@ -53,7 +53,9 @@ class NominationQuota:
         return self.nominated >= self.allowed
 
 
-def nomination_quota(delegation: Delegation, *, call: NominationCall | None = None) -> NominationQuota:
+def nomination_quota(
+    delegation: Delegation, *, call: NominationCall | None = None
+) -> NominationQuota:
     """The delegation's quota and its nominations that count (all but withdrawn ones).
 
     `delegation.nominated_count`, when a query annotated it (`nominations_counted`), saves a

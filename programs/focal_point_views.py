@@ -24,9 +24,7 @@ def focal_points(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The delegation's focal points, and the form that invites one more."""
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     delegation = _delegation_of(programme, pk)
-    form = FocalPointForm(
-        request.POST if request.method == "POST" else None, delegation=delegation
-    )
+    form = FocalPointForm(request.POST if request.method == "POST" else None, delegation=delegation)
     if request.method == "POST" and form.is_valid():
         try:
             focal_point, created = invite_focal_point(
@@ -69,7 +67,9 @@ def focal_points(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def focal_point_remove(request: HttpRequest, slug: str, pk: int, focal_point_id: int) -> HttpResponse:
+def focal_point_remove(
+    request: HttpRequest, slug: str, pk: int, focal_point_id: int
+) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     delegation = _delegation_of(programme, pk)
     focal_point = get_object_or_404(
