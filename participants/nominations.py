@@ -73,7 +73,10 @@ def nomination_quota(
 def nominations_counted(delegations, call: NominationCall):
     """Annotate each delegation with `nominated_count` for `nomination_quota` (one query)."""
     return delegations.annotate(
-        nominated_count=Count("nominations", filter=COUNTED & Q(nominations__call=call))
+        nominated_count=Count(
+            "nominations",
+            filter=Q(nominations__call=call) & ~Q(nominations__status=Nomination.Status.WITHDRAWN),
+        )
     )
 
 

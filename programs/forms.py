@@ -302,6 +302,12 @@ class DelegationForm(forms.ModelForm):
         )
         self.fields["region"] = HostRegionField(programme, self.instance)
         self.order_fields(["kind", "country", "region"])
+        # Left empty, the delegation keeps its reserves (one for a new delegation).
+        self.fields["reserves"].required = False
+
+    def clean_reserves(self) -> int:
+        reserves = self.cleaned_data.get("reserves")
+        return self.instance.reserves if reserves is None else reserves
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
