@@ -220,8 +220,6 @@ class NominationForm(DocumentsMixin, AnswersMixin, forms.ModelForm):
         self.fields["nomination_letter"].required = (
             call.requires_nomination_letter and not self.instance.nomination_letter
         )
-        if call.requires_nomination_letter:
-            self.fields["nomination_letter"].label = _("Nomination letter (required)")
         self.setup_documents(call)
         if call.requires_cv:
             self.fields["cv"].help_text = _(
