@@ -5,6 +5,7 @@ from . import (
     evaluation_views,
     invitation_views,
     privacy_views,
+    selection_views,
     transfer_views,
     views,
 )
@@ -61,4 +62,7 @@ urlpatterns = [
         evaluation_views.evaluation_export,
         name="evaluation_export",
     ),
+    # Selection of nominated candidates (selection_views.py)
+    path(f"{P}selection/", selection_views.selection, name="selection"),
+    path(f"{P}selection/<int:pk>/", selection_views.selection_decide, name="selection_decide"),
 ]
