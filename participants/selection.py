@@ -426,6 +426,7 @@ def countries_with_earlier_participants(programme: Programme) -> set[int]:
             programme__start_date__lt=programme.start_date, country__isnull=False
         )
         .exclude(status__in=INACTIVE_STATUSES)
+        .order_by()
         .values_list("country_id", flat=True)
         .distinct()
     )

@@ -182,6 +182,12 @@ def promote_next_reserve(
     (see `participants.selection.complete_selection`), both e-mailed once committed with the
     decision e-mails.
     """
+    if not withdrawn.can_be_replaced:
+        raise ValidationError(
+            _("%(name)s cannot be replaced: only a withdrawn international delegate can, once.")
+            % {"name": withdrawn.display_name},
+            code="not_replaceable",
+        )
     delegation = delegation_of(withdrawn)
     if delegation is None:
         raise ValidationError(_("No delegation holds this seat."), code="no_delegation")
