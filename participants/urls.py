@@ -4,6 +4,7 @@ from . import (
     bulk_views,
     evaluation_views,
     invitation_views,
+    message_views,
     privacy_views,
     transfer_views,
     views,
@@ -61,4 +62,9 @@ urlpatterns = [
         evaluation_views.evaluation_export,
         name="evaluation_export",
     ),
+    # Group messages and their delivery log (message_views.py)
+    path(f"{P}messages/", message_views.message_list, name="messages"),
+    path(f"{P}messages/new/", message_views.message_compose, name="message_compose"),
+    path(f"{P}messages/<int:pk>/", message_views.message_detail, name="message_detail"),
+    path(f"{P}messages/<int:pk>/retry/", message_views.message_retry, name="message_retry"),
 ]
