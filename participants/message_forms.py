@@ -38,10 +38,6 @@ class GroupMessageForm(forms.Form):
             },
             programme.content_language,
         )
-        for name in ("subject_local", "body_local"):
-            self.fields[name].help_text = _(
-                "Optional: the e-mail then carries both languages, English first."
-            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -59,7 +55,8 @@ class GroupMessageForm(forms.Form):
     @property
     def texts(self) -> dict[str, str]:
         data = self.cleaned_data
+        # Browsers send a text area's lines with CRLF: e-mails and the log keep plain newlines.
         return {
-            name: data[name].strip()
+            name: data[name].replace("\r\n", "\n").strip()
             for name in ("subject_en", "body_en", "subject_local", "body_local")
         }
