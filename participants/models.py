@@ -21,6 +21,11 @@ from programs.regions import host_member_country
 from programs.subdivisions import region_name, validate_subdivision_of
 
 from .choices import Category, Gender
+from .message_models import (  # noqa: F401 (group messages and reminders, registered here too)
+    DeadlineReminder,
+    GroupMessage,
+    MessageRecipient,
+)
 from .nomination_models import (  # noqa: F401 (models of the app are registered from here)
     Nomination,
     NominationAnswer,

@@ -1,4 +1,4 @@
-"""Thin tasks of this app: the work lives in `participants.retention` and `.access_log`."""
+"""Thin tasks of this app: the work lives in the modules each task imports."""
 
 import logging
 
@@ -52,3 +52,51 @@ def close_due_calls_task() -> int:
     if closed:
         logger.info("Closed %s calls for nominations at their deadline", closed)
     return closed
+
+
+# --- Group messages and reminders (group_messages.py, nomination_reminders.py) ---------------
+
+
+@shared_task(
+    name="participants.send_group_message",
+    bind=True,
+    acks_late=True,
+    # Per worker: a mail server that limits senders is not flooded by a message to hundreds.
+    rate_limit=settings.GROUP_MESSAGE_RATE_LIMIT,
+    max_retries=settings.GROUP_MESSAGE_MAX_RETRIES,
+)
+def send_group_message_task(self, *, recipient_id: int):
+    """Send one recipient's e-mail of a group message; retried later when the server fails."""
+    from .group_messages import deliver_to_recipient, retry_delay
+
+    retries = self.request.retries
+    outcome = deliver_to_recipient(
+        recipient_id=recipient_id, final_attempt=retries >= self.max_retries
+    )
+    if outcome == "retry":
+        # Returned rather than raised: a worker sends the retry all the same, and in-process
+        # tasks (no broker) retry at once instead of raising into the request that sent them.
+        return self.retry(countdown=retry_delay(retries), throw=False)
+    return outcome
+
+
+@shared_task(name="participants.sweep_queued_messages", acks_late=True)
+def sweep_queued_messages_task() -> int:
+    """Hand the workers the message rows they never got (beat, every minute)."""
+    from .group_messages import sweep_queued_recipients
+
+    return sweep_queued_recipients()
+
+
+@shared_task(name="participants.send_nomination_reminders", acks_late=True)
+def send_nomination_reminders_task() -> int:
+    """Remind focal points of the call's deadline and candidates of their unfinished profile
+    (beat, hourly; idempotent)."""
+    from .nomination_reminders import send_deadline_reminders, send_profile_reminders
+
+    now = timezone.now()
+    sent = send_deadline_reminders(now=now, base_url=settings.SITE_URL)
+    sent += send_profile_reminders(now=now, base_url=settings.SITE_URL)
+    if sent:
+        logger.info("Sent %s nomination reminders", sent)
+    return sent

@@ -5,6 +5,7 @@ from . import (
     call_views,
     evaluation_views,
     invitation_views,
+    message_views,
     nomination_views,
     privacy_views,
     selection_views,
@@ -108,4 +109,9 @@ urlpatterns = [
     # Selection of nominated candidates (selection_views.py)
     path(f"{P}selection/", selection_views.selection, name="selection"),
     path(f"{P}selection/<int:pk>/", selection_views.selection_decide, name="selection_decide"),
+    # Group messages and their delivery log (message_views.py)
+    path(f"{P}messages/", message_views.message_list, name="messages"),
+    path(f"{P}messages/new/", message_views.message_compose, name="message_compose"),
+    path(f"{P}messages/<int:pk>/", message_views.message_detail, name="message_detail"),
+    path(f"{P}messages/<int:pk>/retry/", message_views.message_retry, name="message_retry"),
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from participants.invitations import hash_token
+from participants.message_models import GroupMessage, MessageRecipient
 from participants.models import (
     EvaluationAnswer,
     EvaluationQuestion,
@@ -458,3 +459,31 @@ class ReleasedBookingFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(
         SessionFactory, programme=factory.SelfAttribute("..participant.programme")
     )
+
+
+# --- Group messages ---------------------------------------------------------------------------
+
+
+class GroupMessageFactory(factory.django.DjangoModelFactory):
+    """A message to participants, as saved when an organiser confirms the preview."""
+
+    class Meta:
+        model = GroupMessage
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    audience = GroupMessage.Audience.PARTICIPANTS
+    subject_en = "Dinner on Tuesday"
+    body_en = "The dinner starts at seven."
+    language = factory.SelfAttribute("programme.content_language")
+    sent_by_email = "organiser@example.org"
+
+
+class MessageRecipientFactory(factory.django.DjangoModelFactory):
+    """One recipient's row, queued and not yet handed to the workers."""
+
+    class Meta:
+        model = MessageRecipient
+
+    message = factory.SubFactory(GroupMessageFactory)
+    name = factory.Sequence(lambda n: f"Recipient {n}")
+    email = factory.Sequence(lambda n: f"recipient{n}@example.org")

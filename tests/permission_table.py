@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 
+from participants.message_models import GroupMessage
 from participants.models import (
     EvaluationQuestion,
     ImportBatch,
@@ -53,6 +54,7 @@ from .factories import (
     DelegationFactory,
     EvaluationQuestionFactory,
     FocalPointFactory,
+    GroupMessageFactory,
     ImportBatchFactory,
     InvitationFactory,
     NominationCallFactory,
@@ -156,6 +158,8 @@ class World:
     focal_delegation: Delegation
     call: NominationCall
     nomination: Nomination
+    # Group messages
+    group_message: GroupMessage
 
 
 def build_world(cast: dict, programme: Programme) -> World:
@@ -210,6 +214,7 @@ def build_world(cast: dict, programme: Programme) -> World:
         focal_delegation=focal_delegation,
         call=call,
         nomination=NominationFactory(call=call, delegation=focal_delegation),
+        group_message=GroupMessageFactory(programme=programme),
     )
 
 
@@ -398,6 +403,11 @@ PERMISSIONS: dict[str, dict] = {
         "get": MANAGERS,
         "post": may_post(MANAGERS),
     },
+    # Group messages: organisers and admins only; focal points are not on the team (404).
+    "participants:messages": {"args": slug, "get": MANAGERS},
+    "participants:message_compose": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "participants:message_detail": {"args": slug_and("group_message"), "get": MANAGERS},
+    "participants:message_retry": {"args": slug_and("group_message"), "post": may_post(MANAGERS)},
     # visits: the delegate's own pages
     "visits:my_agenda": {"get": DELEGATES},
     "visits:calendar": {"get": DELEGATES, "post": may_post(DELEGATES)},

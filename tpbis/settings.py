@@ -212,7 +212,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participants.close_due_calls",
         "schedule": 5 * 60,
     },
+    # Group messages and nomination reminders.
+    # Message rows saved while the broker was down are sent once it is back.
+    "sweep-queued-messages": {
+        "task": "participants.sweep_queued_messages",
+        "schedule": 60,
+    },
+    # Focal points before the call's deadline, candidates whose profile is unfinished; each
+    # reminder is recorded, so a run within the interval sends nothing again.
+    "nomination-reminders": {
+        "task": "participants.send_nomination_reminders",
+        "schedule": 60 * 60,
+    },
 }
+
+# Group messages: e-mails per minute per worker (Celery's rate limit syntax), retries of a
+# failed e-mail (the delay doubles from GROUP_MESSAGE_RETRY_DELAY seconds), and how long a row
+# handed to the workers may wait before the sweep hands it over again (a broker restarted
+# without its data loses its tasks; longer than a long message takes at the rate limit).
+GROUP_MESSAGE_RATE_LIMIT = env.str("GROUP_MESSAGE_RATE_LIMIT", default="30/m")
+GROUP_MESSAGE_MAX_RETRIES = env.int("GROUP_MESSAGE_MAX_RETRIES", default=5)
+GROUP_MESSAGE_RETRY_DELAY = env.int("GROUP_MESSAGE_RETRY_DELAY", default=60)
+GROUP_MESSAGE_RESEND_AFTER = env.int("GROUP_MESSAGE_RESEND_AFTER", default=2 * 60 * 60)
+# Nomination reminders: days before the call's deadline when focal points are reminded, and
+# days between the reminders (three at most) to candidates who have not completed their profile.
+NOMINATION_DEADLINE_REMINDER_DAYS = env.list(
+    "NOMINATION_DEADLINE_REMINDER_DAYS", cast=int, default=[7, 2]
+)
+NOMINATION_PROFILE_REMINDER_DAYS = env.int("NOMINATION_PROFILE_REMINDER_DAYS", default=3)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
