@@ -97,8 +97,9 @@ def test_home_query_count_for_an_admin(db, size, django_assert_num_queries):
         for n in range(size)
     )
     client = client_for(admin)
-    # session, user, the user's memberships and participations (roles), the programmes.
-    with django_assert_num_queries(5):
+    # session, user, the user's memberships, participations and focal points (roles), the
+    # programmes.
+    with django_assert_num_queries(6):
         response = client.get(reverse("home"))
     assert response.context["archived_count"] == len([p for p in programmes if p.archived_at])
 
@@ -113,9 +114,9 @@ def test_home_query_count_for_an_organiser(db, size, django_assert_num_queries):
         MembershipFactory.build(programme=p, user=organiser, role="organiser") for p in programmes
     )
     client = client_for(organiser)
-    # session, user, the user's memberships and participations (roles), the programmes, and
-    # the user's and their groups' permissions (the "New programme" button).
-    with django_assert_num_queries(7):
+    # session, user, the user's memberships, participations and focal points (roles), the
+    # programmes, and the user's and their groups' permissions (the "New programme" button).
+    with django_assert_num_queries(8):
         response = client.get(reverse("home"))
     assert len(response.context["programmes"]) == size
     assert {p.role_label for p in response.context["programmes"]} == {"Organiser"}
