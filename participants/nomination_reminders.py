@@ -120,7 +120,7 @@ def remind_focal_point(
         "nominated": delegation.nominated,
         "places": delegation.seats + delegation.reserves,
         "seats": delegation.seats,
-        "link": base_url.rstrip("/") + reverse("home"),
+        "link": base_url.rstrip("/") + reverse("participants:nominations", args=[programme.slug]),
     }
     message = bilingual_message(
         DEADLINE_TEMPLATE, context, language=programme.content_language, to=user.email

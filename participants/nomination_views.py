@@ -33,7 +33,6 @@ from .nomination_models import Nomination
 from .nominations import (
     closed_refusal,
     complete_profile,
-    find_nomination_by_profile_token,
     local_deadline,
     nominate,
     nomination_quota,
@@ -42,6 +41,7 @@ from .nominations import (
     update_nomination,
     withdraw_nomination,
 )
+from .profile_links import find_nomination_for_token
 
 DOCUMENTS = {"cv": "cv", "nomination-letter": "nomination_letter"}
 
@@ -307,7 +307,7 @@ def nomination_profile_link(request: HttpRequest, slug: str, pk: int) -> HttpRes
 
 def nomination_profile(request: HttpRequest, token: str) -> HttpResponse:
     """The candidate's own page: the link is the key, no account needed."""
-    nomination = find_nomination_by_profile_token(token)
+    nomination = find_nomination_for_token(token)
     if nomination is None:
         raise Http404
     call = nomination.call

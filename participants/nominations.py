@@ -5,9 +5,7 @@ The quota (seats + reserves) and the deadline are checked under a lock on the de
 so that two focal points nominating at once cannot both take the last place.
 """
 
-import hashlib
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,6 +21,7 @@ from programs.mail import bilingual_message
 from programs.models import Delegation
 
 from .nomination_models import Nomination, NominationAnswer, NominationCall, NominationQuestion
+from .profile_links import issue_profile_token, profile_link
 
 logger = logging.getLogger(__name__)
 
@@ -279,28 +277,6 @@ def close_due_calls(*, now: datetime) -> int:
 # The candidate's own link
 
 
-def hash_profile_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def profile_link(token: str, request_or_base_url: HttpRequest | str) -> str:
-    path = reverse("participants:nomination_profile", args=[token])
-    if isinstance(request_or_base_url, str):
-        return request_or_base_url.rstrip("/") + path
-    return request_or_base_url.build_absolute_uri(path)
-
-
-def find_nomination_by_profile_token(token: str) -> Nomination | None:
-    if not token:
-        return None
-    return (
-        Nomination.objects.select_related("call__programme", "delegation__country")
-        .filter(profile_token_hash=hash_profile_token(token))
-        .exclude(status=Nomination.Status.WITHDRAWN)
-        .first()
-    )
-
-
 def send_profile_link(
     *, nomination: Nomination, by, request_or_base_url: HttpRequest | str
 ) -> Nomination:
@@ -318,10 +294,7 @@ def send_profile_link(
         )
     call = nomination.call
     _check_open(call)
-    token = secrets.token_urlsafe(32)
-    nomination.profile_token_hash = hash_profile_token(token)
-    nomination.profile_link_sent_at = timezone.now()
-    nomination.save(update_fields=["profile_token_hash", "profile_link_sent_at", "updated_at"])
+    token = issue_profile_token(nomination)
     sender = by if by is not None and by.is_authenticated else None
     programme = call.programme
     message = bilingual_message(

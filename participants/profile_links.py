@@ -38,11 +38,13 @@ def profile_link(token: str, request_or_base_url: HttpRequest | str) -> str:
 
 
 def find_nomination_for_token(token: str) -> Nomination | None:
-    """The nomination whose profile link carries `token`, with its call and programme."""
+    """The nomination whose profile link carries `token`, with its call and programme; None
+    once it is withdrawn."""
     if not token:
         return None
     return (
-        Nomination.objects.select_related("call__programme", "delegation")
+        Nomination.objects.select_related("call__programme", "delegation__country")
         .filter(profile_token_hash=hash_token(token))
+        .exclude(status=Nomination.Status.WITHDRAWN)
         .first()
     )

@@ -9,6 +9,9 @@
   (`ERASURE_FIELDS`) but keeps the row with what the programme's counts use (category, status,
   gender, country, province, region) and its attendance, so the closing report's figures stay
   right.
+- Calls for nominations and group messages: the purge deletes the nominations (with their
+  CVs, letters and answers; the selected ones live on as participants) and the log of who was
+  e-mailed; an erasure deletes the person's own nomination and log rows.
 - Import batches lose their rows (whole uploaded rows, passports included) once saved, or a
   day after the upload when never saved.
 
@@ -28,6 +31,8 @@ from programs.models import Programme
 from .models import (
     ImportBatch,
     Invitation,
+    MessageRecipient,
+    Nomination,
     Participant,
     new_badge_code,
     participant_field_labels,
@@ -109,6 +114,41 @@ def purge_personal_fields(*, programme: Programme) -> tuple[int, list[str]]:
     return touched, held
 
 
+def _delete_nominations(nominations: QuerySet[Nomination]) -> int:
+    """Delete the nominations and, once that is committed, their documents."""
+    files = [
+        (field.name, field.storage)
+        for nomination in nominations.only("cv", "nomination_letter")
+        for field in (nomination.cv, nomination.nomination_letter)
+        if field
+    ]
+    deleted = nominations.delete()[1].get(Nomination._meta.label, 0)
+
+    def delete_files() -> None:
+        for name, storage in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return deleted
+
+
+def purge_nominations_and_messages(*, programme: Programme) -> tuple[int, int]:
+    """Delete the nominations of the programme's call and its group messages' recipient rows.
+
+    Returns how many of each went; (0, 0) when nothing was left. The call itself (deadline,
+    eligibility, questions) and the messages' texts stay: they name no one.
+    """
+    nominations = _delete_nominations(Nomination.objects.filter(call__programme=programme))
+    recipients = MessageRecipient.objects.filter(message__programme=programme).delete()[0]
+    return nominations, recipients
+
+
+def erase_nominations_and_messages(*, participant: Participant) -> None:
+    """Delete the participant's nomination and the rows saying which messages they were sent."""
+    _delete_nominations(Nomination.objects.filter(participant=participant))
+    MessageRecipient.objects.filter(participant=participant).delete()
+
+
 def delete_import_batches(*, programme: Programme) -> int:
     """Delete every import batch of the programme; returns how many there were.
 
@@ -188,6 +228,7 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     participant.save()
     participant.daily_reminders.all().delete()
     Invitation.objects.filter(participant=participant).delete()
+    erase_nominations_and_messages(participant=participant)
     # Why someone withdrew may tell of their health or family: the date stays, the words go.
     participant.status_changes.exclude(reason="").update(reason="")
     model_order = [field.name for field in Participant._meta.fields]

@@ -21,6 +21,7 @@ from participants.models import Participant, PersonalDataRemoval
 from participants.retention import (
     anonymise_participant,
     delete_import_batches,
+    purge_nominations_and_messages,
     purge_personal_fields,
 )
 from programs.models import PERSONAL_DATA_KEPT_FOR, Programme
@@ -95,7 +96,8 @@ def programmes_due_for_purge(*, today: date) -> QuerySet[Programme]:
 
 def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
     """Remove what the programme no longer needs: participants' passport details, travel,
-    needs and emergency contacts, its import batches and its visa letters.
+    needs and emergency contacts, its import batches, its visa letters, the nominations of its
+    call (with their documents) and the log of who its group messages went to.
 
     Returns the record of what went, or None when nothing was left (running it again
     changes nothing and records nothing).
@@ -106,12 +108,13 @@ def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
     with transaction.atomic():
         participants, fields = purge_personal_fields(programme=programme)
         batches = delete_import_batches(programme=programme)
+        nominations, recipients = purge_nominations_and_messages(programme=programme)
         letters = delete_jobs(programme.jobs.filter(kind=Kind.VISA_LETTERS))
         if letters:
             # Files of earlier runs that no job points to any more.
             visa_folder = f"jobs/{programme.pk}/{Kind.VISA_LETTERS.value}"
             _delete_after_commit(files=[], folders=[visa_folder])
-        if not (participants or batches or letters):
+        if not (participants or batches or letters or nominations or recipients):
             return None
         record = PersonalDataRemoval.objects.create(
             programme=programme,
@@ -120,6 +123,10 @@ def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
             fields=fields,
             import_batches=batches,
             visa_letters=letters,
+            note=_("%(nominations)s nominations and %(recipients)s message recipients deleted.")
+            % {"nominations": nominations, "recipients": recipients}
+            if nominations or recipients
+            else "",
         )
     logger.info(
         "Personal data of programme %s purged: %s participants (%s), %s imports, "

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 
+from participants.invitations import hash_token
 from participants.message_models import GroupMessage
 from participants.models import (
     EvaluationQuestion,
@@ -34,7 +35,6 @@ from participants.models import (
     NominationCall,
     Participant,
 )
-from participants.nominations import hash_profile_token
 from programs.models import Announcement, Delegation, Programme, ProgrammeMembership
 from reports.models import Certificate, GenerationJob, Quote, Signatory
 from visits.models import (
@@ -253,7 +253,7 @@ def nomination_cv(w: World) -> list:
 
 def nomination_profile_token(w: World) -> list:
     token = "profile-token-of-the-world"
-    w.nomination.profile_token_hash = hash_profile_token(token)
+    w.nomination.profile_token_hash = hash_token(token)
     w.nomination.save(update_fields=["profile_token_hash"])
     return [token]
 

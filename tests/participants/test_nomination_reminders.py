@@ -32,8 +32,6 @@ from tests.participants.test_group_messages import FLAKY_BACKEND, FlakyBackend  
 
 BASE_URL = "https://tpbis.example.org"
 
-pytestmark = pytest.mark.urls("tests.participants.profile_link_urls")
-
 
 @pytest.fixture
 def programme(db):

@@ -17,11 +17,11 @@ from participants.nomination_documents import DOCX, ODT, PDF, document_kind
 from participants.nominations import (
     close_due_calls,
     extend_call,
-    find_nomination_by_profile_token,
     nominate,
     nomination_quota,
     withdraw_nomination,
 )
+from participants.profile_links import find_nomination_for_token
 from programs.uploads import MB
 
 from ..conftest import client_for
@@ -344,7 +344,7 @@ def test_candidate_completes_their_profile_through_the_emailed_link(
     )
     link = next(line for line in message.body.splitlines() if "/nominations/profile/" in line)
     token = link.rstrip("/").rsplit("/", 1)[-1]
-    assert find_nomination_by_profile_token(token) == nomination
+    assert find_nomination_for_token(token) == nomination
 
     anonymous = client_for(None)
     empty = anonymous.post(link)
@@ -392,8 +392,8 @@ def test_a_new_profile_link_replaces_the_old_one(
         .rsplit("/", 1)[-1]
         for body in (first, second)
     ]
-    assert find_nomination_by_profile_token(tokens[0]) is None
-    assert find_nomination_by_profile_token(tokens[1]) == nomination
+    assert find_nomination_for_token(tokens[0]) is None
+    assert find_nomination_for_token(tokens[1]) == nomination
 
 
 # Closing and extending the call

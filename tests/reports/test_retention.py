@@ -11,7 +11,14 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from participants.models import ImportBatch, Participant, PersonalDataRemoval
+from participants.models import (
+    ImportBatch,
+    MessageRecipient,
+    Nomination,
+    NominationCall,
+    Participant,
+    PersonalDataRemoval,
+)
 from reports.certificates import issue_certificate
 from reports.closing import held_items, participant_figures
 from reports.models import Certificate, GenerationJob, JobOutput
@@ -30,6 +37,10 @@ from ..factories import (
     GenerationJobFactory,
     ImportBatchFactory,
     MembershipFactory,
+    MessageRecipientFactory,
+    NominationAnswerFactory,
+    NominationCallFactory,
+    NominationFactory,
     ParticipantFactory,
     PersonalDataRemovalFactory,
     ProgrammeFactory,
@@ -122,6 +133,47 @@ def test_purge_removes_personal_data_imports_and_visa_letters_and_records_it(
     assert record.removed_by is None
     assert record.fields == list(PERSONAL)
     assert f"Personal data of programme {programme.slug} purged: 1 participants" in caplog.text
+
+
+def test_purge_deletes_nominations_their_documents_and_the_message_log(
+    programme, django_capture_on_commit_callbacks
+):
+    call = NominationCallFactory(programme=programme)
+    selected = ParticipantFactory(programme=programme)
+    nomination = NominationFactory(call=call, participant=selected, status="selected")
+    nomination.cv.save("cv.pdf", ContentFile(b"%PDF-1.7 cv"))
+    NominationAnswerFactory(nomination=NominationFactory(call=call, status="reserve"))
+    MessageRecipientFactory(message__programme=programme, participant=selected)
+    other_programme_row = MessageRecipientFactory()
+    cv = nomination.cv.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record = purge_programme(programme=programme)
+
+    assert not Nomination.objects.filter(call=call).exists()
+    assert not exists(cv)
+    assert list(MessageRecipient.objects.all()) == [other_programme_row]
+    # The call names no one: it stays, and so does the participant the selection made.
+    assert NominationCall.objects.filter(pk=call.pk).exists()
+    assert Participant.objects.filter(pk=selected.pk).exists()
+    assert record.note == "2 nominations and 1 message recipients deleted."
+
+
+def test_erasure_deletes_the_persons_nomination_and_message_log(
+    programme, django_capture_on_commit_callbacks
+):
+    person = ParticipantFactory(programme=programme)
+    nomination = NominationFactory(call__programme=programme, participant=person)
+    nomination.nomination_letter.save("letter.pdf", ContentFile(b"%PDF-1.7 letter"))
+    other = NominationFactory(call=nomination.call)
+    MessageRecipientFactory(participant=person, message__programme=programme)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_participant(participant=person, by=None, keep_certificate=False)
+
+    assert list(Nomination.objects.all()) == [other]
+    assert not exists(nomination.nomination_letter.name)
+    assert not MessageRecipient.objects.exists()
 
 
 def test_purge_keeps_certificates_verification_and_closing_figures(programme, client):
