@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
-from programs.models import Programme
+from programs.models import Delegation, Programme
 
 from .badges import badge_holders
 from .models import GenerationJob
@@ -71,3 +71,22 @@ class EraseParticipantForm(forms.Form):
     @property
     def keep_certificate(self) -> bool:
         return self.cleaned_data.get("certificate", self.KEEP) == self.KEEP
+
+
+class NominationListForm(DocumentLanguageForm):
+    """The nomination list of one delegation among those the user sees, or of every
+    delegation (managers only: `whole_call`)."""
+
+    delegation = forms.ModelChoiceField(
+        label=_("Delegation"), queryset=Delegation.objects.none(), required=False
+    )
+
+    def __init__(self, *args, delegations: list[Delegation], whole_call: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["delegation"]
+        # Only the user's delegations: another one's id is a field error, not a leak.
+        field.queryset = Delegation.objects.filter(
+            pk__in=[delegation.pk for delegation in delegations]
+        ).select_related("country", "province")
+        field.required = not whole_call
+        field.empty_label = _("All delegations") if whole_call else None

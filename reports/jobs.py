@@ -46,7 +46,7 @@ from django.utils.text import get_valid_filename
 
 from participants.models import Participant
 from programs.files import open_stored
-from programs.models import Programme
+from programs.models import Delegation, Programme
 from visits.models import Vehicle
 
 from .jobkind import JobKind, Output, Rendered, item_folder, job_folder, save_file
@@ -99,6 +99,7 @@ def start_job(
     by,
     participant: Participant | None = None,
     vehicle: Vehicle | None = None,
+    delegation: Delegation | None = None,
 ) -> GenerationJob:
     """The queued or running job of this kind and subject for the programme, or a new one.
 
@@ -110,7 +111,11 @@ def start_job(
         # Lock the programme so that two people asking for the same file get one job.
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
         pending = programme.jobs.filter(
-            kind=kind, participant=participant, vehicle=vehicle, status__in=PENDING
+            kind=kind,
+            participant=participant,
+            vehicle=vehicle,
+            delegation=delegation,
+            status__in=PENDING,
         )
         job = pending.order_by("created_at").first()
         if job is not None:
@@ -121,6 +126,7 @@ def start_job(
             language=language,
             participant=participant,
             vehicle=vehicle,
+            delegation=delegation,
             started_by=by,
         )
         transaction.on_commit(lambda: send_job(job_id=job.pk))
@@ -423,6 +429,7 @@ def finish_job(*, job: GenerationJob) -> None:
             language=job.language,
             participant_id=job.participant_id,
             vehicle_id=job.vehicle_id,
+            delegation_id=job.delegation_id,
         )
         .exclude(pk=job.pk)
         .exclude(status__in=PENDING)
@@ -439,8 +446,9 @@ def finish_job(*, job: GenerationJob) -> None:
 
 
 def _with_archive(job: GenerationJob, kind: JobKind) -> bool:
-    # A job about one participant or one vehicle makes one document: its PDF is all there is.
-    return kind.archive and not (job.participant_id or job.vehicle_id)
+    # A job about one participant, vehicle or delegation makes one document: its PDF is all
+    # there is.
+    return kind.archive and not (job.participant_id or job.vehicle_id or job.delegation_id)
 
 
 def build_files(

@@ -6,6 +6,7 @@ from .closing import CLOSING_REPORT_JOB
 from .jobkind import JobKind
 from .manifest import MANIFEST_JOB
 from .models import GenerationJob
+from .nominations import NOMINATION_LIST_JOB, SELECTION_RECORD_JOB
 from .overview import PROGRAMME_OVERVIEW_JOB
 from .visa import VISA_LETTERS_JOB
 
@@ -18,4 +19,6 @@ KINDS: dict[str, JobKind] = {
     Kind.PROGRAMME_OVERVIEW: PROGRAMME_OVERVIEW_JOB,
     Kind.BADGES: BADGES_JOB,
     Kind.MANIFEST: MANIFEST_JOB,
+    Kind.NOMINATION_LIST: NOMINATION_LIST_JOB,
+    Kind.SELECTION_RECORD: SELECTION_RECORD_JOB,
 }

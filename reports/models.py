@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
-from programs.models import Programme
+from programs.models import Delegation, Programme
 from programs.numbers import percent
 from visits.models import Vehicle
 
@@ -189,8 +189,9 @@ class GenerationJob(models.Model):
     """Files generated in the background: one PDF (the overview, badges, a manifest, the closing
     report, one visa letter) or a batch (every certificate, every visa letter) with its ZIP.
 
-    What a job is about within its programme is `participant` (one badge, one visa letter) or
-    `vehicle` (one manifest); neither for the whole programme. How each kind is rendered lives
+    What a job is about within its programme is `participant` (one badge, one visa letter),
+    `vehicle` (one manifest) or `delegation` (one delegation's nomination list); none for the
+    whole programme. How each kind is rendered lives
     in its own module (see `reports.kinds`); how a job runs, in `reports.jobs`.
     """
 
@@ -201,6 +202,8 @@ class GenerationJob(models.Model):
         PROGRAMME_OVERVIEW = "programme_overview", _("Programme overview")
         BADGES = "badges", _("Badges")
         MANIFEST = "manifest", _("Passenger manifest")
+        NOMINATION_LIST = "nomination_list", _("Nomination list")
+        SELECTION_RECORD = "selection_record", _("Selection decision record")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -229,6 +232,14 @@ class GenerationJob(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("vehicle"),
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("delegation"),
     )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
@@ -282,11 +293,14 @@ class GenerationJob(models.Model):
 
     @property
     def subject_slug(self) -> str:
-        """What the job is about, in file names: "", "-participant-12" or "-vehicle-3"."""
+        """What the job is about, in file names: "", "-participant-12", "-vehicle-3" or
+        "-delegation-5"."""
         if self.participant_id:
             return f"-participant-{self.participant_id}"
         if self.vehicle_id:
             return f"-vehicle-{self.vehicle_id}"
+        if self.delegation_id:
+            return f"-delegation-{self.delegation_id}"
         return ""
 
     def download_name(self, extension: str) -> str:

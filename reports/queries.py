@@ -12,6 +12,6 @@ def latest_jobs(jobs: QuerySet[GenerationJob]) -> list[GenerationJob]:
     """
     latest: dict[tuple, GenerationJob] = {}
     for job in jobs.select_related("started_by").order_by("-created_at"):
-        key = (job.kind, job.participant_id, job.vehicle_id, job.language)
+        key = (job.kind, job.participant_id, job.vehicle_id, job.delegation_id, job.language)
         latest.setdefault(key, job)
     return sorted(latest.values(), key=lambda job: (job.kind, job.language))

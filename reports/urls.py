@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import certificate_views, closing_views, edition_views, retention_views, views
+from . import (
+    certificate_views,
+    closing_views,
+    edition_views,
+    nomination_views,
+    retention_views,
+    views,
+)
 
 app_name = "reports"
 P = "programmes/<slug:slug>/"
@@ -70,6 +77,27 @@ urlpatterns = [
     ),
     path("jobs/<uuid:job_id>/retry/", views.job_retry, name="job_retry"),
     path("me/agenda.pdf", closing_views.my_agenda_pdf, name="my_agenda_pdf"),
+    # Documents of the call for nominations (nomination_views.py)
+    path(
+        f"{P}nominations/documents/",
+        nomination_views.nomination_documents,
+        name="nomination_documents",
+    ),
+    path(
+        f"{P}nominations/documents/nominations.xlsx",
+        nomination_views.nomination_list_xlsx,
+        name="nomination_list_xlsx",
+    ),
+    path(
+        f"{P}nominations/documents/nomination-list/",
+        nomination_views.nomination_list_pdf,
+        name="nomination_list_pdf",
+    ),
+    path(
+        f"{P}nominations/documents/selection-record/",
+        nomination_views.selection_record_pdf,
+        name="selection_record_pdf",
+    ),
     # Personal data: retention and erasure on request (retention_views.py)
     path(f"{P}personal-data/", retention_views.personal_data, name="personal_data"),
     path(

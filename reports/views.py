@@ -23,7 +23,7 @@ from participants.access_log import Kind as AccessKind
 from participants.access_log import record_personal_data_access
 from participants.queries import participant_list_queryset
 from programs.files import serve_stored_file
-from programs.models import Programme
+from programs.models import FocalPoint, Programme
 from programs.permissions import ADMIN, MANAGERS, TEAM, get_programme_for_user
 
 from .badges import badge_holders
@@ -45,7 +45,12 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
     Kind.CERTIFICATES: MANAGERS,
     Kind.VISA_LETTERS: MANAGERS,
     Kind.CLOSING_REPORT: MANAGERS,
+    # A delegation's nomination list is also its focal points' (see `_job_for`).
+    Kind.NOMINATION_LIST: MANAGERS,
+    Kind.SELECTION_RECORD: MANAGERS,
 }
+# Kinds about one delegation that its focal points may follow and download (not retry).
+FOCAL_POINT_KINDS = (Kind.NOMINATION_LIST,)
 # Who may ask for a job of each kind, or retry one.
 START_ROLES: dict[str, tuple[str, ...]] = {
     **VIEW_ROLES,
@@ -68,20 +73,44 @@ def polling(jobs: list[GenerationJob]) -> dict:
     return {"any_pending": any(job.is_pending for job in jobs)}
 
 
-def _job_for(user, job_id: UUID, *, roles: dict[str, tuple[str, ...]] = VIEW_ROLES):
-    """The job if `user` holds a role its kind admits; 404 for outsiders, 403 for members
-    without the role."""
+def _job_for(
+    user,
+    job_id: UUID,
+    *,
+    roles: dict[str, tuple[str, ...]] = VIEW_ROLES,
+    focal_points: bool = True,
+):
+    """The job if `user` holds a role its kind admits, or (with `focal_points`) is a focal
+    point of the delegation it is about; 404 for outsiders, 403 for members without the
+    role."""
     job = (
-        GenerationJob.objects.select_related("programme", "started_by", "participant", "vehicle")
+        GenerationJob.objects.select_related(
+            "programme",
+            "started_by",
+            "participant",
+            "vehicle",
+            "delegation__country",
+            "delegation__province",
+        )
         .filter(pk=job_id)
         .first()
     )
     if job is None:
         raise Http404
+    if focal_points and _is_focal_point_of(user, job):
+        job.programme.user_role = None
+        return job
     job.programme = get_programme_for_user(
         user, job.programme.slug, roles=roles.get(job.kind, (ADMIN,))
     )
     return job
+
+
+def _is_focal_point_of(user, job: GenerationJob) -> bool:
+    if job.kind not in FOCAL_POINT_KINDS or job.delegation_id is None:
+        return False
+    focal_points = FocalPoint.objects.filter(delegation_id=job.delegation_id)
+    return user.is_authenticated and focal_points.filter(user=user).exists()
 
 
 def _kinds_for(role: str) -> list[str]:
@@ -181,6 +210,9 @@ def _subject_page(job: GenerationJob) -> tuple[str, str]:
         return label, reverse("reports:visa_letters", args=[programme.slug])
     if job.kind == Kind.CLOSING_REPORT:
         return programme.title, reverse("reports:closing_report", args=[programme.slug])
+    if job.kind in (Kind.NOMINATION_LIST, Kind.SELECTION_RECORD):
+        label = str(job.delegation) if job.delegation else programme.title
+        return label, reverse("reports:nomination_documents", args=[programme.slug])
     return programme.title, reverse("reports:jobs", args=[programme.slug])
 
 
@@ -211,7 +243,7 @@ def job_status(request: HttpRequest, job_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def job_retry(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    job = _job_for(request.user, job_id, roles=START_ROLES)
+    job = _job_for(request.user, job_id, roles=START_ROLES, focal_points=False)
     if retry_job(job=job):
         messages.success(request, _("%(job)s is queued again.") % {"job": job.get_kind_display()})
     else:

@@ -506,6 +506,15 @@ PERMISSIONS: dict[str, dict] = {
     "reports:job_combined": {"args": lambda w: [w.job.pk], "get": {**MANAGERS, "staff": 404}},
     "reports:job_retry": {"args": lambda w: [w.job.pk], "post": may_post(ADMINS)},
     "reports:my_agenda_pdf": {"get": DELEGATES},
+    # reports: documents of the call for nominations. A focal point gets their own delegation's
+    # list (tests/reports/test_nomination_documents.py); the decision record is the host's.
+    "reports:nomination_documents": {"args": slug, "get": {**MANAGERS, "focal_point": 200}},
+    "reports:nomination_list_xlsx": {"args": slug, "get": {**MANAGERS, "focal_point": 200}},
+    "reports:nomination_list_pdf": {
+        "args": slug,
+        "post": may_post({**MANAGERS, "focal_point": 200}),
+    },
+    "reports:selection_record_pdf": {"args": slug, "post": may_post(MANAGERS)},
 }
 
 

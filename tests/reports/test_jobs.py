@@ -24,6 +24,7 @@ from reports.views import say_started
 from tests.conftest import client_for
 from tests.factories import (
     AssignmentFactory,
+    NominationFactory,
     ParticipantFactory,
     SessionFactory,
     UserFactory,
@@ -292,7 +293,17 @@ def test_broker_down_keeps_the_job_queued_and_the_page_explains(
     assert job.sent_at is not None
 
 
-@pytest.mark.parametrize("kind", ["programme_overview", "badges", "manifest", "visa_letters"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "programme_overview",
+        "badges",
+        "manifest",
+        "visa_letters",
+        "nomination_list",
+        "selection_record",
+    ],
+)
 def test_broker_down_a_single_document_is_sent_later_by_the_sweep(
     programme, admin, kind, django_capture_on_commit_callbacks
 ):
@@ -302,11 +313,15 @@ def test_broker_down_a_single_document_is_sent_later_by_the_sweep(
         passport_number="N1234567",
         passport_expiry=programme.end_date + timedelta(days=400),
     )
+    # A candidate in the programme's call, for the nomination documents.
+    nomination = NominationFactory(call__programme=programme, full_name="Nimal Perera")
     subject = {
         "programme_overview": {},
         "badges": {"participant": delegate},
         "manifest": {"vehicle": VehicleFactory(session__programme=programme, name="Bus 7")},
         "visa_letters": {"participant": delegate},
+        "nomination_list": {"delegation": nomination.delegation},
+        "selection_record": {},
     }[kind]
     with broker(UNREACHABLE_BROKER), django_capture_on_commit_callbacks(execute=True):
         job = start_job(programme=programme, kind=kind, language="en", by=admin, **subject)

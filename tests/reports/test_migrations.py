@@ -46,6 +46,10 @@ def test_stored_documents_become_jobs_of_one_file():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(AFTER)
+    # Back to the latest schema, which the models below and the tests after this one use.
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
     jobs = {
         job.pk: (job.kind, job.participant_id, job.vehicle_id, job.status, job.combined.name)
@@ -60,7 +64,3 @@ def test_stored_documents_become_jobs_of_one_file():
     # Never sent, so the sweep sends it; asked for when the document was.
     assert (queued.sent_at, queued.created_at, queued.started_by_id) == (None, requested, admin.pk)
     assert GenerationJob.objects.get(pk=overview).done == 1
-
-    # Back to the latest schema, which the tests after this one use.
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
