@@ -38,3 +38,17 @@ def send_invitation_reminders_task() -> int:
     if sent:
         logger.info("Sent %s invitation reminders", sent)
     return sent
+
+
+# Calls for nominations
+
+
+@shared_task(name="participants.close_due_calls", acks_late=True)
+def close_due_calls_task() -> int:
+    """Record the closing of calls whose deadline has passed (beat; idempotent)."""
+    from .nominations import close_due_calls
+
+    closed = close_due_calls(now=timezone.now())
+    if closed:
+        logger.info("Closed %s calls for nominations at their deadline", closed)
+    return closed

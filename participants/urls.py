@@ -2,8 +2,10 @@ from django.urls import path
 
 from . import (
     bulk_views,
+    call_views,
     evaluation_views,
     invitation_views,
+    nomination_views,
     privacy_views,
     transfer_views,
     views,
@@ -60,5 +62,46 @@ urlpatterns = [
         f"{P}evaluation/export.<str:file_format>",
         evaluation_views.evaluation_export,
         name="evaluation_export",
+    ),
+    # Calls for nominations: the organisers' call (call_views.py), the focal points'
+    # nominations and the candidate's own profile (nomination_views.py)
+    path(f"{P}nominations/", nomination_views.nominations, name="nominations"),
+    path(f"{P}nominations/call/", call_views.call_edit, name="call_edit"),
+    path(f"{P}nominations/call/close/", call_views.call_close, name="call_close"),
+    path(f"{P}nominations/call/extend/", call_views.call_extend, name="call_extend"),
+    path(f"{P}nominations/questions/", call_views.call_questions, name="call_questions"),
+    path(
+        f"{P}nominations/questions/<int:question_id>/delete/",
+        call_views.call_question_delete,
+        name="call_question_delete",
+    ),
+    path(
+        f"{P}nominations/delegations/<int:delegation_id>/new/",
+        nomination_views.nomination_create,
+        name="nomination_create",
+    ),
+    path(f"{P}nominations/<int:pk>/", nomination_views.nomination_detail, name="nomination_detail"),
+    path(
+        f"{P}nominations/<int:pk>/edit/", nomination_views.nomination_edit, name="nomination_edit"
+    ),
+    path(
+        f"{P}nominations/<int:pk>/withdraw/",
+        nomination_views.nomination_withdraw,
+        name="nomination_withdraw",
+    ),
+    path(
+        f"{P}nominations/<int:pk>/documents/<str:document>/",
+        nomination_views.nomination_document,
+        name="nomination_document",
+    ),
+    path(
+        f"{P}nominations/<int:pk>/profile-link/",
+        nomination_views.nomination_profile_link,
+        name="nomination_profile_link",
+    ),
+    path(
+        "nominations/profile/<str:token>/",
+        nomination_views.nomination_profile,
+        name="nomination_profile",
     ),
 ]

@@ -274,6 +274,7 @@ class DelegationForm(forms.ModelForm):
             "country",
             "locality",
             "seats",
+            "reserves",
             "nominating_agency",
             "contact_name",
             "contact_email",
@@ -301,6 +302,12 @@ class DelegationForm(forms.ModelForm):
         )
         self.fields["region"] = HostRegionField(programme, self.instance)
         self.order_fields(["kind", "country", "region"])
+        # Left empty, the delegation keeps its reserves (one for a new delegation).
+        self.fields["reserves"].required = False
+
+    def clean_reserves(self) -> int:
+        reserves = self.cleaned_data.get("reserves")
+        return self.instance.reserves if reserves is None else reserves
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -367,3 +374,23 @@ class DelegationForm(forms.ModelForm):
             return
         self.instance.programme = self.programme
         super()._post_clean()
+
+
+class FocalPointForm(forms.Form):
+    """Invite someone, by e-mail address, to nominate a delegation's candidates."""
+
+    email = forms.EmailField(label=_("E-mail address"))
+
+    def __init__(self, *args: Any, delegation: Delegation, **kwargs: Any) -> None:
+        self.delegation = delegation
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        user = user_with_email(email)
+        if user is not None and self.delegation.focal_points.filter(user=user).exists():
+            raise forms.ValidationError(
+                _("%(email)s is already a focal point of %(delegation)s."),
+                params={"email": email, "delegation": self.delegation.origin},
+            )
+        return email

@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from .models import Delegation, Programme, ProgrammeMembership
 
@@ -22,11 +22,15 @@ def team_of(programme: Programme) -> QuerySet[ProgrammeMembership]:
 def delegations_of(programme: Programme) -> tuple[list[Delegation], list[Delegation]]:
     """The programme's international delegations by country name, and its domestic seats.
 
-    One query; countries are sorted here because the table holds ISO codes, not names.
+    One query, with each delegation's `focal_point_count`; countries are sorted here because
+    the table holds ISO codes, not names.
     """
     international: list[Delegation] = []
     domestic: list[Delegation] = []
-    for delegation in programme.delegations.select_related("country", "province"):
+    delegations = programme.delegations.select_related("country", "province").annotate(
+        focal_point_count=Count("focal_points")
+    )
+    for delegation in delegations:
         (domestic if delegation.is_domestic else international).append(delegation)
     international.sort(key=lambda d: str(d.country))
     domestic.sort(key=lambda d: (d.region_name.casefold(), d.locality))

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .mail import bilingual_message
-from .models import Programme, ProgrammeMembership
+from .models import Delegation, FocalPoint, Programme, ProgrammeMembership
 from .permissions import ADD_PROGRAMME_PERMISSION, PROGRAMME_OFFICE_GROUP
 
 logger = logging.getLogger(__name__)
@@ -142,6 +142,20 @@ def set_programme_archived(*, programme: Programme, archived: bool) -> None:
     Programme.objects.filter(pk=programme.pk).update(archived_at=programme.archived_at)
 
 
+def account_for_email(email: str):
+    """The account of this address, created when nobody has it; and whether it was created.
+
+    A new account has no password and an unverified primary address: its owner signs in with
+    an e-mailed code (allauth), then may set a password.
+    """
+    user = user_with_email(email)
+    if user is not None:
+        return user, False
+    user = get_user_model().objects.create_user(email, password=None)
+    EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+    return user, True
+
+
 def add_team_member(
     *, programme: Programme, email: str, role: str, sign_in_url: str
 ) -> tuple[ProgrammeMembership, bool]:
@@ -154,11 +168,7 @@ def add_team_member(
     """
     email = email.strip().lower()
     with transaction.atomic():
-        user = user_with_email(email)
-        created = user is None
-        if created:
-            user = get_user_model().objects.create_user(email, password=None)
-            EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+        user, created = account_for_email(email)
         try:
             with transaction.atomic():
                 membership = ProgrammeMembership.objects.create(
@@ -221,3 +231,68 @@ def remove_team_member(*, membership: ProgrammeMembership) -> None:
                 % {"person": membership.user}
             )
         membership.delete()
+
+
+# Focal points
+
+
+def _send_after_commit(message, recipient: str, programme: Programme) -> None:
+    def send() -> None:
+        # The change is saved whatever happens to the message (see `add_team_member`).
+        try:
+            message.send()
+        except OSError:
+            logger.exception("Could not e-mail %s about %s", recipient, programme.slug)
+
+    transaction.on_commit(send)
+
+
+def invite_focal_point(
+    *, delegation: Delegation, email: str, by, sign_in_url: str
+) -> tuple[FocalPoint, bool]:
+    """Make the person with this address a focal point of the delegation, who nominates its
+    candidates. Returns the focal point and whether a new account was created.
+
+    Side effects: creates the account when nobody has this address (as `add_team_member`),
+    creates the FocalPoint, and e-mails them once the change is committed. Raises
+    ValidationError when they already are a focal point of the delegation.
+    """
+    email = email.strip().lower()
+    programme = delegation.programme
+    with transaction.atomic():
+        user, created = account_for_email(email)
+        try:
+            with transaction.atomic():
+                focal_point = FocalPoint.objects.create(
+                    delegation=delegation,
+                    user=user,
+                    invited_by=by if by is not None and by.is_authenticated else None,
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                _("%(email)s is already a focal point of %(delegation)s.")
+                % {"email": email, "delegation": delegation.origin}
+            ) from error
+    message = bilingual_message(
+        "programs/email/focal_point_added",
+        {
+            "programme": programme,
+            "delegation": delegation.origin,
+            "new_account": created,
+            "email": user.email,
+            "sign_in_url": sign_in_url,
+        },
+        language=programme.content_language,
+        to=user.email,
+        reply_to=by.email if by is not None and by.is_authenticated else None,
+    )
+    _send_after_commit(message, user.email, programme)
+    return focal_point, created
+
+
+def remove_focal_point(*, focal_point: FocalPoint) -> None:
+    """Stop a person nominating for a delegation.
+
+    Side effects: deletes the FocalPoint (the account and the nominations they made stay).
+    """
+    focal_point.delete()

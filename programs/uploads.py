@@ -37,7 +37,8 @@ LOGO = UploadKind(_("logos"), 5 * MB)  # programme and partner logos, signatures
 PHOTO = UploadKind(_("photos"), 10 * MB)  # participants' photos and the gallery
 MATERIAL = UploadKind(_("session materials"), 20 * MB)
 IMPORT = UploadKind(_("participant lists"), 5 * MB)
-UPLOAD_KINDS = (LOGO, PHOTO, MATERIAL, IMPORT)
+NOMINATION_DOCUMENT = UploadKind(_("nomination documents"), 10 * MB)  # CVs, nomination letters
+UPLOAD_KINDS = (LOGO, PHOTO, MATERIAL, IMPORT, NOMINATION_DOCUMENT)
 LARGEST_UPLOAD_BYTES = max(kind.max_bytes for kind in UPLOAD_KINDS)
 
 

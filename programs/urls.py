@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import info_views, views
+from . import focal_point_views, info_views, views
 
 app_name = "programs"
 urlpatterns = [
@@ -30,5 +30,16 @@ urlpatterns = [
         "<slug:slug>/delegations/<int:pk>/delete/",
         views.delegation_delete,
         name="delegation_delete",
+    ),
+    # Focal points of a delegation (focal_point_views.py)
+    path(
+        "<slug:slug>/delegations/<int:pk>/focal-points/",
+        focal_point_views.focal_points,
+        name="focal_points",
+    ),
+    path(
+        "<slug:slug>/delegations/<int:pk>/focal-points/<int:focal_point_id>/remove/",
+        focal_point_views.focal_point_remove,
+        name="focal_point_remove",
     ),
 ]

@@ -33,6 +33,7 @@ from participants.models import (
     NominationCall,
     Participant,
 )
+from participants.nominations import hash_profile_token
 from programs.models import Announcement, Delegation, Programme, ProgrammeMembership
 from reports.models import Certificate, GenerationJob, Quote, Signatory
 from visits.models import (
@@ -56,6 +57,7 @@ from .factories import (
     InvitationFactory,
     NominationCallFactory,
     NominationFactory,
+    NominationQuestionFactory,
     ParticipantFactory,
     QuoteFactory,
     SessionFactory,
@@ -110,6 +112,8 @@ DELEGATES = {
     "focal_point": 404,
 }
 PUBLIC = dict.fromkeys(ROLES, 200)
+# Pages of one delegation's nominations: organisers and that delegation's focal point.
+NOMINATORS = {**TEAM, "staff": 404, "focal_point": 200}
 # Sites are shared by every programme: anyone on a team may edit them; other accounts get 403.
 SITE_EDITORS = {
     **TEAM,
@@ -233,6 +237,22 @@ def of_delegate_a(w: World) -> list:
     return [w.programme.slug, w.delegate_a.pk]
 
 
+# Calls for nominations
+
+
+def nomination_cv(w: World) -> list:
+    """The nomination's CV, stored for the occasion."""
+    w.nomination.cv.save("cv.pdf", ContentFile(b"%PDF-1.7 cv"))
+    return [w.programme.slug, w.nomination.pk, "cv"]
+
+
+def nomination_profile_token(w: World) -> list:
+    token = "profile-token-of-the-world"
+    w.nomination.profile_token_hash = hash_profile_token(token)
+    w.nomination.save(update_fields=["profile_token_hash"])
+    return [token]
+
+
 PERMISSIONS: dict[str, dict] = {
     # The project's own pages
     "home": {"get": {**PUBLIC, "anonymous": LOGIN}},
@@ -270,6 +290,20 @@ PERMISSIONS: dict[str, dict] = {
         "post": may_post(MANAGERS),
     },
     "programs:delegation_delete": {"args": slug_and("delegation"), "post": may_post(MANAGERS)},
+    # Calls for nominations: organisers invite and remove a delegation's focal points.
+    "programs:focal_points": {
+        "args": slug_and("focal_delegation"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "programs:focal_point_remove": {
+        "args": lambda w: [
+            w.programme.slug,
+            w.focal_delegation.pk,
+            w.focal_delegation.focal_points.get().pk,
+        ],
+        "post": may_post(MANAGERS),
+    },
     # participants
     "participants:dashboard": {"args": slug, "get": TEAM},
     "participants:list": {"args": slug, "get": TEAM},
@@ -317,6 +351,45 @@ PERMISSIONS: dict[str, dict] = {
     "participants:evaluation_export": {
         "args": lambda w: [w.programme.slug, "csv"],
         "get": MANAGERS,
+    },
+    # participants: calls for nominations. Organisers manage the call; the focal point sees
+    # the call and their own delegation's nominations; staff get 403 for the call page and
+    # 404 for nominations (their people's details are for the host's selection only).
+    "participants:nominations": {"args": slug, "get": {**MANAGERS, "focal_point": 200}},
+    "participants:call_edit": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "participants:call_close": {"args": slug, "post": may_post(MANAGERS)},
+    "participants:call_extend": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "participants:call_questions": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "participants:call_question_delete": {
+        "args": lambda w: [w.programme.slug, NominationQuestionFactory(call=w.call).pk],
+        "post": may_post(MANAGERS),
+    },
+    "participants:nomination_create": {
+        "args": slug_and("focal_delegation"),
+        "get": NOMINATORS,
+        "post": may_post(NOMINATORS),
+    },
+    "participants:nomination_detail": {"args": slug_and("nomination"), "get": NOMINATORS},
+    "participants:nomination_edit": {
+        "args": slug_and("nomination"),
+        "get": NOMINATORS,
+        "post": may_post(NOMINATORS),
+    },
+    "participants:nomination_withdraw": {
+        "args": slug_and("nomination"),
+        "post": may_post(NOMINATORS),
+    },
+    # Documents: organisers and the nomination's own focal points only.
+    "participants:nomination_document": {"args": nomination_cv, "get": NOMINATORS},
+    "participants:nomination_profile_link": {
+        "args": slug_and("nomination"),
+        "post": may_post(NOMINATORS),
+    },
+    # The e-mailed link is the key: the candidate may have no account.
+    "participants:nomination_profile": {
+        "args": nomination_profile_token,
+        "get": PUBLIC,
+        "post": may_post(PUBLIC),
     },
     # visits: the delegate's own pages
     "visits:my_agenda": {"get": DELEGATES},

@@ -206,6 +206,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participants.send_invitation_reminders",
         "schedule": 60 * 60,
     },
+    # Calls for nominations: record the closing of calls past their deadline (nominating is
+    # refused from the deadline on whether or not this has run).
+    "close-due-nomination-calls": {
+        "task": "participants.close_due_calls",
+        "schedule": 5 * 60,
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
