@@ -7,6 +7,7 @@ from . import (
     invitation_views,
     nomination_views,
     privacy_views,
+    selection_views,
     transfer_views,
     views,
 )
@@ -104,4 +105,7 @@ urlpatterns = [
         nomination_views.nomination_profile,
         name="nomination_profile",
     ),
+    # Selection of nominated candidates (selection_views.py)
+    path(f"{P}selection/", selection_views.selection, name="selection"),
+    path(f"{P}selection/<int:pk>/", selection_views.selection_decide, name="selection_decide"),
 ]

@@ -29,6 +29,7 @@ from .queries import (
     participant_list_queryset,
     status_history,
 )
+from .selection import reserve_offer_for
 from .services import change_status, save_participant, today_in
 
 PAGE_SIZE = 50
@@ -236,6 +237,7 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "replaced_by": getattr(participant, "replaced_by", None),
             "invitation": getattr(participant, "invitation", None),
             "can_manage": can_manage,
+            "reserve": reserve_offer_for(participant) if can_manage else None,
         },
     )
 

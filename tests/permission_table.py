@@ -391,6 +391,13 @@ PERMISSIONS: dict[str, dict] = {
         "get": PUBLIC,
         "post": may_post(PUBLIC),
     },
+    # participants: selection of nominated candidates (organisers only; focal points 404)
+    "participants:selection": {"args": slug, "get": MANAGERS},
+    "participants:selection_decide": {
+        "args": slug_and("nomination"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
     # visits: the delegate's own pages
     "visits:my_agenda": {"get": DELEGATES},
     "visits:calendar": {"get": DELEGATES, "post": may_post(DELEGATES)},
@@ -444,6 +451,8 @@ PERMISSIONS: dict[str, dict] = {
         "get": MANAGERS,
         "post": may_post(MANAGERS),
     },
+    # A withdrawn delegate's seat to the next reserve of the delegation: organisers only.
+    "visits:promote_reserve": {"args": slug_and("withdrawn"), "post": may_post(MANAGERS)},
     # visits: documentation photos
     "visits:gallery": {"args": slug, "get": TEAM},
     "visits:photo_upload": {"args": item, "get": TEAM, "post": may_post(TEAM)},

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from participants.selection import reserve_offer_for
 from programs.models import Programme
 from programs.permissions import MANAGERS, TEAM, get_programme_for_user
 
@@ -42,7 +43,7 @@ from .attendance_forms import (
 from .models import Session
 from .queries import bookable_participants
 from .views import is_htmx
-from .withdrawals import replace_participant
+from .withdrawals import promote_next_reserve, replace_participant
 
 
 def _item_or_404(programme: Programme, pk: int) -> Session:
@@ -406,25 +407,7 @@ def replace(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "%(new)s replaces %(old)s and takes over %(count)s booking.",
-                    "%(new)s replaces %(old)s and takes over %(count)s bookings.",
-                    len(result.taken_over),
-                )
-                % {
-                    "new": result.participant.display_name,
-                    "old": withdrawn.display_name,
-                    "count": len(result.taken_over),
-                },
-            )
-            for session, reason in result.refused:
-                messages.warning(
-                    request,
-                    _("Not booked on “%(item)s”: %(reason)s")
-                    % {"item": session.title, "reason": reason},
-                )
+            _report_replacement(request, result, withdrawn)
             return redirect("participants:detail", programme.slug, result.participant.pk)
     return render(
         request,
@@ -438,6 +421,61 @@ def replace(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "choice_form": choice_form,
             "new_form": new_form,
             "detail_url": detail,
+            "reserve": reserve_offer_for(withdrawn),
         },
         status=400 if data is not None else 200,
     )
+
+
+def _report_replacement(request: HttpRequest, result, withdrawn) -> None:
+    messages.success(
+        request,
+        ngettext(
+            "%(new)s replaces %(old)s and takes over %(count)s booking.",
+            "%(new)s replaces %(old)s and takes over %(count)s bookings.",
+            len(result.taken_over),
+        )
+        % {
+            "new": result.participant.display_name,
+            "old": withdrawn.display_name,
+            "count": len(result.taken_over),
+        },
+    )
+    for session, reason in result.refused:
+        messages.warning(
+            request,
+            _("Not booked on “%(item)s”: %(reason)s") % {"item": session.title, "reason": reason},
+        )
+
+
+@require_POST
+@login_required
+def promote_reserve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Give a withdrawn delegate's seat to the next reserve of their delegation, in one click:
+    the reserve becomes a participant, is invited and takes over the released bookings."""
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    withdrawn = (
+        programme.participants.filter(pk=pk)
+        .select_related("programme", "country", "replaced_by")
+        .first()
+    )
+    if withdrawn is None:
+        raise Http404
+    try:
+        reserve_id = int(request.POST.get("reserve", ""))
+    except ValueError:
+        reserve_id = None
+    try:
+        result = promote_next_reserve(
+            withdrawn=withdrawn, reserve_id=reserve_id, by=request.user, request_or_base_url=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("participants:detail", programme.slug, withdrawn.pk)
+    _report_replacement(request, result, withdrawn)
+    messages.info(
+        request,
+        _("%(name)s was selected from the reserves and their invitation was sent.")
+        % {"name": result.participant.display_name},
+    )
+    return redirect("participants:detail", programme.slug, result.participant.pk)

@@ -71,6 +71,12 @@ urlpatterns = [
     path(f"{ITEM}attendance/scan/", attendance_views.attendance_scan, name="attendance_scan"),
     path(f"{PROGRAMME}attendance/", attendance_views.attendance_rates, name="attendance_rates"),
     path(f"{PROGRAMME}participants/<int:pk>/replace/", attendance_views.replace, name="replace"),
+    # Selection: a withdrawn delegate's seat to the next reserve of the delegation
+    path(
+        f"{PROGRAMME}participants/<int:pk>/promote-reserve/",
+        attendance_views.promote_reserve,
+        name="promote_reserve",
+    ),
     # Documentation photos (gallery_views.py)
     path(f"{PROGRAMME}gallery/", gallery_views.gallery, name="gallery"),
     path(f"{ITEM}photos/", gallery_views.photo_upload, name="photo_upload"),

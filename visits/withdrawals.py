@@ -10,12 +10,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.models import Participant
+from participants.models import Nomination, Participant
+from participants.selection import (
+    check_quota,
+    complete_selection,
+    delegation_of,
+    lock_delegation,
+    lock_nomination,
+    next_reserve,
+    participant_from_nomination,
+)
 from participants.services import save_participant
 
 from .assignments import assign_participants
@@ -149,4 +158,71 @@ def replace_participant(*, withdrawn: Participant, replacement: Participant, by)
             result.taken_over.append(release.session)
             release.taken_over_by = replacement
             release.save(update_fields=["taken_over_by"])
+    return result
+
+
+@transaction.atomic
+def promote_next_reserve(
+    *,
+    withdrawn: Participant,
+    reserve_id: int | None,
+    by,
+    request_or_base_url,
+) -> Replacement:
+    """Give a withdrawn delegate's seat to the next reserve of their delegation.
+
+    `reserve_id` is the reserve the organiser was offered: if another is now next in line (a
+    colleague promoted or re-ranked meanwhile), nothing is done. Raises ValidationError, saving
+    nothing, when there is no reserve, the seat was given to someone else, or the withdrawn
+    delegate cannot be replaced.
+
+    Side effects, under the delegation's row lock: creates the participant from the reserve's
+    nomination as the withdrawn delegate's replacement, taking over their released bookings
+    (see `replace_participant`); records the nomination as selected and issues the invitation
+    (see `participants.selection.complete_selection`), both e-mailed once committed with the
+    decision e-mails.
+    """
+    if not withdrawn.can_be_replaced:
+        raise ValidationError(
+            _("%(name)s cannot be replaced: only a withdrawn international delegate can, once.")
+            % {"name": withdrawn.display_name},
+            code="not_replaceable",
+        )
+    delegation = delegation_of(withdrawn)
+    if delegation is None:
+        raise ValidationError(_("No delegation holds this seat."), code="no_delegation")
+    delegation = lock_delegation(delegation.pk)
+    reserve = next_reserve(delegation)
+    if reserve is None:
+        raise ValidationError(
+            _("The delegation of %(delegation)s has no reserve left.")
+            % {"delegation": delegation.origin},
+            code="no_reserve",
+        )
+    if reserve_id is not None and reserve.pk != reserve_id:
+        raise ValidationError(
+            _("The reserve list changed meanwhile: %(name)s is now next. Please check again.")
+            % {"name": reserve.name},
+            code="stale",
+        )
+    delegation, reserve = lock_nomination(reserve)
+    check_quota(delegation, reserve, Nomination.Status.SELECTED)
+    try:
+        with transaction.atomic():
+            result = replace_participant(
+                withdrawn=withdrawn, replacement=participant_from_nomination(reserve), by=by
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("A participant with the e-mail address %(email)s is already registered.")
+            % {"email": reserve.email},
+            code="duplicate",
+        ) from None
+    complete_selection(
+        nomination=reserve,
+        participant=result.participant,
+        note=_("Replaces %(name)s.") % {"name": withdrawn.display_name},
+        by=by,
+        request_or_base_url=request_or_base_url,
+    )
     return result
