@@ -130,3 +130,23 @@ def test_each_international_delegation_has_a_focal_point_who_can_sign_in(demo):
     assert "Focal point of Sri Lanka" in page
     # Not a member of the team: the participant list is not theirs to see.
     assert client.get(reverse("participants:list", args=[demo.slug])).status_code == 404
+
+
+def test_demo_call_pages_show_each_reader_their_own_candidates(demo):
+    client = Client()
+    client.force_login(get_user_model().objects.get(email="focal.srilanka@example.org"))
+    page = client.get(reverse("participants:nominations", args=[demo.slug])).content.decode()
+    for name in ("Nimal Perera", "Kavitha Rajendran", "Chamila Jayasinghe"):
+        assert name in page
+    assert "Somphone Phommavong" not in page
+    nomination = Nomination.objects.get(email="chamila.jayasinghe@example.org")
+    response = client.get(
+        reverse("participants:nomination_document", args=[demo.slug, nomination.pk, "cv"])
+    )
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+    client.force_login(get_user_model().objects.get(email="organiser@example.org"))
+    response = client.get(reverse("participants:selection", args=[demo.slug]))
+    assert response.context["page"].paginator.count == 13
+    assert response.context["balance"].selected == 8
