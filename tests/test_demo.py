@@ -8,8 +8,15 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from participants.models import Participant, StatusChange
-from programs.models import Delegation, Programme, ProgrammeMembership
+from participants.models import (
+    Nomination,
+    NominationAnswer,
+    NominationCall,
+    NominationQuestion,
+    Participant,
+    StatusChange,
+)
+from programs.models import Delegation, FocalPoint, Programme, ProgrammeMembership
 from programs.permissions import PROGRAMME_OFFICE_GROUP
 from visits.models import Assignment, ReleasedBooking, Session, Site, Vehicle, VisitGroup
 
@@ -26,12 +33,18 @@ MODELS = [
     ReleasedBooking,
     Site,
     Session,
+    FocalPoint,
+    NominationCall,
+    NominationQuestion,
+    Nomination,
+    NominationAnswer,
     get_user_model(),
 ]
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return Programme.objects.get(slug="tpbis-2023")
 
@@ -41,10 +54,32 @@ def _counts() -> dict:
     return counts
 
 
+def _call_as_loaded() -> dict:
+    """What the demo's call records beyond row counts: times, decisions, stored files."""
+    return {
+        "calls": list(NominationCall.objects.values_list("deadline", "closed_at", "created_at")),
+        "nominations": list(
+            Nomination.objects.order_by("pk").values_list(
+                "status",
+                "participant",
+                "created_at",
+                "updated_at",
+                "decided_at",
+                "cv",
+                "nomination_letter",
+            )
+        ),
+        "focal_points": list(FocalPoint.objects.order_by("pk").values_list("user", "invited_at")),
+        "reserves": list(Delegation.objects.order_by("pk").values_list("reserves", flat=True)),
+    }
+
+
 def test_loaddemo_twice_changes_nothing(demo):
     before = _counts()
+    call_before = _call_as_loaded()
     call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == before
+    assert _call_as_loaded() == call_before
     # The reference programme and the sample hosted in Colombo.
     assert before["Programme"] == 2
 

@@ -94,7 +94,9 @@ PAGES = [
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings, tmp_path):
+    # The demo's nominations store their documents.
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 

@@ -37,6 +37,8 @@ def browser():
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings, tmp_path):
+    # The demo's nominations store their documents.
+    settings.MEDIA_ROOT = tmp_path / "media"
     with open(os.devnull, "w") as quiet:
         call_command("loaddemo", stdout=quiet)

@@ -28,7 +28,8 @@ def focal_point_account(programme: Programme):
 
 def test_call_pages_at_both_widths(demo, live_server, browser, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    programme = Programme.objects.get(slug="tpbis-2023")
+    # The sample programme has no call yet (the reference programme's call is closed).
+    programme = Programme.objects.get(slug="colombo-sample-2024")
     page = browser.new_page(viewport=DESKTOP)
     log_in(page, live_server, "organiser@example.org", "tpbis-organiser-2023")
     page.goto(f"{live_server.url}/programmes/{programme.slug}/nominations/")

@@ -116,7 +116,8 @@ def test_agenda_pdf_refuses_post(cast):
     assert response["Content-Type"] != "application/pdf"
 
 
-def test_demo_delegate_agenda_pdf(db):
+def test_demo_delegate_agenda_pdf(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("loaddemo", stdout=io.StringIO())
     programme = Programme.objects.get(slug="tpbis-2023")
     delegate = Participant.objects.get(programme=programme, email="delegate@example.org")

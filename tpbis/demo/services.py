@@ -1,8 +1,6 @@
 from datetime import date
 from types import ModuleType
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from participants.models import EvaluationQuestion, Participant
@@ -23,7 +21,8 @@ from programs.services import (
 from visits.models import Assignment, Session, Site, Vehicle, VisitGroup
 from visits.withdrawals import replace_participant
 
-from . import colombo, data
+from . import colombo, data, jakarta_call, nominations
+from .accounts import demo_account
 
 
 def _hour_minute(text: str) -> tuple[int, int]:
@@ -32,20 +31,10 @@ def _hour_minute(text: str) -> tuple[int, int]:
 
 
 def _account(email: str, password: str, *, superuser: bool = False):
-    User = get_user_model()
-    first, last = data.ACCOUNT_NAMES.get(email, ("", ""))
-    user, created = User.objects.get_or_create(
-        email=email,
-        defaults={"first_name": first, "last_name": last},
+    first_name, last_name = data.ACCOUNT_NAMES.get(email, ("", ""))
+    return demo_account(
+        email, password, first_name=first_name, last_name=last_name, superuser=superuser
     )
-    if created:
-        user.set_password(password)
-    user.is_superuser = user.is_staff = superuser
-    user.save()
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
-    return user
 
 
 @transaction.atomic
@@ -55,8 +44,9 @@ def load_demo() -> Programme:
 
     Side effects: writes the programme, its sites, agenda, participants and the four demo
     accounts (admin, organiser, staff, delegate) with verified e-mail addresses, and puts the
-    organiser in the "Programme office" group; then the sample programme
-    (`load_colombo_sample`).
+    organiser in the "Programme office" group; the closed call for nominations, its
+    candidates and the focal-point accounts of the delegations (`nominations`); then the
+    sample programme (`load_colombo_sample`).
     """
     programme, _ = Programme.objects.update_or_create(
         slug=data.PROGRAMME["slug"], defaults={**data.PROGRAMME, **data.PRACTICAL_INFORMATION}
@@ -130,6 +120,12 @@ def load_demo() -> Programme:
         )
         participants.append(participant)
 
+    focal_points = nominations.load_focal_points(
+        programme, jakarta_call, organiser=accounts["organiser"]
+    )
+    nominations.load_call(
+        programme, jakarta_call, organiser=accounts["organiser"], focal_points=focal_points
+    )
     _load_agenda(programme, data, participants)
     _record_attendance(programme, recorded_by=accounts["staff"], absences=data.ABSENCES)
     _load_information_and_evaluation(programme, author=accounts["organiser"])

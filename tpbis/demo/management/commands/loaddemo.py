@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from programs.models import Programme
-from tpbis.demo import colombo, data
+from tpbis.demo import colombo, data, jakarta_call
 from tpbis.demo.services import load_demo
 
 
@@ -27,3 +27,9 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (e-mail / password):")
         for email, password, role in data.ACCOUNTS:
             self.stdout.write(f"  {role:<10} {email:<24} {password}")
+        self.stdout.write(
+            f"Focal points of the delegations to {programme.short_name_en} "
+            f"(password {jakarta_call.FOCAL_POINT_PASSWORD}):"
+        )
+        for code, (email, *_name) in jakarta_call.FOCAL_POINTS.items():
+            self.stdout.write(f"  {code}  {email}")
