@@ -51,7 +51,10 @@ PARTS_NOT_COPIED = frozenset(
         "visits.ReleasedBooking",
         "visits.SessionMaterial",
         "visits.SessionPhoto",
-        # About the original's own days.
+        # About the original's own days: its call for nominations (deadline, candidates) and
+        # the e-mails sent to its people.
+        "participants.NominationCall",
+        "participants.GroupMessage",
         "programs.Announcement",
         "reports.ClosingReport",
         "reports.GenerationJob",
