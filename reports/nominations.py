@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.choices import Category, Gender
 from participants.nomination_exports import documents_present, nominations_for_documents
 from participants.nomination_models import Nomination, NominationCall
+from participants.selection import balance_summary
 from programs.models import Delegation, Programme, in_current_language
 
 from .jobkind import JobKind, Rendered, SubjectGone
@@ -139,36 +139,12 @@ def nomination_list_context(programme: Programme, *, delegation_id: int | None) 
     }
 
 
-def _balance_rows(choices, nominations: list[Nomination], attribute: str) -> list[dict]:
-    """Counts per value of `attribute`: nominated (not withdrawn), selected and reserve."""
-    rows = []
-    labels = dict(choices.choices)
-    values = list(labels) + sorted(
-        {getattr(n, attribute) for n in nominations} - set(labels), key=str
-    )
-    for value in values:
-        of_value = [n for n in nominations if getattr(n, attribute) == value]
-        if not of_value:
-            continue
-        counts = Counter(n.status for n in of_value)
-        rows.append(
-            {
-                "label": labels.get(value) or _("Not given"),
-                "nominated": len(of_value) - counts[Status.WITHDRAWN],
-                "selected": counts[Status.SELECTED],
-                "reserve": counts[Status.RESERVE],
-            }
-        )
-    return rows
-
-
 def selection_balance(groups: list[DelegationNominations]) -> dict:
-    """The balance of the decisions: by gender, category and country or region."""
+    """The totals of the decisions, over the delegations (the balance by gender, category and
+    country is the selection page's, `participants.selection.balance_summary`)."""
     nominations = [n for group in groups for n in group.nominations]
     selected = [n for n in nominations if n.status == Status.SELECTED]
     return {
-        "gender": _balance_rows(Gender, nominations, "gender"),
-        "category": _balance_rows(Category, nominations, "category"),
         "delegations_selected": sum(1 for group in groups if group.selected),
         "delegations_nominating": sum(1 for group in groups if group.active_count),
         "delegation_count": len(groups),
@@ -187,15 +163,18 @@ def selection_record_context(programme: Programme) -> dict:
     call = call_of(programme)
     groups = by_delegation(programme.delegations.all(), call.nominations.all())
     balance = selection_balance(groups)
+    summary = balance_summary(call)
     return {
         "programme": programme,
         **call_facts(call),
         "groups": groups,
         "balance": balance,
-        # By country or region: the table of seats and reserves by delegation.
+        # By country or region: the table of seats and reserves by delegation. The same
+        # balance as the selection page shows: candidates in the running and those selected.
         "balance_tables": [
-            (_("By gender"), balance["gender"]),
-            (_("By category"), balance["category"]),
+            (_("By gender"), summary.genders),
+            (_("By category"), summary.categories),
+            (_("First-time countries"), summary.first_time_countries),
         ],
         "generated_at": timezone.now(),
     }

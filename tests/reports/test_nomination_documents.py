@@ -411,9 +411,12 @@ def test_selection_record_holds_the_decisions_and_the_balance(
     assert "Thailand 2 0 2 0 0 1 1" in text
     assert "Total 3 1 4 1 1 1 1" in text
     assert "Candidates selected from 1 of 2 delegations (2 nominated)." in text
-    # By gender: the factory's candidates are women unless said otherwise.
-    assert "Female 2 0 1" in text and "Male 2 1 0" in text
-    assert "International delegate 4 1 1" in text
+    # The balance of the selection page: the selected, then the candidates still in the
+    # running (withdrawn and not selected left out); no earlier programme, so both countries
+    # are first-time.
+    assert "By gender Selected Candidates Male 1 1 Female 0 2" in text
+    assert "By category Selected Candidates International delegate 1 3" in text
+    assert "First-time countries Selected Candidates Sri Lanka 1 2 Thailand 0 1" in text
     organiser = str(cast["organiser"])
     assert f"Strong outreach record {organiser} 5 Sep 2023, 10:30" in text
     assert "Reserve 1 Second in the ranking" in text
