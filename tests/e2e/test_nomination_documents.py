@@ -1,15 +1,7 @@
 """The call's documents page: an organiser on a desktop, a focal point on a phone."""
 
-from participants.models import Nomination
 from programs.models import Programme
-from tests.factories import (
-    PASSWORD,
-    DelegationFactory,
-    FocalPointFactory,
-    NominationCallFactory,
-    NominationFactory,
-    member_country,
-)
+from tests.factories import PASSWORD, FocalPointFactory
 
 from .support import BROWSER_TEST, DESKTOP, PHONE, fits_the_phone, log_in, shoot
 
@@ -17,15 +9,9 @@ pytestmark = BROWSER_TEST
 
 
 def test_organiser_and_focal_point_generate_the_calls_documents(demo, live_server, browser):
+    # The demo's closed call, with its delegations' nominations and decisions.
     programme = Programme.objects.get(slug="tpbis-2023")
-    call = NominationCallFactory(programme=programme)
-    delegation = programme.delegations.filter(country__isnull=False).first() or (
-        DelegationFactory(programme=programme, country=member_country("LK"))
-    )
-    NominationFactory(call=call, delegation=delegation, full_name="Nimal Perera")
-    NominationFactory(
-        call=call, delegation=delegation, full_name="Kumari Silva", status=Nomination.Status.RESERVE
-    )
+    delegation = programme.nomination_call.nominations.first().delegation
     focal_point = FocalPointFactory(delegation=delegation).user
     documents = f"{live_server.url}/programmes/tpbis-2023/nominations/documents/"
 

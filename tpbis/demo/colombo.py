@@ -340,7 +340,7 @@ AGENDA = [
         "රටවල ක්‍රියාකාරී සැලසුම් ඉදිරිපත් කිරීම",
         "nldsb",
         "Auditorium",
-        "All delegations",
+        "Every delegation",
     ),
     (
         6,

@@ -413,7 +413,7 @@ AGENDA = [
         "Presentasi rencana aksi negara",
         "perpusnas",
         "Auditorium",
-        "All delegations",
+        "Every delegation",
     ),
     (
         17,
