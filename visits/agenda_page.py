@@ -13,7 +13,6 @@ from datetime import date, datetime, tzinfo
 from html import escape
 from urllib.parse import quote
 
-from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
@@ -77,6 +76,8 @@ class _Page:
             "your time": _("your time"),
         }
         self.labels = {key: escape(label) for key, label in labels.items()}
+        # The sentence is escaped before the (already escaped) links go in.
+        self.overlap_sentence = escape(_("Overlaps with %(items)s."))
         self.material_url = escape(self._material_url(programme))
 
     @staticmethod
@@ -138,28 +139,31 @@ class _Page:
         items = "".join(f"<dt>{label}</dt><dd>{html}</dd>" for label, html in facts)
         return f'<dl class="item-facts">{items}</dl>'
 
-    def overlaps(self, others: list[AgendaEntry]) -> str:
-        """The warning that the delegate is booked on other items at the same time, with links
-        to them, as HTML (values escaped here). Empty when there is none."""
-        if not others:
-            return ""
-        links = ", ".join(
-            f'<a href="#item-{other.session.pk}">{escape(other.session.title)}</a> '
-            f"({other.session.starts_at.astimezone(self.tz):%H:%M}–"
-            f"{other.session.ends_at.astimezone(self.tz):%H:%M})"
-            for other in others
+    def link(self, entry: AgendaEntry, title: str) -> str:
+        """A link to the entry's row with its times, as the overlap warnings of other rows
+        show it (HTML, values escaped here)."""
+        session, tz = entry.session, self.tz
+        return (
+            f'<a href="#item-{session.pk}">{escape(title)}</a> '
+            f"({session.starts_at.astimezone(tz):%H:%M}–{session.ends_at.astimezone(tz):%H:%M})"
         )
-        # The sentence is escaped before the (already escaped) links go in.
-        text = escape(_("Overlaps with %(items)s.")) % {"items": links}
+
+    def overlaps(self, links: list[str]) -> str:
+        """The warning that the delegate is booked on other items at the same time, with
+        `links` to them (from `link`), as HTML. Empty when there is none."""
+        if not links:
+            return ""
+        text = self.overlap_sentence % {"items": ", ".join(links)}
         return f'<p class="overlap">{text}</p>'
 
     def row(
         self,
         entry: AgendaEntry,
         *,
+        title: str,
         is_now: bool,
         is_next: bool,
-        overlaps_with: list[AgendaEntry] | None = None,
+        overlap_links: list[str],
     ) -> AgendaRow:
         session, tz = entry.session, self.tz
         starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
@@ -173,13 +177,12 @@ class _Page:
             if on
         ]
         css = " ".join(["item", f"kind-{session.kind}", *flags])
-        if overlaps_with:
+        if overlap_links:
             css += " has-overlap"
         badges = "".join(self.badges[flag] for flag in flags)
-        plain_title = session.title
-        title = escape(plain_title)
+        title_html = escape(title)
         if entry.is_cancelled:
-            title = f"<del>{title}</del>"
+            title_html = f"<del>{title_html}</del>"
         home = ""
         if self.home_tz is not None:
             home_starts = session.starts_at.astimezone(self.home_tz)
@@ -191,21 +194,23 @@ class _Page:
             )
         description = ""
         if text := session.description:
-            description = f'<p class="description">{linebreaksbr(text, autoescape=True)}</p>'
+            # What the `linebreaksbr` filter makes of it.
+            text = escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+            description = f'<p class="description">{text}</p>'
         current = ' aria-current="time"' if is_now else ""
         html = (
             f'<li id="item-{session.pk}" class="{css}"{current}>\n'
             f'<p class="when"><time datetime="{starts.isoformat()}">{starts:%H:%M}</time>–'
             f'<time datetime="{ends.isoformat()}">{ends:%H:%M}</time>{home}</p>\n'
             f'<div class="what"><p class="kind">{self.kinds[session.kind]}{badges}</p>\n'
-            f"<h3>{title}</h3>\n"
-            f"{self.overlaps(overlaps_with or [])}"
+            f"<h3>{title_html}</h3>\n"
+            f"{self.overlaps(overlap_links)}"
             f"{self.where(session)}{description}{self.facts(entry)}\n"
             "</div></li>"
         )
         return AgendaRow(
             pk=session.pk,
-            title=plain_title,
+            title=title,
             ends=f"{ends:%H:%M}",
             html=mark_safe(html),  # noqa: S308 - every value is escaped above
             next_at=format_date(starts, "D j M, H:i") if is_next else "",
@@ -238,10 +243,23 @@ def agenda_page(
     for entry, later in overlapping_pairs(live, times=_entry_times):
         overlaps[id(entry)].append(later)
         overlaps[id(later)].append(entry)
+    # Each title is read once (it depends on the page's language), and each link to an
+    # overlapping row is written once, however many rows it overlaps.
+    titles = {id(entry): entry.session.title for entry in entries}
+    links = {
+        key: page.link(entry, titles[key]) for entry in entries if (key := id(entry)) in overlaps
+    }
     result = AgendaPage(days=[], now=[], next=[])
     for entry in entries:
-        is_now, is_next = id(entry) in under_way, id(entry) in upcoming
-        row = page.row(entry, is_now=is_now, is_next=is_next, overlaps_with=overlaps.get(id(entry)))
+        key = id(entry)
+        is_now, is_next = key in under_way, key in upcoming
+        row = page.row(
+            entry,
+            title=titles[key],
+            is_now=is_now,
+            is_next=is_next,
+            overlap_links=[links[id(other)] for other in overlaps.get(key, ())],
+        )
         day = entry.session.starts_at.astimezone(page.tz).date()
         if not result.days or result.days[-1][0] != day:
             result.days.append((day, []))
