@@ -5,7 +5,8 @@ materials in a fixed number of queries; `now_and_next` says which of them are on
 next, and `build_feed` turns the same entries into a subscribable calendar.
 
 Nothing is cached: the feed is built directly, and calendar apps that poll it get "not
-modified" from `feed_validator`, one aggregate query over the rows the feed shows.
+modified" from `feed_validator`, one aggregate query over the rows the feed shows. The events
+are written as text here, exactly as icalendar writes them.
 
 The feed is written in English, the programme's working language, with the title and
 description in the programme's own language added when the organisers gave them: calendar apps
@@ -25,15 +26,10 @@ from django.db.models import Count, F, Max
 from django.utils import timezone, translation
 from icalendar import (
     Calendar,
-    Event,
     Timezone,
-    vCategory,
     vDDDTypes,
-    vGeo,
-    vInt,
-    vText,
-    vUri,
 )
+from icalendar.parser import Contentline
 
 from participants.models import Participant, by_readable_name, display_name
 from programs.languages import language_info
@@ -307,70 +303,117 @@ def _description(entry: AgendaEntry, kind: str, tz: tzinfo, agenda_url: str) -> 
     return "\n".join(lines)
 
 
+def _escaped(text: str) -> str:
+    """A TEXT value escaped as icalendar's `vText` escapes it (RFC 5545, 3.3.11)."""
+    return (
+        text.replace(r"\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
+    )
+
+
+def _datetime_form(tz: tzinfo) -> tuple[str, str]:
+    """How icalendar writes a date-time in `tz`: the parameters before the value (";TZID=…",
+    none for UTC) and the suffix after it ("Z" for UTC), read from icalendar once per feed."""
+    sample = vDDDTypes(datetime(2000, 1, 1, tzinfo=tz))
+    params = sample.params.to_ical(sorted=False).decode()
+    return (f";{params}" if params else ""), ("Z" if sample.to_ical().endswith(b"Z") else "")
+
+
+def _datetime(dt: datetime) -> str:
+    """A date-time's value as icalendar's `vDatetime` writes it (seconds, no fraction)."""
+    return f"{dt.year:04}{dt.month:02}{dt.day:02}T{dt.hour:02}{dt.minute:02}{dt.second:02}"
+
+
 @dataclass(frozen=True)
 class _Shared:
-    """What every event of one feed has in common, encoded once."""
+    """What every event of one feed has in common, written once."""
 
     tz: tzinfo
     uid_domain: str
     agenda_url: str
-    stamp: vDDDTypes
-    url: vUri
-    # English labels of the item kinds, as categories and as text.
-    kinds: dict[str, tuple[vCategory, str]]
+    # The DTSTAMP line, and the URL line.
+    stamp: str
+    url: str
+    # Parameters and suffix of date-times in the programme's zone and in UTC.
+    local_form: tuple[str, str]
+    utc_form: tuple[str, str]
+    # English labels of the item kinds, as CATEGORIES values and as text.
+    kinds: dict[str, tuple[str, str]]
 
 
-_CONFIRMED = vText("CONFIRMED")
-_CANCELLED = vText("CANCELLED")
-
-
-def _event(entry: AgendaEntry, shared: _Shared) -> Event:
-    """One VEVENT, its properties made from icalendar's own value types: `Event.add` would
-    infer each type again for every event."""
+def _event_lines(entry: AgendaEntry, shared: _Shared) -> list[str]:
+    """One VEVENT's content lines, unfolded, exactly as icalendar writes an `Event` holding
+    these properties in this order (tests compare the two). Written here rather than through
+    `Event`: icalendar builds parameters and infers types for each property of each event,
+    which was most of a feed's cost."""
     session = entry.session
-    category, kind = shared.kinds[session.kind]
-    event = Event()
-    # The UID never changes for an item, so an edit updates the subscriber's copy in place;
-    # SEQUENCE (the item's revision) tells the calendar which copy is newer.
-    event["UID"] = vText(f"session-{session.pk}@{shared.uid_domain}")
-    event["DTSTAMP"] = shared.stamp
-    event["DTSTART"] = vDDDTypes(session.starts_at.astimezone(shared.tz))
-    event["DTEND"] = vDDDTypes(session.ends_at.astimezone(shared.tz))
+    categories, kind = shared.kinds[session.kind]
+    (params, suffix), tz = shared.local_form, shared.tz
+    starts = _datetime(session.starts_at.astimezone(tz))
+    ends = _datetime(session.ends_at.astimezone(tz))
     title = session.title_en
-    # Many calendar apps ignore STATUS on subscribed feeds: say it in the title too.
-    event["SUMMARY"] = vText(f"Cancelled: {title}" if entry.is_cancelled else title)
+    lines = [
+        "BEGIN:VEVENT",
+        # The UID never changes for an item, so an edit updates the subscriber's copy in
+        # place; SEQUENCE (the item's revision) tells the calendar which copy is newer.
+        f"UID:{_escaped(f'session-{session.pk}@{shared.uid_domain}')}",
+        shared.stamp,
+        f"DTSTART{params}:{starts}{suffix}",
+        f"DTEND{params}:{ends}{suffix}",
+        # Many calendar apps ignore STATUS on subscribed feeds: say it in the title too.
+        f"SUMMARY:{_escaped(f'Cancelled: {title}' if entry.is_cancelled else title)}",
+    ]
     if location := _location(session):
-        event["LOCATION"] = vText(location)
-    event["DESCRIPTION"] = vText(_description(entry, kind, shared.tz, shared.agenda_url))
+        lines.append(f"LOCATION:{_escaped(location)}")
+    lines.append(f"DESCRIPTION:{_escaped(_description(entry, kind, tz, shared.agenda_url))}")
     site = session.site
     if site and site.latitude is not None and site.longitude is not None:
-        event["GEO"] = vGeo((float(site.latitude), float(site.longitude)))
-    event["CATEGORIES"] = category
-    event["SEQUENCE"] = vInt(session.revision)
-    event["LAST-MODIFIED"] = vDDDTypes(session.updated_at.astimezone(UTC))
-    event["STATUS"] = _CANCELLED if entry.is_cancelled else _CONFIRMED
-    event["URL"] = shared.url
-    return event
+        lines.append(f"GEO:{float(site.latitude)};{float(site.longitude)}")
+    utc_params, utc_suffix = shared.utc_form
+    modified = _datetime(session.updated_at.astimezone(UTC))
+    lines += [
+        f"CATEGORIES:{categories}",
+        f"SEQUENCE:{int(session.revision)}",
+        f"LAST-MODIFIED{utc_params}:{modified}{utc_suffix}",
+        f"STATUS:{'CANCELLED' if entry.is_cancelled else 'CONFIRMED'}",
+        shared.url,
+        "END:VEVENT",
+    ]
+    return lines
 
 
 # RFC 5545 folds content lines of 75 octets or more; shorter ones stay as they are.
 _FOLD_AT = 75
 
 
-def _serialised(calendar: Calendar) -> bytes:
-    """The calendar as `Calendar.to_ical()` makes it, properties in the order added.
+def _folded(line: str) -> str:
+    """The content line folded as icalendar's `Contentline.to_ical()` folds it.
 
-    icalendar folds every line character by character, which is most of a feed's cost; most
-    lines are short and come out unchanged, so only the long ones go through its folding.
+    icalendar folds character by character, which was much of a feed's cost; an ASCII line
+    (most of them) is cut the same way here by slicing: 74 characters a piece, and an
+    escaping backslash or caret moved to the next piece rather than split from what it
+    escapes. Other long lines go through icalendar itself.
     """
-    lines = []
-    for line in calendar.content_lines(sorted=False):
-        if not line:
-            continue
-        encoded = line.encode()
-        lines.append(encoded if len(encoded) < _FOLD_AT else line.to_ical())
-    lines.append(b"")
-    return b"\r\n".join(lines)
+    if line.isascii():
+        if len(line) < _FOLD_AT:
+            return line
+        pieces, start = [], 0
+        while len(line) - start >= _FOLD_AT:
+            cut = start + _FOLD_AT - 1
+            if line[cut - 1] in "\\^":
+                cut -= 1
+            pieces.append(line[start:cut])
+            start = cut
+        pieces.append(line[start:])
+        return "\r\n ".join(pieces)
+    if len(line.encode()) < _FOLD_AT:
+        return line
+    return Contentline(line).to_ical().decode()
 
 
 def build_feed(
@@ -395,26 +438,32 @@ def build_feed(
             uid=f"agenda-{participant.pk}@{uid_domain}",
             refresh_interval=REFRESH_INTERVAL,
         )
-        kinds = {
-            value: (vCategory([str(label)]), str(label)) for value, label in Session.Kind.choices
-        }
+        kinds = {value: (_escaped(str(label)), str(label)) for value, label in Session.Kind.choices}
     calendar.add("x-wr-timezone", programme.time_zone)
     # Outlook's name for REFRESH-INTERVAL.
     calendar.add("x-published-ttl", "PT1H")
     years = [programme.start_date.year, programme.end_date.year]
     years += [entry.session.starts_at.year for entry in entries[:1] + entries[-1:]]
     calendar.add_component(_vtimezone(programme.time_zone, min(years) - 1, max(years) + 1))
+    utc_params, utc_suffix = utc_form = _datetime_form(UTC)
     shared = _Shared(
         tz=programme.tzinfo,
         uid_domain=uid_domain,
         agenda_url=agenda_url,
-        stamp=vDDDTypes(now.astimezone(UTC)),
-        url=vUri(agenda_url),
+        stamp=f"DTSTAMP{utc_params}:{_datetime(now.astimezone(UTC))}{utc_suffix}",
+        url=f"URL:{agenda_url}",
+        local_form=_datetime_form(programme.tzinfo),
+        utc_form=utc_form,
         kinds=kinds,
     )
+    # The calendar's own lines end with END:VCALENDAR: the events go before it, as they would
+    # after the time zone as components of the calendar.
+    *head, end = (line for line in calendar.content_lines(sorted=False) if line)
+    lines = [_folded(line) for line in head]
     for entry in entries:
-        calendar.add_component(_event(entry, shared))
-    return _serialised(calendar)
+        lines += [_folded(line) for line in _event_lines(entry, shared)]
+    lines += [end, ""]
+    return "\r\n".join(lines).encode()
 
 
 # The programme's fields that the feed shows.
