@@ -53,10 +53,14 @@ class _Page:
     """What every row of one page shares: time zones, translated labels and the materials'
     URL, each escaped once for the page."""
 
-    def __init__(self, programme: Programme, home_tz: tzinfo | None) -> None:
+    def __init__(
+        self, programme: Programme, home_tz: tzinfo | None, entries: list[AgendaEntry]
+    ) -> None:
         self.tz = programme.tzinfo
         self.home_tz = home_tz
-        self.kinds = {value: escape(str(label)) for value, label in Session.Kind.choices}
+        # The labels of the kinds on the page only: each label is a translation to look up.
+        kinds = {entry.session.kind for entry in entries}
+        self.kinds = {kind: escape(str(Session.Kind(kind).label)) for kind in kinds}
         self.badges = {
             "is-now": format_html(' <span class="badge badge-now">{}</span>', _("Now")),
             "is-next": format_html(' <span class="badge badge-next">{}</span>', _("Next")),
@@ -78,7 +82,8 @@ class _Page:
         self.labels = {key: escape(label) for key, label in labels.items()}
         # The sentence is escaped before the (already escaped) links go in.
         self.overlap_sentence = escape(_("Overlaps with %(items)s."))
-        self.material_url = escape(self._material_url(programme))
+        has_materials = any(entry.materials for entry in entries)
+        self.material_url = escape(self._material_url(programme)) if has_materials else ""
 
     @staticmethod
     def _material_url(programme: Programme) -> str:
@@ -233,8 +238,8 @@ def agenda_page(
 ) -> AgendaPage:
     """The participant's agenda rows by day in the programme's time zone, with the rows on
     now and those next (times also in `home_tz` when given). Queries: see `personal_agenda`."""
-    page = _Page(participant.programme, home_tz)
     entries = personal_agenda(participant)
+    page = _Page(participant.programme, home_tz, entries)
     highlights = now_and_next(entries, now=now)
     under_way = {id(entry) for entry in highlights.under_way}
     upcoming = {id(entry) for entry in highlights.upcoming}
