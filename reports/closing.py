@@ -43,6 +43,7 @@ from visits.queries import (
     shows_someone_who_refused_photos,
 )
 
+from .annex import annex_paragraphs, annex_rows
 from .dates import date_range
 from .jobkind import JobKind, Rendered
 from .models import ClosingReport, GenerationJob, Quote
@@ -57,15 +58,6 @@ MAX_TEXT_ANSWERS = 15
 # list every row, the charts show the shape.
 MAX_CHART_BARS = 12
 MAX_REGION_NAMES = 5
-# The annex prints one line per participant, many lines to a paragraph: a paragraph per
-# participant made the renderer build, style and place a block for each, a third more work
-# than the lines alone. Much longer paragraphs cost more again: each line is cut from the text
-# that remains of its paragraph.
-ANNEX_LINES_PER_PARAGRAPH = 50
-# Longer lines may wrap across the page (about 115 characters fit at 8 pt): each gets a
-# paragraph of its own, whose wrapped part is indented under the name, since a hanging indent
-# applies only to a paragraph's first line.
-ANNEX_LINE_MAY_WRAP = 100
 
 # Section headings, printed in the report's language with the other language beneath.
 HEADINGS: dict[str, Promise] = {
@@ -470,81 +462,6 @@ def quotes_of(report: ClosingReport) -> list[Quote]:
     if report.pk is None:
         return []
     return list(report.quotes.order_by("position", "pk"))
-
-
-def annex_rows(programme: Programme) -> list[str]:
-    """One line of text per active participant, in list order: one query, no model instances.
-
-    Plain lines rather than a table: the annex of a large programme runs to dozens of pages,
-    and every table cell or inline element is a box that costs the renderer time. Runs of
-    white space (a line break pasted into a name) become one space: each line is one entry.
-    """
-    rows = (
-        active_participants(programme)
-        .order_by(*Participant._meta.ordering, "pk")
-        .values_list(
-            "category",
-            "full_name",
-            "full_name_latin",
-            "region",
-            "country__country",
-            "province__name",
-            "subdivision",
-            "institution",
-        )
-    )
-    country_names: dict[str, str] = {}
-    lines = []
-    for number, (
-        category,
-        name,
-        latin,
-        region,
-        country,
-        province,
-        subdivision,
-        institution,
-    ) in enumerate(rows, start=1):
-        shown = f"{latin} ({name})" if latin and latin != name else name
-        if category == Participant.Category.DOMESTIC or not country:
-            origin = region or region_name(province, subdivision)
-        else:
-            if country not in country_names:
-                country_names[country] = str(all_countries.name(country))
-            origin = country_names[country]
-        parts = (" ".join(part.split()) for part in (shown, origin, institution))
-        lines.append(f"{number}. " + " — ".join(part for part in parts if part))
-    return lines
-
-
-@dataclass
-class AnnexParagraph:
-    """Annex lines joined by line breaks, or one line that may wrap (`hanging`)."""
-
-    text: str
-    hanging: bool = False
-
-
-def annex_paragraphs(rows: list[str]) -> list[AnnexParagraph]:
-    """The annex lines, in order, in paragraphs of up to ANNEX_LINES_PER_PARAGRAPH lines."""
-    paragraphs: list[AnnexParagraph] = []
-    run: list[str] = []
-
-    def close_run() -> None:
-        if run:
-            paragraphs.append(AnnexParagraph("\n".join(run)))
-            run.clear()
-
-    for row in rows:
-        if len(row) > ANNEX_LINE_MAY_WRAP:
-            close_run()
-            paragraphs.append(AnnexParagraph(row, hanging=True))
-            continue
-        run.append(row)
-        if len(run) == ANNEX_LINES_PER_PARAGRAPH:
-            close_run()
-    close_run()
-    return paragraphs
 
 
 @dataclass
