@@ -4,6 +4,7 @@ fail instead."""
 
 import os
 import runpy
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,8 @@ from urllib.request import urlopen
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
 
 
 def skip_or_fail(reason: str) -> None:
@@ -127,3 +129,33 @@ def storages_for(environment: dict[str, str]) -> dict:
                 del os.environ[name]
             else:
                 os.environ[name] = value
+
+
+def race(*, attempts, success: str) -> list[str]:
+    """Run each attempt in its own thread, released together; their outcomes in order:
+    `success`, the message of the ValidationError that refused it, or the unexpected error."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes: list[str] = [""] * len(attempts)
+
+    def run(index: int, attempt) -> None:
+        try:
+            barrier.wait(timeout=10)
+            attempt()
+            outcomes[index] = success
+        except ValidationError as error:
+            outcomes[index] = error.messages[0]
+        except Exception as error:  # noqa: BLE001 - reported by the caller's assertion
+            outcomes[index] = f"error: {error!r}"
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(index, attempt))
+        for index, attempt in enumerate(attempts)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes

@@ -5,18 +5,15 @@ Runs against PostgreSQL, whose row lock on the Delegation `participants.selectio
 relies on; each thread has a database connection of its own, as two web requests would.
 """
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import F
 
 from participants.models import Nomination
 from participants.selection import decide
 from programs.models import Delegation
 from tests.factories import DelegationFactory, NominationCallFactory, NominationFactory
-from tests.services import skip_or_fail
+from tests.services import race, skip_or_fail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,35 +24,6 @@ ROUNDS = 5
 def _postgres_only():
     if connection.vendor != "postgresql":
         skip_or_fail("needs PostgreSQL row locks")
-
-
-def _race(attempts) -> list[str]:
-    """Run each attempt in its own thread, released together; their outcomes in order."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes: list[str] = [""] * len(attempts)
-
-    def run(index: int, attempt) -> None:
-        try:
-            barrier.wait(timeout=10)
-            attempt()
-            outcomes[index] = "selected"
-        except ValidationError as error:
-            outcomes[index] = error.messages[0]
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            outcomes[index] = f"error: {error!r}"
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(index, attempt))
-        for index, attempt in enumerate(attempts)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def test_last_seat_goes_to_exactly_one_of_two_simultaneous_selections():
@@ -80,7 +48,7 @@ def test_last_seat_goes_to_exactly_one_of_two_simultaneous_selections():
         Delegation.objects.filter(pk=delegation.pk).update(seats=F("seats") + 1)
         rivals = [NominationFactory(call=call, delegation=delegation) for _ in range(2)]
 
-        outcomes = _race([select(rival) for rival in rivals])
+        outcomes = race(success="selected", attempts=[select(rival) for rival in rivals])
 
         assert sorted(outcome == "selected" for outcome in outcomes) == [False, True], outcomes
         loser = rivals[outcomes.index(next(o for o in outcomes if o != "selected"))]

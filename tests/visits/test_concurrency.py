@@ -4,11 +4,8 @@ Runs against PostgreSQL, whose row locks `assign_participants` relies on; each t
 database connection of its own, as two web requests would.
 """
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import F
 
 from tests.factories import (
@@ -18,7 +15,7 @@ from tests.factories import (
     VehicleFactory,
     VisitGroupFactory,
 )
-from tests.services import skip_or_fail
+from tests.services import race, skip_or_fail
 from visits.assignments import assign_participants
 from visits.models import Session, Vehicle, VisitGroup
 
@@ -37,35 +34,6 @@ REFUSALS = {
 def _postgres_only():
     if connection.vendor != "postgresql":
         skip_or_fail(REASON)
-
-
-def _race(attempts) -> list[str]:
-    """Run each attempt in its own thread, released together; their outcomes in order."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes: list[str] = [""] * len(attempts)
-
-    def run(index: int, attempt) -> None:
-        try:
-            barrier.wait(timeout=10)
-            attempt()
-            outcomes[index] = "booked"
-        except ValidationError as error:
-            outcomes[index] = error.messages[0]
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            outcomes[index] = f"error: {error!r}"
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(index, attempt))
-        for index, attempt in enumerate(attempts)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 ROUNDS = 5
@@ -106,7 +74,7 @@ def test_last_seat_goes_to_exactly_one_of_two_simultaneous_bookings(limit):
         _free_one_more_seat(limit, item, group, vehicle)
         rivals = [ParticipantFactory(programme=item.programme) for _ in range(2)]
 
-        outcomes = _race([book(rival) for rival in rivals])
+        outcomes = race(success="booked", attempts=[book(rival) for rival in rivals])
 
         assert sorted(outcome == "booked" for outcome in outcomes) == [False, True]
         assert [outcome for outcome in outcomes if outcome != "booked"] == [
