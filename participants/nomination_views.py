@@ -123,15 +123,7 @@ def nomination_create(request: HttpRequest, slug: str, delegation_id: int) -> Ht
     refusal = closed_refusal(call)
     quota = nomination_quota(delegation, call=call)
     if refusal is None and quota.is_full:
-        refusal = _(
-            "%(delegation)s has nominated %(count)d candidates, its whole quota of %(seats)d "
-            "seats and %(reserves)d reserves. Withdraw a nomination to nominate someone else."
-        ) % {
-            "delegation": delegation.origin,
-            "count": quota.nominated,
-            "seats": quota.seats,
-            "reserves": quota.reserves,
-        }
+        refusal = quota.full_message(delegation)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from programs.mail import bilingual_message
 from programs.models import Delegation
@@ -49,6 +50,21 @@ class NominationQuota:
     @property
     def is_full(self) -> bool:
         return self.nominated >= self.allowed
+
+    def full_message(self, delegation: Delegation) -> str:
+        """What a focal point reads when every place of the delegation is nominated."""
+        return ngettext(
+            "%(delegation)s has nominated %(count)d candidates, its whole quota of %(seats)d "
+            "seat and %(reserves)d in reserve. Withdraw a nomination to nominate someone else.",
+            "%(delegation)s has nominated %(count)d candidates, its whole quota of %(seats)d "
+            "seats and %(reserves)d in reserve. Withdraw a nomination to nominate someone else.",
+            self.seats,
+        ) % {
+            "delegation": delegation.origin,
+            "count": self.nominated,
+            "seats": self.seats,
+            "reserves": self.reserves,
+        }
 
 
 def nomination_quota(
@@ -142,19 +158,7 @@ def nominate(
         _check_open(call)
         quota = nomination_quota(locked, call=call)
         if quota.is_full:
-            raise ValidationError(
-                _(
-                    "%(delegation)s has already nominated %(count)d candidates, its quota of "
-                    "%(seats)d seats and %(reserves)d reserves. Withdraw a nomination to "
-                    "nominate someone else."
-                )
-                % {
-                    "delegation": locked.origin,
-                    "count": quota.nominated,
-                    "seats": quota.seats,
-                    "reserves": quota.reserves,
-                }
-            )
+            raise ValidationError(quota.full_message(locked))
         nomination.call = call
         nomination.delegation = locked
         nomination.nominated_by = by if by is not None and by.is_authenticated else None

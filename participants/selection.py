@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from programs.countries import country_name, name_sort_key
 from programs.mail import bilingual_message
@@ -207,16 +207,24 @@ def check_quota(delegation: Delegation, nomination: Nomination, status: str) -> 
     quota = quota_of(delegation, exclude=nomination)
     if status == Status.SELECTED and quota.seats_left == 0:
         raise ValidationError(
-            _(
+            ngettext(
+                "The delegation of %(delegation)s has %(seats)s seat and it is taken: "
+                "keep %(name)s in reserve or free a seat first.",
                 "The delegation of %(delegation)s has %(seats)s seats and all are taken: "
-                "keep %(name)s in reserve or free a seat first."
+                "keep %(name)s in reserve or free a seat first.",
+                delegation.seats,
             )
             % {"delegation": delegation.origin, "seats": delegation.seats, "name": nomination},
             code="seats_full",
         )
     if status == Status.RESERVE and quota.reserves_left == 0:
         raise ValidationError(
-            _("The delegation of %(delegation)s has %(reserves)s reserve places and all are taken.")
+            ngettext(
+                "The delegation of %(delegation)s has %(reserves)s reserve place and it is taken.",
+                "The delegation of %(delegation)s has %(reserves)s reserve places and all are "
+                "taken.",
+                delegation.reserves,
+            )
             % {"delegation": delegation.origin, "reserves": delegation.reserves},
             code="reserves_full",
         )

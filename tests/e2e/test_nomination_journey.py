@@ -75,7 +75,7 @@ def test_nomination_to_confirmed_delegate_and_a_reserve_taking_the_seat(live_ser
     shoot(focal_page, "nomination-1-nominated-phone")
     _nominate(focal_page, live_server, programme.slug, "Bounmy Keomany", "bounmy@example.org")
     focal_page.goto(f"{live_server.url}/programmes/{programme.slug}/nominations/")
-    assert focal_page.get_by_text("2 of 2 nominated (1 seats and 1 reserves).").is_visible()
+    assert focal_page.get_by_text("2 of 2 nominated (1 seat and 1 in reserve).").is_visible()
     assert focal_page.get_by_role("link", name="Nominate a candidate").count() == 0
     assert fits_the_phone(focal_page)
     shoot(focal_page, "nomination-2-quota-full-phone")
@@ -84,7 +84,7 @@ def test_nomination_to_confirmed_delegate_and_a_reserve_taking_the_seat(live_ser
         f"{live_server.url}/programmes/{programme.slug}/nominations/delegations/"
         f"{delegation.pk}/new/"
     )
-    assert "its whole quota of 1 seats and 1 reserves" in (
+    assert "its whole quota of 1 seat and 1 in reserve" in (
         focal_page.get_by_role("alert").inner_text()
     )
     assert Nomination.objects.filter(delegation=delegation).count() == 2

@@ -59,7 +59,7 @@ def test_organiser_selects_and_keeps_a_reserve_then_promotes_it(live_server, bro
     # A second selection for Laos's one seat is refused with the reason.
     page.get_by_label("Decision for Bounmy Sisavath").select_option("selected")
     page.get_by_role("row", name="Bounmy Sisavath").get_by_role("button", name="Save").click()
-    assert page.get_by_text("has 1 seats and all are taken").is_visible()
+    assert page.get_by_text("has 1 seat and it is taken").is_visible()
     page.goto(url)
     shoot(page, "selection-desktop")
     assert Nomination.objects.get(full_name="Bounmy Sisavath").status == Nomination.Status.RESERVE

@@ -113,8 +113,8 @@ def test_focal_point_nominates_up_to_seats_and_reserves_then_is_refused(
     assert response.status_code == 409
     assert Nomination.objects.count() == 2
     message = (
-        f"{delegation.origin} has nominated 2 candidates, its whole quota of 1 seats and 1 "
-        "reserves. Withdraw a nomination to nominate someone else."
+        f"{delegation.origin} has nominated 2 candidates, its whole quota of 1 seat and 1 "
+        "in reserve. Withdraw a nomination to nominate someone else."
     )
     assert message in response.content.decode()
 
@@ -134,7 +134,7 @@ def test_the_service_refuses_past_the_quota_under_the_lock(call, delegation, foc
             nomination=Nomination(full_name="C3", email="c3@example.org"),
             by=focal_point,
         )
-    assert "its quota of 1 seats and 1 reserves" in refused.value.messages[0]
+    assert "its whole quota of 1 seat and 1 in reserve" in refused.value.messages[0]
     assert nomination_quota(delegation, call=call).remaining == 0
 
 
@@ -528,7 +528,7 @@ def test_focal_point_sees_only_their_delegations_nominations(
     page = response.content.decode()
     assert "Ours" in page
     assert "Theirs" not in page
-    assert "1 of 2 nominated (1 seats and 1 reserves)." in page
+    assert "1 of 2 nominated (1 seat and 1 in reserve)." in page
 
 
 @pytest.mark.parametrize("size", [10, 500])

@@ -172,7 +172,7 @@ def test_selecting_past_the_seats_is_refused_and_changes_nothing(
 
     assert response.status_code == 400
     assert (
-        "The delegation of Laos has 1 seats and all are taken: keep Bounmy in reserve or free "
+        "The delegation of Laos has 1 seat and it is taken: keep Bounmy in reserve or free "
         "a seat first." in response.content.decode()
     )
     second.refresh_from_db()

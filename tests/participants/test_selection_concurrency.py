@@ -52,8 +52,9 @@ def test_last_seat_goes_to_exactly_one_of_two_simultaneous_selections():
 
         assert sorted(outcome == "selected" for outcome in outcomes) == [False, True], outcomes
         loser = rivals[outcomes.index(next(o for o in outcomes if o != "selected"))]
+        taken = "seat and it is taken" if seats == 1 else "seats and all are taken"
         assert [outcome for outcome in outcomes if outcome != "selected"] == [
-            f"The delegation of {delegation.origin} has {seats} seats and all are taken: keep "
+            f"The delegation of {delegation.origin} has {seats} {taken}: keep "
             f"{loser.name} in reserve or free a seat first."
         ]
         selected = delegation.nominations.filter(status=Nomination.Status.SELECTED)
