@@ -1,4 +1,4 @@
-"""Choices shared by participants and the candidates nominated to become participants."""
+"""Choices and names shared by participants and the candidates nominated to become them."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,3 +26,10 @@ class InstitutionType(models.TextChoices):
     SPECIAL_LIBRARY = "special_library", _("Special library")
     GOVERNMENT = "government", _("Ministry or government agency")
     OTHER = "other", _("Other")
+
+
+def display_name(full_name: str, full_name_latin: str) -> str:
+    """The Latin name (readable by everyone) with the native one when they differ."""
+    if full_name_latin and full_name_latin != full_name:
+        return f"{full_name_latin} ({full_name})"
+    return full_name

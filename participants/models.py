@@ -20,7 +20,7 @@ from programs.models import (
 from programs.regions import host_member_country
 from programs.subdivisions import region_name, validate_subdivision_of
 
-from .choices import Category, Gender
+from .choices import Category, Gender, display_name  # noqa: F401 (also used by callers)
 from .message_models import (  # noqa: F401 (group messages and reminders, registered here too)
     DeadlineReminder,
     GroupMessage,
@@ -50,13 +50,6 @@ def by_readable_name(through: str = "") -> list:
     """The order of every list of people: Latin name first, so lists read alphabetically
     whatever the native script; the full name breaks ties."""
     return [readable_name(through).asc(), f"{through}full_name"]
-
-
-def display_name(full_name: str, full_name_latin: str) -> str:
-    """The Latin name (readable by everyone) with the native one when they differ."""
-    if full_name_latin and full_name_latin != full_name:
-        return f"{full_name_latin} ({full_name})"
-    return full_name
 
 
 def new_badge_code() -> str:

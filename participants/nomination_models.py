@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Delegation, Programme
 
-from .choices import Category, Gender, InstitutionType
+from .choices import Category, Gender, InstitutionType, display_name
 from .questions import Question
 
 
@@ -199,9 +199,7 @@ class Nomination(models.Model):
 
     @property
     def name(self) -> str:
-        if self.full_name_latin and self.full_name_latin != self.full_name:
-            return f"{self.full_name_latin} ({self.full_name})"
-        return self.full_name
+        return display_name(self.full_name, self.full_name_latin)
 
 
 class NominationAnswer(models.Model):
