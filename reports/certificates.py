@@ -60,8 +60,9 @@ CERTIFICATE_TEMPLATE = "reports/pdf/certificate.html"
 CERTIFICATE_STYLESHEET = "css/certificate.css"
 # Certificates per task, rendered as one document: a document's fixed cost (stylesheet
 # cascade, fonts, PDF writing) is spread over more pages than the jobs' default chunk, while a
-# batch of a thousand still splits into forty tasks for the workers to share.
-CERTIFICATES_PER_CHUNK = 25
+# batch of a thousand still splits into twenty tasks for the workers to share (fifty measured
+# 0.07–0.25 lower in wall ratio than twenty-five, in four runs alternating).
+CERTIFICATES_PER_CHUNK = 50
 
 # Crockford's base32: digits and capitals without I, L, O and U, so a code read aloud or typed
 # from paper cannot be misread. Twelve symbols carry 60 random bits.
@@ -510,18 +511,18 @@ def _job_render_chunk(job: GenerationJob, participant_ids: list[int]) -> dict[in
     Side effects: writes each certificate's file and its row's rendered_at; issues a code to a
     participant who has none yet (possible when eligibility changed since the job started).
     """
+    participants = list(job.programme.participants.filter(pk__in=participant_ids))
+    # Two lookups by key, not one join: right after a thousand participants were added, before
+    # PostgreSQL had refreshed its statistics, it joined them in a nested loop (90 ms a chunk,
+    # a third of a batch's time).
     certificates = {
         certificate.participant_id: certificate
-        for certificate in Certificate.objects.select_related("participant").filter(
-            participant_id__in=participant_ids, participant__programme_id=job.programme_id
-        )
+        for certificate in Certificate.objects.filter(participant__in=participants)
     }
-    for participant in job.programme.participants.filter(pk__in=participant_ids).exclude(
-        pk__in=certificates
-    ):
-        certificate = issue_certificate(participant=participant)
-        certificate.participant = participant
-        certificates[participant.pk] = certificate
+    for participant in participants:
+        if participant.pk not in certificates:
+            certificates[participant.pk] = issue_certificate(participant=participant)
+        certificates[participant.pk].participant = participant
     chunk = [certificates[pk] for pk in participant_ids if pk in certificates]
     pages = [
         CertificatePage.of(certificate.participant, code=certificate.code) for certificate in chunk
