@@ -100,7 +100,7 @@ def test_nomination_to_confirmed_delegate_and_a_reserve_taking_the_seat(live_ser
         organiser_page.get_by_role("row", name=name).get_by_role("button", name="Save").click()
         organiser_page.get_by_text(f"{name}: {decision.capitalize()}.").wait_for()
     organiser_page.goto(selection)
-    assert organiser_page.get_by_text("Selected 1 of 1 seats · reserves 1 of 1").is_visible()
+    assert organiser_page.get_by_text("Seats taken: 1 of 1 · reserves: 1 of 1").is_visible()
     shoot(organiser_page, "nomination-3-selection-desktop")
     selected = Nomination.objects.get(email="vanna@example.org")
     reserve = Nomination.objects.get(email="bounmy@example.org")

@@ -326,7 +326,7 @@ def test_decision_page_shows_the_candidate_and_their_answers(organiser, call, la
     assert response.status_code == 200
     assert "Runs a village library." in page
     assert "Mobile libraries" in page
-    assert "Selected 0 of 1 seats · reserves 0 of 1" in page
+    assert "Seats taken: 0 of 1 · reserves: 0 of 1" in page
 
 
 def test_focal_points_do_not_see_the_selection_even_of_their_own_delegation(call, laos):
@@ -365,8 +365,8 @@ def test_selection_page_groups_by_delegation_and_filters(organiser, call, laos):
     assert names(men) == ["Bounmy", "Somchai"]
     assert names(thai) == ["Somchai"]
     page = everyone.content.decode()
-    assert "Selected 0 of 1 seats · reserves 1 of 1" in page
-    assert "Selected 0 of 2 seats · reserves 0 of 0" in page
+    assert "Seats taken: 0 of 1 · reserves: 1 of 1" in page
+    assert "Seats taken: 0 of 2 · reserves: 0 of 0" in page
     assert "3 nominations" in page
     assert "2 nominations match the filters" in men.content.decode()
 
