@@ -11,7 +11,7 @@ import environ
 from csp.constants import NONE, SELF
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import to_language
+from django.utils.translation import gettext_lazy, to_language
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -296,6 +296,8 @@ LANGUAGES = [
     ),
 ]
 USE_I18N = True
+# The first choice of every list filter: words, in the page's language, not a row of dashes.
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Jakarta")
 

@@ -301,3 +301,15 @@ def test_invited_is_said_only_once_an_invitation_was_sent(cast, programme):
         url = reverse("participants:detail", args=[programme.slug, participant.pk])
         page = client.get(url).content.decode()
         assert f'<span class="badge status-invited">{label}</span>' in page
+
+
+def test_filters_offer_all_as_their_first_choice_in_the_page_language(cast, programme):
+    page = _list(cast["organiser"], programme).content.decode()
+    status_select = re.search(r'<select name="status".*?</select>', page, re.S).group(0)
+    assert '<option value="" selected>All</option>' in status_select
+    assert "---------" not in page
+
+    client = client_for(cast["organiser"])
+    client.cookies["django_language"] = "id"
+    page = client.get(reverse("participants:list", args=[programme.slug])).content.decode()
+    assert '<option value="" selected>Semua</option>' in page
