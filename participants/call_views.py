@@ -3,8 +3,8 @@ extra questions. The focal points' side is in nomination_views.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,8 +15,15 @@ from programs.models import Programme
 from programs.permissions import MANAGERS, get_programme_for_user
 
 from .nomination_forms import ExtendCallForm, NominationCallForm, NominationQuestionForm
-from .nomination_models import NominationCall, NominationQuestion
+from .nomination_models import NominationCall
 from .nominations import close_call, extend_call, local_deadline, open_call
+from .question_views import (
+    delete_question,
+    question_being_edited,
+    question_of,
+    questions_page,
+    save_question,
+)
 
 
 def _call_of(programme: Programme) -> NominationCall:
@@ -97,24 +104,12 @@ def call_extend(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _question_of(call: NominationCall, question_id: str | int | None) -> NominationQuestion:
-    try:
-        question_id = int(question_id or "")
-    except ValueError:
-        raise Http404 from None
-    return get_object_or_404(call.questions.all(), pk=question_id)
-
-
 @login_required
 def call_questions(request: HttpRequest, slug: str) -> HttpResponse:
     """List, add and edit (`?edit=<id>`) the questions every candidate answers."""
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     call = _call_of(programme)
-    editing = None
-    if request.method == "POST" and request.POST.get("question"):
-        editing = _question_of(call, request.POST.get("question"))
-    elif request.GET.get("edit"):
-        editing = _question_of(call, request.GET.get("edit"))
+    editing = question_being_edited(request, call.questions.all())
     form = NominationQuestionForm(
         request.POST if request.method == "POST" else None, instance=editing, programme=programme
     )
@@ -124,23 +119,16 @@ def call_questions(request: HttpRequest, slug: str) -> HttpResponse:
         if question.position is None:
             last = call.questions.aggregate(last=Max("position"))["last"]
             question.position = 0 if last is None else last + 1
-        question.save()
-        messages.success(
-            request,
-            _("The question has been saved.") if editing else _("The question has been added."),
-        )
+        save_question(request, question, editing=editing is not None)
         return redirect("participants:call_questions", slug=programme.slug)
-    return render(
+    return questions_page(
         request,
         "participants/call_questions.html",
-        {
-            "programme": programme,
-            "call": call,
-            # Queries: the questions, with how many answers each has (for the delete warning).
-            "questions": call.questions.annotate(answer_count=Count("answers")),
-            "form": form,
-            "editing": editing,
-        },
+        questions=call.questions.all(),
+        form=form,
+        editing=editing,
+        programme=programme,
+        call=call,
     )
 
 
@@ -148,19 +136,9 @@ def call_questions(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def call_question_delete(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
-    question = _question_of(_call_of(programme), question_id)
-    asking = confirmation_page(
+    return delete_question(
         request,
-        question=_("Delete the question “%(text)s”?") % {"text": question.text},
+        question_of(_call_of(programme).questions.all(), question_id),
         consequence=_("The candidates' answers to it are deleted too."),
-        action=_("Delete the question and its answers"),
-        cancel_url=reverse("participants:call_questions", args=[programme.slug]),
+        list_url=reverse("participants:call_questions", args=[programme.slug]),
     )
-    if asking:
-        return asking
-    question.delete()
-    messages.success(
-        request,
-        _("The question “%(text)s” and its answers were deleted.") % {"text": question.text},
-    )
-    return redirect("participants:call_questions", slug=programme.slug)

@@ -6,15 +6,13 @@ user's own.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from programs.confirmation import confirmation_page
 from programs.models import Programme
 from programs.permissions import MANAGERS, TEAM, get_programme_for_user
 
@@ -33,6 +31,13 @@ from .evaluation import (
 )
 from .evaluation_forms import EvaluationForm, EvaluationQuestionForm
 from .models import EvaluationQuestion, EvaluationResponse
+from .question_views import (
+    delete_question,
+    question_being_edited,
+    question_of,
+    questions_page,
+    save_question,
+)
 from .roles import get_roles
 from .spreadsheets import csv_bytes, xlsx_bytes
 
@@ -102,11 +107,7 @@ def evaluation_results(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _question_of(programme: Programme, question_id: str | int | None) -> EvaluationQuestion:
-    try:
-        question_id = int(question_id or "")
-    except ValueError:
-        raise Http404 from None
-    return get_object_or_404(programme.evaluation_questions.all(), pk=question_id)
+    return question_of(programme.evaluation_questions.all(), question_id)
 
 
 @login_required
@@ -120,10 +121,7 @@ def evaluation_questions(request: HttpRequest, slug: str) -> HttpResponse:
         question = _question_of(programme, request.POST.get("question"))
         move_question(question=question, offset=-1 if request.POST["move"] == "up" else 1)
         return back
-    if request.method == "POST" and request.POST.get("question"):
-        editing = _question_of(programme, request.POST.get("question"))
-    elif request.GET.get("edit"):
-        editing = _question_of(programme, request.GET.get("edit"))
+    editing = question_being_edited(request, programme.evaluation_questions.all())
 
     # The form writes onto `editing`: keep its place for when the position is left empty.
     position = editing.position if editing else None
@@ -135,22 +133,15 @@ def evaluation_questions(request: HttpRequest, slug: str) -> HttpResponse:
         question.programme = programme
         if form.cleaned_data.get("position") is None:
             question.position = position if position is not None else next_position(programme)
-        question.save()
-        messages.success(
-            request,
-            _("The question has been saved.") if editing else _("The question has been added."),
-        )
+        save_question(request, question, editing=editing is not None)
         return back
-    return render(
+    return questions_page(
         request,
         "participants/evaluation_questions.html",
-        {
-            "programme": programme,
-            # Queries: the questions, with how many answers each has (for the delete warning).
-            "questions": questions_of(programme).annotate(answer_count=Count("answers")),
-            "form": form,
-            "editing": editing,
-        },
+        questions=questions_of(programme),
+        form=form,
+        editing=editing,
+        programme=programme,
     )
 
 
@@ -158,22 +149,12 @@ def evaluation_questions(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def evaluation_question_delete(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
-    question = _question_of(programme, question_id)
-    asking = confirmation_page(
+    return delete_question(
         request,
-        question=_("Delete the question “%(text)s”?") % {"text": question.text},
+        _question_of(programme, question_id),
         consequence=_("Its answers are deleted with it. This cannot be undone."),
-        action=_("Delete the question and its answers"),
-        cancel_url=reverse("participants:evaluation_questions", args=[programme.slug]),
+        list_url=reverse("participants:evaluation_questions", args=[programme.slug]),
     )
-    if asking:
-        return asking
-    question.delete()
-    messages.success(
-        request,
-        _("The question “%(text)s” and its answers were deleted.") % {"text": question.text},
-    )
-    return redirect("participants:evaluation_questions", slug=programme.slug)
 
 
 @login_required

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from programs.models import (
-    MemberCountry,
     Programme,
-    Province,
+    country_field,
+    province_field,
+    subdivision_field,
     validate_time_zone,
 )
 from programs.regions import host_member_country
@@ -116,28 +117,9 @@ class Participant(models.Model):
         help_text=_("The name as it should be printed, in any script. Defaults to the full name."),
     )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
-    country = models.ForeignKey(
-        MemberCountry,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="participants",
-        verbose_name=_("member country"),
-    )
-    province = models.ForeignKey(
-        Province,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="participants",
-        verbose_name=_("province"),
-    )
-    subdivision = models.CharField(
-        _("region"),
-        max_length=6,
-        blank=True,
-        help_text=_("ISO 3166-2 code of a region of a host country other than Indonesia."),
-    )
+    country = country_field(related_name="participants")
+    province = province_field(related_name="participants")
+    subdivision = subdivision_field()
     region = models.CharField(
         _("province, regency or city"),
         max_length=120,

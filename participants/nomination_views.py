@@ -6,6 +6,8 @@ Access is decided by `nomination_access` alone: a focal point who edits a URL to
 delegation's nomination or delegation gets 404.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,7 +31,7 @@ from .nomination_access import (
 )
 from .nomination_documents import content_type_of
 from .nomination_forms import CandidateProfileForm, NominationForm
-from .nomination_models import Nomination
+from .nomination_models import Nomination, NominationCall
 from .nominations import (
     closed_refusal,
     complete_profile,
@@ -110,6 +112,46 @@ def _delegation_for(access: CallAccess, delegation_id: int) -> Delegation:
     raise Http404
 
 
+def _saved_or_form(
+    request: HttpRequest,
+    form: NominationForm,
+    *,
+    may_save: bool,
+    save: Callable[[], Nomination],
+    message: Callable[[Nomination], str],
+    call: NominationCall,
+    delegation: Delegation,
+    refusal: str | None,
+    **context: object,
+) -> HttpResponse:
+    """When `may_save`, save through the service and show the saved nomination; otherwise, or
+    when the service refuses (its reason becoming the form's error), the form again: 409 for a
+    refusal or a POST to a form that says why it cannot be used."""
+    refused = False
+    if may_save:
+        try:
+            nomination = save()
+        except ValidationError as error:
+            form.add_error(None, error)
+            refused = True
+        else:
+            messages.success(request, message(nomination))
+            return redirect("participants:nomination_detail", call.programme.slug, nomination.pk)
+    return render(
+        request,
+        "participants/nomination_form.html",
+        {
+            **context,
+            "programme": call.programme,
+            "call": call,
+            "delegation": delegation,
+            "form": form,
+            "refusal": refusal,
+        },
+        status=409 if refused or (request.method == "POST" and refusal is not None) else 200,
+    )
+
+
 @login_required
 def nomination_create(request: HttpRequest, slug: str, delegation_id: int) -> HttpResponse:
     access = get_call_for_user_or_404(request, slug)
@@ -124,44 +166,27 @@ def nomination_create(request: HttpRequest, slug: str, delegation_id: int) -> Ht
     quota = nomination_quota(delegation, call=call)
     if refusal is None and quota.is_full:
         refusal = quota.full_message(delegation)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                nomination = nominate(
-                    call=call,
-                    delegation=delegation,
-                    nomination=form.save(commit=False),
-                    by=request.user,
-                    answers=form.answers(),
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-                status = 409
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s has been nominated for %(delegation)s.")
-                    % {"name": nomination.name, "delegation": delegation.origin},
-                )
-                return redirect(
-                    "participants:nomination_detail", access.programme.slug, nomination.pk
-                )
-        elif refusal is not None:
-            status = 409
-    return render(
+    return _saved_or_form(
         request,
-        "participants/nomination_form.html",
-        {
-            "programme": access.programme,
-            "call": call,
-            "delegation": delegation,
-            "quota": quota,
-            "form": form,
-            "nomination": None,
-            "refusal": refusal,
-        },
-        status=status,
+        form,
+        # The service checks the call and the quota again, under a lock.
+        may_save=request.method == "POST" and form.is_valid(),
+        save=lambda: nominate(
+            call=call,
+            delegation=delegation,
+            nomination=form.save(commit=False),
+            by=request.user,
+            answers=form.answers(),
+        ),
+        message=lambda nomination: (
+            _("%(name)s has been nominated for %(delegation)s.")
+            % {"name": nomination.name, "delegation": delegation.origin}
+        ),
+        call=call,
+        delegation=delegation,
+        refusal=refusal,
+        quota=quota,
+        nomination=None,
     )
 
 
@@ -197,36 +222,18 @@ def nomination_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         refusal = _("This nomination is “%(status)s” and can no longer be changed.") % {
             "status": nomination.get_status_display()
         }
-    status = 200
-    if request.method == "POST":
-        if refusal is None and form.is_valid():
-            try:
-                update_nomination(nomination=form.save(commit=False), answers=form.answers())
-            except ValidationError as error:
-                form.add_error(None, error)
-                status = 409
-            else:
-                messages.success(
-                    request,
-                    _("The nomination of %(name)s has been saved.") % {"name": nomination.name},
-                )
-                return redirect(
-                    "participants:nomination_detail", call.programme.slug, nomination.pk
-                )
-        elif refusal is not None:
-            status = 409
-    return render(
+    return _saved_or_form(
         request,
-        "participants/nomination_form.html",
-        {
-            "programme": call.programme,
-            "call": call,
-            "delegation": nomination.delegation,
-            "form": form,
-            "nomination": nomination,
-            "refusal": refusal,
-        },
-        status=status,
+        form,
+        may_save=request.method == "POST" and refusal is None and form.is_valid(),
+        save=lambda: update_nomination(nomination=form.save(commit=False), answers=form.answers()),
+        message=lambda nomination: (
+            _("The nomination of %(name)s has been saved.") % {"name": nomination.name}
+        ),
+        call=call,
+        delegation=nomination.delegation,
+        refusal=refusal,
+        nomination=nomination,
     )
 
 

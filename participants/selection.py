@@ -243,6 +243,10 @@ def decision_refusal(nomination: Nomination, status: str) -> str | None:
     return None
 
 
+# What `_record` sets, for `save(update_fields=...)`.
+DECISION_FIELDS = ["status", "reserve_rank", "decision_note", "decided_by", "decided_at"]
+
+
 def _record(nomination: Nomination, status: str, note: str, by) -> None:
     """Set the decision's fields; a new reserve goes to the end of the delegation's queue."""
     if status == Status.RESERVE and nomination.status != Status.RESERVE:
@@ -310,17 +314,7 @@ def complete_selection(
     """
     _record(nomination, Status.SELECTED, note, by)
     nomination.participant = participant
-    nomination.save(
-        update_fields=[
-            "status",
-            "reserve_rank",
-            "decision_note",
-            "decided_by",
-            "decided_at",
-            "participant",
-            "updated_at",
-        ]
-    )
+    nomination.save(update_fields=[*DECISION_FIELDS, "participant", "updated_at"])
     participant.programme = nomination.delegation.programme
     _invitation, invitation_message = issue_invitation(
         participant=participant, by=by, request_or_base_url=request_or_base_url
@@ -379,16 +373,7 @@ def decide(
             request_or_base_url=request_or_base_url,
         )
     _record(locked, status, note, by)
-    locked.save(
-        update_fields=[
-            "status",
-            "reserve_rank",
-            "decision_note",
-            "decided_by",
-            "decided_at",
-            "updated_at",
-        ]
-    )
+    locked.save(update_fields=[*DECISION_FIELDS, "updated_at"])
     transaction.on_commit(partial(_send_all, decision_messages(locked)))
     return locked
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,16 +25,16 @@ def focal_points(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     delegation = _delegation_of(programme, pk)
     form = FocalPointForm(request.POST if request.method == "POST" else None, delegation=delegation)
     if request.method == "POST" and form.is_valid():
-        try:
-            focal_point, created = invite_focal_point(
+        added = form.added(
+            lambda: invite_focal_point(
                 delegation=delegation,
                 email=form.cleaned_data["email"],
                 by=request.user,
                 sign_in_url=request.build_absolute_uri(reverse("account_login")),
             )
-        except ValidationError as error:
-            form.add_error("email", error)
-        else:
+        )
+        if added:
+            focal_point, created = added
             if created:
                 text = _(
                     "An account was created for %(email)s, now a focal point of "

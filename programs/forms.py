@@ -1,8 +1,9 @@
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,8 @@ from .regions import Region, regions_of
 from .services import user_with_email
 from .timezones import time_zone_choices
 from .uploads import LOGO, with_limit
+
+T = TypeVar("T")
 
 LOGO_MAX_SIDE = 600
 # Who issues and signs the programme's visa support letters and what they say.
@@ -39,41 +42,44 @@ class LogoInput(forms.ClearableFileInput):
         return context
 
 
+# (legend, field names): the template renders one fieldset per group.
+PROGRAMME_FIELDSETS = [
+    (
+        _("Name"),
+        [
+            "content_language",
+            "title_en",
+            "title_local",
+            "short_name_en",
+            "short_name_local",
+            "theme_en",
+            "theme_local",
+        ],
+    ),
+    (_("Dates"), ["start_date", "end_date", "time_zone"]),
+    (
+        _("Host and venue"),
+        ["host_country", "host_institution", "host_short_name", "host_address", "venue_city"],
+    ),
+    (_("Partners and cooperation"), ["partners", "cooperation_framework"]),
+    (
+        _("Expected participants"),
+        ["expected_international", "expected_domestic", "expected_other"],
+    ),
+    (_("Logo"), ["logo"]),
+    (_("Personal data"), ["personal_data_kept_until"]),
+    (_("Invitations"), ["invitation_reminder_days"]),
+    (_("Visa support letters"), VISA_LETTER_FIELDS),
+]
+
+
 class ProgrammeForm(forms.ModelForm):
     """Create or edit a programme; the slug is derived when it is created.
 
     A last day before the first is refused by the model's clean, under the last day.
     """
 
-    # (legend, field names): the template renders one fieldset per group.
-    FIELDSETS = [
-        (
-            _("Name"),
-            [
-                "content_language",
-                "title_en",
-                "title_local",
-                "short_name_en",
-                "short_name_local",
-                "theme_en",
-                "theme_local",
-            ],
-        ),
-        (_("Dates"), ["start_date", "end_date", "time_zone"]),
-        (
-            _("Host and venue"),
-            ["host_country", "host_institution", "host_short_name", "host_address", "venue_city"],
-        ),
-        (_("Partners and cooperation"), ["partners", "cooperation_framework"]),
-        (
-            _("Expected participants"),
-            ["expected_international", "expected_domestic", "expected_other"],
-        ),
-        (_("Logo"), ["logo"]),
-        (_("Personal data"), ["personal_data_kept_until"]),
-        (_("Invitations"), ["invitation_reminder_days"]),
-        (_("Visa support letters"), VISA_LETTER_FIELDS),
-    ]
+    FIELDSETS = PROGRAMME_FIELDSETS
 
     required_css_class = "required"
     # Fields that span both columns of the form's grid.
@@ -118,32 +124,7 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "content_language",
-            "title_en",
-            "title_local",
-            "short_name_en",
-            "short_name_local",
-            "theme_en",
-            "theme_local",
-            "start_date",
-            "end_date",
-            "time_zone",
-            "host_country",
-            "host_institution",
-            "host_short_name",
-            "host_address",
-            "venue_city",
-            "partners",
-            "cooperation_framework",
-            "expected_international",
-            "expected_domestic",
-            "expected_other",
-            "logo",
-            "personal_data_kept_until",
-            "invitation_reminder_days",
-            *VISA_LETTER_FIELDS,
-        ]
+        fields = [name for _legend, names in PROGRAMME_FIELDSETS for name in names]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -199,10 +180,39 @@ class ProgrammeForm(forms.ModelForm):
         return logo
 
 
-class TeamMemberForm(forms.Form):
-    """Add an organiser or a staff member to a programme by e-mail address."""
+class NewMemberForm(forms.Form):
+    """Someone to add, by e-mail address, to a list of people (`members`: rows with a `user`);
+    refused when they are already on it."""
 
     email = forms.EmailField(label=_("E-mail address"))
+
+    def __init__(self, *args: Any, members: QuerySet, **kwargs: Any) -> None:
+        self.members = members
+        super().__init__(*args, **kwargs)
+
+    def already_member_error(self, email: str) -> forms.ValidationError:
+        raise NotImplementedError
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        user = user_with_email(email)
+        if user is not None and self.members.filter(user=user).exists():
+            raise self.already_member_error(email)
+        return email
+
+    def added(self, add: Callable[[], tuple[T, bool]]) -> tuple[T, bool] | None:
+        """What `add` returns (the row, and whether an account was created for it); None when
+        the service refuses, its reason then being the e-mail field's error."""
+        try:
+            return add()
+        except forms.ValidationError as error:
+            self.add_error("email", error)
+            return None
+
+
+class TeamMemberForm(NewMemberForm):
+    """Add an organiser or a staff member to a programme by e-mail address."""
+
     role = forms.ChoiceField(
         label=_("Role"),
         choices=ProgrammeMembership.Role.choices,
@@ -211,16 +221,12 @@ class TeamMemberForm(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         self.programme = programme
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, members=programme.memberships.all(), **kwargs)
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        user = user_with_email(email)
-        if user is not None and self.programme.memberships.filter(user=user).exists():
-            raise forms.ValidationError(
-                _("%(email)s is already in this programme's team."), params={"email": email}
-            )
-        return email
+    def already_member_error(self, email: str) -> forms.ValidationError:
+        return forms.ValidationError(
+            _("%(email)s is already in this programme's team."), params={"email": email}
+        )
 
 
 class HostRegionField(forms.ChoiceField):
@@ -376,21 +382,15 @@ class DelegationForm(forms.ModelForm):
         super()._post_clean()
 
 
-class FocalPointForm(forms.Form):
+class FocalPointForm(NewMemberForm):
     """Invite someone, by e-mail address, to nominate a delegation's candidates."""
-
-    email = forms.EmailField(label=_("E-mail address"))
 
     def __init__(self, *args: Any, delegation: Delegation, **kwargs: Any) -> None:
         self.delegation = delegation
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, members=delegation.focal_points.all(), **kwargs)
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        user = user_with_email(email)
-        if user is not None and self.delegation.focal_points.filter(user=user).exists():
-            raise forms.ValidationError(
-                _("%(email)s is already a focal point of %(delegation)s."),
-                params={"email": email, "delegation": self.delegation.origin},
-            )
-        return email
+    def already_member_error(self, email: str) -> forms.ValidationError:
+        return forms.ValidationError(
+            _("%(email)s is already a focal point of %(delegation)s."),
+            params={"email": email, "delegation": self.delegation.origin},
+        )

@@ -354,6 +354,39 @@ class ProgrammeMembership(models.Model):
         return f"{self.user} – {self.get_role_display()} – {self.programme}"
 
 
+def country_field(*, related_name: str) -> models.ForeignKey:
+    """Where an international delegate or delegation comes from (empty for domestic ones)."""
+    return models.ForeignKey(
+        MemberCountry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=_("member country"),
+    )
+
+
+def province_field(*, related_name: str) -> models.ForeignKey:
+    """The Indonesian province a domestic delegate or delegation comes from."""
+    return models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=_("province"),
+    )
+
+
+def subdivision_field() -> models.CharField:
+    return models.CharField(
+        _("region"),
+        max_length=6,
+        blank=True,
+        help_text=_("ISO 3166-2 code of a region of a host country other than Indonesia."),
+    )
+
+
 class Delegation(models.Model):
     """Seats offered to one invited member country, or to one region of the host country.
 
@@ -365,28 +398,9 @@ class Delegation(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="delegations", verbose_name=_("programme")
     )
-    country = models.ForeignKey(
-        MemberCountry,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="delegations",
-        verbose_name=_("member country"),
-    )
-    province = models.ForeignKey(
-        Province,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="delegations",
-        verbose_name=_("province"),
-    )
-    subdivision = models.CharField(
-        _("region"),
-        max_length=6,
-        blank=True,
-        help_text=_("ISO 3166-2 code of a region of a host country other than Indonesia."),
-    )
+    country = country_field(related_name="delegations")
+    province = province_field(related_name="delegations")
+    subdivision = subdivision_field()
     locality = models.CharField(
         _("regency, city or locality"),
         max_length=120,

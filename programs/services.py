@@ -156,6 +156,18 @@ def account_for_email(email: str):
     return user, True
 
 
+def _send_after_commit(message, recipient: str, programme: Programme) -> None:
+    def send() -> None:
+        # The change is saved whatever happens to the message: a mail server that is down
+        # must not turn the organiser's request into an error page.
+        try:
+            message.send()
+        except OSError:
+            logger.exception("Could not e-mail %s about %s", recipient, programme.slug)
+
+    transaction.on_commit(send)
+
+
 def add_team_member(
     *, programme: Programme, email: str, role: str, sign_in_url: str
 ) -> tuple[ProgrammeMembership, bool]:
@@ -193,17 +205,7 @@ def add_team_member(
         language=programme.content_language,
         to=user.email,
     )
-    recipient = user.email
-
-    def send() -> None:
-        # The membership is saved whatever happens to the message: a mail server that is
-        # down must not turn the organiser's request into an error page.
-        try:
-            message.send()
-        except OSError:
-            logger.exception("Could not e-mail %s about %s", recipient, programme.slug)
-
-    transaction.on_commit(send)
+    _send_after_commit(message, user.email, programme)
     return membership, created
 
 
@@ -234,17 +236,6 @@ def remove_team_member(*, membership: ProgrammeMembership) -> None:
 
 
 # Focal points
-
-
-def _send_after_commit(message, recipient: str, programme: Programme) -> None:
-    def send() -> None:
-        # The change is saved whatever happens to the message (see `add_team_member`).
-        try:
-            message.send()
-        except OSError:
-            logger.exception("Could not e-mail %s about %s", recipient, programme.slug)
-
-    transaction.on_commit(send)
 
 
 def invite_focal_point(

@@ -106,16 +106,16 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     form = TeamMemberForm(_posted(request), programme=programme)
     if request.method == "POST" and form.is_valid():
-        try:
-            membership, created = add_team_member(
+        added = form.added(
+            lambda: add_team_member(
                 programme=programme,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 sign_in_url=request.build_absolute_uri(reverse("account_login")),
             )
-        except ValidationError as error:
-            form.add_error("email", error)
-        else:
+        )
+        if added:
+            membership, created = added
             if created:
                 text = _(
                     "An account was created for %(email)s, who is now %(role)s; they have "

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from participants.models import Participant
 from participants.selection import reserve_offer_for
 from programs.models import Programme
 from programs.permissions import MANAGERS, TEAM, get_programme_for_user
@@ -373,11 +374,8 @@ def attendance_rates(request: HttpRequest, slug: str) -> HttpResponse:
 # Replacement of a withdrawn delegate.
 
 
-@login_required
-def replace(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Offer a withdrawn international delegate's seat and released bookings to someone else:
-    a participant registered here and now, or an invited one of the same delegation."""
-    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+def _withdrawn_of(programme: Programme, pk: int) -> Participant:
+    """The participant whose seat is given to someone else; 404 when not of this programme."""
     withdrawn = (
         programme.participants.filter(pk=pk)
         .select_related("programme", "country", "replaced_by")
@@ -385,6 +383,15 @@ def replace(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if withdrawn is None:
         raise Http404
+    return withdrawn
+
+
+@login_required
+def replace(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Offer a withdrawn international delegate's seat and released bookings to someone else:
+    a participant registered here and now, or an invited one of the same delegation."""
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    withdrawn = _withdrawn_of(programme, pk)
     detail = reverse("participants:detail", args=[programme.slug, withdrawn.pk])
     if not withdrawn.can_be_replaced:
         messages.error(
@@ -454,13 +461,7 @@ def promote_reserve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Give a withdrawn delegate's seat to the next reserve of their delegation, in one click:
     the reserve becomes a participant, is invited and takes over the released bookings."""
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
-    withdrawn = (
-        programme.participants.filter(pk=pk)
-        .select_related("programme", "country", "replaced_by")
-        .first()
-    )
-    if withdrawn is None:
-        raise Http404
+    withdrawn = _withdrawn_of(programme, pk)
     try:
         reserve_id = int(request.POST.get("reserve", ""))
     except ValueError:

@@ -15,6 +15,7 @@ from participants.models import (
     NominationQuestion,
     Participant,
 )
+from participants.questions import Question
 from programs.models import Delegation, FocalPoint, Programme
 
 from .accounts import demo_account
@@ -59,6 +60,24 @@ def load_focal_points(programme: Programme, source: ModuleType, *, organiser) ->
     return users
 
 
+def save_questions(model: type[Question], rows, **owner: object) -> list[Question]:
+    """The demo's questions in the order of `rows` (English text, host-language text, kind,
+    choices), found by their English text and owner, created or brought up to date."""
+    return [
+        model.objects.update_or_create(
+            **owner,
+            text_en=text_en,
+            defaults={
+                "text_local": text_local,
+                "kind": kind,
+                "choices": choices,
+                "position": position,
+            },
+        )[0]
+        for position, (text_en, text_local, kind, choices) in enumerate(rows)
+    ]
+
+
 def load_call(
     programme: Programme, source: ModuleType, *, organiser, focal_points: dict
 ) -> NominationCall:
@@ -82,19 +101,7 @@ def load_call(
         },
     )
     NominationCall.objects.filter(pk=call.pk).update(created_at=_at(programme, source.OPENED_AT))
-    questions = []
-    for position, (text_en, text_local, kind, choices) in enumerate(source.QUESTIONS):
-        question, _ = NominationQuestion.objects.update_or_create(
-            call=call,
-            text_en=text_en,
-            defaults={
-                "text_local": text_local,
-                "kind": kind,
-                "choices": choices,
-                "position": position,
-            },
-        )
-        questions.append(question)
+    questions = save_questions(NominationQuestion, source.QUESTIONS, call=call)
     delegations = international_delegations(programme)
     for candidate in _candidates(programme, source):
         code = candidate.pop("country")

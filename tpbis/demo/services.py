@@ -276,17 +276,7 @@ def _load_information_and_evaluation(programme: Programme, *, author) -> None:
                 "created_by": author,
             },
         )
-    for position, (text_en, text_local, kind, choices) in enumerate(data.EVALUATION_QUESTIONS):
-        EvaluationQuestion.objects.update_or_create(
-            programme=programme,
-            text_en=text_en,
-            defaults={
-                "text_local": text_local,
-                "kind": kind,
-                "choices": choices,
-                "position": position,
-            },
-        )
+    nominations.save_questions(EvaluationQuestion, data.EVALUATION_QUESTIONS, programme=programme)
 
 
 def _load_closing_documents(programme: Programme, source: ModuleType) -> None:
