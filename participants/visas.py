@@ -89,7 +89,8 @@ def record_letters_sent(participant_ids: Iterable[int], *, by) -> int:
     """Note that a visa support letter was made for these participants.
 
     Only an "unknown" visa moves, to "letter sent": a status recorded since (applied,
-    issued, not required…) says more and stays. Returns how many moved.
+    issued, not required…) says more and stays. Returns how many moved (a visa someone saved
+    at the same moment, which stays as they saved it, may be counted).
 
     Side effects: updates the "unknown" Visa rows and creates the missing ones, of
     international delegates only; two queries and one INSERT, whatever the number.
