@@ -13,6 +13,8 @@ from programs.models import MemberCountry, Programme
 from programs.regions import regions_of
 
 from .models import Participant, readable_name
+from .visa_models import Visa
+from .visas import VISA_STATUS
 
 
 class ParticipantOrderingFilter(django_filters.OrderingFilter):
@@ -68,6 +70,10 @@ class ParticipantFilter(django_filters.FilterSet):
     gender = django_filters.ChoiceFilter(label=_("Gender"), choices=Participant.Gender.choices)
     needs = django_filters.ChoiceFilter(
         label=_("Needs"), choices=NEEDS_CHOICES, method="filter_needs"
+    )
+    # International delegates only: domestic participants need no visa.
+    visa = django_filters.ChoiceFilter(
+        label=_("Visa"), choices=Visa.Status.choices, method="filter_visa"
     )
     sort = ParticipantOrderingFilter(
         label=_("Sort by"),
@@ -137,6 +143,13 @@ class ParticipantFilter(django_filters.FilterSet):
         if value == "any":
             return queryset.exclude(dietary_needs="", accessibility_needs="")
         return queryset
+
+    def filter_visa(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return (
+            queryset.filter(category=Participant.Category.INTERNATIONAL)
+            .alias(visa_status=VISA_STATUS)
+            .filter(visa_status=value)
+        )
 
 
 def filter_participants(programme: Programme, params) -> ParticipantFilter:

@@ -174,6 +174,7 @@ def participant_for_detail(programme: Programme, pk: int) -> Participant | None:
             "invitation__sent_by",
             "replaces",
             "replaced_by",
+            "visa",
         )
         .first()
     )

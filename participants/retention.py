@@ -2,13 +2,13 @@
 
 - The retention purge empties, after the programme's "personal data kept until" day, what was
   needed only to run it: passport details, travel, dietary and accessibility needs and
-  emergency contacts (`RETENTION_FIELDS`), and deletes its import batches. Names, country,
+  emergency contacts (`RETENTION_FIELDS`), and deletes its visas and import batches. Names, country,
   region, institution, contact e-mail and phone, status and attendance stay: certificates,
   their verification and the closing report are built from them.
 - An erasure on request empties, for one person, everything that identifies them
   (`ERASURE_FIELDS`) but keeps the row with what the programme's counts use (category, status,
   gender, country, province, region) and its attendance, so the closing report's figures stay
-  right.
+  right; their visa goes with the rest.
 - Calls for nominations and group messages: the purge deletes the nominations (with their
   CVs, letters and answers; the selected ones live on as participants) and the log of who was
   e-mailed; an erasure deletes the person's own nomination and log rows.
@@ -37,6 +37,10 @@ from .models import (
     new_badge_code,
     participant_field_labels,
 )
+from .visas import delete_visas
+
+# Removed with the fields: the Visa row, named like a field in the records of a removal.
+VISA = "visa"
 
 # What the retention purge empties, and the value it leaves.
 RETENTION_FIELDS: dict[str, Any] = {
@@ -86,31 +90,40 @@ def _holds_data(name: str, empty: Any) -> Q:
 
 def retention_field_labels() -> list[str]:
     """What the retention purge empties, for the page that tells organisers."""
-    return participant_field_labels(list(RETENTION_FIELDS))
+    return participant_field_labels([*RETENTION_FIELDS, VISA])
 
 
 def purge_personal_fields(*, programme: Programme) -> tuple[int, list[str]]:
-    """Empty the `RETENTION_FIELDS` of every participant of the programme.
+    """Empty the `RETENTION_FIELDS` of every participant of the programme and delete their
+    visas.
 
     Returns how many participants held any of them and which fields held data (in model
-    order); (0, []) when there was nothing left to empty, so running it again changes nothing.
+    order, then "visa"); (0, []) when there was nothing left to empty, so running it again
+    changes nothing.
 
-    Side effects: one UPDATE of the participants that held data (their `updated_at` too).
+    Side effects: one UPDATE of the participants that held data (their `updated_at` too);
+    deletes their Visa rows.
     """
     participants = programme.participants.all()
     counts = participants.aggregate(
         **{
             name: Count("pk", filter=_holds_data(name, empty))
             for name, empty in RETENTION_FIELDS.items()
-        }
+        },
+        **{VISA: Count("pk", filter=Q(visa__isnull=False))},
     )
     held = [name for name in RETENTION_FIELDS if counts[name]]
-    if not held:
+    if not held and not counts[VISA]:
         return 0, []
-    any_data = Q()
+    any_data = Q(visa__isnull=False)
     for name in held:
         any_data |= _holds_data(name, RETENTION_FIELDS[name])
-    touched = participants.filter(any_data).update(**RETENTION_FIELDS, updated_at=timezone.now())
+    touched = participants.filter(pk__in=participants.filter(any_data).values("pk")).update(
+        **RETENTION_FIELDS, updated_at=timezone.now()
+    )
+    if counts[VISA]:
+        delete_visas(participants)
+        held.append(VISA)
     return touched, held
 
 
@@ -197,7 +210,7 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     the person's other programmes or roles.
 
     Side effects: saves the participant anonymised with `erased_at` set and a new badge code
-    (the printed badge no longer scans); deletes the invitation, the daily reminder marks,
+    (the printed badge no longer scans); deletes the visa, the invitation, the daily reminder marks,
     possibly the account (see above) and, after commit, the photo file; empties the reasons
     of the participant's status changes.
     """
@@ -232,4 +245,7 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     # Why someone withdrew may tell of their health or family: the date stays, the words go.
     participant.status_changes.exclude(reason="").update(reason="")
     model_order = [field.name for field in Participant._meta.fields]
-    return sorted(set(held), key=model_order.index)
+    held = sorted(set(held), key=model_order.index)
+    if delete_visas(Participant.objects.filter(pk=participant.pk)):
+        held.append(VISA)
+    return held

@@ -11,6 +11,7 @@ from . import (
     selection_views,
     transfer_views,
     views,
+    visa_views,
 )
 
 app_name = "participants"
@@ -25,6 +26,8 @@ urlpatterns = [
     path(f"{P}participants/<int:pk>/edit/", views.participant_edit, name="edit"),
     path(f"{P}participants/<int:pk>/status/", views.participant_status, name="status"),
     path(f"{P}participants/<int:pk>/photo/", views.participant_photo, name="photo"),
+    # The travel desk: a delegate's visa (visa_views.py)
+    path(f"{P}participants/<int:pk>/visa/", visa_views.visa_edit, name="visa_edit"),
     # Bulk actions on the list (bulk_views.py)
     path(f"{P}participants/bulk/", bulk_views.bulk_action, name="bulk"),
     # Bulk import and export (transfer_views.py)

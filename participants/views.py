@@ -31,6 +31,7 @@ from .queries import (
 )
 from .selection import reserve_offer_for
 from .services import change_status, save_participant, today_in
+from .visas import visa_status_counts
 
 PAGE_SIZE = 50
 
@@ -61,6 +62,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "summary": dashboard_summary(programme),
             "departed": departed_participants(programme),
+            "visas": visa_status_counts(programme),
             "can_manage": programme.user_role in MANAGERS,
         },
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from participants.access import get_participation_for_user
 from participants.access_log import Kind as AccessKind
 from participants.access_log import record_personal_data_access
+from participants.visas import record_letters_sent
 from programs.confirmation import confirmation_page
 from programs.models import Programme
 from programs.permissions import ADMIN, MANAGERS, get_programme_for_user
@@ -29,6 +30,7 @@ from .visa import (
     addressee,
     has_passport_details,
     host_country_of,
+    letter_recipients,
     missing_passport_details,
     programme_has_ended,
     visa_delegates,
@@ -45,9 +47,13 @@ def _latest_job(programme: Programme, kind: str) -> GenerationJob | None:
     return programme.jobs.filter(kind=kind, participant=None).select_related("started_by").first()
 
 
-def _start_in_chosen_language(request: HttpRequest, programme, kind: str, **subject) -> None:
+def _start_in_chosen_language(
+    request: HttpRequest, programme, kind: str, **subject
+) -> GenerationJob | None:
     form = DocumentLanguageForm(request.POST)
-    start_from_form(request, programme, form, error=_("Choose a language."), kind=kind, **subject)
+    return start_from_form(
+        request, programme, form, error=_("Choose a language."), kind=kind, **subject
+    )
 
 
 def _next_quote_position(report: ClosingReport) -> int:
@@ -173,7 +179,15 @@ def visa_letters(request: HttpRequest, slug: str) -> HttpResponse:
             participants=[participant] if participant else [],
             detail="" if participant else _("All delegates with complete passport details"),
         )
-        _start_in_chosen_language(request, programme, Kind.VISA_LETTERS, participant=participant)
+        job = _start_in_chosen_language(
+            request, programme, Kind.VISA_LETTERS, participant=participant
+        )
+        if job is not None:
+            # Their visas, where nothing was recorded yet, now wait on the letter.
+            record_letters_sent(
+                letter_recipients(programme, participant.pk if participant else None),
+                by=request.user,
+            )
         return redirect("reports:visa_letters", slug=programme.slug)
 
     rows = visa_letter_rows(programme)

@@ -336,16 +336,21 @@ def _letterhead_for_job(job: GenerationJob) -> Letterhead:
     return letterhead
 
 
-def _job_items(job: GenerationJob) -> list[int]:
-    """The one delegate of the job, or those whose passport details are complete."""
-    if job.participant_id:
-        return [job.participant_id]
+def letter_recipients(programme: Programme, participant_id: int | None = None) -> list[int]:
+    """Ids of the delegates a letter job writes to: its one delegate, or those whose passport
+    details are complete."""
+    if participant_id:
+        return [participant_id]
     delegates = (
-        visa_delegates(job.programme)
+        visa_delegates(programme)
         .select_related(None)
         .only("id", "full_name", "full_name_latin", "passport_number", "passport_expiry")
     )
     return [delegate.pk for delegate in delegates if has_passport_details(delegate)]
+
+
+def _job_items(job: GenerationJob) -> list[int]:
+    return letter_recipients(job.programme, job.participant_id)
 
 
 def render_letter(job: GenerationJob, participant_id: int) -> Rendered | None:

@@ -21,6 +21,7 @@ from participants.models import (
     Participant,
     PersonalDataAccess,
     PersonalDataRemoval,
+    Visa,
 )
 from programs.models import (
     Announcement,
@@ -487,3 +488,11 @@ class MessageRecipientFactory(factory.django.DjangoModelFactory):
     message = factory.SubFactory(GroupMessageFactory)
     name = factory.Sequence(lambda n: f"Recipient {n}")
     email = factory.Sequence(lambda n: f"recipient{n}@example.org")
+
+
+class VisaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visa
+
+    participant = factory.SubFactory(ParticipantFactory)
+    status = Visa.Status.NOT_REQUIRED

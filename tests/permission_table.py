@@ -320,6 +320,8 @@ PERMISSIONS: dict[str, dict] = {
     # The delegate's own photo; delegate B must not see it.
     "participants:bulk": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "participants:photo": {"args": of_delegate_a, "get": {**TEAM, "delegate": 200}},
+    # The travel desk: staff read a delegate's visa, organisers record it.
+    "participants:visa_edit": {"args": of_delegate_a, "get": TEAM, "post": may_post(MANAGERS)},
     "participants:import": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "participants:import_preview": {
         "args": lambda w: [w.programme.slug, w.batch.pk],

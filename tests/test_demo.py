@@ -15,6 +15,7 @@ from participants.models import (
     NominationQuestion,
     Participant,
     StatusChange,
+    Visa,
 )
 from programs.models import Delegation, FocalPoint, Programme, ProgrammeMembership
 from programs.permissions import PROGRAMME_OFFICE_GROUP
@@ -38,6 +39,7 @@ MODELS = [
     NominationQuestion,
     Nomination,
     NominationAnswer,
+    Visa,
     get_user_model(),
 ]
 
@@ -71,6 +73,7 @@ def _call_as_loaded() -> dict:
         ),
         "focal_points": list(FocalPoint.objects.order_by("pk").values_list("user", "invited_at")),
         "reserves": list(Delegation.objects.order_by("pk").values_list("reserves", flat=True)),
+        "visas": list(Visa.objects.order_by("pk").values()),
     }
 
 
@@ -92,6 +95,25 @@ def test_demo_programme_has_the_reference_participants(demo):
     assert domestic.count() == 10
     regions = [p.region for p in domestic]
     assert all(r.startswith(("Provinsi ", "Kabupaten ", "Kota ")) for r in regions)
+
+
+def test_demo_international_delegates_have_plausible_visas(demo):
+    visas = {
+        p.full_name_latin or p.full_name: (p.country.code, p.visa.status, p.visa.decided_on)
+        for p in demo.participants.filter(
+            category=Participant.Category.INTERNATIONAL
+        ).select_related("visa", "country")
+    }
+    assert len(visas) == 8
+    asean = {"LA", "MM", "MY", "VN"}
+    for code, status, decided_on in visas.values():
+        if code in asean:
+            assert status == Visa.Status.NOT_REQUIRED
+        else:
+            assert status in (Visa.Status.ON_ARRIVAL, Visa.Status.ISSUED)
+        if status == Visa.Status.ISSUED:
+            assert decided_on < date(2023, 11, 13)
+    assert not Visa.objects.filter(participant__category=Participant.Category.DOMESTIC).exists()
 
 
 def test_demo_agenda_spans_five_days_with_visit_and_closing(demo):

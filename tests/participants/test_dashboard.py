@@ -173,9 +173,9 @@ def test_dashboard_query_count_does_not_grow(cast, programme, size, django_asser
     url = reverse("participants:dashboard", args=[programme.slug])
     # Session, user, programme, membership role; counts by status, by category and gender,
     # the needs, delegates by origin, the countries represented, the delegations; the
-    # withdrawn and declined with their reasons; the navigation's memberships and
-    # participations.
-    with django_assert_max_num_queries(13):
+    # withdrawn and declined with their reasons; the delegates by visa status; the
+    # navigation's memberships and participations.
+    with django_assert_max_num_queries(14):
         response = client.get(url)
     assert response.context["summary"]["total"] == size + 2
 
@@ -199,7 +199,7 @@ def test_withdrawn_and_declined_are_listed_apart_with_date_reason_and_replacemen
     change_status(participant=declining, to_status=Status.DECLINED, by=None, reason="Ill")
     client = client_for(cast["organiser"])
     # As for the dashboard without them (see above), plus one query for the people apart.
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("participants:dashboard", args=[programme.slug]))
     assert [
         (p.display_name, p.left_on, p.left_reason, getattr(p, "replaced_by", None))

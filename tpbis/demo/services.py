@@ -23,6 +23,7 @@ from visits.withdrawals import replace_participant
 
 from . import colombo, data, jakarta_call, nominations
 from .accounts import demo_account
+from .visas import load_visas
 
 
 def _hour_minute(text: str) -> tuple[int, int]:
@@ -119,6 +120,7 @@ def load_demo() -> Programme:
             },
         )
         participants.append(participant)
+    load_visas(programme)
 
     focal_points = nominations.load_focal_points(
         programme, jakarta_call, organiser=accounts["organiser"]
