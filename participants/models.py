@@ -36,6 +36,7 @@ from .nomination_models import (  # noqa: F401 (models of the app are registered
 # Passport numbers have a module of their own; migrations and callers also find them here.
 from .passports import PassportNumberField, normalise_passport_number  # noqa: F401
 from .questions import Question
+from .travel_models import TravelLeg  # noqa: F401 (models of the app are registered from here)
 
 
 def readable_name(through: str = "") -> Coalesce:
