@@ -620,6 +620,7 @@ class PersonalDataRemoval(models.Model):
 def participant_field_labels(names: list[str]) -> list[str]:
     """Participant fields by their names in the current language (unknown names as they are)."""
     known = {field.name: field.verbose_name for field in Participant._meta.fields}
+    known["legs"] = TravelLeg._meta.verbose_name_plural
     return [str(known.get(name, name)) for name in names]
 
 

@@ -2,13 +2,13 @@
 
 - The retention purge empties, after the programme's "personal data kept until" day, what was
   needed only to run it: passport details, travel, dietary and accessibility needs and
-  emergency contacts (`RETENTION_FIELDS`), and deletes its import batches. Names, country,
-  region, institution, contact e-mail and phone, status and attendance stay: certificates,
-  their verification and the closing report are built from them.
+  emergency contacts (`RETENTION_FIELDS`), and deletes the travel legs and its import batches.
+  Names, country, region, institution, contact e-mail and phone, status and attendance stay:
+  certificates, their verification and the closing report are built from them.
 - An erasure on request empties, for one person, everything that identifies them
-  (`ERASURE_FIELDS`) but keeps the row with what the programme's counts use (category, status,
-  gender, country, province, region) and its attendance, so the closing report's figures stay
-  right.
+  (`ERASURE_FIELDS`) and deletes their travel legs, but keeps the row with what the programme's
+  counts use (category, status, gender, country, province, region) and its attendance, so the
+  closing report's figures stay right.
 - Calls for nominations and group messages: the purge deletes the nominations (with their
   CVs, letters and answers; the selected ones live on as participants) and the log of who was
   e-mailed; an erasure deletes the person's own nomination and log rows.
@@ -34,6 +34,7 @@ from .models import (
     MessageRecipient,
     Nomination,
     Participant,
+    TravelLeg,
     new_badge_code,
     participant_field_labels,
 )
@@ -71,6 +72,9 @@ ERASURE_FIELDS: dict[str, Any] = {
     **RETENTION_FIELDS,
 }
 
+# Travel legs are rows of their own; purges and erasures list them under this name.
+LEGS = "legs"
+
 # Unsaved import rows are kept this long for the organiser to confirm them.
 UNAPPLIED_IMPORT_ROWS_KEPT_FOR = timedelta(hours=24)
 
@@ -86,7 +90,7 @@ def _holds_data(name: str, empty: Any) -> Q:
 
 def retention_field_labels() -> list[str]:
     """What the retention purge empties, for the page that tells organisers."""
-    return participant_field_labels(list(RETENTION_FIELDS))
+    return participant_field_labels([*RETENTION_FIELDS, LEGS])
 
 
 def purge_personal_fields(*, programme: Programme) -> tuple[int, list[str]]:
@@ -95,9 +99,14 @@ def purge_personal_fields(*, programme: Programme) -> tuple[int, list[str]]:
     Returns how many participants held any of them and which fields held data (in model
     order); (0, []) when there was nothing left to empty, so running it again changes nothing.
 
-    Side effects: one UPDATE of the participants that held data (their `updated_at` too).
+    Side effects: deletes the programme's travel legs (listed as `LEGS` among the fields);
+    one UPDATE of the participants that held data (their `updated_at` too).
     """
     participants = programme.participants.all()
+    # The travel legs go whole; their participants count as purged too.
+    legs = TravelLeg.objects.filter(participant__programme=programme)
+    with_legs = set(legs.values_list("participant_id", flat=True).distinct())
+    legs.delete()
     counts = participants.aggregate(
         **{
             name: Count("pk", filter=_holds_data(name, empty))
@@ -105,13 +114,13 @@ def purge_personal_fields(*, programme: Programme) -> tuple[int, list[str]]:
         }
     )
     held = [name for name in RETENTION_FIELDS if counts[name]]
-    if not held:
+    if not held and not with_legs:
         return 0, []
-    any_data = Q()
+    any_data = Q(pk__in=with_legs)
     for name in held:
         any_data |= _holds_data(name, RETENTION_FIELDS[name])
     touched = participants.filter(any_data).update(**RETENTION_FIELDS, updated_at=timezone.now())
-    return touched, held
+    return touched, held + ([LEGS] if with_legs else [])
 
 
 def _delete_nominations(nominations: QuerySet[Nomination]) -> int:
@@ -227,9 +236,11 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     participant.erased_at = now
     participant.save()
     participant.daily_reminders.all().delete()
+    if participant.legs.all().delete()[0]:
+        held.append(LEGS)
     Invitation.objects.filter(participant=participant).delete()
     erase_nominations_and_messages(participant=participant)
     # Why someone withdrew may tell of their health or family: the date stays, the words go.
     participant.status_changes.exclude(reason="").update(reason="")
-    model_order = [field.name for field in Participant._meta.fields]
+    model_order = [field.name for field in Participant._meta.fields] + [LEGS]
     return sorted(set(held), key=model_order.index)

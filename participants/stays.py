@@ -11,6 +11,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import airportsdata
+from django.utils.formats import date_format
 
 from .travel_models import TravelLeg
 
@@ -118,3 +119,28 @@ def _host_end_arrival(legs: list[TravelLeg]) -> tuple[datetime | None, str]:
 def _host_end_departure(legs: list[TravelLeg]) -> tuple[datetime | None, str]:
     first = min(legs, key=lambda leg: (leg.departs_at or leg.arrives_at or _LAST, leg.pk or 0))
     return first.departs_at, _details(first, first.from_code, first.from_place)
+
+
+def shown_legs(legs: Iterable[TravelLeg], default_zone: tzinfo) -> list[TravelLeg]:
+    """The legs with their times as they are shown: local to each place, with its zone.
+
+    Sets `departs_shown` and `arrives_shown` ("Sat 11 Nov 2023, 23:30 WIB", or "") and the
+    airports' names (`from_airport`, `to_airport`) on each leg.
+    """
+    legs = list(legs)
+    for leg in legs:
+        for moment, code, name in (
+            (leg.departs_at, leg.from_code, "departs_shown"),
+            (leg.arrives_at, leg.to_code, "arrives_shown"),
+        ):
+            setattr(leg, name, local_label(moment, airport_zone(code) or default_zone))
+        leg.from_airport, leg.to_airport = airport_name(leg.from_code), airport_name(leg.to_code)
+    return legs
+
+
+def local_label(moment: datetime | None, zone: tzinfo) -> str:
+    """ "Sat 11 Nov 2023, 23:30 WIB": the moment in `zone`, with the zone's abbreviation."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)
+    return f"{date_format(local, 'D j M Y, H:i')} {local.tzname()}"

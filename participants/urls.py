@@ -10,6 +10,7 @@ from . import (
     privacy_views,
     selection_views,
     transfer_views,
+    travel_views,
     views,
 )
 
@@ -25,6 +26,9 @@ urlpatterns = [
     path(f"{P}participants/<int:pk>/edit/", views.participant_edit, name="edit"),
     path(f"{P}participants/<int:pk>/status/", views.participant_status, name="status"),
     path(f"{P}participants/<int:pk>/photo/", views.participant_photo, name="photo"),
+    # Travel legs: the organisers' page and the delegate's own (travel_views.py)
+    path(f"{P}participants/<int:pk>/travel/", travel_views.travel_edit, name="travel_edit"),
+    path("me/travel/", travel_views.my_travel, name="my_travel"),
     # Bulk actions on the list (bulk_views.py)
     path(f"{P}participants/bulk/", bulk_views.bulk_action, name="bulk"),
     # Bulk import and export (transfer_views.py)
