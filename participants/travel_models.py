@@ -39,7 +39,9 @@ class TravelLeg(models.Model):
         verbose_name=_("participant"),
     )
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
-    mode = models.CharField(_("by"), max_length=10, choices=Mode.choices, default=Mode.FLIGHT)
+    mode = models.CharField(
+        _("means of travel"), max_length=10, choices=Mode.choices, default=Mode.FLIGHT
+    )
     carrier = models.CharField(
         _("carrier"), max_length=60, blank=True, help_text=_("E.g. “GA” or “Garuda Indonesia”.")
     )

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('direction', models.CharField(choices=[('arrival', 'Arrival'), ('departure', 'Departure')], max_length=10, verbose_name='direction')),
-                ('mode', models.CharField(choices=[('flight', 'Flight'), ('train', 'Train'), ('bus', 'Bus'), ('car', 'Car'), ('other', 'Other')], default='flight', max_length=10, verbose_name='by')),
+                ('mode', models.CharField(choices=[('flight', 'Flight'), ('train', 'Train'), ('bus', 'Bus'), ('car', 'Car'), ('other', 'Other')], default='flight', max_length=10, verbose_name='means of travel')),
                 ('carrier', models.CharField(blank=True, help_text='E.g. “GA” or “Garuda Indonesia”.', max_length=60, verbose_name='carrier')),
                 ('number', models.CharField(blank=True, help_text='E.g. “881”.', max_length=20, verbose_name='flight or service number')),
                 ('from_place', models.CharField(max_length=120, verbose_name='from')),
