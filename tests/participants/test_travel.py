@@ -404,3 +404,22 @@ def test_erasure_deletes_the_legs(programme):
 
     assert not TravelLeg.objects.exists()
     assert fields[-1] == LEGS
+
+
+def test_with_legs_the_profile_shows_arrival_and_departure_instead_of_fields(cast, delegate_a):
+    client = client_for(cast["delegate"])
+    client.post(MY_TRAVEL, formset_data([KUALA_LUMPUR_JAKARTA]))
+
+    page = client.get("/me/profile/").content.decode()
+    client.post(
+        "/me/profile/",
+        {"full_name_latin": "Lan", "arrival_at": "2023-11-13T10:00", "arrival_details": "Typed"},
+    )
+
+    assert 'name="arrival_at"' not in page
+    assert "Sunday 12 November 2023, 08:05" in page
+    delegate_a.refresh_from_db()
+    assert (delegate_a.arrival_at, delegate_a.arrival_details) == (
+        utc("2023-11-12 01:05"),
+        "GA 821 CGK",
+    )
