@@ -37,7 +37,8 @@ from .nomination_models import (  # noqa: F401 (models of the app are registered
 # Passport numbers have a module of their own; migrations and callers also find them here.
 from .passports import PassportNumberField, normalise_passport_number  # noqa: F401
 from .questions import Question
-from .visa_models import Visa  # noqa: F401 (the travel desk's visas, registered here too)
+from .travel_models import TravelLeg  # noqa: F401 (the travel desk's legs and visas, registered here too)
+from .visa_models import Visa  # noqa: F401
 
 
 def readable_name(through: str = "") -> Coalesce:
@@ -602,7 +603,8 @@ class PersonalDataRemoval(models.Model):
 def participant_field_labels(names: list[str]) -> list[str]:
     """Participant fields by their names in the current language (unknown names as they are)."""
     known = {field.name: field.verbose_name for field in Participant._meta.fields}
-    known["visa"] = Visa._meta.verbose_name  # a row of its own, removed with the fields
+    # Rows of their own removed with the fields (retention.PERSONAL_ROWS).
+    known.update(visa=Visa._meta.verbose_name, legs=TravelLeg._meta.verbose_name_plural)
     return [str(known.get(name, name)) for name in names]
 
 

@@ -27,6 +27,8 @@ from .models import Participant, travel_window
 DATE_DISPLAY = "j F Y"  # as the pages show dates
 # What an organiser's check of the passport locks: the details it shows.
 PASSPORT_FIELDS = ("passport_number", "passport_expiry", "date_of_birth", "place_of_birth")
+# Copied from the travel legs once there are any (participants.stays.sync_travel_summary).
+TRAVEL_SUMMARY_FIELDS = ("arrival_at", "arrival_details", "departure_at", "departure_details")
 
 
 class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
@@ -85,6 +87,10 @@ class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
         )
         for name in ("arrival_at", "departure_at"):
             self.fields[name].input_formats = TRAVEL_INPUT_FORMATS
+        if self.instance.pk and self.instance.legs.exists():
+            # Entered leg by leg on "My travel": whatever is posted for these is ignored.
+            for name in TRAVEL_SUMMARY_FIELDS:
+                del self.fields[name]
         if not self.instance.photo:
             del self.fields["remove_photo"]
         self.fields["photo_consent"].initial = photo_consent_initial(self.instance.photo_consent)

@@ -2,13 +2,14 @@
 
 - The retention purge empties, after the programme's "personal data kept until" day, what was
   needed only to run it: passport details, travel, dietary and accessibility needs and
-  emergency contacts (`RETENTION_FIELDS`), and deletes its visas and import batches. Names, country,
-  region, institution, contact e-mail and phone, status and attendance stay: certificates,
-  their verification and the closing report are built from them.
+  emergency contacts (`RETENTION_FIELDS`), and deletes the travel desk's rows (`PERSONAL_ROWS`:
+  visas, travel legs) and its import batches. Names, country, region, institution, contact
+  e-mail and phone, status and attendance stay: certificates, their verification and the
+  closing report are built from them.
 - An erasure on request empties, for one person, everything that identifies them
-  (`ERASURE_FIELDS`) but keeps the row with what the programme's counts use (category, status,
-  gender, country, province, region) and its attendance, so the closing report's figures stay
-  right; their visa goes with the rest.
+  (`ERASURE_FIELDS`) and deletes their `PERSONAL_ROWS`, but keeps the row with what the
+  programme's counts use (category, status, gender, country, province, region) and its
+  attendance, so the closing report's figures stay right.
 - Calls for nominations and group messages: the purge deletes the nominations (with their
   CVs, letters and answers; the selected ones live on as participants) and the log of who was
   e-mailed; an erasure deletes the person's own nomination and log rows.
@@ -23,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from programs.models import Programme
@@ -34,13 +35,16 @@ from .models import (
     MessageRecipient,
     Nomination,
     Participant,
+    TravelLeg,
+    Visa,
     new_badge_code,
     participant_field_labels,
 )
-from .visas import delete_visas
 
-# Removed with the fields: the Visa row, named like a field in the records of a removal.
-VISA = "visa"
+# Rows of their own that hold a participant's personal data for running the programme: deleted
+# whole by the purge and by an erasure, and named like fields in the records of a removal (see
+# `participant_field_labels`).
+PERSONAL_ROWS: dict[str, type[Model]] = {"visa": Visa, "legs": TravelLeg}
 
 # What the retention purge empties, and the value it leaves.
 RETENTION_FIELDS: dict[str, Any] = {
@@ -90,41 +94,54 @@ def _holds_data(name: str, empty: Any) -> Q:
 
 def retention_field_labels() -> list[str]:
     """What the retention purge empties, for the page that tells organisers."""
-    return participant_field_labels([*RETENTION_FIELDS, VISA])
+    return participant_field_labels([*RETENTION_FIELDS, *PERSONAL_ROWS])
+
+
+def delete_personal_rows(participants: QuerySet[Participant]) -> tuple[set[int], list[str]]:
+    """Delete the `PERSONAL_ROWS` of these participants: returns whose they were and the names
+    of the kinds that had any.
+
+    Side effects: deletes those rows.
+    """
+    owners: set[int] = set()
+    kinds = []
+    for name, model in PERSONAL_ROWS.items():
+        rows = model.objects.filter(participant__in=participants)
+        found = set(rows.values_list("participant_id", flat=True))
+        if found:
+            rows.delete()
+            owners |= found
+            kinds.append(name)
+    return owners, kinds
 
 
 def purge_personal_fields(*, programme: Programme) -> tuple[int, list[str]]:
     """Empty the `RETENTION_FIELDS` of every participant of the programme and delete their
-    visas.
+    `PERSONAL_ROWS`.
 
-    Returns how many participants held any of them and which fields held data (in model
-    order, then "visa"); (0, []) when there was nothing left to empty, so running it again
-    changes nothing.
+    Returns how many participants held any of them and which held data (fields in model
+    order, then the kinds of rows); (0, []) when there was nothing left to empty, so running it
+    again changes nothing.
 
-    Side effects: one UPDATE of the participants that held data (their `updated_at` too);
-    deletes their Visa rows.
+    Side effects: deletes the rows; one UPDATE of the participants that held data (their
+    `updated_at` too).
     """
     participants = programme.participants.all()
     counts = participants.aggregate(
         **{
             name: Count("pk", filter=_holds_data(name, empty))
             for name, empty in RETENTION_FIELDS.items()
-        },
-        **{VISA: Count("pk", filter=Q(visa__isnull=False))},
+        }
     )
     held = [name for name in RETENTION_FIELDS if counts[name]]
-    if not held and not counts[VISA]:
+    owners, rows = delete_personal_rows(participants)
+    if not held and not owners:
         return 0, []
-    any_data = Q(visa__isnull=False)
+    any_data = Q(pk__in=owners)
     for name in held:
         any_data |= _holds_data(name, RETENTION_FIELDS[name])
-    touched = participants.filter(pk__in=participants.filter(any_data).values("pk")).update(
-        **RETENTION_FIELDS, updated_at=timezone.now()
-    )
-    if counts[VISA]:
-        delete_visas(participants)
-        held.append(VISA)
-    return touched, held
+    touched = participants.filter(any_data).update(**RETENTION_FIELDS, updated_at=timezone.now())
+    return touched, held + rows
 
 
 def _delete_nominations(nominations: QuerySet[Nomination]) -> int:
@@ -210,9 +227,9 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     the person's other programmes or roles.
 
     Side effects: saves the participant anonymised with `erased_at` set and a new badge code
-    (the printed badge no longer scans); deletes the visa, the invitation, the daily reminder marks,
-    possibly the account (see above) and, after commit, the photo file; empties the reasons
-    of the participant's status changes.
+    (the printed badge no longer scans); deletes their `PERSONAL_ROWS`, the invitation, the
+    daily reminder marks, possibly the account (see above) and, after commit, the photo file;
+    empties the reasons of the participant's status changes.
     """
     held = [
         name
@@ -246,6 +263,4 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     participant.status_changes.exclude(reason="").update(reason="")
     model_order = [field.name for field in Participant._meta.fields]
     held = sorted(set(held), key=model_order.index)
-    if delete_visas(Participant.objects.filter(pk=participant.pk)):
-        held.append(VISA)
-    return held
+    return held + delete_personal_rows(Participant.objects.filter(pk=participant.pk))[1]

@@ -10,6 +10,7 @@ from . import (
     privacy_views,
     selection_views,
     transfer_views,
+    travel_views,
     views,
     visa_views,
 )
@@ -28,6 +29,9 @@ urlpatterns = [
     path(f"{P}participants/<int:pk>/photo/", views.participant_photo, name="photo"),
     # The travel desk: a delegate's visa (visa_views.py)
     path(f"{P}participants/<int:pk>/visa/", visa_views.visa_edit, name="visa_edit"),
+    # Travel legs: the organisers' page and the delegate's own (travel_views.py)
+    path(f"{P}participants/<int:pk>/travel/", travel_views.travel_edit, name="travel_edit"),
+    path("me/travel/", travel_views.my_travel, name="my_travel"),
     # Bulk actions on the list (bulk_views.py)
     path(f"{P}participants/bulk/", bulk_views.bulk_action, name="bulk"),
     # Bulk import and export (transfer_views.py)

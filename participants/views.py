@@ -31,6 +31,7 @@ from .queries import (
 )
 from .selection import reserve_offer_for
 from .services import change_status, save_participant, today_in
+from .stays import shown_legs
 from .visas import visa_status_counts
 
 PAGE_SIZE = 50
@@ -240,6 +241,7 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "invitation": getattr(participant, "invitation", None),
             "can_manage": can_manage,
             "reserve": reserve_offer_for(participant) if can_manage else None,
+            "legs": shown_legs(participant.legs.all(), programme.tzinfo),
         },
     )
 

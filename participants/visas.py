@@ -133,11 +133,3 @@ def visa_status_counts(programme: Programme) -> list[dict]:
         {"value": value, "label": label, "count": counts.get(value, 0)}
         for value, label in Visa.Status.choices
     ]
-
-
-def delete_visas(participants: QuerySet[Participant]) -> int:
-    """Delete the Visa rows of these participants; returns how many there were.
-
-    Side effects: deletes Visa rows.
-    """
-    return Visa.objects.filter(participant__in=participants).delete()[0]

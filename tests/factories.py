@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -21,6 +21,7 @@ from participants.models import (
     Participant,
     PersonalDataAccess,
     PersonalDataRemoval,
+    TravelLeg,
     Visa,
 )
 from programs.models import (
@@ -140,6 +141,24 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     country = factory.LazyFunction(lambda: member_country("VN"))
     institution = "National Library"
     email = factory.Sequence(lambda n: f"participant{n}@example.org")
+
+
+class TravelLegFactory(factory.django.DjangoModelFactory):
+    """A flight from Hanoi landing in Jakarta the evening before the default programme."""
+
+    class Meta:
+        model = TravelLeg
+
+    participant = factory.SubFactory(ParticipantFactory)
+    direction = TravelLeg.Direction.ARRIVAL
+    carrier = "GA"
+    number = "859"
+    from_place = "Hanoi"
+    from_code = "HAN"
+    departs_at = datetime(2023, 11, 12, 8, 0, tzinfo=UTC)
+    to_place = "Jakarta"
+    to_code = "CGK"
+    arrives_at = datetime(2023, 11, 12, 11, 30, tzinfo=UTC)
 
 
 class SiteFactory(factory.django.DjangoModelFactory):

@@ -315,6 +315,12 @@ PERMISSIONS: dict[str, dict] = {
     "participants:create": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "participants:detail": {"args": of_delegate_a, "get": TEAM},
     "participants:edit": {"args": of_delegate_a, "get": MANAGERS, "post": may_post(MANAGERS)},
+    # A participant's travel legs, edited by the organisers.
+    "participants:travel_edit": {
+        "args": of_delegate_a,
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
     # The form alone (GET) and the change, with its effective date and reason (POST).
     "participants:status": {"args": of_delegate_a, "get": MANAGERS, "post": may_post(MANAGERS)},
     # The delegate's own photo; delegate B must not see it.
@@ -340,6 +346,8 @@ PERMISSIONS: dict[str, dict] = {
         "get": {**dict.fromkeys(ROLES, 403), "anonymous": 200},
     },
     "participants:my_profile": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    # The delegate's own travel legs.
+    "participants:my_travel": {"get": DELEGATES, "post": may_post(DELEGATES)},
     # The privacy notice of the delegate's own programme, where they may accept it.
     "participants:my_privacy": {"get": DELEGATES, "post": may_post(DELEGATES)},
     # Who saw passport data: for those who may see it themselves.

@@ -15,6 +15,7 @@ from participants.models import (
     NominationQuestion,
     Participant,
     StatusChange,
+    TravelLeg,
     Visa,
 )
 from programs.models import Delegation, FocalPoint, Programme, ProgrammeMembership
@@ -40,6 +41,7 @@ MODELS = [
     Nomination,
     NominationAnswer,
     Visa,
+    TravelLeg,
     get_user_model(),
 ]
 
@@ -85,6 +87,37 @@ def test_loaddemo_twice_changes_nothing(demo):
     assert _call_as_loaded() == call_before
     # The reference programme and the sample hosted in Colombo.
     assert before["Programme"] == 2
+
+
+def test_demo_delegates_fly_to_jakarta_and_home_and_loading_again_changes_no_leg(demo):
+    international = demo.participants.filter(category=Participant.Category.INTERNATIONAL)
+    legs = TravelLeg.objects.filter(participant__programme=demo)
+    arrivals = legs.filter(direction=TravelLeg.Direction.ARRIVAL)
+    assert set(legs.values_list("participant", flat=True)) == {p.pk for p in international}
+    assert set(arrivals.values_list("from_code", flat=True)) >= {
+        "VTE", "KUL", "KTM", "CMB", "RGN", "HAN",
+    }  # fmt: skip
+    for participant in international:
+        # Landing at Soekarno–Hatta on 11 or 12 November, leaving on the 18th, local time.
+        assert participant.arrival_details.endswith("CGK")
+        assert participant.arrival_at.astimezone(JAKARTA).date() in (
+            date(2023, 11, 11),
+            date(2023, 11, 12),
+        )
+        assert participant.departure_at.astimezone(JAKARTA).date() == date(2023, 11, 18)
+    connection = demo.participants.get(email="sita.shrestha@example.org")
+    assert connection.legs.filter(direction=TravelLeg.Direction.ARRIVAL).count() == 2
+    assert connection.arrival_at.astimezone(JAKARTA) == datetime(
+        2023, 11, 11, 23, 35, tzinfo=JAKARTA
+    )
+    colombo = Programme.objects.get(slug="colombo-sample-2024")
+    colombo_arrivals = TravelLeg.objects.filter(
+        participant__programme=colombo, direction=TravelLeg.Direction.ARRIVAL
+    )
+    assert colombo_arrivals.filter(to_code="CMB").count() == 6
+    as_loaded = list(legs.order_by("pk").values())
+    call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert list(legs.order_by("pk").values()) == as_loaded
 
 
 def test_demo_programme_has_the_reference_participants(demo):

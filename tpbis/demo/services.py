@@ -21,7 +21,7 @@ from programs.services import (
 from visits.models import Assignment, Session, Site, Vehicle, VisitGroup
 from visits.withdrawals import replace_participant
 
-from . import colombo, data, jakarta_call, nominations
+from . import colombo, data, jakarta_call, nominations, travel
 from .accounts import demo_account
 from .visas import load_visas
 
@@ -46,8 +46,9 @@ def load_demo() -> Programme:
     Side effects: writes the programme, its sites, agenda, participants and the four demo
     accounts (admin, organiser, staff, delegate) with verified e-mail addresses, and puts the
     organiser in the "Programme office" group; the closed call for nominations, its
-    candidates and the focal-point accounts of the delegations (`nominations`); then the
-    sample programme (`load_colombo_sample`).
+    candidates and the focal-point accounts of the delegations (`nominations`); the
+    international delegates' flights (`travel`); then the sample programme
+    (`load_colombo_sample`).
     """
     programme, _ = Programme.objects.update_or_create(
         slug=data.PROGRAMME["slug"], defaults={**data.PROGRAMME, **data.PRACTICAL_INFORMATION}
@@ -132,6 +133,7 @@ def load_demo() -> Programme:
     _record_attendance(programme, recorded_by=accounts["staff"], absences=data.ABSENCES)
     _load_information_and_evaluation(programme, author=accounts["organiser"])
     _load_closing_documents(programme, data)
+    travel.load_legs(programme, travel.JAKARTA_LEGS)
     load_colombo_sample(accounts)
     return programme
 
@@ -228,6 +230,7 @@ def load_colombo_sample(accounts: dict) -> Programme:
         )
     _record_attendance(programme, recorded_by=accounts["staff"], absences=[])
     _load_closing_documents(programme, source)
+    travel.load_legs(programme, travel.COLOMBO_LEGS)
     return programme
 
 
