@@ -20,6 +20,11 @@ from programs.models import (
 from programs.regions import host_member_country
 from programs.subdivisions import region_name, validate_subdivision_of
 
+from .allowance_models import (  # noqa: F401 (models of the app are registered from here)
+    AllowancePayment,
+    AllowanceRate,
+    MealProvision,
+)
 from .choices import Category, Gender, display_name  # noqa: F401 (also used by callers)
 from .message_models import (  # noqa: F401 (group messages and reminders, registered here too)
     DeadlineReminder,

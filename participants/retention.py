@@ -12,6 +12,8 @@
 - Calls for nominations and group messages: the purge deletes the nominations (with their
   CVs, letters and answers; the selected ones live on as participants) and the log of who was
   e-mailed; an erasure deletes the person's own nomination and log rows.
+- Allowances: the purge and an erasure delete the records of payment (AllowancePayment); the
+  rates and meal days stay.
 - Import batches lose their rows (whole uploaded rows, passports included) once saved, or a
   day after the upload when never saved.
 
@@ -29,6 +31,7 @@ from django.utils import timezone
 from programs.models import Programme
 
 from .models import (
+    AllowancePayment,
     ImportBatch,
     Invitation,
     MessageRecipient,
@@ -149,6 +152,15 @@ def erase_nominations_and_messages(*, participant: Participant) -> None:
     MessageRecipient.objects.filter(participant=participant).delete()
 
 
+def purge_allowance_payments(*, programme: Programme) -> int:
+    """Delete the records of who was paid an allowance, when and how; returns how many went.
+    The rates and meal days stay: they name no one.
+
+    Side effects: deletes AllowancePayment rows.
+    """
+    return AllowancePayment.objects.filter(participant__programme=programme).delete()[0]
+
+
 def delete_import_batches(*, programme: Programme) -> int:
     """Delete every import batch of the programme; returns how many there were.
 
@@ -229,6 +241,7 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     participant.daily_reminders.all().delete()
     Invitation.objects.filter(participant=participant).delete()
     erase_nominations_and_messages(participant=participant)
+    AllowancePayment.objects.filter(participant=participant).delete()
     # Why someone withdrew may tell of their health or family: the date stays, the words go.
     participant.status_changes.exclude(reason="").update(reason="")
     model_order = [field.name for field in Participant._meta.fields]

@@ -21,6 +21,7 @@ from participants.models import Participant, PersonalDataRemoval
 from participants.retention import (
     anonymise_participant,
     delete_import_batches,
+    purge_allowance_payments,
     purge_nominations_and_messages,
     purge_personal_fields,
 )
@@ -97,7 +98,8 @@ def programmes_due_for_purge(*, today: date) -> QuerySet[Programme]:
 def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
     """Remove what the programme no longer needs: participants' passport details, travel,
     needs and emergency contacts, its import batches, its visa letters, the nominations of its
-    call (with their documents) and the log of who its group messages went to.
+    call (with their documents), the log of who its group messages went to and the records of
+    allowance payments.
 
     Returns the record of what went, or None when nothing was left (running it again
     changes nothing and records nothing).
@@ -109,12 +111,13 @@ def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
         participants, fields = purge_personal_fields(programme=programme)
         batches = delete_import_batches(programme=programme)
         nominations, recipients = purge_nominations_and_messages(programme=programme)
+        payments = purge_allowance_payments(programme=programme)
         letters = delete_jobs(programme.jobs.filter(kind=Kind.VISA_LETTERS))
         if letters:
             # Files of earlier runs that no job points to any more.
             visa_folder = f"jobs/{programme.pk}/{Kind.VISA_LETTERS.value}"
             _delete_after_commit(files=[], folders=[visa_folder])
-        if not (participants or batches or letters or nominations or recipients):
+        if not (participants or batches or letters or nominations or recipients or payments):
             return None
         record = PersonalDataRemoval.objects.create(
             programme=programme,
@@ -123,10 +126,7 @@ def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
             fields=fields,
             import_batches=batches,
             visa_letters=letters,
-            note=_("%(nominations)s nominations and %(recipients)s message recipients deleted.")
-            % {"nominations": nominations, "recipients": recipients}
-            if nominations or recipients
-            else "",
+            note=_removal_note(nominations, recipients, payments),
         )
     logger.info(
         "Personal data of programme %s purged: %s participants (%s), %s imports, "
@@ -138,6 +138,18 @@ def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
         letters,
     )
     return record
+
+
+def _removal_note(nominations: int, recipients: int, payments: int) -> str:
+    notes = []
+    if nominations or recipients:
+        notes.append(
+            _("%(nominations)s nominations and %(recipients)s message recipients deleted.")
+            % {"nominations": nominations, "recipients": recipients}
+        )
+    if payments:
+        notes.append(_("%(payments)s allowance payment records deleted.") % {"payments": payments})
+    return " ".join(notes)
 
 
 # The first time zone in which a day begins (UTC+14): no programme's day is later than its.
