@@ -21,7 +21,7 @@ from programs.services import (
 from visits.models import Assignment, Session, Site, Vehicle, VisitGroup
 from visits.withdrawals import replace_participant
 
-from . import colombo, data, jakarta_call, nominations
+from . import allowances, colombo, data, jakarta_call, nominations
 from .accounts import demo_account
 
 
@@ -130,6 +130,7 @@ def load_demo() -> Programme:
     _record_attendance(programme, recorded_by=accounts["staff"], absences=data.ABSENCES)
     _load_information_and_evaluation(programme, author=accounts["organiser"])
     _load_closing_documents(programme, data)
+    allowances.load_allowances(programme, allowances.JAKARTA, paid_by=accounts["organiser"])
     load_colombo_sample(accounts)
     return programme
 
@@ -226,6 +227,7 @@ def load_colombo_sample(accounts: dict) -> Programme:
         )
     _record_attendance(programme, recorded_by=accounts["staff"], absences=[])
     _load_closing_documents(programme, source)
+    allowances.load_allowances(programme, allowances.COLOMBO, paid_by=organiser)
     return programme
 
 
