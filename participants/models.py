@@ -21,6 +21,11 @@ from programs.models import (
 from programs.regions import host_member_country
 from programs.subdivisions import region_name, validate_subdivision_of
 
+from .allowance_models import (  # noqa: F401 (models of the app are registered from here)
+    AllowancePayment,
+    AllowanceRate,
+    MealProvision,
+)
 from .choices import Category, Gender, display_name  # noqa: F401 (also used by callers)
 from .message_models import (  # noqa: F401 (group messages and reminders, registered here too)
     DeadlineReminder,
@@ -604,7 +609,11 @@ def participant_field_labels(names: list[str]) -> list[str]:
     """Participant fields by their names in the current language (unknown names as they are)."""
     known = {field.name: field.verbose_name for field in Participant._meta.fields}
     # Rows of their own removed with the fields (retention.PERSONAL_ROWS).
-    known.update(visa=Visa._meta.verbose_name, legs=TravelLeg._meta.verbose_name_plural)
+    known.update(
+        visa=Visa._meta.verbose_name,
+        legs=TravelLeg._meta.verbose_name_plural,
+        allowance_payment=AllowancePayment._meta.verbose_name,
+    )
     return [str(known.get(name, name)) for name in names]
 
 

@@ -3,9 +3,9 @@
 - The retention purge empties, after the programme's "personal data kept until" day, what was
   needed only to run it: passport details, travel, dietary and accessibility needs and
   emergency contacts (`RETENTION_FIELDS`), and deletes the travel desk's rows (`PERSONAL_ROWS`:
-  visas, travel legs) and its import batches. Names, country, region, institution, contact
-  e-mail and phone, status and attendance stay: certificates, their verification and the
-  closing report are built from them.
+  visas, travel legs, allowance payments) and its import batches. Names, country, region,
+  institution, contact e-mail and phone, status and attendance stay: certificates, their
+  verification and the closing report are built from them.
 - An erasure on request empties, for one person, everything that identifies them
   (`ERASURE_FIELDS`) and deletes their `PERSONAL_ROWS`, but keeps the row with what the
   programme's counts use (category, status, gender, country, province, region) and its
@@ -13,6 +13,8 @@
 - Calls for nominations and group messages: the purge deletes the nominations (with their
   CVs, letters and answers; the selected ones live on as participants) and the log of who was
   e-mailed; an erasure deletes the person's own nomination and log rows.
+- Allowances: the records of payment are among the `PERSONAL_ROWS`; the rates and meal days
+  stay, as they name no one.
 - Import batches lose their rows (whole uploaded rows, passports included) once saved, or a
   day after the upload when never saved.
 
@@ -30,6 +32,7 @@ from django.utils import timezone
 from programs.models import Programme
 
 from .models import (
+    AllowancePayment,
     ImportBatch,
     Invitation,
     MessageRecipient,
@@ -44,7 +47,11 @@ from .models import (
 # Rows of their own that hold a participant's personal data for running the programme: deleted
 # whole by the purge and by an erasure, and named like fields in the records of a removal (see
 # `participant_field_labels`).
-PERSONAL_ROWS: dict[str, type[Model]] = {"visa": Visa, "legs": TravelLeg}
+PERSONAL_ROWS: dict[str, type[Model]] = {
+    "visa": Visa,
+    "legs": TravelLeg,
+    "allowance_payment": AllowancePayment,
+}
 
 # What the retention purge empties, and the value it leaves.
 RETENTION_FIELDS: dict[str, Any] = {

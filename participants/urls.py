@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    allowance_views,
     bulk_views,
     call_views,
     evaluation_views,
@@ -121,4 +122,19 @@ urlpatterns = [
     path(f"{P}messages/new/", message_views.message_compose, name="message_compose"),
     path(f"{P}messages/<int:pk>/", message_views.message_detail, name="message_detail"),
     path(f"{P}messages/<int:pk>/retry/", message_views.message_retry, name="message_retry"),
+    # Daily allowances (allowance_views.py)
+    path(f"{P}allowances/", allowance_views.allowances, name="allowances"),
+    path(f"{P}allowances/rates/", allowance_views.allowance_rates, name="allowance_rates"),
+    path(
+        f"{P}allowances/rates/<int:rate_id>/delete/",
+        allowance_views.allowance_rate_delete,
+        name="allowance_rate_delete",
+    ),
+    path(
+        f"{P}allowances/meals/<int:meal_id>/delete/",
+        allowance_views.meal_provision_delete,
+        name="meal_provision_delete",
+    ),
+    path(f"{P}allowances/<int:pk>/pay/", allowance_views.allowance_pay, name="allowance_pay"),
+    path(f"{P}allowances/<int:pk>/unpay/", allowance_views.allowance_unpay, name="allowance_unpay"),
 ]

@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from participants.allowances import allowance_rows, totals_by_category, totals_by_currency
 from participants.evaluation import EvaluationSummary, evaluation_summary
 from participants.models import Participant
 from participants.queries import (
@@ -33,6 +34,7 @@ from participants.queries import (
 )
 from programs.languages import language_info
 from programs.models import Programme
+from programs.money import format_money
 from programs.numbers import percent
 from programs.regions import regions_phrase
 from programs.subdivisions import region_name
@@ -71,6 +73,7 @@ HEADINGS: dict[str, Promise] = {
     "documentation": _("Documentation"),
     "credits": _("Credits"),
     "annex": _("Annex: list of participants"),
+    "allowances": _("Annex: daily allowances"),
 }
 
 
@@ -527,6 +530,17 @@ def _evaluation_charts(summary: EvaluationSummary) -> list[dict]:
     return sections
 
 
+def allowance_annex(programme: Programme) -> dict:
+    """Allowance totals by currency and by category, with their amounts written out: three
+    queries (rates with participants and payments, meal days)."""
+    rows = allowance_rows(programme)
+    by_currency, by_category = totals_by_currency(rows), totals_by_category(rows)
+    for total in [*by_currency, *by_category]:
+        total.due_text = format_money(total.due, total.currency)
+        total.paid_text = format_money(total.paid, total.currency)
+    return {"by_currency": by_currency, "by_category": by_category}
+
+
 def closing_report_context(programme: Programme, *, language: str) -> dict:
     """Everything the closing report prints, in about a dozen queries whatever its size.
 
@@ -572,6 +586,8 @@ def closing_report_context(programme: Programme, *, language: str) -> dict:
         ),
         "annex_rows": rows,
         "annex_paragraphs": annex_paragraphs(rows),
+        # Only when the organisers ticked it (ClosingReport.include_allowance_annex).
+        "allowance_annex": allowance_annex(programme) if report.include_allowance_annex else None,
         "logo_url": media_url(programme.logo.name) if programme.logo else "",
         "generated_at": timezone.now(),
     }

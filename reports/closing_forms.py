@@ -25,6 +25,7 @@ class ClosingReportForm(forms.ModelForm):
             "outcomes_local",
             "reporter",
             "photographer",
+            "include_allowance_annex",
         ]
         widgets = {
             "summary_en": forms.Textarea(attrs={"rows": 5}),

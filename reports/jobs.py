@@ -408,7 +408,8 @@ def finish_job(*, job: GenerationJob) -> None:
             if combined:
                 with combined.open("rb") as combined_file:
                     combined_name = save_file(
-                        job_output_path(job, f"{stem}.pdf"), File(combined_file)
+                        job_output_path(job, f"{stem}.{job.combined_extension}"),
+                        File(combined_file),
                     )
     except Exception as error:
         logger.exception("Finishing job %s failed", job.pk)

@@ -1,5 +1,6 @@
 """Every kind of generated file and the module that renders it."""
 
+from .allowance_documents import ALLOWANCE_RECEIPT_JOB, PAYMENT_SHEET_JOB
 from .badges import BADGES_JOB
 from .certificates import CERTIFICATES_JOB
 from .closing import CLOSING_REPORT_JOB
@@ -21,4 +22,6 @@ KINDS: dict[str, JobKind] = {
     Kind.MANIFEST: MANIFEST_JOB,
     Kind.NOMINATION_LIST: NOMINATION_LIST_JOB,
     Kind.SELECTION_RECORD: SELECTION_RECORD_JOB,
+    Kind.PAYMENT_SHEET: PAYMENT_SHEET_JOB,
+    Kind.ALLOWANCE_RECEIPT: ALLOWANCE_RECEIPT_JOB,
 }

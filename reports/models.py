@@ -153,6 +153,12 @@ class ClosingReport(models.Model):
     outcomes_local = models.TextField(_("outcomes and next steps (host language)"), blank=True)
     reporter = models.CharField(_("reporter"), max_length=200, blank=True)
     photographer = models.CharField(_("documentation (photos)"), max_length=200, blank=True)
+    # Optional: what was spent on daily allowances is for some readers of the report, not all.
+    include_allowance_annex = models.BooleanField(
+        _("annex: daily allowances"),
+        default=False,
+        help_text=_("Add an annex with the allowances by currency and by participant category."),
+    )
 
     class Meta:
         verbose_name = _("closing report")
@@ -204,6 +210,8 @@ class GenerationJob(models.Model):
         MANIFEST = "manifest", _("Passenger manifest")
         NOMINATION_LIST = "nomination_list", _("Nomination list")
         SELECTION_RECORD = "selection_record", _("Selection decision record")
+        PAYMENT_SHEET = "payment_sheet", _("Allowance payment sheet")
+        ALLOWANCE_RECEIPT = "allowance_receipt", _("Allowance receipts")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -303,9 +311,18 @@ class GenerationJob(models.Model):
             return f"-delegation-{self.delegation_id}"
         return ""
 
+    @property
+    def combined_extension(self) -> str:
+        """The type of the job's one file: "xlsx" for a spreadsheet, else "pdf"."""
+        return "xlsx" if self.kind in SPREADSHEET_KINDS else "pdf"
+
     def download_name(self, extension: str) -> str:
         kind = self.kind.replace("_", "-")
         return f"{self.programme.slug}-{kind}{self.subject_slug}-{self.language}.{extension}"
+
+
+# Kinds whose one file is a spreadsheet rather than a PDF.
+SPREADSHEET_KINDS = (GenerationJob.Kind.PAYMENT_SHEET,)
 
 
 class JobOutput(models.Model):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import (
+    allowance_views,
     certificate_views,
     closing_views,
     edition_views,
@@ -104,5 +105,11 @@ urlpatterns = [
         f"{P}participants/<int:participant_id>/erase/",
         retention_views.participant_erase,
         name="participant_erase",
+    ),
+    # Documents of the daily allowances (allowance_views.py)
+    path(
+        f"{P}allowances/documents/",
+        allowance_views.allowance_documents,
+        name="allowance_documents",
     ),
 ]

@@ -48,6 +48,9 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
     # A delegation's nomination list is also its focal points' (see `_job_for`).
     Kind.NOMINATION_LIST: MANAGERS,
     Kind.SELECTION_RECORD: MANAGERS,
+    # Staff hand allowances out at the desk: they print the sheet and the receipts.
+    Kind.PAYMENT_SHEET: TEAM,
+    Kind.ALLOWANCE_RECEIPT: TEAM,
 }
 # Kinds about one delegation that its focal points may follow and download (not retry).
 FOCAL_POINT_KINDS = (Kind.NOMINATION_LIST,)
@@ -56,10 +59,16 @@ START_ROLES: dict[str, tuple[str, ...]] = {
     **VIEW_ROLES,
     Kind.CERTIFICATES: (ADMIN,),
     Kind.CLOSING_REPORT: (ADMIN,),
+    Kind.PAYMENT_SHEET: MANAGERS,
+    Kind.ALLOWANCE_RECEIPT: MANAGERS,
 }
 # The newest jobs of a programme shown on its page; older ones only matter as history.
 JOBS_SHOWN = 50
-CONTENT_TYPES = {"zip": "application/zip", "pdf": "application/pdf"}
+CONTENT_TYPES = {
+    "zip": "application/zip",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def page_language() -> str:
@@ -213,6 +222,9 @@ def _subject_page(job: GenerationJob) -> tuple[str, str]:
     if job.kind in (Kind.NOMINATION_LIST, Kind.SELECTION_RECORD):
         label = str(job.delegation) if job.delegation else programme.title
         return label, reverse("reports:nomination_documents", args=[programme.slug])
+    if job.kind in (Kind.PAYMENT_SHEET, Kind.ALLOWANCE_RECEIPT):
+        label = str(job.participant) if job.participant else programme.title
+        return label, reverse("reports:allowance_documents", args=[programme.slug])
     return programme.title, reverse("reports:jobs", args=[programme.slug])
 
 
@@ -265,7 +277,7 @@ def job_file(request: HttpRequest, job_id: UUID, output: str) -> FileResponse:
         raise Http404 from None
     if job.status != GenerationJob.Status.DONE:
         raise Http404
-    extension = "zip" if output == "archive" else "pdf"
+    extension = "zip" if output == "archive" else job.combined_extension
     response = serve_stored_file(
         getattr(job, output),
         content_type=CONTENT_TYPES[extension],

@@ -23,6 +23,7 @@ for a row whose name is gone.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 
@@ -245,6 +246,48 @@ def of_delegate_a(w: World) -> list:
 # Calls for nominations
 
 
+# Allowances
+
+
+def rate_of_delegate_a(w: World) -> list:
+    """Delegate A with an allowance rate and a stay, so that their allowance page exists."""
+    from decimal import Decimal
+
+    from participants.allowances import save_rate
+
+    save_rate(
+        programme=w.programme,
+        category=w.delegate_a.category,
+        currency="IDR",
+        amount=Decimal("500000"),
+        basis="day",
+    )
+    start = w.programme.local_datetime(w.programme.start_date, 12)
+    w.delegate_a.arrival_at, w.delegate_a.departure_at = start, start + timedelta(days=2)
+    w.delegate_a.save(update_fields=["arrival_at", "departure_at"])
+    return [w.programme.slug, w.delegate_a.pk]
+
+
+def paid_delegate_a(w: World) -> list:
+    args = rate_of_delegate_a(w)
+    from participants.allowances import mark_paid
+
+    mark_paid(participant=w.delegate_a, method="cash", by=None)
+    return args
+
+
+def allowance_rate(w: World) -> list:
+    rate_of_delegate_a(w)
+    return [w.programme.slug, w.programme.allowance_rates.get().pk]
+
+
+def meal_provision(w: World) -> list:
+    from participants.allowances import save_meal_provision
+
+    meal = save_meal_provision(programme=w.programme, day=w.programme.start_date, percent=30)
+    return [w.programme.slug, meal.pk]
+
+
 def nomination_cv(w: World) -> list:
     """The nomination's CV, stored for the occasion."""
     w.nomination.cv.save("cv.pdf", ContentFile(b"%PDF-1.7 cv"))
@@ -418,6 +461,17 @@ PERMISSIONS: dict[str, dict] = {
     "participants:message_compose": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "participants:message_detail": {"args": slug_and("group_message"), "get": MANAGERS},
     "participants:message_retry": {"args": slug_and("group_message"), "post": may_post(MANAGERS)},
+    # Daily allowances: the team sees them; organisers and admins change them.
+    "participants:allowances": {"args": slug, "get": TEAM},
+    "participants:allowance_rates": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
+    "participants:allowance_rate_delete": {"args": allowance_rate, "post": may_post(MANAGERS)},
+    "participants:meal_provision_delete": {"args": meal_provision, "post": may_post(MANAGERS)},
+    "participants:allowance_pay": {
+        "args": rate_of_delegate_a,
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:allowance_unpay": {"args": paid_delegate_a, "post": may_post(MANAGERS)},
     # visits: the delegate's own pages
     "visits:my_agenda": {"get": DELEGATES},
     "visits:calendar": {"get": DELEGATES, "post": may_post(DELEGATES)},
@@ -525,6 +579,8 @@ PERMISSIONS: dict[str, dict] = {
         "post": may_post({**MANAGERS, "focal_point": 200}),
     },
     "reports:selection_record_pdf": {"args": slug, "post": may_post(MANAGERS)},
+    # reports: the allowance payment sheet and receipts (staff print them, organisers ask).
+    "reports:allowance_documents": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
 }
 
 

@@ -21,7 +21,7 @@ from programs.services import (
 from visits.models import Assignment, Session, Site, Vehicle, VisitGroup
 from visits.withdrawals import replace_participant
 
-from . import colombo, data, jakarta_call, nominations, travel
+from . import allowances, colombo, data, jakarta_call, nominations, travel
 from .accounts import demo_account
 from .visas import load_visas
 
@@ -134,6 +134,7 @@ def load_demo() -> Programme:
     _load_information_and_evaluation(programme, author=accounts["organiser"])
     _load_closing_documents(programme, data)
     travel.load_legs(programme, travel.JAKARTA_LEGS)
+    allowances.load_allowances(programme, allowances.JAKARTA, paid_by=accounts["organiser"])
     load_colombo_sample(accounts)
     return programme
 
@@ -231,6 +232,7 @@ def load_colombo_sample(accounts: dict) -> Programme:
     _record_attendance(programme, recorded_by=accounts["staff"], absences=[])
     _load_closing_documents(programme, source)
     travel.load_legs(programme, travel.COLOMBO_LEGS)
+    allowances.load_allowances(programme, allowances.COLOMBO, paid_by=organiser)
     return programme
 
 
