@@ -5,6 +5,7 @@ tests/reports/test_retention.py.
 """
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants import imports
+from participants.allowance_models import AllowancePayment
 from participants.models import ImportBatch, Invitation, Participant, StatusChange
 from participants.retention import (
+    PERSONAL_ROWS,
     RETENTION_FIELDS,
     anonymise_participant,
     clear_import_rows,
@@ -29,7 +32,9 @@ from ..factories import (
     MembershipFactory,
     ParticipantFactory,
     ProgrammeFactory,
+    TravelLegFactory,
     UserFactory,
+    VisaFactory,
 )
 from .test_import import csv_file, good_row, preview_url, staged
 
@@ -272,3 +277,40 @@ def test_anonymise_keeps_an_account_used_for_another_role(programme):
     person.refresh_from_db()
     assert person.user is None
     assert get_user_model().objects.filter(pk=user.pk, is_active=True).exists()
+
+
+def _personal_rows(participant) -> dict[str, object]:
+    """One row of each kind in PERSONAL_ROWS for the participant."""
+    return {
+        "visa": VisaFactory(participant=participant),
+        "legs": TravelLegFactory(participant=participant),
+        "allowance_payment": AllowancePayment.objects.create(
+            participant=participant,
+            currency="IDR",
+            amount=Decimal("450000"),
+            count=1,
+            method=AllowancePayment.Method.CASH,
+        ),
+    }
+
+
+def test_purge_and_erasure_delete_every_kind_of_personal_row(programme):
+    purged = ParticipantFactory(programme=programme)
+    erased = ParticipantFactory(programme=programme)
+    other = ParticipantFactory()
+    rows = {person.pk: _personal_rows(person) for person in (purged, erased, other)}
+    assert set(rows[purged.pk]) == set(PERSONAL_ROWS)
+
+    held = anonymise_participant(participant=erased, now=timezone.now())
+    assert set(PERSONAL_ROWS) <= set(held)
+    for row in rows[erased.pk].values():
+        assert not type(row).objects.filter(pk=row.pk).exists()
+    assert type(rows[purged.pk]["visa"]).objects.filter(pk=rows[purged.pk]["visa"].pk).exists()
+
+    _count, fields = purge_personal_fields(programme=programme)
+    assert set(PERSONAL_ROWS) <= set(fields)
+    for row in rows[purged.pk].values():
+        assert not type(row).objects.filter(pk=row.pk).exists()
+    # Another programme's rows stay.
+    for row in rows[other.pk].values():
+        assert type(row).objects.filter(pk=row.pk).exists()
