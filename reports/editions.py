@@ -58,6 +58,9 @@ PARTS_NOT_COPIED = frozenset(
         "programs.Announcement",
         "reports.ClosingReport",
         "reports.GenerationJob",
+        # Allowances are paid at each edition's own rates, for its own days with meals.
+        "participants.AllowanceRate",
+        "participants.MealProvision",
     }
 )
 CERTIFICATE_TEMPLATE_NOT_COPIED = frozenset({"programme"})
