@@ -46,6 +46,7 @@ from visits.models import (
     SessionMaterial,
     SessionPhoto,
     Site,
+    TransferRun,
     Vehicle,
     VisitGroup,
 )
@@ -487,3 +488,20 @@ class MessageRecipientFactory(factory.django.DjangoModelFactory):
     message = factory.SubFactory(GroupMessageFactory)
     name = factory.Sequence(lambda n: f"Recipient {n}")
     email = factory.Sequence(lambda n: f"recipient{n}@example.org")
+
+
+class TransferRunFactory(factory.django.DjangoModelFactory):
+    """An airport pick-up at CGK on the programme's first day."""
+
+    class Meta:
+        model = TransferRun
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    direction = TransferRun.Direction.ARRIVAL
+    airport_code = "CGK"
+    airport_name = "Soekarno-Hatta International Airport"
+    pickup_at = factory.LazyAttribute(
+        lambda run: run.programme.local_datetime(run.programme.start_date, 15)
+    )
+    vehicle = factory.Sequence(lambda n: f"Van {n}")
+    seats = 7
