@@ -15,10 +15,20 @@ from participants.models import (
     NominationQuestion,
     Participant,
     StatusChange,
+    TravelLeg,
 )
 from programs.models import Delegation, FocalPoint, Programme, ProgrammeMembership
 from programs.permissions import PROGRAMME_OFFICE_GROUP
-from visits.models import Assignment, ReleasedBooking, Session, Site, Vehicle, VisitGroup
+from visits.models import (
+    Assignment,
+    ReleasedBooking,
+    Session,
+    Site,
+    TransferPassenger,
+    TransferRun,
+    Vehicle,
+    VisitGroup,
+)
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 MODELS = [
@@ -38,6 +48,9 @@ MODELS = [
     NominationQuestion,
     Nomination,
     NominationAnswer,
+    TravelLeg,
+    TransferRun,
+    TransferPassenger,
     get_user_model(),
 ]
 
@@ -52,6 +65,14 @@ def demo(db, settings, tmp_path):
 def _counts() -> dict:
     counts = {model.__name__: model.objects.count() for model in MODELS}
     return counts
+
+
+def _transfers_as_loaded() -> list:
+    return list(
+        TransferRun.objects.order_by("pk").values_list(
+            "pickup_at", "vehicle", "seats", "driver_name", "updated_at", "passengers__participant"
+        )
+    )
 
 
 def _call_as_loaded() -> dict:
@@ -77,9 +98,11 @@ def _call_as_loaded() -> dict:
 def test_loaddemo_twice_changes_nothing(demo):
     before = _counts()
     call_before = _call_as_loaded()
+    transfers_before = _transfers_as_loaded()
     call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == before
     assert _call_as_loaded() == call_before
+    assert _transfers_as_loaded() == transfers_before
     # The reference programme and the sample hosted in Colombo.
     assert before["Programme"] == 2
 
@@ -193,3 +216,44 @@ def test_demo_organiser_alone_works_in_the_programme_office(demo):
     client = Client()
     client.force_login(office.user_set.get())
     assert client.get(reverse("programs:create")).status_code == 200
+
+
+def test_demo_delegates_are_picked_up_at_cgk_in_groups_landing_within_the_hour(demo):
+    runs = [
+        (
+            demo.to_local(run.pickup_at).strftime("%d %H:%M"),
+            run.airport_code,
+            run.vehicle,
+            run.seats,
+            sorted(
+                p.participant.full_name_latin or p.participant.full_name
+                for p in run.passengers.all()
+            ),
+        )
+        for run in TransferRun.objects.filter(programme=demo, direction="arrival")
+    ]
+    assert runs == [
+        ("12 10:30", "CGK", "Car 1", 4, ["Sita Shrestha"]),
+        ("12 12:25", "CGK", "Car 2", 4, ["Nguyen Thi Thu Ha"]),
+        (
+            "12 16:40",
+            "CGK",
+            "Van 3",
+            7,
+            [
+                "Aung Kyaw Moe",
+                "Kavitha Rajendran",
+                "Nimal Perera",
+                "Nurul Aina binti Ahmad",
+                "Somphone Phommavong",
+                "Vannaphone Sisouvanh",
+            ],
+        ),
+    ]
+    # Every international delegate flies: their arrival follows their legs.
+    international = demo.participants.filter(category=Participant.Category.INTERNATIONAL)
+    assert not international.filter(arrival_at__isnull=True).exists()
+    client = Client()
+    client.force_login(get_user_model().objects.get(email="delegate@example.org"))
+    page = client.get(reverse("visits:my_agenda")).content.decode()
+    assert "Pick-up at the airport" in page and "Agus Wijaya" in page

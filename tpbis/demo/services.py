@@ -23,6 +23,7 @@ from visits.withdrawals import replace_participant
 
 from . import colombo, data, jakarta_call, nominations
 from .accounts import demo_account
+from .transfers import load_airport_pickups, load_demo_travel_legs
 
 
 def _hour_minute(text: str) -> tuple[int, int]:
@@ -45,7 +46,8 @@ def load_demo() -> Programme:
     Side effects: writes the programme, its sites, agenda, participants and the four demo
     accounts (admin, organiser, staff, delegate) with verified e-mail addresses, and puts the
     organiser in the "Programme office" group; the closed call for nominations, its
-    candidates and the focal-point accounts of the delegations (`nominations`); then the
+    candidates and the focal-point accounts of the delegations (`nominations`); the
+    international delegates' flights and their pick-ups at the airport (`transfers`); then the
     sample programme (`load_colombo_sample`).
     """
     programme, _ = Programme.objects.update_or_create(
@@ -130,6 +132,9 @@ def load_demo() -> Programme:
     _record_attendance(programme, recorded_by=accounts["staff"], absences=data.ABSENCES)
     _load_information_and_evaluation(programme, author=accounts["organiser"])
     _load_closing_documents(programme, data)
+    # The demo had no flights: they are added here, apart, and the pick-ups made from them.
+    load_demo_travel_legs(programme)
+    load_airport_pickups(programme)
     load_colombo_sample(accounts)
     return programme
 
