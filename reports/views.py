@@ -127,7 +127,7 @@ def jobs(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     job_list = list(
         programme.jobs.filter(kind__in=_kinds_for(programme.user_role)).select_related(
-            "started_by", "participant", "vehicle"
+            "started_by", "participant", "vehicle", "transfer_run"
         )[:JOBS_SHOWN]
     )
     return render(

@@ -319,7 +319,7 @@ def update_run(*, run: TransferRun, changes: dict, by, notify: bool = True) -> T
                 }
             )
         if "airport_code" in changes:
-            changes = {**changes, "airport_code": changes["airport_code"].strip().upper()}
+            changes = {**changes, **_airport(locked, changes)}
         told = [field for field in NOTIFIED_FIELDS if field in changes]
         changed = [field for field in told if getattr(locked, field) != changes[field]]
         for field, value in changes.items():
@@ -329,6 +329,16 @@ def update_run(*, run: TransferRun, changes: dict, by, notify: bool = True) -> T
             _notify(locked.pk, passenger_ids, "changed")
     logger.info("user %s changed transfer run %s", _user_id(by), locked.pk)
     return locked
+
+
+def _airport(run: TransferRun, changes: dict) -> dict:
+    """The airport's code and name as `changes` leave them: a name left empty, or left as it
+    was while the code changed, becomes the new code's."""
+    code = changes["airport_code"].strip().upper()
+    name = changes.get("airport_name", run.airport_name)
+    if not name or (code != run.airport_code and name == run.airport_name):
+        name = name_of_airport(code)
+    return {"airport_code": code, "airport_name": name}
 
 
 def add_passenger(

@@ -131,6 +131,8 @@ def test_the_manifest_page_starts_the_job_and_lists_it(
     assert "1 passenger for 7 seats" in page
     # A working paper of the whole team, as the vehicles' manifests are.
     assert reverse("reports:job_combined", args=[job.pk]) in page
+    jobs = client_for(cast["organiser"]).get(reverse("reports:jobs", args=[programme.slug]))
+    assert "Transfer manifest: CGK · Van 3, B 1234 TPB" in jobs.content.decode()
     status = client_for(cast["organiser"]).get(reverse("reports:job_status", args=[job.pk]))
     assert status.status_code == 200
     assert reverse("reports:transfer_manifest", args=[programme.slug, run.pk]) in (

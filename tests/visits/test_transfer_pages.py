@@ -102,7 +102,15 @@ def test_the_run_page_changes_the_run_in_programme_time(
     assert response.status_code == 302
     run.refresh_from_db()
     assert programme.to_local(run.pickup_at).strftime("%Y-%m-%d %H:%M") == "2023-11-12 16:40"
-    assert (run.airport_code, run.vehicle, run.seats, run.driver_name, run.note) == (
+    assert (
+        run.airport_name,
+        run.airport_code,
+        run.vehicle,
+        run.seats,
+        run.driver_name,
+        run.note,
+    ) == (
+        "Halim Perdanakusuma International Airport",
         "HLP",
         "Minibus 2",
         12,

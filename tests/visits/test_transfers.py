@@ -226,6 +226,19 @@ def test_fewer_seats_than_passengers_are_refused(programme):
     assert run.seats == 3
 
 
+def test_a_new_airport_code_brings_its_name_unless_one_is_typed(programme):
+    run = TransferRunFactory(programme=programme)
+    update_run(run=run, changes={"airport_code": "dps"}, by=None)
+    run.refresh_from_db()
+    assert (run.airport_code, run.airport_name) == (
+        "DPS",
+        "Ngurah Rai (Bali) International Airport",
+    )
+    update_run(run=run, changes={"airport_code": "HLP", "airport_name": "Halim"}, by=None)
+    run.refresh_from_db()
+    assert (run.airport_code, run.airport_name) == ("HLP", "Halim")
+
+
 def test_removing_a_passenger_frees_the_seat(programme):
     run = TransferRunFactory(programme=programme, seats=1)
     ana, budi = _delegate(programme, "Ana"), _delegate(programme, "Budi")
