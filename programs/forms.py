@@ -69,6 +69,7 @@ PROGRAMME_FIELDSETS = [
     (_("Logo"), ["logo"]),
     (_("Personal data"), ["personal_data_kept_until"]),
     (_("Invitations"), ["invitation_reminder_days"]),
+    (_("Airport transfers"), ["pickup_window_minutes"]),
     (_("Visa support letters"), VISA_LETTER_FIELDS),
 ]
 
@@ -109,6 +110,14 @@ class ProgrammeForm(forms.ModelForm):
         min_value=0,
         max_value=90,
         help_text=Programme._meta.get_field("invitation_reminder_days").help_text,
+    )
+    # Optional on the form: left out (a script, an older form), the window stays as it was.
+    pickup_window_minutes = forms.IntegerField(
+        label=capfirst(_("pick-up window (minutes)")),
+        required=False,
+        min_value=0,
+        max_value=720,
+        help_text=Programme._meta.get_field("pickup_window_minutes").help_text,
     )
     # A plain file field: reencode_image checks the content, so a renamed text file gets
     # the same message as any other non-image.
@@ -171,6 +180,10 @@ class ProgrammeForm(forms.ModelForm):
 
     def clean_invitation_reminder_days(self) -> int:
         return self.cleaned_data.get("invitation_reminder_days") or 0
+
+    def clean_pickup_window_minutes(self) -> int:
+        value = self.cleaned_data.get("pickup_window_minutes")
+        return self.instance.pickup_window_minutes if value is None else value
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")

@@ -205,6 +205,16 @@ class Programme(models.Model):
         default=True,
         help_text=_("Only for the delegates whose date or place of birth is recorded."),
     )
+    # Airport transfers: arrivals landing within this many minutes of a group's first one are
+    # proposed one pick-up (visits.transfers.propose_runs).
+    pickup_window_minutes = models.PositiveSmallIntegerField(
+        _("pick-up window (minutes)"),
+        default=60,
+        help_text=_(
+            "Delegates landing (or flying out) within this many minutes of each other at the "
+            "same airport are proposed one pick-up."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 

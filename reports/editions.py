@@ -49,6 +49,8 @@ PARTS_NOT_COPIED = frozenset(
         "participants.PersonalDataRemoval",
         "visits.Assignment",
         "visits.ReleasedBooking",
+        # Airport pick-ups of the original's delegates on the original's dates.
+        "visits.TransferRun",
         "visits.SessionMaterial",
         "visits.SessionPhoto",
         # About the original's own days: its call for nominations (deadline, candidates) and

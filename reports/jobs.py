@@ -47,7 +47,7 @@ from django.utils.text import get_valid_filename
 from participants.models import Participant
 from programs.files import open_stored
 from programs.models import Delegation, Programme
-from visits.models import Vehicle
+from visits.models import TransferRun, Vehicle
 
 from .jobkind import JobKind, Output, Rendered, item_folder, job_folder, save_file
 from .kinds import KINDS
@@ -100,6 +100,7 @@ def start_job(
     participant: Participant | None = None,
     vehicle: Vehicle | None = None,
     delegation: Delegation | None = None,
+    transfer_run: TransferRun | None = None,
 ) -> GenerationJob:
     """The queued or running job of this kind and subject for the programme, or a new one.
 
@@ -115,6 +116,7 @@ def start_job(
             participant=participant,
             vehicle=vehicle,
             delegation=delegation,
+            transfer_run=transfer_run,
             status__in=PENDING,
         )
         job = pending.order_by("created_at").first()
@@ -127,6 +129,7 @@ def start_job(
             participant=participant,
             vehicle=vehicle,
             delegation=delegation,
+            transfer_run=transfer_run,
             started_by=by,
         )
         transaction.on_commit(lambda: send_job(job_id=job.pk))
@@ -431,6 +434,7 @@ def finish_job(*, job: GenerationJob) -> None:
             participant_id=job.participant_id,
             vehicle_id=job.vehicle_id,
             delegation_id=job.delegation_id,
+            transfer_run_id=job.transfer_run_id,
         )
         .exclude(pk=job.pk)
         .exclude(status__in=PENDING)
@@ -447,9 +451,11 @@ def finish_job(*, job: GenerationJob) -> None:
 
 
 def _with_archive(job: GenerationJob, kind: JobKind) -> bool:
-    # A job about one participant, vehicle or delegation makes one document: its PDF is all
-    # there is.
-    return kind.archive and not (job.participant_id or job.vehicle_id or job.delegation_id)
+    # A job about one participant, vehicle, delegation or transfer run makes one document: its
+    # PDF is all there is.
+    return kind.archive and not (
+        job.participant_id or job.vehicle_id or job.delegation_id or job.transfer_run_id
+    )
 
 
 def build_files(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Participant
 from programs.models import Delegation, Programme
 from programs.numbers import percent
-from visits.models import Vehicle
+from visits.models import TransferRun, Vehicle
 
 
 def document_path(instance, filename: str) -> str:
@@ -196,9 +196,10 @@ class GenerationJob(models.Model):
     report, one visa letter) or a batch (every certificate, every visa letter) with its ZIP.
 
     What a job is about within its programme is `participant` (one badge, one visa letter),
-    `vehicle` (one manifest) or `delegation` (one delegation's nomination list); none for the
-    whole programme. How each kind is rendered lives
-    in its own module (see `reports.kinds`); how a job runs, in `reports.jobs`.
+    `vehicle` (one manifest), `transfer_run` (one driver's manifest of an airport transfer) or
+    `delegation` (one delegation's nomination list); none for the whole programme. How each
+    kind is rendered lives in its own module (see `reports.kinds`); how a job runs, in
+    `reports.jobs`.
     """
 
     class Kind(models.TextChoices):
@@ -212,6 +213,7 @@ class GenerationJob(models.Model):
         SELECTION_RECORD = "selection_record", _("Selection decision record")
         PAYMENT_SHEET = "payment_sheet", _("Allowance payment sheet")
         ALLOWANCE_RECEIPT = "allowance_receipt", _("Allowance receipts")
+        TRANSFER_MANIFEST = "transfer_manifest", _("Transfer manifest")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -248,6 +250,14 @@ class GenerationJob(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("delegation"),
+    )
+    transfer_run = models.ForeignKey(
+        TransferRun,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("transfer run"),
     )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
@@ -301,14 +311,16 @@ class GenerationJob(models.Model):
 
     @property
     def subject_slug(self) -> str:
-        """What the job is about, in file names: "", "-participant-12", "-vehicle-3" or
-        "-delegation-5"."""
+        """What the job is about, in file names: "", "-participant-12", "-vehicle-3",
+        "-delegation-5" or "-transfer-7"."""
         if self.participant_id:
             return f"-participant-{self.participant_id}"
         if self.vehicle_id:
             return f"-vehicle-{self.vehicle_id}"
         if self.delegation_id:
             return f"-delegation-{self.delegation_id}"
+        if self.transfer_run_id:
+            return f"-transfer-{self.transfer_run_id}"
         return ""
 
     @property

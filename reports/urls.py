@@ -7,6 +7,7 @@ from . import (
     edition_views,
     nomination_views,
     retention_views,
+    transfer_views,
     views,
 )
 
@@ -21,6 +22,12 @@ urlpatterns = [
         "programmes/<slug:slug>/items/<int:pk>/vehicles/<int:vehicle_id>/manifest/",
         views.manifest,
         name="manifest",
+    ),
+    # The driver's manifest of an airport transfer (transfer_views.py)
+    path(
+        f"{P}transfers/<int:run_id>/manifest/",
+        transfer_views.transfer_manifest,
+        name="transfer_manifest",
     ),
     # Certificates and their public verification (certificate_views.py)
     path(f"{P}certificates/", certificate_views.certificates, name="certificates"),

@@ -5,6 +5,7 @@ download its files depends on its kind (VIEW_ROLES); who may ask for it or retry
 (START_ROLES). Files are served only through `job_file`, from the storage API.
 """
 
+from collections.abc import Callable
 from uuid import UUID
 
 from django.conf import settings
@@ -42,6 +43,7 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
     Kind.PROGRAMME_OVERVIEW: (ADMIN,),
     Kind.BADGES: TEAM,
     Kind.MANIFEST: TEAM,
+    Kind.TRANSFER_MANIFEST: TEAM,
     Kind.CERTIFICATES: MANAGERS,
     Kind.VISA_LETTERS: MANAGERS,
     Kind.CLOSING_REPORT: MANAGERS,
@@ -98,6 +100,7 @@ def _job_for(
             "started_by",
             "participant",
             "vehicle",
+            "transfer_run",
             "delegation__country",
             "delegation__province",
         )
@@ -133,7 +136,7 @@ def jobs(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     job_list = list(
         programme.jobs.filter(kind__in=_kinds_for(programme.user_role)).select_related(
-            "started_by", "participant", "vehicle"
+            "started_by", "participant", "vehicle", "transfer_run"
         )[:JOBS_SHOWN]
     )
     return render(
@@ -212,6 +215,10 @@ def _subject_page(job: GenerationJob) -> tuple[str, str]:
         vehicle = job.vehicle
         url = reverse("reports:manifest", args=[programme.slug, vehicle.session_id, vehicle.pk])
         return f"{vehicle.name} – {vehicle.session.title}", url
+    if job.kind == Kind.TRANSFER_MANIFEST:
+        run = job.transfer_run
+        url = reverse("reports:transfer_manifest", args=[programme.slug, run.pk])
+        return f"{run.airport_code} – {run.vehicle}", url
     if job.kind == Kind.PROGRAMME_OVERVIEW:
         return programme.title, reverse("reports:list", args=[programme.slug])
     if job.kind == Kind.VISA_LETTERS:
@@ -383,30 +390,57 @@ def manifest(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> HttpR
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     session = get_object_or_404(programme.sessions.select_related("site"), pk=pk)
     vehicle = get_object_or_404(session.vehicles, pk=vehicle_id)
+
+    def context() -> dict:
+        passengers = manifest_passengers(vehicle)
+        return {
+            "session": session,
+            "vehicle": vehicle,
+            "passengers": passengers,
+            "free_seats": vehicle.seats - len(passengers),
+        }
+
+    return document_page(
+        request,
+        programme,
+        kind=Kind.MANIFEST,
+        subject={"vehicle": vehicle},
+        label=_("The passenger manifest of %(vehicle)s") % {"vehicle": vehicle.name},
+        template="reports/manifest.html",
+        context=context,
+    )
+
+
+def document_page(
+    request: HttpRequest,
+    programme: Programme,
+    *,
+    kind: str,
+    subject: dict,
+    label: str,
+    template: str,
+    context: Callable[[], dict],
+) -> HttpResponse:
+    """The page of one document about `subject` (a vehicle, a transfer run): a POST asks for
+    it in a language and comes back; a GET shows its latest files with `context()`."""
     if request.method == "POST":
         start_from_form(
             request,
             programme,
             DocumentLanguageForm(request.POST),
             error=_("Choose a language."),
-            kind=Kind.MANIFEST,
-            label=_("The passenger manifest of %(vehicle)s") % {"vehicle": vehicle.name},
-            vehicle=vehicle,
+            kind=kind,
+            label=label,
+            **subject,
         )
-        return redirect(
-            "reports:manifest", slug=programme.slug, pk=session.pk, vehicle_id=vehicle.pk
-        )
-    documents = latest_jobs(programme.jobs.filter(kind=Kind.MANIFEST, vehicle=vehicle))
-    passengers = manifest_passengers(vehicle)
+        return redirect(request.path)
+    documents = latest_jobs(programme.jobs.filter(kind=kind, **subject))
     return render(
         request,
-        "reports/manifest.html",
+        template,
         {
             "programme": programme,
-            "session": session,
-            "vehicle": vehicle,
-            "passengers": passengers,
-            "free_seats": vehicle.seats - len(passengers),
+            **context(),
             "documents": documents,
             "form": DocumentLanguageForm(initial={"language": page_language()}),
             **polling(documents),

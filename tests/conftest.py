@@ -6,7 +6,13 @@ from django.test import Client
 from tpbis.celery import app as celery_app
 
 from .factories import MembershipFactory, ParticipantFactory, ProgrammeFactory, UserFactory
-from .services import FileStorage, bucket_environment, require_s3_server, storages_for
+from .services import (
+    FileStorage,
+    bucket_environment,
+    require_s3_server,
+    skip_or_fail,
+    storages_for,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +44,15 @@ def file_storage(request, settings, tmp_path) -> FileStorage:
     with bucket_environment(require_s3_server()) as environment:
         settings.STORAGES = storages_for(environment)
         yield FileStorage("bucket", media, {"MEDIA_ROOT": str(media), **environment})
+
+
+@pytest.fixture
+def postgres_row_locks():
+    """For the races that PostgreSQL's row locks settle: another database skips the test."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL row locks")
 
 
 @pytest.fixture

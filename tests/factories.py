@@ -48,6 +48,7 @@ from visits.models import (
     SessionMaterial,
     SessionPhoto,
     Site,
+    TransferRun,
     Vehicle,
     VisitGroup,
 )
@@ -515,3 +516,20 @@ class VisaFactory(factory.django.DjangoModelFactory):
 
     participant = factory.SubFactory(ParticipantFactory)
     status = Visa.Status.NOT_REQUIRED
+
+
+class TransferRunFactory(factory.django.DjangoModelFactory):
+    """An airport pick-up at CGK on the programme's first day."""
+
+    class Meta:
+        model = TransferRun
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    direction = TransferRun.Direction.ARRIVAL
+    airport_code = "CGK"
+    airport_name = "Soekarno-Hatta International Airport"
+    pickup_at = factory.LazyAttribute(
+        lambda run: run.programme.local_datetime(run.programme.start_date, 15)
+    )
+    vehicle = factory.Sequence(lambda n: f"Van {n}")
+    seats = 7

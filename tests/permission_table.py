@@ -44,6 +44,8 @@ from visits.models import (
     SessionMaterial,
     SessionPhoto,
     Site,
+    TransferPassenger,
+    TransferRun,
     Vehicle,
     VisitGroup,
 )
@@ -68,6 +70,7 @@ from .factories import (
     SessionPhotoFactory,
     SignatoryFactory,
     SiteFactory,
+    TransferRunFactory,
     VehicleFactory,
     VisitGroupFactory,
 )
@@ -161,6 +164,9 @@ class World:
     nomination: Nomination
     # Group messages
     group_message: GroupMessage
+    # Airport transfers: a run with delegate A on it
+    transfer_run: TransferRun
+    transfer_passenger: TransferPassenger
 
 
 def build_world(cast: dict, programme: Programme) -> World:
@@ -191,6 +197,7 @@ def build_world(cast: dict, programme: Programme) -> World:
         delegation__programme=programme, user=cast["focal_point"]
     ).delegation
     call = NominationCallFactory(programme=programme)
+    transfer_run = TransferRunFactory(programme=programme)
     return World(
         programme=programme,
         delegate_a=delegate_a,
@@ -216,6 +223,10 @@ def build_world(cast: dict, programme: Programme) -> World:
         call=call,
         nomination=NominationFactory(call=call, delegation=focal_delegation),
         group_message=GroupMessageFactory(programme=programme),
+        transfer_run=transfer_run,
+        transfer_passenger=TransferPassenger.objects.create(
+            run=transfer_run, participant=delegate_a, direction=transfer_run.direction
+        ),
     )
 
 
@@ -527,6 +538,15 @@ PERMISSIONS: dict[str, dict] = {
     },
     # A withdrawn delegate's seat to the next reserve of the delegation: organisers only.
     "visits:promote_reserve": {"args": slug_and("withdrawn"), "post": may_post(MANAGERS)},
+    # visits: airport transfers and the arrivals and departures board (the whole team)
+    "visits:transfers": {"args": slug, "get": TEAM, "post": may_post(TEAM)},
+    "visits:transfer_run": {"args": slug_and("transfer_run"), "get": TEAM, "post": may_post(TEAM)},
+    "visits:transfer_passenger_add": {"args": slug_and("transfer_run"), "post": may_post(TEAM)},
+    "visits:transfer_passenger_remove": {
+        "args": lambda w: [w.programme.slug, w.transfer_run.pk, w.transfer_passenger.pk],
+        "post": may_post(TEAM),
+    },
+    "visits:travel_board": {"args": slug, "get": TEAM},
     # visits: documentation photos
     "visits:gallery": {"args": slug, "get": TEAM},
     "visits:photo_upload": {"args": item, "get": TEAM, "post": may_post(TEAM)},
@@ -540,6 +560,11 @@ PERMISSIONS: dict[str, dict] = {
     # Any organiser of a programme may start a new one from it, without the programme office.
     "reports:programme_copy": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "reports:manifest": {"args": item_and("vehicle"), "get": TEAM, "post": may_post(TEAM)},
+    "reports:transfer_manifest": {
+        "args": slug_and("transfer_run"),
+        "get": TEAM,
+        "post": may_post(TEAM),
+    },
     # reports: certificates
     "reports:certificates": {"args": slug, "get": MANAGERS},
     "reports:certificate_template": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},

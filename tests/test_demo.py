@@ -20,7 +20,16 @@ from participants.models import (
 )
 from programs.models import Delegation, FocalPoint, Programme, ProgrammeMembership
 from programs.permissions import PROGRAMME_OFFICE_GROUP
-from visits.models import Assignment, ReleasedBooking, Session, Site, Vehicle, VisitGroup
+from visits.models import (
+    Assignment,
+    ReleasedBooking,
+    Session,
+    Site,
+    TransferPassenger,
+    TransferRun,
+    Vehicle,
+    VisitGroup,
+)
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 MODELS = [
@@ -42,6 +51,8 @@ MODELS = [
     NominationAnswer,
     Visa,
     TravelLeg,
+    TransferRun,
+    TransferPassenger,
     get_user_model(),
 ]
 
@@ -56,6 +67,14 @@ def demo(db, settings, tmp_path):
 def _counts() -> dict:
     counts = {model.__name__: model.objects.count() for model in MODELS}
     return counts
+
+
+def _transfers_as_loaded() -> list:
+    return list(
+        TransferRun.objects.order_by("pk").values_list(
+            "pickup_at", "vehicle", "seats", "driver_name", "updated_at", "passengers__participant"
+        )
+    )
 
 
 def _call_as_loaded() -> dict:
@@ -82,9 +101,11 @@ def _call_as_loaded() -> dict:
 def test_loaddemo_twice_changes_nothing(demo):
     before = _counts()
     call_before = _call_as_loaded()
+    transfers_before = _transfers_as_loaded()
     call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _counts() == before
     assert _call_as_loaded() == call_before
+    assert _transfers_as_loaded() == transfers_before
     # The reference programme and the sample hosted in Colombo.
     assert before["Programme"] == 2
 
@@ -248,3 +269,35 @@ def test_demo_organiser_alone_works_in_the_programme_office(demo):
     client = Client()
     client.force_login(office.user_set.get())
     assert client.get(reverse("programs:create")).status_code == 200
+
+
+def test_demo_delegates_are_picked_up_at_cgk_in_groups_landing_within_the_hour(demo):
+    runs = [
+        (
+            demo.to_local(run.pickup_at).strftime("%d %H:%M"),
+            run.airport_code,
+            run.vehicle,
+            run.seats,
+            sorted(
+                p.participant.full_name_latin or p.participant.full_name
+                for p in run.passengers.all()
+            ),
+        )
+        for run in TransferRun.objects.filter(programme=demo, direction="arrival")
+    ]
+    # Arrivals within the programme's hour share a car: those landing late at night or before
+    # dawn are met on their own.
+    assert runs == [
+        ("11 23:35", "CGK", "Car 1", 4, ["Sita Shrestha"]),
+        ("12 03:20", "CGK", "Car 2", 4, ["Kavitha Rajendran", "Nimal Perera"]),
+        ("12 10:35", "CGK", "Car 3", 4, ["Nurul Aina binti Ahmad"]),
+        ("12 13:20", "CGK", "Car 4", 4, ["Aung Kyaw Moe", "Nguyen Thi Thu Ha"]),
+        ("12 14:55", "CGK", "Car 5", 4, ["Somphone Phommavong", "Vannaphone Sisouvanh"]),
+    ]
+    # Every international delegate flies: their arrival follows their legs.
+    international = demo.participants.filter(category=Participant.Category.INTERNATIONAL)
+    assert not international.filter(arrival_at__isnull=True).exists()
+    client = Client()
+    client.force_login(get_user_model().objects.get(email="delegate@example.org"))
+    page = client.get(reverse("visits:my_agenda")).content.decode()
+    assert "Pick-up at the airport" in page and "Budi Santoso" in page

@@ -23,7 +23,7 @@ from participants.models import Participant
 from programs.models import Programme
 
 from .feeds import AgendaEntry, AgendaItem, AgendaSite, now_and_next, personal_agenda
-from .models import Session
+from .models import Session, TransferPassenger, TransferRun
 from .services import overlapping_pairs
 
 
@@ -227,17 +227,50 @@ def _entry_times(entry: AgendaEntry) -> tuple[datetime, datetime]:
 
 
 @dataclass
+class Travel:
+    """The delegate's arrival and departure (the host end of their journey) and the runs
+    collecting them, shown above the days."""
+
+    arrival_at: datetime | None
+    arrival_details: str
+    departure_at: datetime | None
+    departure_details: str
+    arrival_run: TransferRun | None = None
+    departure_run: TransferRun | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.arrival_at or self.departure_at or self.arrival_run or self.departure_run)
+
+
+def travel_of(participant: Participant) -> Travel:
+    """The participant's travel as `Travel`. Queries: one, for their runs."""
+    travel = Travel(
+        arrival_at=participant.arrival_at,
+        arrival_details=participant.arrival_details,
+        departure_at=participant.departure_at,
+        departure_details=participant.departure_details,
+    )
+    for passenger in TransferPassenger.objects.filter(participant=participant).select_related(
+        "run"
+    ):
+        setattr(travel, f"{passenger.direction}_run", passenger.run)
+    return travel
+
+
+@dataclass
 class AgendaPage:
     days: list[tuple[date, list[AgendaRow]]]
     now: list[AgendaRow]
     next: list[AgendaRow]
+    travel: Travel | None = None
 
 
 def agenda_page(
     participant: Participant, *, now: datetime, home_tz: tzinfo | None = None
 ) -> AgendaPage:
     """The participant's agenda rows by day in the programme's time zone, with the rows on
-    now and those next (times also in `home_tz` when given). Queries: see `personal_agenda`."""
+    now and those next (times also in `home_tz` when given), and their travel. Queries: see
+    `personal_agenda`, and one for `travel_of`."""
     entries = personal_agenda(participant)
     page = _Page(participant.programme, home_tz, entries)
     highlights = now_and_next(entries, now=now)
@@ -254,7 +287,7 @@ def agenda_page(
     links = {
         key: page.link(entry, titles[key]) for entry in entries if (key := id(entry)) in overlaps
     }
-    result = AgendaPage(days=[], now=[], next=[])
+    result = AgendaPage(days=[], now=[], next=[], travel=travel_of(participant))
     for entry in entries:
         key = id(entry)
         is_now, is_next = key in under_way, key in upcoming

@@ -98,6 +98,7 @@ def my_agenda(request: HttpRequest) -> HttpResponse:
             "now_items": agenda.now,
             "next_items": agenda.next,
             "days": agenda.days,
+            "travel": agenda.travel,
             "show_home": show_home,
             "home_tz": home_tz,
             "form": form,

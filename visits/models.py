@@ -416,3 +416,7 @@ class ReleasedBooking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.session}"
+
+
+# Airport transfers live in their own module; imported here so that the app registers them.
+from .transfer_models import TransferPassenger, TransferRun  # noqa: E402, F401

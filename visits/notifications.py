@@ -9,10 +9,12 @@ claimed per participant and revision in the shared cache.
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -141,14 +143,11 @@ def notify_item_changed(*, session_id: int, revision: int, now: datetime | None 
         .select_related("participant__user", "group", "vehicle")
         .order_by("pk")
     )
-    sent = 0
-    failure: Exception | None = None
-    for assignment in assignments:
+
+    def notice(assignment: Assignment) -> tuple[str, Callable[[], EmailMessage]]:
         participant = assignment.participant
         key = f"visits:item-changed:{session.pk}:{revision}:{participant.pk}"
-        if not cache.add(key, True, timeout=CHANGE_NOTICE_MEMORY):
-            continue
-        message = bilingual_message(
+        return key, lambda: bilingual_message(
             "visits/email/item_changed",
             {
                 "participant": participant,
@@ -160,11 +159,30 @@ def notify_item_changed(*, session_id: int, revision: int, now: datetime | None 
             language=session.programme.content_language,
             to=participant.user.email,
         )
+
+    return send_each_once(map(notice, assignments), memory=CHANGE_NOTICE_MEMORY)
+
+
+def send_each_once(
+    notices: Iterable[tuple[str, Callable[[], EmailMessage]]], *, memory: int
+) -> int:
+    """Send each (key, message maker) notice whose key is not yet claimed in the shared cache.
+
+    A key is claimed for `memory` seconds before its message is sent, so that a second run
+    (a retried task) skips it, and released when sending fails. Returns how many were sent;
+    raises the last sending error after trying every notice, so that the task is retried for
+    those who did not get theirs.
+    """
+    sent = 0
+    failure: Exception | None = None
+    for key, message in notices:
+        if not cache.add(key, True, timeout=memory):
+            continue
         try:
-            message.send()
+            message().send()
         except Exception as error:
             cache.delete(key)
-            logger.exception("Change notice for participant %s failed", participant.pk)
+            logger.exception("Notice %s failed", key)
             failure = error
             continue
         sent += 1

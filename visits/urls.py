@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attendance_views, delegate_views, gallery_views, views
+from . import attendance_views, delegate_views, gallery_views, transfer_views, views
 
 app_name = "visits"
 
@@ -77,6 +77,20 @@ urlpatterns = [
         attendance_views.promote_reserve,
         name="promote_reserve",
     ),
+    # Airport transfers and the arrivals and departures board (transfer_views.py)
+    path(f"{PROGRAMME}transfers/", transfer_views.transfers, name="transfers"),
+    path(f"{PROGRAMME}transfers/<int:run_id>/", transfer_views.transfer_run, name="transfer_run"),
+    path(
+        f"{PROGRAMME}transfers/<int:run_id>/passengers/",
+        transfer_views.transfer_passenger_add,
+        name="transfer_passenger_add",
+    ),
+    path(
+        f"{PROGRAMME}transfers/<int:run_id>/passengers/<int:passenger_id>/remove/",
+        transfer_views.transfer_passenger_remove,
+        name="transfer_passenger_remove",
+    ),
+    path(f"{PROGRAMME}travel/", transfer_views.board, name="travel_board"),
     # Documentation photos (gallery_views.py)
     path(f"{PROGRAMME}gallery/", gallery_views.gallery, name="gallery"),
     path(f"{ITEM}photos/", gallery_views.photo_upload, name="photo_upload"),

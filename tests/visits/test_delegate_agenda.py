@@ -367,9 +367,10 @@ def test_my_agenda_queries_do_not_grow_with_items(
     agenda_of_size(programme, delegate, size)
     client = client_for(cast["delegate"])
     # Queries: session, user, the user's memberships and participations (navigation); the
-    # assignments with item, site, group and vehicle, the speakers, the materials.
+    # assignments with item, site, group and vehicle, the speakers, the materials; the
+    # delegate's transfer runs.
     for _ in range(2):
-        with django_assert_max_num_queries(4 + 3):
+        with django_assert_max_num_queries(4 + 4):
             response = client.get(reverse("visits:my_agenda"))
         assert response.content.decode().count('<li id="item-') == size
 

@@ -21,7 +21,7 @@ from programs.services import (
 from visits.models import Assignment, Session, Site, Vehicle, VisitGroup
 from visits.withdrawals import replace_participant
 
-from . import allowances, colombo, data, jakarta_call, nominations, travel
+from . import allowances, colombo, data, jakarta_call, nominations, transfers, travel
 from .accounts import demo_account
 from .visas import load_visas
 
@@ -47,8 +47,8 @@ def load_demo() -> Programme:
     accounts (admin, organiser, staff, delegate) with verified e-mail addresses, and puts the
     organiser in the "Programme office" group; the closed call for nominations, its
     candidates and the focal-point accounts of the delegations (`nominations`); the
-    international delegates' flights (`travel`); then the sample programme
-    (`load_colombo_sample`).
+    international delegates' flights (`travel`) and their pick-ups at the airport (`transfers`);
+    then the sample programme (`load_colombo_sample`).
     """
     programme, _ = Programme.objects.update_or_create(
         slug=data.PROGRAMME["slug"], defaults={**data.PROGRAMME, **data.PRACTICAL_INFORMATION}
@@ -135,6 +135,7 @@ def load_demo() -> Programme:
     _load_closing_documents(programme, data)
     travel.load_legs(programme, travel.JAKARTA_LEGS)
     allowances.load_allowances(programme, allowances.JAKARTA, paid_by=accounts["organiser"])
+    transfers.load_airport_pickups(programme, transfers.JAKARTA_DRIVERS)
     load_colombo_sample(accounts)
     return programme
 
@@ -233,6 +234,7 @@ def load_colombo_sample(accounts: dict) -> Programme:
     _load_closing_documents(programme, source)
     travel.load_legs(programme, travel.COLOMBO_LEGS)
     allowances.load_allowances(programme, allowances.COLOMBO, paid_by=organiser)
+    transfers.load_airport_pickups(programme, transfers.COLOMBO_DRIVERS)
     return programme
 
 
