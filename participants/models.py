@@ -21,6 +21,13 @@ from programs.regions import host_member_country
 from programs.subdivisions import region_name, validate_subdivision_of
 
 from .choices import Category, Gender, display_name  # noqa: F401 (also used by callers)
+from .lodging_models import (  # noqa: F401 (accommodation, registered here too)
+    Hotel,
+    LodgingRule,
+    RoomAssignment,
+    RoomBlock,
+    RoomType,
+)
 from .message_models import (  # noqa: F401 (group messages and reminders, registered here too)
     DeadlineReminder,
     GroupMessage,

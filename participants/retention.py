@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from programs.models import Programme
 
+from .lodging_models import RoomAssignment
 from .models import (
     ImportBatch,
     Invitation,
@@ -198,7 +199,8 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
 
     Side effects: saves the participant anonymised with `erased_at` set and a new badge code
     (the printed badge no longer scans); deletes the invitation, the daily reminder marks,
-    possibly the account (see above) and, after commit, the photo file; empties the reasons
+    possibly the account (see above), the room assignment and, after commit, the photo file;
+    empties the reasons
     of the participant's status changes.
     """
     held = [
@@ -228,6 +230,8 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     participant.save()
     participant.daily_reminders.all().delete()
     Invitation.objects.filter(participant=participant).delete()
+    # Where they slept is theirs; the hotel and its block are the programme's and stay.
+    RoomAssignment.objects.filter(participant=participant).delete()
     erase_nominations_and_messages(participant=participant)
     # Why someone withdrew may tell of their health or family: the date stays, the words go.
     participant.status_changes.exclude(reason="").update(reason="")

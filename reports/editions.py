@@ -58,6 +58,10 @@ PARTS_NOT_COPIED = frozenset(
         "programs.Announcement",
         "reports.ClosingReport",
         "reports.GenerationJob",
+        # Hotels and their blocks are booked for the original's nights; the sharing rule goes
+        # with them, to be set again with the new programme's hotels.
+        "participants.Hotel",
+        "participants.LodgingRule",
     }
 )
 CERTIFICATE_TEMPLATE_NOT_COPIED = frozenset({"programme"})

@@ -44,7 +44,7 @@ from django.db.models.functions import Coalesce, Greatest, Now
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 
-from participants.models import Participant
+from participants.models import Hotel, Participant
 from programs.files import open_stored
 from programs.models import Delegation, Programme
 from visits.models import Vehicle
@@ -100,6 +100,7 @@ def start_job(
     participant: Participant | None = None,
     vehicle: Vehicle | None = None,
     delegation: Delegation | None = None,
+    hotel: Hotel | None = None,
 ) -> GenerationJob:
     """The queued or running job of this kind and subject for the programme, or a new one.
 
@@ -115,6 +116,7 @@ def start_job(
             participant=participant,
             vehicle=vehicle,
             delegation=delegation,
+            hotel=hotel,
             status__in=PENDING,
         )
         job = pending.order_by("created_at").first()
@@ -127,6 +129,7 @@ def start_job(
             participant=participant,
             vehicle=vehicle,
             delegation=delegation,
+            hotel=hotel,
             started_by=by,
         )
         transaction.on_commit(lambda: send_job(job_id=job.pk))
@@ -410,6 +413,11 @@ def finish_job(*, job: GenerationJob) -> None:
                     combined_name = save_file(
                         job_output_path(job, f"{stem}.pdf"), File(combined_file)
                     )
+            spreadsheet_name = ""
+            if kind.spreadsheet is not None:
+                with _in_context(job):
+                    content = kind.spreadsheet(job)
+                spreadsheet_name = save_file(job_output_path(job, f"{stem}.xlsx"), content)
     except Exception as error:
         logger.exception("Finishing job %s failed", job.pk)
         _fail(job, _describe(error))
@@ -418,6 +426,7 @@ def finish_job(*, job: GenerationJob) -> None:
         status=Status.DONE,
         archive=archive_name,
         combined=combined_name,
+        spreadsheet=spreadsheet_name,
         done=len(outputs),
         total=len(outputs),
         error="",
@@ -430,6 +439,7 @@ def finish_job(*, job: GenerationJob) -> None:
             participant_id=job.participant_id,
             vehicle_id=job.vehicle_id,
             delegation_id=job.delegation_id,
+            hotel_id=job.hotel_id,
         )
         .exclude(pk=job.pk)
         .exclude(status__in=PENDING)
@@ -442,13 +452,14 @@ def finish_job(*, job: GenerationJob) -> None:
     if not all(output.storage_name.startswith(own_folder) for output in outputs):
         # The kind keeps its files elsewhere: what its chunks left here was only for finishing.
         _delete_item_files(job.programme_id, job.kind, job.pk)
-    earlier.update(archive="", combined="")
+    earlier.update(archive="", combined="", spreadsheet="")
 
 
 def _with_archive(job: GenerationJob, kind: JobKind) -> bool:
-    # A job about one participant, vehicle or delegation makes one document: its PDF is all
-    # there is.
-    return kind.archive and not (job.participant_id or job.vehicle_id or job.delegation_id)
+    # A job about one participant, vehicle, delegation or hotel makes one document: its PDF is
+    # all there is.
+    subject = job.participant_id or job.vehicle_id or job.delegation_id or job.hotel_id
+    return kind.archive and not subject
 
 
 def build_files(

@@ -8,6 +8,7 @@ from .manifest import MANIFEST_JOB
 from .models import GenerationJob
 from .nominations import NOMINATION_LIST_JOB, SELECTION_RECORD_JOB
 from .overview import PROGRAMME_OVERVIEW_JOB
+from .rooming_list import ROOMING_LIST_JOB
 from .visa import VISA_LETTERS_JOB
 
 Kind = GenerationJob.Kind
@@ -21,4 +22,5 @@ KINDS: dict[str, JobKind] = {
     Kind.MANIFEST: MANIFEST_JOB,
     Kind.NOMINATION_LIST: NOMINATION_LIST_JOB,
     Kind.SELECTION_RECORD: SELECTION_RECORD_JOB,
+    Kind.ROOMING_LIST: ROOMING_LIST_JOB,
 }

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Participant
+from participants.models import Hotel, Participant
 from programs.models import Delegation, Programme
 from programs.numbers import percent
 from visits.models import Vehicle
@@ -190,7 +190,8 @@ class GenerationJob(models.Model):
     report, one visa letter) or a batch (every certificate, every visa letter) with its ZIP.
 
     What a job is about within its programme is `participant` (one badge, one visa letter),
-    `vehicle` (one manifest) or `delegation` (one delegation's nomination list); none for the
+    `vehicle` (one manifest), `delegation` (one delegation's nomination list) or `hotel` (its
+    rooming list); none for the
     whole programme. How each kind is rendered lives
     in its own module (see `reports.kinds`); how a job runs, in `reports.jobs`.
     """
@@ -204,6 +205,7 @@ class GenerationJob(models.Model):
         MANIFEST = "manifest", _("Passenger manifest")
         NOMINATION_LIST = "nomination_list", _("Nomination list")
         SELECTION_RECORD = "selection_record", _("Selection decision record")
+        ROOMING_LIST = "rooming_list", _("Rooming list")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -241,6 +243,14 @@ class GenerationJob(models.Model):
         related_name="+",
         verbose_name=_("delegation"),
     )
+    hotel = models.ForeignKey(
+        Hotel,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hotel"),
+    )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
@@ -255,6 +265,8 @@ class GenerationJob(models.Model):
     archive = models.FileField(_("ZIP archive"), upload_to=job_output_path, blank=True)
     # The one PDF of a single document, or every page of a batch in one file.
     combined = models.FileField(_("PDF"), upload_to=job_output_path, blank=True)
+    # The same rows as a spreadsheet, for kinds that make one beside their PDF (rooming list).
+    spreadsheet = models.FileField(_("spreadsheet"), upload_to=job_output_path, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -293,14 +305,16 @@ class GenerationJob(models.Model):
 
     @property
     def subject_slug(self) -> str:
-        """What the job is about, in file names: "", "-participant-12", "-vehicle-3" or
-        "-delegation-5"."""
+        """What the job is about, in file names: "", "-participant-12", "-vehicle-3",
+        "-delegation-5" or "-hotel-2"."""
         if self.participant_id:
             return f"-participant-{self.participant_id}"
         if self.vehicle_id:
             return f"-vehicle-{self.vehicle_id}"
         if self.delegation_id:
             return f"-delegation-{self.delegation_id}"
+        if self.hotel_id:
+            return f"-hotel-{self.hotel_id}"
         return ""
 
     def download_name(self, extension: str) -> str:

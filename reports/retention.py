@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from participants.lodging import purge_room_assignments
 from participants.models import Participant, PersonalDataRemoval
 from participants.retention import (
     anonymise_participant,
@@ -73,9 +74,9 @@ def delete_jobs(jobs: QuerySet[GenerationJob]) -> int:
     files: list[str] = []
     folders: list[str] = []
     ids = []
-    for job in jobs.only("pk", "programme_id", "kind", "archive", "combined"):
+    for job in jobs.only("pk", "programme_id", "kind", "archive", "combined", "spreadsheet"):
         ids.append(job.pk)
-        files += [stored.name for stored in (job.archive, job.combined) if stored]
+        files += [stored.name for stored in (job.archive, job.combined, job.spreadsheet) if stored]
         folders.append(item_folder(job.programme_id, job.kind, job.pk))
     if ids:
         GenerationJob.objects.filter(pk__in=ids).delete()
@@ -97,7 +98,8 @@ def programmes_due_for_purge(*, today: date) -> QuerySet[Programme]:
 def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
     """Remove what the programme no longer needs: participants' passport details, travel,
     needs and emergency contacts, its import batches, its visa letters, the nominations of its
-    call (with their documents) and the log of who its group messages went to.
+    call (with their documents), the log of who its group messages went to, and who slept in
+    which room (with the rooming lists).
 
     Returns the record of what went, or None when nothing was left (running it again
     changes nothing and records nothing).
@@ -109,13 +111,24 @@ def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
         participants, fields = purge_personal_fields(programme=programme)
         batches = delete_import_batches(programme=programme)
         nominations, recipients = purge_nominations_and_messages(programme=programme)
+        # Who slept where goes with the rooming lists that name them; the hotels stay.
+        rooms = purge_room_assignments(programme=programme)
+        delete_jobs(programme.jobs.filter(kind=Kind.ROOMING_LIST))
         letters = delete_jobs(programme.jobs.filter(kind=Kind.VISA_LETTERS))
         if letters:
             # Files of earlier runs that no job points to any more.
             visa_folder = f"jobs/{programme.pk}/{Kind.VISA_LETTERS.value}"
             _delete_after_commit(files=[], folders=[visa_folder])
-        if not (participants or batches or letters or nominations or recipients):
+        if not (participants or batches or letters or nominations or recipients or rooms):
             return None
+        notes = []
+        if nominations or recipients:
+            notes.append(
+                _("%(nominations)s nominations and %(recipients)s message recipients deleted.")
+                % {"nominations": nominations, "recipients": recipients}
+            )
+        if rooms:
+            notes.append(_("%(rooms)s room assignments deleted.") % {"rooms": rooms})
         record = PersonalDataRemoval.objects.create(
             programme=programme,
             kind=PersonalDataRemoval.Kind.RETENTION,
@@ -123,10 +136,7 @@ def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
             fields=fields,
             import_batches=batches,
             visa_letters=letters,
-            note=_("%(nominations)s nominations and %(recipients)s message recipients deleted.")
-            % {"nominations": nominations, "recipients": recipients}
-            if nominations or recipients
-            else "",
+            note=" ".join(notes),
         )
     logger.info(
         "Personal data of programme %s purged: %s participants (%s), %s imports, "

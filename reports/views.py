@@ -32,6 +32,7 @@ from .jobs import retry_job, start_job
 from .manifest import manifest_passengers
 from .models import GenerationJob
 from .queries import latest_jobs
+from .rooming_list import rooming_rows
 
 Kind = GenerationJob.Kind
 
@@ -48,6 +49,8 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
     # A delegation's nomination list is also its focal points' (see `_job_for`).
     Kind.NOMINATION_LIST: MANAGERS,
     Kind.SELECTION_RECORD: MANAGERS,
+    # Sent to the hotel: a working paper of the whole team, like the manifests.
+    Kind.ROOMING_LIST: TEAM,
 }
 # Kinds about one delegation that its focal points may follow and download (not retry).
 FOCAL_POINT_KINDS = (Kind.NOMINATION_LIST,)
@@ -59,7 +62,13 @@ START_ROLES: dict[str, tuple[str, ...]] = {
 }
 # The newest jobs of a programme shown on its page; older ones only matter as history.
 JOBS_SHOWN = 50
-CONTENT_TYPES = {"zip": "application/zip", "pdf": "application/pdf"}
+CONTENT_TYPES = {
+    "zip": "application/zip",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# The file extension of each file field of a job.
+OUTPUT_EXTENSIONS = {"archive": "zip", "combined": "pdf", "spreadsheet": "xlsx"}
 
 
 def page_language() -> str:
@@ -91,6 +100,7 @@ def _job_for(
             "vehicle",
             "delegation__country",
             "delegation__province",
+            "hotel",
         )
         .filter(pk=job_id)
         .first()
@@ -213,6 +223,8 @@ def _subject_page(job: GenerationJob) -> tuple[str, str]:
     if job.kind in (Kind.NOMINATION_LIST, Kind.SELECTION_RECORD):
         label = str(job.delegation) if job.delegation else programme.title
         return label, reverse("reports:nomination_documents", args=[programme.slug])
+    if job.kind == Kind.ROOMING_LIST:
+        return job.hotel.name, reverse("reports:rooming_list", args=[programme.slug, job.hotel_id])
     return programme.title, reverse("reports:jobs", args=[programme.slug])
 
 
@@ -254,7 +266,8 @@ def job_retry(request: HttpRequest, job_id: UUID) -> HttpResponse:
 @login_required
 @require_GET
 def job_file(request: HttpRequest, job_id: UUID, output: str) -> FileResponse:
-    """The job's ZIP (`output` "archive") or PDF ("combined"), once it is done.
+    """The job's ZIP (`output` "archive"), PDF ("combined") or XLSX ("spreadsheet"), once it
+    is done.
 
     Members of the programme whose role may not see the job get 404 as well: its files are not
     even admitted to.
@@ -265,7 +278,9 @@ def job_file(request: HttpRequest, job_id: UUID, output: str) -> FileResponse:
         raise Http404 from None
     if job.status != GenerationJob.Status.DONE:
         raise Http404
-    extension = "zip" if output == "archive" else "pdf"
+    extension = OUTPUT_EXTENSIONS[output]
+    if not getattr(job, output):
+        raise Http404
     response = serve_stored_file(
         getattr(job, output),
         content_type=CONTENT_TYPES[extension],
@@ -365,6 +380,31 @@ def badges(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("reports:badges", slug=programme.slug)
 
 
+def start_in_language(
+    request: HttpRequest, programme: Programme, *, kind: str, label: str, **subject
+) -> None:
+    """Start the single document about `subject` in the language POSTed."""
+    start_from_form(
+        request,
+        programme,
+        DocumentLanguageForm(request.POST),
+        error=_("Choose a language."),
+        kind=kind,
+        label=label,
+        **subject,
+    )
+
+
+def documents_of(jobs) -> dict:
+    """The latest files of a single document, and the form that asks for it again."""
+    documents = latest_jobs(jobs)
+    return {
+        "documents": documents,
+        "form": DocumentLanguageForm(initial={"language": page_language()}),
+        **polling(documents),
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def manifest(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> HttpResponse:
@@ -372,11 +412,9 @@ def manifest(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> HttpR
     session = get_object_or_404(programme.sessions.select_related("site"), pk=pk)
     vehicle = get_object_or_404(session.vehicles, pk=vehicle_id)
     if request.method == "POST":
-        start_from_form(
+        start_in_language(
             request,
             programme,
-            DocumentLanguageForm(request.POST),
-            error=_("Choose a language."),
             kind=Kind.MANIFEST,
             label=_("The passenger manifest of %(vehicle)s") % {"vehicle": vehicle.name},
             vehicle=vehicle,
@@ -384,7 +422,6 @@ def manifest(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> HttpR
         return redirect(
             "reports:manifest", slug=programme.slug, pk=session.pk, vehicle_id=vehicle.pk
         )
-    documents = latest_jobs(programme.jobs.filter(kind=Kind.MANIFEST, vehicle=vehicle))
     passengers = manifest_passengers(vehicle)
     return render(
         request,
@@ -395,8 +432,34 @@ def manifest(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> HttpR
             "vehicle": vehicle,
             "passengers": passengers,
             "free_seats": vehicle.seats - len(passengers),
-            "documents": documents,
-            "form": DocumentLanguageForm(initial={"language": page_language()}),
-            **polling(documents),
+            **documents_of(programme.jobs.filter(kind=Kind.MANIFEST, vehicle=vehicle)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rooming_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The hotel's guests, and its rooming list (PDF and XLSX) made through the pipeline."""
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    hotel = get_object_or_404(programme.hotels, pk=pk)
+    hotel.programme = programme
+    if request.method == "POST":
+        start_in_language(
+            request,
+            programme,
+            kind=Kind.ROOMING_LIST,
+            label=_("The rooming list of %(hotel)s") % {"hotel": hotel.name},
+            hotel=hotel,
+        )
+        return redirect("reports:rooming_list", slug=programme.slug, pk=hotel.pk)
+    return render(
+        request,
+        "reports/rooming_list.html",
+        {
+            "programme": programme,
+            "hotel": hotel,
+            "rows": rooming_rows(hotel),
+            **documents_of(programme.jobs.filter(kind=Kind.ROOMING_LIST, hotel=hotel)),
         },
     )

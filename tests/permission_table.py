@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 
 from participants.invitations import hash_token
+from participants.lodging_models import Hotel, RoomType
 from participants.message_models import GroupMessage
 from participants.models import (
     EvaluationQuestion,
@@ -62,6 +63,7 @@ from .factories import (
     NominationQuestionFactory,
     ParticipantFactory,
     QuoteFactory,
+    RoomAssignmentFactory,
     SessionFactory,
     SessionMaterialFactory,
     SessionPhotoFactory,
@@ -160,6 +162,9 @@ class World:
     nomination: Nomination
     # Group messages
     group_message: GroupMessage
+    # Accommodation
+    hotel: Hotel
+    room_type: RoomType
 
 
 def build_world(cast: dict, programme: Programme) -> World:
@@ -184,12 +189,15 @@ def build_world(cast: dict, programme: Programme) -> World:
         programme=programme, kind=GenerationJob.Kind.CERTIFICATES, status="done", total=1, done=1
     )
     job.archive.save("certificates.zip", ContentFile(b"PK zip"), save=False)
+    job.spreadsheet.save("certificates.xlsx", ContentFile(b"PK xlsx"), save=False)
     job.combined.save("certificates.pdf", ContentFile(b"%PDF-1.7 combined"))
     # The focal point's delegation, and a nomination of it in the programme's open call.
     focal_delegation = FocalPointFactory(
         delegation__programme=programme, user=cast["focal_point"]
     ).delegation
     call = NominationCallFactory(programme=programme)
+    # Delegate A has a room in the programme's hotel.
+    room = RoomAssignmentFactory(room_type__hotel__programme=programme, participant=delegate_a)
     return World(
         programme=programme,
         delegate_a=delegate_a,
@@ -215,6 +223,8 @@ def build_world(cast: dict, programme: Programme) -> World:
         call=call,
         nomination=NominationFactory(call=call, delegation=focal_delegation),
         group_message=GroupMessageFactory(programme=programme),
+        hotel=room.room_type.hotel,
+        room_type=room.room_type,
     )
 
 
@@ -408,6 +418,34 @@ PERMISSIONS: dict[str, dict] = {
     "participants:message_compose": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "participants:message_detail": {"args": slug_and("group_message"), "get": MANAGERS},
     "participants:message_retry": {"args": slug_and("group_message"), "post": may_post(MANAGERS)},
+    # participants: accommodation. The team sees who sleeps where; organisers change it.
+    "participants:accommodation": {"args": slug, "get": TEAM},
+    "participants:occupancy": {"args": slug, "get": TEAM},
+    "participants:hotels": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
+    "participants:hotel_create": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "participants:hotel_edit": {
+        "args": slug_and("hotel"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:hotel_delete": {"args": slug_and("hotel"), "post": may_post(MANAGERS)},
+    "participants:room_type_create": {
+        "args": slug_and("hotel"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:room_type_edit": {
+        "args": slug_and("room_type"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:room_type_delete": {"args": slug_and("room_type"), "post": may_post(MANAGERS)},
+    "participants:room_assign": {
+        "args": of_delegate_a,
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:room_unassign": {"args": of_delegate_a, "post": may_post(MANAGERS)},
     # visits: the delegate's own pages
     "visits:my_agenda": {"get": DELEGATES},
     "visits:calendar": {"get": DELEGATES, "post": may_post(DELEGATES)},
@@ -476,6 +514,8 @@ PERMISSIONS: dict[str, dict] = {
     # Any organiser of a programme may start a new one from it, without the programme office.
     "reports:programme_copy": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "reports:manifest": {"args": item_and("vehicle"), "get": TEAM, "post": may_post(TEAM)},
+    # The hotel's rooming list, a working paper of the team like the manifests.
+    "reports:rooming_list": {"args": slug_and("hotel"), "get": TEAM, "post": may_post(TEAM)},
     # reports: certificates
     "reports:certificates": {"args": slug, "get": MANAGERS},
     "reports:certificate_template": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
@@ -504,6 +544,10 @@ PERMISSIONS: dict[str, dict] = {
     # Files of a job are not even admitted to: 404 rather than 403.
     "reports:job_archive": {"args": lambda w: [w.job.pk], "get": {**MANAGERS, "staff": 404}},
     "reports:job_combined": {"args": lambda w: [w.job.pk], "get": {**MANAGERS, "staff": 404}},
+    "reports:job_spreadsheet": {
+        "args": lambda w: [w.job.pk],
+        "get": {**MANAGERS, "staff": 404},
+    },
     "reports:job_retry": {"args": lambda w: [w.job.pk], "post": may_post(ADMINS)},
     "reports:my_agenda_pdf": {"get": DELEGATES},
     # reports: documents of the call for nominations. A focal point gets their own delegation's

@@ -23,6 +23,7 @@ from visits.withdrawals import replace_participant
 
 from . import colombo, data, jakarta_call, nominations
 from .accounts import demo_account
+from .lodging import COLOMBO, JAKARTA, load_lodging
 
 
 def _hour_minute(text: str) -> tuple[int, int]:
@@ -130,6 +131,7 @@ def load_demo() -> Programme:
     _record_attendance(programme, recorded_by=accounts["staff"], absences=data.ABSENCES)
     _load_information_and_evaluation(programme, author=accounts["organiser"])
     _load_closing_documents(programme, data)
+    load_lodging(programme, JAKARTA)
     load_colombo_sample(accounts)
     return programme
 
@@ -226,6 +228,7 @@ def load_colombo_sample(accounts: dict) -> Programme:
         )
     _record_attendance(programme, recorded_by=accounts["staff"], absences=[])
     _load_closing_documents(programme, source)
+    load_lodging(programme, COLOMBO)
     return programme
 
 
