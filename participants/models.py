@@ -27,6 +27,13 @@ from .allowance_models import (  # noqa: F401 (models of the app are registered 
     MealProvision,
 )
 from .choices import Category, Gender, display_name  # noqa: F401 (also used by callers)
+from .lodging_models import (  # noqa: F401 (accommodation, registered here too)
+    Hotel,
+    LodgingRule,
+    RoomAssignment,
+    RoomBlock,
+    RoomType,
+)
 from .message_models import (  # noqa: F401 (group messages and reminders, registered here too)
     DeadlineReminder,
     GroupMessage,
@@ -613,6 +620,7 @@ def participant_field_labels(names: list[str]) -> list[str]:
         visa=Visa._meta.verbose_name,
         legs=TravelLeg._meta.verbose_name_plural,
         allowance_payment=AllowancePayment._meta.verbose_name,
+        room=RoomAssignment._meta.verbose_name,
     )
     return [str(known.get(name, name)) for name in names]
 

@@ -3,7 +3,7 @@
 - The retention purge empties, after the programme's "personal data kept until" day, what was
   needed only to run it: passport details, travel, dietary and accessibility needs and
   emergency contacts (`RETENTION_FIELDS`), and deletes the travel desk's rows (`PERSONAL_ROWS`:
-  visas, travel legs, allowance payments) and its import batches. Names, country, region,
+  visas, travel legs, allowance payments, rooms) and its import batches. Names, country, region,
   institution, contact e-mail and phone, status and attendance stay: certificates, their
   verification and the closing report are built from them.
 - An erasure on request empties, for one person, everything that identifies them
@@ -38,6 +38,7 @@ from .models import (
     MessageRecipient,
     Nomination,
     Participant,
+    RoomAssignment,
     TravelLeg,
     Visa,
     new_badge_code,
@@ -51,6 +52,7 @@ PERSONAL_ROWS: dict[str, type[Model]] = {
     "visa": Visa,
     "legs": TravelLeg,
     "allowance_payment": AllowancePayment,
+    "room": RoomAssignment,
 }
 
 # What the retention purge empties, and the value it leaves.

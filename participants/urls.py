@@ -6,6 +6,7 @@ from . import (
     call_views,
     evaluation_views,
     invitation_views,
+    lodging_views,
     message_views,
     nomination_views,
     privacy_views,
@@ -137,4 +138,36 @@ urlpatterns = [
     ),
     path(f"{P}allowances/<int:pk>/pay/", allowance_views.allowance_pay, name="allowance_pay"),
     path(f"{P}allowances/<int:pk>/unpay/", allowance_views.allowance_unpay, name="allowance_unpay"),
+    # Accommodation: hotels, room types and blocks, who sleeps where (lodging_views.py)
+    path(f"{P}accommodation/", lodging_views.accommodation, name="accommodation"),
+    path(f"{P}accommodation/occupancy/", lodging_views.occupancy, name="occupancy"),
+    path(f"{P}accommodation/hotels/", lodging_views.hotels, name="hotels"),
+    path(f"{P}accommodation/hotels/new/", lodging_views.hotel_create, name="hotel_create"),
+    path(f"{P}accommodation/hotels/<int:pk>/", lodging_views.hotel_edit, name="hotel_edit"),
+    path(
+        f"{P}accommodation/hotels/<int:pk>/delete/",
+        lodging_views.hotel_delete,
+        name="hotel_delete",
+    ),
+    path(
+        f"{P}accommodation/hotels/<int:pk>/room-types/new/",
+        lodging_views.room_type_create,
+        name="room_type_create",
+    ),
+    path(
+        f"{P}accommodation/room-types/<int:pk>/",
+        lodging_views.room_type_edit,
+        name="room_type_edit",
+    ),
+    path(
+        f"{P}accommodation/room-types/<int:pk>/delete/",
+        lodging_views.room_type_delete,
+        name="room_type_delete",
+    ),
+    path(f"{P}accommodation/<int:pk>/room/", lodging_views.room_assign, name="room_assign"),
+    path(
+        f"{P}accommodation/<int:pk>/room/remove/",
+        lodging_views.room_unassign,
+        name="room_unassign",
+    ),
 ]

@@ -98,13 +98,17 @@ def payment_sheet_table(programme: Programme) -> tuple[list[str], list[list]]:
     return header, table
 
 
-def render_payment_sheet(job: GenerationJob, item_id: int) -> Rendered:
+def payment_sheet_xlsx(job: GenerationJob) -> bytes:
     header, rows = payment_sheet_table(job.programme)
-    content = xlsx_bytes(header, rows, title=str(_("Allowances")))
-    return Rendered(job.download_name("xlsx"), content)
+    return xlsx_bytes(header, rows, title=str(_("Allowances")))
 
 
-PAYMENT_SHEET_JOB = JobKind(render=render_payment_sheet, archive=False)
+def no_items(job: GenerationJob) -> list[int]:
+    return []
+
+
+# A spreadsheet alone: no item to render, the sheet is written when the job finishes.
+PAYMENT_SHEET_JOB = JobKind(items=no_items, archive=False, spreadsheet=payment_sheet_xlsx)
 
 
 # --- Receipts --------------------------------------------------------------------------------

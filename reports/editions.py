@@ -63,6 +63,10 @@ PARTS_NOT_COPIED = frozenset(
         # Allowances are paid at each edition's own rates, for its own days with meals.
         "participants.AllowanceRate",
         "participants.MealProvision",
+        # Hotels and their blocks are booked for the original's nights; the sharing rule goes
+        # with them, to be set again with the new programme's hotels.
+        "participants.Hotel",
+        "participants.LodgingRule",
     }
 )
 CERTIFICATE_TEMPLATE_NOT_COPIED = frozenset({"programme"})

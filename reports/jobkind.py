@@ -77,6 +77,8 @@ class JobKind:
     # The combined PDF written by the kind from what its chunks left in `job_folder(job)`
     # (`(job, outputs, folder) -> path`), or None to merge the single files instead.
     combine: Callable[[GenerationJob, list[Output], Path], Path | None] | None = None
+    # The XLSX stored beside the PDF (`job -> bytes`), made once every item is rendered.
+    spreadsheet: Callable[[GenerationJob], bytes] | None = None
 
     def render_all(self, job: GenerationJob, item_ids: list[int]) -> Iterator[tuple[int, Result]]:
         """(item id, result) of each item, in order, by chunk or one by one."""

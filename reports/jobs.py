@@ -44,7 +44,7 @@ from django.db.models.functions import Coalesce, Greatest, Now
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 
-from participants.models import Participant
+from participants.models import Hotel, Participant
 from programs.files import open_stored
 from programs.models import Delegation, Programme
 from visits.models import TransferRun, Vehicle
@@ -101,6 +101,7 @@ def start_job(
     vehicle: Vehicle | None = None,
     delegation: Delegation | None = None,
     transfer_run: TransferRun | None = None,
+    hotel: Hotel | None = None,
 ) -> GenerationJob:
     """The queued or running job of this kind and subject for the programme, or a new one.
 
@@ -117,6 +118,7 @@ def start_job(
             vehicle=vehicle,
             delegation=delegation,
             transfer_run=transfer_run,
+            hotel=hotel,
             status__in=PENDING,
         )
         job = pending.order_by("created_at").first()
@@ -130,6 +132,7 @@ def start_job(
             vehicle=vehicle,
             delegation=delegation,
             transfer_run=transfer_run,
+            hotel=hotel,
             started_by=by,
         )
         transaction.on_commit(lambda: send_job(job_id=job.pk))
@@ -411,9 +414,13 @@ def finish_job(*, job: GenerationJob) -> None:
             if combined:
                 with combined.open("rb") as combined_file:
                     combined_name = save_file(
-                        job_output_path(job, f"{stem}.{job.combined_extension}"),
-                        File(combined_file),
+                        job_output_path(job, f"{stem}.pdf"), File(combined_file)
                     )
+            spreadsheet_name = ""
+            if kind.spreadsheet is not None:
+                with _in_context(job):
+                    content = kind.spreadsheet(job)
+                spreadsheet_name = save_file(job_output_path(job, f"{stem}.xlsx"), content)
     except Exception as error:
         logger.exception("Finishing job %s failed", job.pk)
         _fail(job, _describe(error))
@@ -422,6 +429,7 @@ def finish_job(*, job: GenerationJob) -> None:
         status=Status.DONE,
         archive=archive_name,
         combined=combined_name,
+        spreadsheet=spreadsheet_name,
         done=len(outputs),
         total=len(outputs),
         error="",
@@ -435,6 +443,7 @@ def finish_job(*, job: GenerationJob) -> None:
             vehicle_id=job.vehicle_id,
             delegation_id=job.delegation_id,
             transfer_run_id=job.transfer_run_id,
+            hotel_id=job.hotel_id,
         )
         .exclude(pk=job.pk)
         .exclude(status__in=PENDING)
@@ -447,15 +456,20 @@ def finish_job(*, job: GenerationJob) -> None:
     if not all(output.storage_name.startswith(own_folder) for output in outputs):
         # The kind keeps its files elsewhere: what its chunks left here was only for finishing.
         _delete_item_files(job.programme_id, job.kind, job.pk)
-    earlier.update(archive="", combined="")
+    earlier.update(archive="", combined="", spreadsheet="")
 
 
 def _with_archive(job: GenerationJob, kind: JobKind) -> bool:
-    # A job about one participant, vehicle, delegation or transfer run makes one document: its
-    # PDF is all there is.
-    return kind.archive and not (
-        job.participant_id or job.vehicle_id or job.delegation_id or job.transfer_run_id
+    # A job about one participant, vehicle, delegation, transfer run or hotel makes one
+    # document: its PDF is all there is.
+    subject = (
+        job.participant_id
+        or job.vehicle_id
+        or job.delegation_id
+        or job.transfer_run_id
+        or job.hotel_id
     )
+    return kind.archive and not subject
 
 
 def build_files(

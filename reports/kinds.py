@@ -9,6 +9,7 @@ from .manifest import MANIFEST_JOB
 from .models import GenerationJob
 from .nominations import NOMINATION_LIST_JOB, SELECTION_RECORD_JOB
 from .overview import PROGRAMME_OVERVIEW_JOB
+from .rooming_list import ROOMING_LIST_JOB
 from .transfer_manifest import TRANSFER_MANIFEST_JOB
 from .visa import VISA_LETTERS_JOB
 
@@ -26,4 +27,5 @@ KINDS: dict[str, JobKind] = {
     Kind.PAYMENT_SHEET: PAYMENT_SHEET_JOB,
     Kind.ALLOWANCE_RECEIPT: ALLOWANCE_RECEIPT_JOB,
     Kind.TRANSFER_MANIFEST: TRANSFER_MANIFEST_JOB,
+    Kind.ROOMING_LIST: ROOMING_LIST_JOB,
 }

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Participant
+from participants.models import Hotel, Participant
 from programs.models import Delegation, Programme
 from programs.numbers import percent
 from visits.models import TransferRun, Vehicle
@@ -196,10 +196,10 @@ class GenerationJob(models.Model):
     report, one visa letter) or a batch (every certificate, every visa letter) with its ZIP.
 
     What a job is about within its programme is `participant` (one badge, one visa letter),
-    `vehicle` (one manifest), `transfer_run` (one driver's manifest of an airport transfer) or
-    `delegation` (one delegation's nomination list); none for the whole programme. How each
-    kind is rendered lives in its own module (see `reports.kinds`); how a job runs, in
-    `reports.jobs`.
+    `vehicle` (one manifest), `transfer_run` (one driver's manifest of an airport transfer),
+    `delegation` (one delegation's nomination list) or `hotel` (its rooming list); none for the
+    whole programme. How each kind is rendered lives in its own module (see `reports.kinds`);
+    how a job runs, in `reports.jobs`.
     """
 
     class Kind(models.TextChoices):
@@ -214,6 +214,7 @@ class GenerationJob(models.Model):
         PAYMENT_SHEET = "payment_sheet", _("Allowance payment sheet")
         ALLOWANCE_RECEIPT = "allowance_receipt", _("Allowance receipts")
         TRANSFER_MANIFEST = "transfer_manifest", _("Transfer manifest")
+        ROOMING_LIST = "rooming_list", _("Rooming list")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -259,6 +260,14 @@ class GenerationJob(models.Model):
         related_name="+",
         verbose_name=_("transfer run"),
     )
+    hotel = models.ForeignKey(
+        Hotel,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hotel"),
+    )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
@@ -273,6 +282,8 @@ class GenerationJob(models.Model):
     archive = models.FileField(_("ZIP archive"), upload_to=job_output_path, blank=True)
     # The one PDF of a single document, or every page of a batch in one file.
     combined = models.FileField(_("PDF"), upload_to=job_output_path, blank=True)
+    # The same rows as a spreadsheet, for kinds that make one beside their PDF (rooming list).
+    spreadsheet = models.FileField(_("spreadsheet"), upload_to=job_output_path, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -312,7 +323,7 @@ class GenerationJob(models.Model):
     @property
     def subject_slug(self) -> str:
         """What the job is about, in file names: "", "-participant-12", "-vehicle-3",
-        "-delegation-5" or "-transfer-7"."""
+        "-delegation-5", "-transfer-7" or "-hotel-2"."""
         if self.participant_id:
             return f"-participant-{self.participant_id}"
         if self.vehicle_id:
@@ -321,20 +332,13 @@ class GenerationJob(models.Model):
             return f"-delegation-{self.delegation_id}"
         if self.transfer_run_id:
             return f"-transfer-{self.transfer_run_id}"
+        if self.hotel_id:
+            return f"-hotel-{self.hotel_id}"
         return ""
-
-    @property
-    def combined_extension(self) -> str:
-        """The type of the job's one file: "xlsx" for a spreadsheet, else "pdf"."""
-        return "xlsx" if self.kind in SPREADSHEET_KINDS else "pdf"
 
     def download_name(self, extension: str) -> str:
         kind = self.kind.replace("_", "-")
         return f"{self.programme.slug}-{kind}{self.subject_slug}-{self.language}.{extension}"
-
-
-# Kinds whose one file is a spreadsheet rather than a PDF.
-SPREADSHEET_KINDS = (GenerationJob.Kind.PAYMENT_SHEET,)
 
 
 class JobOutput(models.Model):

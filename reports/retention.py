@@ -33,6 +33,14 @@ from .models import Certificate, GenerationJob
 logger = logging.getLogger(__name__)
 
 Kind = GenerationJob.Kind
+
+# Documents naming people with their travel, rooms or pay: deleted by the purge.
+TRAVEL_DESK_KINDS = (
+    Kind.ROOMING_LIST,
+    Kind.TRANSFER_MANIFEST,
+    Kind.PAYMENT_SHEET,
+    Kind.ALLOWANCE_RECEIPT,
+)
 PENDING = [GenerationJob.Status.QUEUED, GenerationJob.Status.RUNNING]
 
 
@@ -73,9 +81,9 @@ def delete_jobs(jobs: QuerySet[GenerationJob]) -> int:
     files: list[str] = []
     folders: list[str] = []
     ids = []
-    for job in jobs.only("pk", "programme_id", "kind", "archive", "combined"):
+    for job in jobs.only("pk", "programme_id", "kind", "archive", "combined", "spreadsheet"):
         ids.append(job.pk)
-        files += [stored.name for stored in (job.archive, job.combined) if stored]
+        files += [stored.name for stored in (job.archive, job.combined, job.spreadsheet) if stored]
         folders.append(item_folder(job.programme_id, job.kind, job.pk))
     if ids:
         GenerationJob.objects.filter(pk__in=ids).delete()
@@ -97,7 +105,8 @@ def programmes_due_for_purge(*, today: date) -> QuerySet[Programme]:
 def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
     """Remove what the programme no longer needs: participants' passport details, travel,
     needs and emergency contacts, its import batches, its visa letters, the nominations of its
-    call (with their documents) and the log of who its group messages went to.
+    call (with their documents), the log of who its group messages went to, and the travel
+    desk's documents (rooming lists, transfer manifests, payment sheets and receipts).
 
     Returns the record of what went, or None when nothing was left (running it again
     changes nothing and records nothing).
@@ -109,6 +118,8 @@ def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
         participants, fields = purge_personal_fields(programme=programme)
         batches = delete_import_batches(programme=programme)
         nominations, recipients = purge_nominations_and_messages(programme=programme)
+        # The travel desk's papers name people with their flights, phones, rooms and pay.
+        delete_jobs(programme.jobs.filter(kind__in=TRAVEL_DESK_KINDS))
         letters = delete_jobs(programme.jobs.filter(kind=Kind.VISA_LETTERS))
         if letters:
             # Files of earlier runs that no job points to any more.

@@ -29,6 +29,12 @@ urlpatterns = [
         transfer_views.transfer_manifest,
         name="transfer_manifest",
     ),
+    # A hotel's rooming list (views.py)
+    path(
+        f"{P}accommodation/hotels/<int:pk>/rooming-list/",
+        views.rooming_list,
+        name="rooming_list",
+    ),
     # Certificates and their public verification (certificate_views.py)
     path(f"{P}certificates/", certificate_views.certificates, name="certificates"),
     path(
@@ -82,6 +88,12 @@ urlpatterns = [
         views.job_file,
         {"output": "combined"},
         name="job_combined",
+    ),
+    path(
+        "jobs/<uuid:job_id>/spreadsheet.xlsx",
+        views.job_file,
+        {"output": "spreadsheet"},
+        name="job_spreadsheet",
     ),
     path("jobs/<uuid:job_id>/retry/", views.job_retry, name="job_retry"),
     path("me/agenda.pdf", closing_views.my_agenda_pdf, name="my_agenda_pdf"),

@@ -33,6 +33,7 @@ from .jobs import retry_job, start_job
 from .manifest import manifest_passengers
 from .models import GenerationJob
 from .queries import latest_jobs
+from .rooming_list import rooming_rows
 
 Kind = GenerationJob.Kind
 
@@ -53,6 +54,8 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
     # Staff hand allowances out at the desk: they print the sheet and the receipts.
     Kind.PAYMENT_SHEET: TEAM,
     Kind.ALLOWANCE_RECEIPT: TEAM,
+    # Sent to the hotel: a working paper of the whole team, like the manifests.
+    Kind.ROOMING_LIST: TEAM,
 }
 # Kinds about one delegation that its focal points may follow and download (not retry).
 FOCAL_POINT_KINDS = (Kind.NOMINATION_LIST,)
@@ -66,6 +69,8 @@ START_ROLES: dict[str, tuple[str, ...]] = {
 }
 # The newest jobs of a programme shown on its page; older ones only matter as history.
 JOBS_SHOWN = 50
+# The file extension of each file field of a job.
+OUTPUT_EXTENSIONS = {"archive": "zip", "combined": "pdf", "spreadsheet": "xlsx"}
 CONTENT_TYPES = {
     "zip": "application/zip",
     "pdf": "application/pdf",
@@ -232,6 +237,8 @@ def _subject_page(job: GenerationJob) -> tuple[str, str]:
     if job.kind in (Kind.PAYMENT_SHEET, Kind.ALLOWANCE_RECEIPT):
         label = str(job.participant) if job.participant else programme.title
         return label, reverse("reports:allowance_documents", args=[programme.slug])
+    if job.kind == Kind.ROOMING_LIST:
+        return job.hotel.name, reverse("reports:rooming_list", args=[programme.slug, job.hotel_id])
     return programme.title, reverse("reports:jobs", args=[programme.slug])
 
 
@@ -284,7 +291,9 @@ def job_file(request: HttpRequest, job_id: UUID, output: str) -> FileResponse:
         raise Http404 from None
     if job.status != GenerationJob.Status.DONE:
         raise Http404
-    extension = "zip" if output == "archive" else job.combined_extension
+    extension = OUTPUT_EXTENSIONS[output]
+    if not getattr(job, output):
+        raise Http404
     response = serve_stored_file(
         getattr(job, output),
         content_type=CONTENT_TYPES[extension],
@@ -445,4 +454,22 @@ def document_page(
             "form": DocumentLanguageForm(initial={"language": page_language()}),
             **polling(documents),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rooming_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The hotel's guests, and its rooming list (PDF and XLSX) made through the pipeline."""
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    hotel = get_object_or_404(programme.hotels, pk=pk)
+    hotel.programme = programme
+    return document_page(
+        request,
+        programme,
+        kind=Kind.ROOMING_LIST,
+        subject={"hotel": hotel},
+        label=_("The rooming list of %(hotel)s") % {"hotel": hotel.name},
+        template="reports/rooming_list.html",
+        context=lambda: {"hotel": hotel, "rows": rooming_rows(hotel)},
     )

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from participants.invitations import hash_token
+from participants.lodging_models import Hotel, RoomAssignment, RoomType
 from participants.message_models import GroupMessage, MessageRecipient
 from participants.models import (
     EvaluationAnswer,
@@ -533,3 +534,33 @@ class TransferRunFactory(factory.django.DjangoModelFactory):
     )
     vehicle = factory.Sequence(lambda n: f"Van {n}")
     seats = 7
+
+
+class HotelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Hotel
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Hotel {n}")
+    address = "Jl. Medan Merdeka Selatan"
+
+
+class RoomTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoomType
+
+    hotel = factory.SubFactory(HotelFactory)
+    name = "Deluxe twin"
+    beds = 2
+
+
+class RoomAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoomAssignment
+
+    room_type = factory.SubFactory(RoomTypeFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory, programme=factory.SelfAttribute("..room_type.hotel.programme")
+    )
+    first_night = date(2023, 11, 12)
+    last_night = date(2023, 11, 16)

@@ -28,6 +28,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 
 from participants.invitations import hash_token
+from participants.lodging_models import Hotel, RoomType
 from participants.message_models import GroupMessage
 from participants.models import (
     EvaluationQuestion,
@@ -65,6 +66,7 @@ from .factories import (
     NominationQuestionFactory,
     ParticipantFactory,
     QuoteFactory,
+    RoomAssignmentFactory,
     SessionFactory,
     SessionMaterialFactory,
     SessionPhotoFactory,
@@ -167,6 +169,9 @@ class World:
     # Airport transfers: a run with delegate A on it
     transfer_run: TransferRun
     transfer_passenger: TransferPassenger
+    # Accommodation
+    hotel: Hotel
+    room_type: RoomType
 
 
 def build_world(cast: dict, programme: Programme) -> World:
@@ -191,6 +196,7 @@ def build_world(cast: dict, programme: Programme) -> World:
         programme=programme, kind=GenerationJob.Kind.CERTIFICATES, status="done", total=1, done=1
     )
     job.archive.save("certificates.zip", ContentFile(b"PK zip"), save=False)
+    job.spreadsheet.save("certificates.xlsx", ContentFile(b"PK xlsx"), save=False)
     job.combined.save("certificates.pdf", ContentFile(b"%PDF-1.7 combined"))
     # The focal point's delegation, and a nomination of it in the programme's open call.
     focal_delegation = FocalPointFactory(
@@ -198,6 +204,8 @@ def build_world(cast: dict, programme: Programme) -> World:
     ).delegation
     call = NominationCallFactory(programme=programme)
     transfer_run = TransferRunFactory(programme=programme)
+    # Delegate A has a room in the programme's hotel.
+    room = RoomAssignmentFactory(room_type__hotel__programme=programme, participant=delegate_a)
     return World(
         programme=programme,
         delegate_a=delegate_a,
@@ -227,6 +235,8 @@ def build_world(cast: dict, programme: Programme) -> World:
         transfer_passenger=TransferPassenger.objects.create(
             run=transfer_run, participant=delegate_a, direction=transfer_run.direction
         ),
+        hotel=room.room_type.hotel,
+        room_type=room.room_type,
     )
 
 
@@ -483,6 +493,34 @@ PERMISSIONS: dict[str, dict] = {
         "post": may_post(MANAGERS),
     },
     "participants:allowance_unpay": {"args": paid_delegate_a, "post": may_post(MANAGERS)},
+    # participants: accommodation. The team sees who sleeps where; organisers change it.
+    "participants:accommodation": {"args": slug, "get": TEAM},
+    "participants:occupancy": {"args": slug, "get": TEAM},
+    "participants:hotels": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
+    "participants:hotel_create": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "participants:hotel_edit": {
+        "args": slug_and("hotel"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:hotel_delete": {"args": slug_and("hotel"), "post": may_post(MANAGERS)},
+    "participants:room_type_create": {
+        "args": slug_and("hotel"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:room_type_edit": {
+        "args": slug_and("room_type"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:room_type_delete": {"args": slug_and("room_type"), "post": may_post(MANAGERS)},
+    "participants:room_assign": {
+        "args": of_delegate_a,
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:room_unassign": {"args": of_delegate_a, "post": may_post(MANAGERS)},
     # visits: the delegate's own pages
     "visits:my_agenda": {"get": DELEGATES},
     "visits:calendar": {"get": DELEGATES, "post": may_post(DELEGATES)},
@@ -565,6 +603,8 @@ PERMISSIONS: dict[str, dict] = {
         "get": TEAM,
         "post": may_post(TEAM),
     },
+    # The hotel's rooming list, a working paper of the team like the manifests.
+    "reports:rooming_list": {"args": slug_and("hotel"), "get": TEAM, "post": may_post(TEAM)},
     # reports: certificates
     "reports:certificates": {"args": slug, "get": MANAGERS},
     "reports:certificate_template": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
@@ -593,6 +633,10 @@ PERMISSIONS: dict[str, dict] = {
     # Files of a job are not even admitted to: 404 rather than 403.
     "reports:job_archive": {"args": lambda w: [w.job.pk], "get": {**MANAGERS, "staff": 404}},
     "reports:job_combined": {"args": lambda w: [w.job.pk], "get": {**MANAGERS, "staff": 404}},
+    "reports:job_spreadsheet": {
+        "args": lambda w: [w.job.pk],
+        "get": {**MANAGERS, "staff": 404},
+    },
     "reports:job_retry": {"args": lambda w: [w.job.pk], "post": may_post(ADMINS)},
     "reports:my_agenda_pdf": {"get": DELEGATES},
     # reports: documents of the call for nominations. A focal point gets their own delegation's

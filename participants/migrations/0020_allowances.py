@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0018_travel_legs'),
+        ('participants', '0019_lodging'),
         ('programs', '0013_focal_points_and_reserves'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -32,6 +32,7 @@ from ..factories import (
     MembershipFactory,
     ParticipantFactory,
     ProgrammeFactory,
+    RoomAssignmentFactory,
     TravelLegFactory,
     UserFactory,
     VisaFactory,
@@ -290,6 +291,9 @@ def _personal_rows(participant) -> dict[str, object]:
             amount=Decimal("450000"),
             count=1,
             method=AllowancePayment.Method.CASH,
+        ),
+        "room": RoomAssignmentFactory(
+            participant=participant, room_type__hotel__programme=participant.programme
         ),
     }
 

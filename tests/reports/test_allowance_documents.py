@@ -66,8 +66,9 @@ def test_the_payment_sheet_lists_every_row_with_totals_and_a_signature_column(
         )
 
     job.refresh_from_db()
-    assert job.status == "done" and job.combined.name.endswith(".xlsx") and not job.archive
-    sheet = load_workbook(io.BytesIO(_read(job.combined))).active
+    assert job.status == "done" and job.spreadsheet.name.endswith(".xlsx")
+    assert not job.archive and not job.combined
+    sheet = load_workbook(io.BytesIO(_read(job.spreadsheet))).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][-1] == "Signature"
     names = [row[1] for row in rows[1:3]]

@@ -23,6 +23,7 @@ from visits.withdrawals import replace_participant
 
 from . import allowances, colombo, data, jakarta_call, nominations, transfers, travel
 from .accounts import demo_account
+from .lodging import COLOMBO, JAKARTA, load_lodging
 from .visas import load_visas
 
 
@@ -136,6 +137,7 @@ def load_demo() -> Programme:
     travel.load_legs(programme, travel.JAKARTA_LEGS)
     allowances.load_allowances(programme, allowances.JAKARTA, paid_by=accounts["organiser"])
     transfers.load_airport_pickups(programme, transfers.JAKARTA_DRIVERS)
+    load_lodging(programme, JAKARTA)
     load_colombo_sample(accounts)
     return programme
 
@@ -235,6 +237,7 @@ def load_colombo_sample(accounts: dict) -> Programme:
     travel.load_legs(programme, travel.COLOMBO_LEGS)
     allowances.load_allowances(programme, allowances.COLOMBO, paid_by=organiser)
     transfers.load_airport_pickups(programme, transfers.COLOMBO_DRIVERS)
+    load_lodging(programme, COLOMBO)
     return programme
 
 
