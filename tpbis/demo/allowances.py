@@ -36,3 +36,7 @@ def load_allowances(programme: Programme, sample: tuple, *, paid_by) -> None:
     for delegate in delegates.order_by("pk")[:paid]:
         if not AllowancePayment.objects.filter(participant=delegate).exists():
             mark_paid(participant=delegate, method="cash", reference="SAMPLE", by=paid_by)
+            # Paid at the desk on the first morning, not on the day the demo is loaded.
+            AllowancePayment.objects.filter(participant=delegate).update(
+                paid_at=programme.local_datetime(programme.start_date, 8)
+            )
