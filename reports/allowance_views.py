@@ -18,7 +18,7 @@ from programs.permissions import MANAGERS, TEAM, get_programme_for_user
 from .forms import DocumentLanguageForm
 from .models import GenerationJob
 from .queries import latest_jobs
-from .views import page_language, polling, start_from_form
+from .views import page_language, polling, start_in_language
 
 Kind = GenerationJob.Kind
 ALLOWANCE_KINDS = (Kind.PAYMENT_SHEET, Kind.ALLOWANCE_RECEIPT)
@@ -50,14 +50,7 @@ def allowance_documents(request: HttpRequest, slug: str) -> HttpResponse:
             )
             if participant is None:
                 raise Http404
-        start_from_form(
-            request,
-            programme,
-            DocumentLanguageForm(request.POST),
-            error=_("Choose a language."),
-            kind=kind,
-            participant=participant,
-        )
+        start_in_language(request, programme, kind=kind, participant=participant)
         return redirect("reports:allowance_documents", slug=programme.slug)
     documents = latest_jobs(
         programme.jobs.filter(kind__in=ALLOWANCE_KINDS).select_related("participant")

@@ -192,6 +192,21 @@ def start_from_form(
     return job
 
 
+def start_in_language(
+    request: HttpRequest, programme: Programme, *, kind: str, label: str = "", **subject
+) -> GenerationJob | None:
+    """Start the `kind` document about `subject` in the language the POSTed form chose."""
+    return start_from_form(
+        request,
+        programme,
+        DocumentLanguageForm(request.POST),
+        error=_("Choose a language."),
+        kind=kind,
+        label=label,
+        **subject,
+    )
+
+
 def say_started(request: HttpRequest, job: GenerationJob, label: str = "") -> None:
     """Tell the user where the job stands now that it was asked for."""
     job.refresh_from_db()
@@ -433,15 +448,7 @@ def document_page(
     """The page of one document about `subject` (a vehicle, a transfer run): a POST asks for
     it in a language and comes back; a GET shows its latest files with `context()`."""
     if request.method == "POST":
-        start_from_form(
-            request,
-            programme,
-            DocumentLanguageForm(request.POST),
-            error=_("Choose a language."),
-            kind=kind,
-            label=label,
-            **subject,
-        )
+        start_in_language(request, programme, kind=kind, label=label, **subject)
         return redirect(request.path)
     documents = latest_jobs(programme.jobs.filter(kind=kind, **subject))
     return render(
