@@ -301,3 +301,15 @@ def test_demo_delegates_are_picked_up_at_cgk_in_groups_landing_within_the_hour(d
     client.force_login(get_user_model().objects.get(email="delegate@example.org"))
     page = client.get(reverse("visits:my_agenda")).content.decode()
     assert "Pick-up at the airport" in page and "Budi Santoso" in page
+
+
+def test_the_sample_programme_abroad_has_its_own_pick_ups_and_hotel(demo):
+    colombo = Programme.objects.get(slug="colombo-sample-2024")
+    runs = TransferRun.objects.filter(programme=colombo, direction="arrival")
+    assert runs.count() >= 2 and set(runs.values_list("airport_code", flat=True)) == {"CMB"}
+    # Every delegate who flies in is met.
+    flying = colombo.participants.filter(legs__direction="arrival").distinct()
+    met = TransferPassenger.objects.filter(run__in=runs).values_list("participant_id", flat=True)
+    assert set(flying.values_list("pk", flat=True)) == set(met)
+    hotel = colombo.hotels.get()
+    assert hotel.room_types.exists() and colombo.participants.filter(room__isnull=False).exists()
