@@ -2,6 +2,7 @@ import uuid
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tpbis.celery import app as celery_app
 
@@ -29,6 +30,9 @@ def _fast_and_isolated(settings, request):
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = previous
+    # A page asked for in another language leaves it active in this thread (LocaleMiddleware
+    # activates it and nothing switches it back): the next test starts in the default again.
+    translation.deactivate()
 
 
 @pytest.fixture(params=["disk", "bucket"])

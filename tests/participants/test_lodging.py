@@ -8,6 +8,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from participants import lodging
 from participants.lodging_models import Hotel, LodgingRule, RoomAssignment, RoomBlock, RoomType
@@ -26,6 +27,13 @@ Sharing = LodgingRule.Sharing
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2023, 11, day, hour, minute, tzinfo=JAKARTA)
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    # The services' messages are read in English here, whatever an earlier test activated.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
