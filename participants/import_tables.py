@@ -7,7 +7,7 @@ The file's size is checked before anything is read, and workbooks are vetted by
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import wraps
@@ -130,9 +130,16 @@ def table_from_rows(rows: Iterable[tuple[int, Sequence[Any]]]) -> Table:
             _("The header row (row %(row)d) has no column “%(columns)s”. Start from the template.")
             % {"row": header_number, "columns": "”, “".join(missing)}
         )
-    table = Table(rows=[], ignored_headers=ignored)
-    blank_run = 0
-    for number, row in iterator:
+    too_many = _("The file has more than %(limit)s participant rows. Split it into smaller files.")
+    return Table(
+        rows=filled_rows(_cells(iterator, mapping), too_many=too_many), ignored_headers=ignored
+    )
+
+
+def _cells(
+    rows: Iterable[tuple[int, Sequence[Any]]], mapping: list[tuple[int, str]]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, row in rows:
         length = len(row)
         cells = {}
         for index, key in mapping:
@@ -152,16 +159,24 @@ def table_from_rows(rows: Iterable[tuple[int, Sequence[Any]]]) -> Table:
                 if not value:
                     continue
             cells[key] = value
+        yield number, cells
+
+
+def filled_rows(
+    rows: Iterable[tuple[int, dict[str, Any]]], *, too_many: str
+) -> list[tuple[int, dict[str, Any]]]:
+    """The rows that have cells, at most MAX_ROWS of them (else ValidationError `too_many`,
+    given the limit); a run of MAX_BLANK_RUN empty rows ends the sheet."""
+    kept: list[tuple[int, dict[str, Any]]] = []
+    blank_run = 0
+    for number, cells in rows:
         if not cells:
             blank_run += 1
             if blank_run >= MAX_BLANK_RUN:
                 break
             continue
         blank_run = 0
-        if len(table.rows) == MAX_ROWS:
-            raise ValidationError(
-                _("The file has more than %(limit)s participant rows. Split it into smaller files.")
-                % {"limit": f"{MAX_ROWS:,}"}
-            )
-        table.rows.append((number, cells))
-    return table
+        if len(kept) == MAX_ROWS:
+            raise ValidationError(too_many % {"limit": f"{MAX_ROWS:,}"})
+        kept.append((number, cells))
+    return kept

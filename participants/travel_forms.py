@@ -6,7 +6,9 @@ place without a code. The fields read them without a zone; the form gives each i
 the codes are known, and shows stored times back in the same zones.
 """
 
+from collections.abc import Hashable, Iterable
 from datetime import UTC, datetime, tzinfo
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,6 +28,7 @@ from .travel_models import TravelLeg
 MAX_LEGS = 12
 # Each end of a leg: its time, airport code and place fields.
 ENDS = (("departs_at", "from_code", "from_place"), ("arrives_at", "to_code", "to_place"))
+Key = TypeVar("Key", bound=Hashable)
 CODE_ATTRS = {"size": 4, "maxlength": 3, "autocapitalize": "characters", "autocomplete": "off"}
 
 
@@ -146,6 +149,37 @@ class TravelLegForm(forms.ModelForm):
         return cleaned
 
 
+# The host-end rule's messages: on the early departure's time, and for the whole journey.
+HOME_TOO_EARLY = _("The journey home must leave after the last arrival.")
+HOME_TOO_EARLY_DETAILS = _(
+    "The first departure (%(leaves)s) is not after the last arrival (%(landed)s)."
+)
+
+
+def early_departure(legs: Iterable[tuple[Key, str, datetime | None, datetime | None]]):
+    """The host-end rule: the journey home leaves after the last arrival lands.
+
+    `legs` are (key, direction, departs, arrives), times in UTC. Returns (key of the first
+    departure leg, its departure, the last landing) when that leg leaves too early, else None.
+    """
+    legs = list(legs)
+    landings = [
+        arrives
+        for _key, direction, _departs, arrives in legs
+        if direction == TravelLeg.Direction.ARRIVAL and arrives
+    ]
+    leavings = [
+        (departs, key)
+        for key, direction, departs, _arrives in legs
+        if direction == TravelLeg.Direction.DEPARTURE and departs
+    ]
+    if not landings or not leavings:
+        return None
+    landed = max(landings)
+    leaves, key = min(leavings, key=lambda leaving: leaving[0])
+    return None if leaves > landed else (key, leaves, landed)
+
+
 class BaseTravelLegFormSet(BaseInlineFormSet):
     def clean(self) -> None:
         """The journey home leaves after the last arrival lands (the host ends, see stays)."""
@@ -153,29 +187,22 @@ class BaseTravelLegFormSet(BaseInlineFormSet):
         if any(self.errors):
             return
         kept = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
-        landings = [
-            f.cleaned_data["arrives_at"]
-            for f in kept
-            if f.cleaned_data["direction"] == TravelLeg.Direction.ARRIVAL
-            and f.cleaned_data.get("arrives_at")
-        ]
-        leavings = [
-            f
-            for f in kept
-            if f.cleaned_data["direction"] == TravelLeg.Direction.DEPARTURE
-            and f.cleaned_data.get("departs_at")
-        ]
-        if not landings or not leavings:
+        found = early_departure(
+            (
+                index,
+                form.cleaned_data["direction"],
+                form.cleaned_data.get("departs_at"),
+                form.cleaned_data.get("arrives_at"),
+            )
+            for index, form in enumerate(kept)
+        )
+        if found is None:
             return
-        landed = max(landings)
-        first = min(leavings, key=lambda f: f.cleaned_data["departs_at"])
-        leaves = first.cleaned_data["departs_at"]
-        if leaves > landed:
-            return
-        first.add_error("departs_at", _("The journey home must leave after the last arrival."))
+        index, leaves, landed = found
+        kept[index].add_error("departs_at", HOME_TOO_EARLY)
         programme = self.instance.programme
         raise ValidationError(
-            _("The first departure (%(leaves)s) is not after the last arrival (%(landed)s)."),
+            HOME_TOO_EARLY_DETAILS,
             params={
                 "leaves": local_label(leaves, programme.tzinfo),
                 "landed": local_label(landed, programme.tzinfo),

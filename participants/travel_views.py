@@ -1,24 +1,32 @@
 """Travel legs: the organisers' page of one participant's legs and the delegate's "My travel".
 
 Both save the whole formset in one transaction, then copy the host end of the journey into
-the participant's arrival and departure (participants.stays.sync_travel_summary).
+the participant's arrival and departure (participants.stays.sync_travel_summary). The
+organisers' import page does the same for everyone named in an XLSX file (travel_import).
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from programs.permissions import MANAGERS, get_programme_for_user
+from programs.uploads import IMPORT, with_limit
 
 from .access import get_participation_for_user, programme_query
 from .models import Participant
 from .roles import get_roles
 from .stays import shown_legs, sync_travel_summary
 from .travel_forms import BaseTravelLegFormSet, travel_formset
+from .travel_import import TravelImportRefused, import_travel, template_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def save_legs(formset: BaseTravelLegFormSet) -> bool:
@@ -86,3 +94,48 @@ def my_travel(request: HttpRequest) -> HttpResponse:
         participations=get_roles(request).participations,
     )
     return response or redirect(f"{request.path}{programme_query(request, participant)}")
+
+
+class TravelImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Travel legs"),
+        help_text=with_limit(gettext_lazy("An .xlsx file of at most %(limit)s."), IMPORT),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def travel_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Organisers upload everyone's flights at once: all rows saved, or none."""
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    form = TravelImportForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = import_travel(programme=programme, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        except TravelImportRefused as refused:
+            row_errors = refused.errors
+        else:
+            messages.success(
+                request,
+                _("Travel imported: %(legs)d legs of %(participants)d participants.")
+                % {"legs": outcome.legs, "participants": outcome.participants},
+            )
+            return redirect("participants:travel_import", programme.slug)
+    return render(
+        request,
+        "participants/travel_import.html",
+        {"programme": programme, "form": form, "row_errors": row_errors},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+def travel_import_template(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
+    response = HttpResponse(template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-travel.xlsx"'
+    return response

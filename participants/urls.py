@@ -34,6 +34,12 @@ urlpatterns = [
     # Travel legs: the organisers' page and the delegate's own (travel_views.py)
     path(f"{P}participants/<int:pk>/travel/", travel_views.travel_edit, name="travel_edit"),
     path("me/travel/", travel_views.my_travel, name="my_travel"),
+    path(f"{P}travel/import/", travel_views.travel_import, name="travel_import"),
+    path(
+        f"{P}travel/import/template.xlsx",
+        travel_views.travel_import_template,
+        name="travel_import_template",
+    ),
     # Bulk actions on the list (bulk_views.py)
     path(f"{P}participants/bulk/", bulk_views.bulk_action, name="bulk"),
     # Bulk import and export (transfer_views.py)

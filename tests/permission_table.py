@@ -402,6 +402,9 @@ PERMISSIONS: dict[str, dict] = {
         "args": lambda w: [w.programme.slug, "csv"],
         "get": MANAGERS,
     },
+    # Everyone's flights from one XLSX file, and its empty template.
+    "participants:travel_import": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "participants:travel_import_template": {"args": slug, "get": MANAGERS},
     "participants:export": {"args": lambda w: [w.programme.slug, "csv"], "get": MANAGERS},
     "participants:invite": {"args": of_delegate_a, "post": may_post(MANAGERS)},
     # The link is the key: no one but the invitee's verified address may answer it.

@@ -72,16 +72,6 @@ def formset_data(legs: list[dict], existing: list[TravelLeg] = ()) -> dict:
     return data
 
 
-@pytest.fixture
-def organiser(cast):
-    return client_for(cast["organiser"])
-
-
-@pytest.fixture
-def delegate_a(cast):
-    return Participant.objects.get(user=cast["delegate"])
-
-
 def travel_url(participant: Participant) -> str:
     return reverse("participants:travel_edit", args=[participant.programme.slug, participant.pk])
 
