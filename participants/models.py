@@ -21,6 +21,11 @@ from programs.models import (
 from programs.regions import host_member_country
 from programs.subdivisions import region_name, validate_subdivision_of
 
+from .action_plan_models import (  # noqa: F401 (after the programme, registered here too)
+    ActionPlan,
+    ActionPlanComment,
+    Milestone,
+)
 from .allowance_models import (  # noqa: F401 (models of the app are registered from here)
     AllowancePayment,
     AllowanceRate,

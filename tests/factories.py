@@ -6,6 +6,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from participants.action_plan_models import ActionPlan, Milestone
 from participants.invitations import hash_token
 from participants.lodging_models import Hotel, RoomAssignment, RoomType
 from participants.message_models import GroupMessage, MessageRecipient
@@ -564,3 +565,24 @@ class RoomAssignmentFactory(factory.django.DjangoModelFactory):
     )
     first_night = date(2023, 11, 12)
     last_night = date(2023, 11, 16)
+
+
+class ActionPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionPlan
+
+    participant = factory.SubFactory(ParticipantFactory)
+    goal = "Open a reading corner for children in the village library"
+    activities = "Train two volunteers; move the children's books to the ground floor"
+    partners = "District education office"
+    share_in_reports = True
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_on = date(2024, 3, 1)
