@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .api_token_models import ApiToken  # noqa: F401 (models of the app are registered from here)
 from .countries import country_name
 from .languages import DEFAULT_CONTENT_LANGUAGE, content_language_choices
 from .privacy import (

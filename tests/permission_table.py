@@ -653,6 +653,9 @@ PERMISSIONS: dict[str, dict] = {
     "reports:selection_record_pdf": {"args": slug, "post": may_post(MANAGERS)},
     # reports: the allowance payment sheet and receipts (staff print them, organisers ask).
     "reports:allowance_documents": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
+    # REST API: the schema and its docs page are public (they describe, and hold no data).
+    "api_schema": {"get": PUBLIC},
+    "api_docs": {"get": PUBLIC},
 }
 
 

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "tpbis.accounts",
     "programs",
     "participants",
@@ -240,6 +243,48 @@ NOMINATION_DEADLINE_REMINDER_DAYS = env.list(
     "NOMINATION_DEADLINE_REMINDER_DAYS", cast=int, default=[7, 2]
 )
 NOMINATION_PROFILE_REMINDER_DAYS = env.int("NOMINATION_PROFILE_REMINDER_DAYS", default=3)
+
+# The REST API (/api/v1/): personal tokens or the session, JSON only, pages by cursor, one
+# error format, and a rate limit per token (counted in the cache; see programs/api_support.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "programs.api_support.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["programs.api_support.ApiAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "programs.api_support.ApiCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "programs.api_schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "programs.api_support.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "programs.api_support.ApiUserRateThrottle",
+        "programs.api_support.ApiAnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api": env.str("API_RATE_LIMIT", default="600/min"),
+        "api_anonymous": env.str("API_ANONYMOUS_RATE_LIMIT", default="60/min"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TPBIS API",
+    "DESCRIPTION": (
+        "Programmes, delegations and participants of international knowledge-sharing "
+        "programmes, with the same access as the pages. Authenticate with a personal token "
+        "(`Authorization: Bearer tpbis_…`) made on the account's API tokens page."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components, so read-only fields are not asked for.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

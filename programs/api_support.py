@@ -1,0 +1,184 @@
+"""What every endpoint of the API shares: tokens, scopes, pages of results, one error format.
+
+The API answers with the same roles as the pages: each app's endpoints fetch objects through
+the app's own access helper (404 to outsiders, 403 to members without the role). A personal
+token narrows that further, never widens it: `token_allows` says whether a token reaches a
+programme (and may change data in it), `may_see_passports` whether it may read passport
+details. Signed-in browsers (the docs page) use the session, with its CSRF check.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+
+# A module, not its function: DRF's views import this module while they load (the settings).
+from rest_framework import views as drf_views
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from .api_token_models import ApiToken, hash_secret
+from .models import Programme
+
+AUTH_SCHEME = "Bearer"
+
+
+# --- Tokens -----------------------------------------------------------------------------
+
+
+class ApiTokenAuthentication(BaseAuthentication):
+    """`Authorization: Bearer tpbis_…`: a personal token that is neither revoked nor its
+    user deactivated. Other requests are left to the next authentication (the session)."""
+
+    def authenticate(self, request: Request):
+        words = get_authorization_header(request).split()
+        if not words or words[0].decode(errors="replace").lower() != AUTH_SCHEME.lower():
+            return None
+        if len(words) != 2:
+            raise exceptions.AuthenticationFailed(_("The token is missing or has spaces."))
+        secret = words[1].decode(errors="replace")
+        token = (
+            ApiToken.objects.active()
+            .select_related("user")
+            .filter(secret_hash=hash_secret(secret))
+            .first()
+        )
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("The token is unknown or was revoked."))
+        token.record_use()
+        # Roles computed for a session user of the same request must not stand for the token's.
+        request._request.__dict__.pop("_tpbis_roles", None)
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        # Anonymous requests then get 401 with this challenge, not 403.
+        return f'{AUTH_SCHEME} realm="api"'
+
+
+def api_token(request: Request) -> ApiToken | None:
+    """The token the request was made with; None for the session."""
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, ApiToken) else None
+
+
+def token_allows(request: Request, programme: Programme, *, write: bool) -> bool:
+    """Whether the request's token reaches `programme` (to change data in it, with `write`).
+
+    Always True for the session: there the user's role decides alone, as on the pages.
+    """
+    token = api_token(request)
+    if token is None:
+        return True
+    if write and not token.can_write:
+        return False
+    return programme.pk in token.programme_ids
+
+
+def limit_to_token(request: Request, queryset: QuerySet, *, programme_field: str) -> QuerySet:
+    """`queryset` without the rows of programmes the request's token does not reach."""
+    token = api_token(request)
+    if token is None:
+        return queryset
+    return queryset.filter(**{f"{programme_field}__in": token.programme_ids})
+
+
+def may_see_passports(request: Request) -> bool:
+    """Whether the request's credentials allow passport details: the session does, a token
+    only with that scope. The user's role must allow them too (the app's own rule)."""
+    token = api_token(request)
+    return token is None or token.can_see_passports
+
+
+# --- Permissions, pages of results, rate limits -----------------------------------------
+
+
+class ApiAccess(BasePermission):
+    """Signed in, by session or token; a read-only token only reads.
+
+    Which objects a user reaches is each endpoint's matter (its app's access helper and
+    `token_allows`).
+    """
+
+    message = _("This token may only read.")
+
+    def has_permission(self, request: Request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        token = api_token(request)
+        return token is None or token.can_write or request.method in SAFE_METHODS
+
+
+class ApiCursorPagination(CursorPagination):
+    """Pages that stay right while rows are added: `next` and `previous` links with a cursor."""
+
+    ordering = "pk"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class _ApiRateThrottle(SimpleRateThrottle):
+    def get_rate(self) -> str | None:
+        # Read at each request, not once at import, so the setting can change (tests do).
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class ApiUserRateThrottle(_ApiRateThrottle):
+    """Requests per token (or per signed-in user), counted in the cache, which keeps counting
+    in process memory while Redis is away (tpbis.cache)."""
+
+    scope = "api"
+
+    def get_cache_key(self, request: Request, view) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        token = api_token(request)
+        ident = f"token-{token.pk}" if token else f"user-{request.user.pk}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class ApiAnonymousRateThrottle(_ApiRateThrottle):
+    """Requests without credentials, per client address."""
+
+    scope = "api_anonymous"
+
+    def get_cache_key(self, request: Request, view) -> str | None:
+        if request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+# --- One error format ---------------------------------------------------------------------
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's handler, with its answers in one format (`ErrorSerializer` in api_schema.py).
+
+    Model validation errors raised while saving become 400 with their fields rather than 500.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    response = drf_views.exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        data = response.data
+        fields = data if isinstance(data, dict) else {api_settings.NON_FIELD_ERRORS_KEY: data}
+        code, message = "invalid", str(_("The data sent has errors; see “fields”."))
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        fields, message = {}, str(detail)
+    response.data = {
+        "status": response.status_code,
+        "code": code,
+        "message": message,
+        "fields": fields,
+    }
+    return response
