@@ -30,6 +30,7 @@ from .certificates import (
     render_sample,
     revoke_certificate,
     template_for,
+    verify_certificate,
 )
 from .forms import StartJobForm
 from .models import Certificate, GenerationJob
@@ -264,48 +265,23 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     canonical = normalise_code(code)
     if canonical and canonical != code:
         return redirect("reports:verify", code=canonical)
-    certificate = (
-        Certificate.objects.select_related("participant", "participant__programme")
-        .only(
-            "code",
-            "revoked_at",
-            "revocation_reason",
-            "participant__full_name",
-            "participant__full_name_latin",
-            "participant__certificate_name",
-            "participant__erased_at",
-            "participant__programme__title_en",
-            "participant__programme__title_local",
-            "participant__programme__content_language",
-            "participant__programme__start_date",
-            "participant__programme__end_date",
-            "participant__programme__time_zone",
-        )
-        .filter(code=canonical)
-        .first()
-        if canonical
-        else None
-    )
-    if certificate is None:
+    verification = verify_certificate(canonical) if canonical else None
+    if verification is None:
         return render(
             request,
             "reports/verify_unknown.html",
             {"form": CodeLookupForm(initial={"code": code})},
             status=404,
         )
-    participant = certificate.participant
-    # After an erasure on request the name is gone: the page still says whether the code is
-    # genuine and for which programme, and the paper certificate carries the name.
-    name = "" if participant.is_erased else participant.name_for_certificate
     return render(
         request,
         "reports/verify.html",
         {
-            "certificate": certificate,
-            "name": name,
-            "latin": participant.full_name_latin if participant.full_name_latin != name else "",
-            "programme": participant.programme,
-            "erased": participant.is_erased,
+            "certificate": verification.certificate,
+            "name": verification.name,
+            "latin": verification.latin,
+            "programme": verification.programme,
+            "erased": verification.erased,
         },
     )
 

@@ -238,6 +238,62 @@ def revoke_certificate(*, certificate: Certificate, reason: str) -> None:
     certificate.save(update_fields=["revoked_at", "revocation_reason"])
 
 
+# --- Public verification ---------------------------------------------------------------------
+
+# The columns the public verification reads: it shows nothing else of the participant.
+_VERIFICATION_COLUMNS = (
+    "code",
+    "revoked_at",
+    "revocation_reason",
+    "participant__full_name",
+    "participant__full_name_latin",
+    "participant__certificate_name",
+    "participant__erased_at",
+    "participant__programme__title_en",
+    "participant__programme__title_local",
+    "participant__programme__content_language",
+    "participant__programme__start_date",
+    "participant__programme__end_date",
+    "participant__programme__time_zone",
+)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What anyone holding a certificate code may learn: the name on it (none after an
+    erasure on request), the programme, its dates, and whether it is valid."""
+
+    certificate: Certificate
+    name: str
+    latin: str
+
+    @property
+    def programme(self) -> Programme:
+        return self.certificate.participant.programme
+
+    @property
+    def erased(self) -> bool:
+        return self.certificate.participant.is_erased
+
+
+def verify_certificate(canonical_code: str) -> Verification | None:
+    """The verification of a code in its canonical form (see `normalise_code`): one query."""
+    certificate = (
+        Certificate.objects.select_related("participant", "participant__programme")
+        .only(*_VERIFICATION_COLUMNS)
+        .filter(code=canonical_code)
+        .first()
+    )
+    if certificate is None:
+        return None
+    participant = certificate.participant
+    # After an erasure on request the name is gone: the code still says whether it is genuine
+    # and for which programme, and the paper certificate carries the name.
+    name = "" if participant.is_erased else participant.name_for_certificate
+    latin = participant.full_name_latin if participant.full_name_latin != name else ""
+    return Verification(certificate=certificate, name=name, latin=latin)
+
+
 # --- Rendering -------------------------------------------------------------------------------
 
 

@@ -48,7 +48,7 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
     Kind.CERTIFICATES: MANAGERS,
     Kind.VISA_LETTERS: MANAGERS,
     Kind.CLOSING_REPORT: MANAGERS,
-    # A delegation's nomination list is also its focal points' (see `_job_for`).
+    # A delegation's nomination list is also its focal points' (see `job_for_user`).
     Kind.NOMINATION_LIST: MANAGERS,
     Kind.SELECTION_RECORD: MANAGERS,
     # Staff hand allowances out at the desk: they print the sheet and the receipts.
@@ -89,7 +89,7 @@ def polling(jobs: list[GenerationJob]) -> dict:
     return {"any_pending": any(job.is_pending for job in jobs)}
 
 
-def _job_for(
+def job_for_user(
     user,
     job_id: UUID,
     *,
@@ -130,7 +130,7 @@ def _is_focal_point_of(user, job: GenerationJob) -> bool:
     return user.is_authenticated and focal_points.filter(user=user).exists()
 
 
-def _kinds_for(role: str) -> list[str]:
+def kinds_visible_to(role: str) -> list[str]:
     return [kind for kind, roles in VIEW_ROLES.items() if role in roles]
 
 
@@ -140,7 +140,7 @@ def jobs(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's generated files that the user may see, newest first."""
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
     job_list = list(
-        programme.jobs.filter(kind__in=_kinds_for(programme.user_role)).select_related(
+        programme.jobs.filter(kind__in=kinds_visible_to(programme.user_role)).select_related(
             "started_by", "participant", "vehicle", "transfer_run"
         )[:JOBS_SHOWN]
     )
@@ -261,7 +261,7 @@ def _subject_page(job: GenerationJob) -> tuple[str, str]:
 @require_GET
 def job_status(request: HttpRequest, job_id: UUID) -> HttpResponse:
     """One job's progress: an htmx partial while a page polls it, else a page of its own."""
-    job = _job_for(request.user, job_id)
+    job = job_for_user(request.user, job_id)
     if request.headers.get("HX-Request"):
         response = render(request, "reports/jobs_status.html", {"job": job})
     else:
@@ -284,7 +284,7 @@ def job_status(request: HttpRequest, job_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def job_retry(request: HttpRequest, job_id: UUID) -> HttpResponse:
-    job = _job_for(request.user, job_id, roles=START_ROLES, focal_points=False)
+    job = job_for_user(request.user, job_id, roles=START_ROLES, focal_points=False)
     if retry_job(job=job):
         messages.success(request, _("%(job)s is queued again.") % {"job": job.get_kind_display()})
     else:
@@ -295,13 +295,18 @@ def job_retry(request: HttpRequest, job_id: UUID) -> HttpResponse:
 @login_required
 @require_GET
 def job_file(request: HttpRequest, job_id: UUID, output: str) -> FileResponse:
-    """The job's ZIP (`output` "archive") or PDF ("combined"), once it is done.
+    return serve_job_file(request.user, job_id, output)
+
+
+def serve_job_file(user, job_id: UUID, output: str) -> FileResponse:
+    """The job's ZIP (`output` "archive"), PDF ("combined") or XLSX ("spreadsheet"), once it
+    is done.
 
     Members of the programme whose role may not see the job get 404 as well: its files are not
-    even admitted to.
+    even admitted to. Side effects: a download of visa letters is recorded in the access log.
     """
     try:
-        job = _job_for(request.user, job_id)
+        job = job_for_user(user, job_id)
     except PermissionDenied:
         raise Http404 from None
     if job.status != GenerationJob.Status.DONE:
@@ -321,7 +326,7 @@ def job_file(request: HttpRequest, job_id: UUID, output: str) -> FileResponse:
         # The letters' participants are the job's items.
         record_personal_data_access(
             programme=job.programme,
-            by=request.user,
+            by=user,
             kind=AccessKind.VISA_LETTERS_DOWNLOADED,
             participants=job.items,
             detail=job.download_name(extension),

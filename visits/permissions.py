@@ -3,9 +3,22 @@
 from django.http import Http404, HttpRequest
 
 from participants.access import get_participation_for_user
+from participants.models import Participant
+from programs.models import Programme
 from programs.permissions import TEAM, programme_role
 
 from .models import SessionMaterial
+
+
+def get_agenda_reader(request: HttpRequest, slug: str) -> tuple[Programme, Participant | None]:
+    """The programme `slug` with the participant whose agenda is read: None for its team,
+    who read the whole agenda; the signed-in delegate's own record for a delegate (as on
+    their agenda page); 404 for everyone else."""
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is not None and programme_role(request.user, programme) in TEAM:
+        return programme, None
+    participant = get_participation_for_user(request, slug)
+    return participant.programme, participant
 
 
 def get_material_for_user(
