@@ -7,10 +7,16 @@ programme (and may change data in it), `may_see_passports` whether it may read p
 details. Signed-in browsers (the docs page) use the session, with its CSRF check.
 """
 
+import copy
+
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
+from django_countries.serializers import CountryFieldMixin
+from rest_framework import exceptions, serializers
 
 # A module, not its function: DRF's views import this module while they load (the settings).
 from rest_framework import views as drf_views
@@ -25,6 +31,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from .api_token_models import ApiToken, hash_secret
 from .models import Programme
+from .permissions import MANAGERS, TEAM, get_programme_for_user
 
 AUTH_SCHEME = "Bearer"
 
@@ -182,3 +189,123 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         "fields": fields,
     }
     return response
+
+
+# --- Writes checked by the pages' forms ---------------------------------------------------
+
+
+class FormCheckedSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    """A ModelSerializer whose writes also pass the pages' form, so that the API keeps the
+    pages' rules (each written once, in the form).
+
+    The form is bound to the stored values (for a partial update) overlaid with the values
+    sent; its errors come back per field. Subclasses say which form (`make_form`) and how a
+    valid form is saved (`save_form`, usually through the app's service).
+    """
+
+    def make_form(self, data: dict | None, instance) -> forms.ModelForm:
+        raise NotImplementedError
+
+    def save_form(self, form: forms.ModelForm):
+        raise NotImplementedError
+
+    def form_data(self, attrs: dict, instance) -> dict:
+        unbound = self.make_form(None, instance)
+        data = {
+            name: unbound[name].value()
+            for name, field in unbound.fields.items()
+            if not isinstance(field, forms.FileField)
+        }
+        for name, value in attrs.items():
+            data[name] = value.pk if isinstance(value, models.Model) else value
+        return {name: "" if value is None else value for name, value in data.items()}
+
+    def validate(self, attrs: dict) -> dict:
+        instance = copy.copy(self.instance) if self.instance is not None else self.new_instance()
+        form = self.make_form(self.form_data(attrs, instance), instance)
+        if not form.is_valid():
+            raise serializers.ValidationError(
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY
+                    if name == forms.forms.NON_FIELD_ERRORS
+                    # A field of the form that the API does not take: reported as a whole.
+                    else name: list(errors)
+                    for name, errors in form.errors.items()
+                }
+            )
+        self._checked_form = form
+        return attrs
+
+    def new_instance(self):
+        return self.Meta.model()
+
+    def create(self, validated_data: dict):
+        return self.save_form(self._checked_form)
+
+    def update(self, instance, validated_data: dict):
+        return self.save_form(self._checked_form)
+
+
+class _FormOnly:
+    """A value of the form with no model field of its own (a choice the form turns into
+    several model fields): read from the object by `read`, written to the form."""
+
+    def __init__(self, *, read, **kwargs) -> None:
+        self.read = read
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, instance):
+        return self.read(instance)
+
+    def to_internal_value(self, data):
+        return {self.field_name: super().to_internal_value(data)}
+
+
+class FormOnlyChoiceField(_FormOnly, serializers.ChoiceField):
+    pass
+
+
+class FormOnlyCharField(_FormOnly, serializers.CharField):
+    pass
+
+
+# --- Endpoints under /programmes/{programme_slug}/ ----------------------------------------
+
+
+def get_programme_for_request(request: Request, slug: str, roles=TEAM) -> Programme:
+    """`get_programme_for_user` (404 to outsiders, 403 to other roles), and 404 when the
+    request's token does not reach the programme."""
+    programme = get_programme_for_user(request.user, slug, roles)
+    if not token_allows(request, programme, write=request.method not in SAFE_METHODS):
+        raise Http404
+    return programme
+
+
+class ProgrammeChildMixin:
+    """For viewsets of a programme's rows: the programme of the URL, reached with the pages'
+    roles (`read_roles` to read, `write_roles` to change)."""
+
+    read_roles = TEAM
+    write_roles = MANAGERS
+    # Actions that reach their row by another way (a delegate's own record, say).
+    actions_without_programme_check: tuple[str, ...] = ()
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        # Access first: an outsider learns nothing from how their request body is refused.
+        if self.action not in self.actions_without_programme_check:
+            self.get_programme()
+
+    def get_programme(self) -> Programme:
+        if not hasattr(self, "_programme"):
+            roles = self.read_roles if self.request.method in SAFE_METHODS else self.write_roles
+            self._programme = get_programme_for_request(
+                self.request, self.kwargs["programme_slug"], roles
+            )
+        return self._programme
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["programme"] = self.get_programme()
+        return context

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .mail import bilingual_message
-from .models import Delegation, FocalPoint, Programme, ProgrammeMembership
+from .models import ApiToken, Delegation, FocalPoint, Programme, ProgrammeMembership
 from .permissions import ADD_PROGRAMME_PERMISSION, PROGRAMME_OFFICE_GROUP
 
 logger = logging.getLogger(__name__)
@@ -287,3 +287,18 @@ def remove_focal_point(*, focal_point: FocalPoint) -> None:
     Side effects: deletes the FocalPoint (the account and the nominations they made stay).
     """
     focal_point.delete()
+
+
+def issue_api_token(
+    *, user, name: str, programmes, can_write: bool, can_see_passports: bool
+) -> tuple[ApiToken, str]:
+    """A new personal API token of `user`, and its secret (kept only as a hash).
+
+    Side effects: saves the token and its programmes.
+    """
+    token = ApiToken(user=user, name=name, can_write=can_write, can_see_passports=can_see_passports)
+    secret = token.set_new_secret()
+    with transaction.atomic():
+        token.save()
+        token.programmes.set(programmes)
+    return token, secret

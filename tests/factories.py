@@ -586,3 +586,32 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(ActionPlanFactory)
     title = factory.Sequence(lambda n: f"Milestone {n}")
     due_on = date(2024, 3, 1)
+
+
+# REST API
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A personal API token; its secret is on `token.secret` (stored only as a hash).
+
+    `programmes=[...]` lists the programmes it reaches (none by default).
+    """
+
+    class Meta:
+        model = "programs.ApiToken"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Script {n}")
+    can_write = False
+    can_see_passports = False
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        token = model_class(*args, **kwargs)
+        token.secret = token.set_new_secret()
+        token.save()
+        return token
+
+    @factory.post_generation
+    def programmes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.programmes.set(extracted)

@@ -15,6 +15,10 @@ A row is a dict:
 Outcomes: an HTTP status, or `LOGIN` for a redirect to the sign-in page. Outsiders get 404 (they
 must not learn that a programme exists); members without the right role get 403.
 
+The REST API (`api:` names) answers as the pages do, in JSON, with one difference: a request
+without credentials gets 401 (a program cannot follow a redirect to a sign-in form), never
+`LOGIN`. The table signs the cast in with the session; tokens narrow access further (tests/api).
+
 Django's admin and language switch and allauth's account pages are left out (see
 `EXCLUDED_NAMESPACES` and `EXCLUDED_MODULES`): they are the libraries' own, with their own tests.
 Every other URL name needs a row: tests/test_permissions.py fails for a name without one, and
@@ -37,7 +41,7 @@ from participants.models import (
     NominationCall,
     Participant,
 )
-from programs.models import Announcement, Delegation, Programme, ProgrammeMembership
+from programs.models import Announcement, ApiToken, Delegation, Programme, ProgrammeMembership
 from reports.models import Certificate, GenerationJob, Quote, Signatory
 from visits.models import (
     Assignment,
@@ -53,6 +57,7 @@ from visits.models import (
 
 from .factories import (
     AnnouncementFactory,
+    ApiTokenFactory,
     AssignmentFactory,
     CertificateFactory,
     DelegationFactory,
@@ -132,6 +137,11 @@ SITE_EDITORS = {
 }
 
 
+# The API: the same roles, and 401 without credentials.
+API_TEAM = {**TEAM, "anonymous": 401}
+API_MANAGERS = {**MANAGERS, "anonymous": 401}
+
+
 def may_post(outcomes: dict) -> dict:
     """The POST outcomes of a view that answers `outcomes` to GET: who gets 200 may post."""
     return {role: ALLOWED if outcome == 200 else outcome for role, outcome in outcomes.items()}
@@ -172,6 +182,8 @@ class World:
     # Accommodation
     hotel: Hotel
     room_type: RoomType
+    # REST API: a token of the organiser
+    api_token: ApiToken
 
 
 def build_world(cast: dict, programme: Programme) -> World:
@@ -237,6 +249,7 @@ def build_world(cast: dict, programme: Programme) -> World:
         ),
         hotel=room.room_type.hotel,
         room_type=room.room_type,
+        api_token=ApiTokenFactory(user=cast["organiser"], programmes=[programme]),
     )
 
 
@@ -656,6 +669,27 @@ PERMISSIONS: dict[str, dict] = {
     # REST API: the schema and its docs page are public (they describe, and hold no data).
     "api_schema": {"get": PUBLIC},
     "api_docs": {"get": PUBLIC},
+    # Everyone lists the programmes they work on (none for delegates); the programme office
+    # creates them (admins here).
+    "api:programme-list": {
+        "get": {**PUBLIC, "anonymous": 401},
+        "post": {**dict.fromkeys(ROLES, 403), "anonymous": 401, "admin": ALLOWED},
+    },
+    "api:programme-detail": {"args": slug, "get": API_TEAM},
+    "api:delegation-list": {"args": slug, "get": API_MANAGERS, "post": may_post(API_MANAGERS)},
+    "api:delegation-detail": {"args": slug_and("delegation"), "get": API_MANAGERS},
+    "api:participant-list": {"args": slug, "get": API_TEAM, "post": may_post(API_MANAGERS)},
+    # A delegate reads their own record (delegate B does not see A's).
+    "api:participant-detail": {"args": of_delegate_a, "get": {**API_TEAM, "delegate": 200}},
+    # Personal API tokens: every account manages its own; another's token is not found.
+    "accounts:api_tokens": {
+        "get": {**PUBLIC, "anonymous": LOGIN},
+        "post": {**dict.fromkeys(ROLES, ALLOWED), "anonymous": LOGIN},
+    },
+    "accounts:api_token_revoke": {
+        "args": lambda w: [w.api_token.pk],
+        "post": {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN, "organiser": ALLOWED},
+    },
 }
 
 

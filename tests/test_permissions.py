@@ -87,7 +87,7 @@ def post_and_undo(client, url: str):
         return undo.response
 
 
-REFUSALS = {LOGIN, 403, 404, 405}
+REFUSALS = {LOGIN, 401, 403, 404, 405}
 
 
 def post_outcome(client, url: str, *, post_only: bool) -> int | str:
