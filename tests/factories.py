@@ -586,3 +586,27 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(ActionPlanFactory)
     title = factory.Sequence(lambda n: f"Milestone {n}")
     due_on = date(2024, 3, 1)
+
+
+# Webhooks
+
+
+class WebhookFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Webhook"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    url = factory.Sequence(lambda n: f"https://hooks.example.org/tpbis/{n}")
+    events = factory.LazyFunction(lambda: ["participant.created"])
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.WebhookDelivery"
+
+    webhook = factory.SubFactory(WebhookFactory)
+    event = "participant.created"
+    payload = factory.LazyFunction(lambda: {"event": "participant.created", "data": {"id": 1}})
+    status = "failed"
+    attempts = 6
+    response_code = 500

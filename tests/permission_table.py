@@ -37,7 +37,14 @@ from participants.models import (
     NominationCall,
     Participant,
 )
-from programs.models import Announcement, Delegation, Programme, ProgrammeMembership
+from programs.models import (
+    Announcement,
+    Delegation,
+    Programme,
+    ProgrammeMembership,
+    Webhook,
+    WebhookDelivery,
+)
 from reports.models import Certificate, GenerationJob, Quote, Signatory
 from visits.models import (
     Assignment,
@@ -75,6 +82,7 @@ from .factories import (
     TransferRunFactory,
     VehicleFactory,
     VisitGroupFactory,
+    WebhookDeliveryFactory,
 )
 
 LOGIN = "login"
@@ -172,6 +180,9 @@ class World:
     # Accommodation
     hotel: Hotel
     room_type: RoomType
+    # Webhooks: one with a failed delivery
+    webhook: Webhook
+    webhook_delivery: WebhookDelivery
 
 
 def build_world(cast: dict, programme: Programme) -> World:
@@ -206,6 +217,7 @@ def build_world(cast: dict, programme: Programme) -> World:
     transfer_run = TransferRunFactory(programme=programme)
     # Delegate A has a room in the programme's hotel.
     room = RoomAssignmentFactory(room_type__hotel__programme=programme, participant=delegate_a)
+    webhook_delivery = WebhookDeliveryFactory(webhook__programme=programme)
     return World(
         programme=programme,
         delegate_a=delegate_a,
@@ -237,6 +249,8 @@ def build_world(cast: dict, programme: Programme) -> World:
         ),
         hotel=room.room_type.hotel,
         room_type=room.room_type,
+        webhook=webhook_delivery.webhook,
+        webhook_delivery=webhook_delivery,
     )
 
 
@@ -653,6 +667,20 @@ PERMISSIONS: dict[str, dict] = {
     "reports:selection_record_pdf": {"args": slug, "post": may_post(MANAGERS)},
     # reports: the allowance payment sheet and receipts (staff print them, organisers ask).
     "reports:allowance_documents": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
+    # Webhooks: the programme's organisers only.
+    "programs:webhooks": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "programs:webhook_edit": {
+        "args": slug_and("webhook"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "programs:webhook_delete": {"args": slug_and("webhook"), "post": may_post(MANAGERS)},
+    "programs:webhook_enable": {"args": slug_and("webhook"), "post": may_post(MANAGERS)},
+    "programs:webhook_ping": {"args": slug_and("webhook"), "post": may_post(MANAGERS)},
+    "programs:webhook_redeliver": {
+        "args": lambda w: [w.programme.slug, w.webhook.pk, w.webhook_delivery.pk],
+        "post": may_post(MANAGERS),
+    },
 }
 
 
