@@ -24,10 +24,16 @@ def deliver_webhook_task(self, *, delivery_id: int):
 
 @shared_task(name="programs.sweep_webhook_deliveries", acks_late=True)
 def sweep_webhook_deliveries_task() -> int:
-    """Send the webhook deliveries that no worker took up (beat; idempotent)."""
-    from .webhooks import sweep_webhook_deliveries
+    """Send the webhook deliveries that no worker took up, and forget the old finished ones
+    (beat; idempotent)."""
+    from django.utils import timezone
+
+    from .webhooks import delete_old_deliveries, sweep_webhook_deliveries
 
     sent = sweep_webhook_deliveries()
     if sent:
         logger.info("Sent %s waiting webhook deliveries again", sent)
+    deleted = delete_old_deliveries(now=timezone.now())
+    if deleted:
+        logger.info("Deleted %s finished webhook deliveries", deleted)
     return sent

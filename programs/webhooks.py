@@ -41,6 +41,7 @@ DELIVERY_HEADER = "Tpbis-Delivery"
 SIGNATURE_TOLERANCE = 5 * 60
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 Status = WebhookDelivery.Status
+FINISHED = (Status.SUCCEEDED, Status.FAILED)
 
 
 # --- Signatures ------------------------------------------------------------------------------
@@ -294,3 +295,31 @@ def _count_failure(webhook: Webhook) -> None:
         ).update(active=False, disabled_at=timezone.now())
     if turned_off:
         logger.warning("Webhook %s turned off after repeated failures", webhook.pk)
+
+
+# --- Personal data ---------------------------------------------------------------------------
+
+# Finished deliveries are kept this long for the organisers to see, then deleted.
+DELIVERY_LOG_DAYS = 30
+
+
+def delete_old_deliveries(*, now) -> int:
+    """Side effects: deletes the finished deliveries older than DELIVERY_LOG_DAYS."""
+    old = WebhookDelivery.objects.filter(
+        created_at__lt=now - timedelta(days=DELIVERY_LOG_DAYS), status__in=FINISHED
+    )
+    return old.delete()[0]
+
+
+def delete_programme_deliveries(*, programme: Programme) -> int:
+    """Side effects: deletes every delivery of the programme's webhooks (their bodies name
+    participants); the webhooks stay."""
+    return WebhookDelivery.objects.filter(webhook__programme=programme).delete()[0]
+
+
+def delete_participant_deliveries(*, programme_id: int, participant_id: int) -> int:
+    """Side effects: deletes the programme's deliveries about this participant."""
+    about = Q(event__startswith="participant.", payload__data__id=participant_id) | Q(
+        payload__data__participant__id=participant_id
+    )
+    return WebhookDelivery.objects.filter(about, webhook__programme_id=programme_id).delete()[0]

@@ -93,9 +93,10 @@ def test_the_worker_delivers_signed_events_and_turns_a_failing_webhook_off(worke
         verify_signature(broken.secret, request.headers["Tpbis-Signature"], request.body)
         for request in good.requests
     )
-    assert list(delivered.deliveries.values_list("status", "response_code", "attempts")) == [
-        ("succeeded", 200, 1)
-    ] * 2
+    assert (
+        list(delivered.deliveries.values_list("status", "response_code", "attempts"))
+        == [("succeeded", 200, 1)] * 2
+    )
 
     # The failing one: three attempts per delivery, the second one 1 s and the third 2 s later.
     assert len(failing.requests) == 6
