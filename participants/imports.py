@@ -51,6 +51,7 @@ from .models import (
     travel_window,
 )
 from .signals import participant_left
+from .webhook_events import announce_import
 
 # Rows per INSERT or UPDATE statement.
 WRITE_BATCH = 1_000
@@ -649,6 +650,7 @@ def _write(*, programme: Programme, results: list[RowResult], by) -> ImportOutco
                 sender=Participant, participant=participant, since=participant.inactive_from, by=by
             )
     StatusChange.objects.bulk_create(changes, batch_size=WRITE_BATCH)
+    announce_import(programme, created=new, updated=objects if updates else [], changes=changes)
     return ImportOutcome(created=len(new), updated=len(updates) - unchanged, unchanged=unchanged)
 
 

@@ -23,6 +23,7 @@ from .consent import change_photo_consent
 from .consent_forms import photo_consent_field, photo_consent_initial
 from .forms import PARTICIPANT_WIDGETS, TRAVEL_INPUT_FORMATS, PassportNumberMixin
 from .models import Participant, travel_window
+from .webhook_events import UPDATED, announce
 
 DATE_DISPLAY = "j F Y"  # as the pages show dates
 # What an organiser's check of the passport locks: the details it shows.
@@ -160,6 +161,7 @@ class OwnProfileForm(PassportNumberMixin, forms.ModelForm):
             photo_consent = self.cleaned_data.get("photo_consent")
             if photo_consent is not None:
                 change_photo_consent(participant=participant, photo_consent=photo_consent)
+            announce(participant.programme, UPDATED, [participant.pk])
         return participant
 
     def save_photo(self, participant: Participant) -> None:

@@ -18,6 +18,7 @@ from .models import (
     StatusChange,
 )
 from .signals import participant_left
+from .webhook_events import CREATED, STATUS_CHANGED, UPDATED, announce, status_change_data
 
 
 def can_change_status(participant: Participant, to_status: str) -> bool:
@@ -53,9 +54,10 @@ def change_status(
     the programme's time zone).
 
     Side effects: saves the participant's new status and records a StatusChange with who made
-    it, when, from which day and why. Withdrawing or declining sets `inactive_from` to the
-    start of the effective day and sends `participant_left` (the agenda releases the bookings
-    from that day on); inviting again clears it. Raises ValidationError for a move the
+    it, when, from which day and why, and tells the programme's webhooks. Withdrawing or
+    declining sets `inactive_from` to the start of the effective day and sends
+    `participant_left` (the agenda releases the bookings from that day on); inviting again
+    clears it. Raises ValidationError for a move the
     workflow does not allow, and for a withdrawal or decline without a reason.
     """
     # Lock the row so two organisers changing the status at once cannot skip the workflow.
@@ -92,6 +94,8 @@ def change_status(
         participant_left.send(
             sender=Participant, participant=participant, since=inactive_from, by=by
         )
+    moved = status_change_data(change.from_status, to_status, effective_on)
+    announce(programme, STATUS_CHANGED, [locked.pk], {locked.pk: moved})
     return change
 
 
@@ -115,7 +119,8 @@ def save_participant(*, participant: Participant, photo: File | bool | None, by)
 
     Side effects: saves the participant; a new participant also gets its initial status
     recorded as a StatusChange by `by`; a new photo replaces the stored file (one file per
-    participant) and a removed photo is deleted from storage.
+    participant) and a removed photo is deleted from storage; the programme's webhooks hear
+    of the new or changed participant.
     """
     created = participant.pk is None
     participant.save()
@@ -131,4 +136,5 @@ def save_participant(*, participant: Participant, photo: File | bool | None, by)
             participant.photo.delete(save=False)
         participant.photo.save("photo.jpg", photo, save=False)
         participant.save(update_fields=["photo", "updated_at"])
+    announce(participant.programme, CREATED if created else UPDATED, [participant.pk])
     return participant

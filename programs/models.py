@@ -566,3 +566,6 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from .webhook_models import Webhook, WebhookDelivery  # noqa: E402, F401 (registered here too)

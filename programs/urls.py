@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import focal_point_views, info_views, views
+from . import focal_point_views, info_views, views, webhook_views
 
 app_name = "programs"
 urlpatterns = [
@@ -41,5 +41,24 @@ urlpatterns = [
         "<slug:slug>/delegations/<int:pk>/focal-points/<int:focal_point_id>/remove/",
         focal_point_views.focal_point_remove,
         name="focal_point_remove",
+    ),
+    # Webhooks (webhook_views.py)
+    path("<slug:slug>/webhooks/", webhook_views.webhooks, name="webhooks"),
+    path("<slug:slug>/webhooks/<int:pk>/", webhook_views.webhook_edit, name="webhook_edit"),
+    path(
+        "<slug:slug>/webhooks/<int:pk>/delete/",
+        webhook_views.webhook_delete,
+        name="webhook_delete",
+    ),
+    path(
+        "<slug:slug>/webhooks/<int:pk>/enable/",
+        webhook_views.webhook_enable,
+        name="webhook_enable",
+    ),
+    path("<slug:slug>/webhooks/<int:pk>/ping/", webhook_views.webhook_ping, name="webhook_ping"),
+    path(
+        "<slug:slug>/webhooks/<int:pk>/deliveries/<int:delivery_pk>/redeliver/",
+        webhook_views.webhook_redeliver,
+        name="webhook_redeliver",
     ),
 ]

@@ -55,6 +55,7 @@ from .pdf import (
     split_onto,
 )
 from .qr import qr_jpeg
+from .webhook_events import CERTIFICATE_ISSUED, CERTIFICATE_REVOKED, announce_certificates
 
 CERTIFICATE_TEMPLATE = "reports/pdf/certificate.html"
 CERTIFICATE_STYLESHEET = "css/certificate.css"
@@ -184,7 +185,8 @@ def eligible_ids(programme: Programme, template: CertificateTemplate) -> list[in
 def issue_certificates(*, participant_ids: list[int]) -> None:
     """Give each participant without a certificate row one, with a fresh unique code.
 
-    Side effects: inserts Certificate rows (no file yet). Existing rows and codes are kept.
+    Side effects: inserts Certificate rows (no file yet) and tells the programme's webhooks.
+    Existing rows and codes are kept.
     """
     have = set(
         Certificate.objects.filter(participant_id__in=participant_ids).values_list(
@@ -203,6 +205,8 @@ def issue_certificates(*, participant_ids: list[int]) -> None:
         # insert one by one so that only the clashing rows are retried.
         for row in rows:
             _issue_one(row.participant_id)
+        return
+    announce_certificates(CERTIFICATE_ISSUED, [row.pk for row in rows])
 
 
 def _issue_one(participant_id: int) -> Certificate:
@@ -212,9 +216,11 @@ def _issue_one(participant_id: int) -> Certificate:
             return existing
         try:
             with transaction.atomic():
-                return Certificate.objects.create(
+                issued = Certificate.objects.create(
                     participant_id=participant_id, code=new_certificate_code()
                 )
+                announce_certificates(CERTIFICATE_ISSUED, [issued.pk])
+                return issued
         except IntegrityError:
             continue
     raise RuntimeError(f"Could not issue a certificate code for participant {participant_id}")
@@ -231,11 +237,13 @@ def issue_certificate(*, participant: Participant) -> Certificate:
 def revoke_certificate(*, certificate: Certificate, reason: str) -> None:
     """Mark a certificate revoked: the verification page then says so, with the reason.
 
-    Side effects: sets revoked_at and the reason; the file is kept for the record.
+    Side effects: sets revoked_at and the reason (the file is kept for the record); tells the
+    programme's webhooks.
     """
     certificate.revoked_at = timezone.now()
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revocation_reason"])
+    announce_certificates(CERTIFICATE_REVOKED, [certificate.pk])
 
 
 # --- Public verification ---------------------------------------------------------------------

@@ -53,6 +53,7 @@ from .jobkind import JobKind, Output, Rendered, item_folder, job_folder, save_fi
 from .kinds import KINDS
 from .models import GenerationJob, JobOutput, job_output_path
 from .pdf import combine_pdf_files
+from .webhook_events import announce_job_finished
 
 logger = logging.getLogger(__name__)
 
@@ -207,9 +208,13 @@ def _load(job_id) -> GenerationJob | None:
 
 def _fail(job: GenerationJob, error: str) -> None:
     logger.error("Job %s failed: %s", job.pk, error)
-    GenerationJob.objects.filter(pk=job.pk).exclude(status=Status.DONE).update(
-        status=Status.FAILED, error=error[:2000], finished_at=Now()
+    failed = (
+        GenerationJob.objects.filter(pk=job.pk)
+        .exclude(status=Status.DONE)
+        .update(status=Status.FAILED, error=error[:2000], finished_at=Now())
     )
+    if failed:
+        announce_job_finished(job.pk)
 
 
 def _describe(error: Exception) -> str:
@@ -435,6 +440,7 @@ def finish_job(*, job: GenerationJob) -> None:
         error="",
         finished_at=Now(),
     )
+    announce_job_finished(job.pk)
     earlier = (
         job.programme.jobs.filter(
             kind=job.kind,

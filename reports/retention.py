@@ -25,6 +25,7 @@ from participants.retention import (
     purge_personal_fields,
 )
 from programs.models import PERSONAL_DATA_KEPT_FOR, Programme
+from programs.webhooks import delete_participant_deliveries, delete_programme_deliveries
 
 from .certificates import revoke_certificate
 from .jobkind import item_folder
@@ -105,8 +106,9 @@ def programmes_due_for_purge(*, today: date) -> QuerySet[Programme]:
 def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
     """Remove what the programme no longer needs: participants' passport details, travel,
     needs and emergency contacts, its import batches, its visa letters, the nominations of its
-    call (with their documents), the log of who its group messages went to, and the travel
-    desk's documents (rooming lists, transfer manifests, payment sheets and receipts).
+    call (with their documents), the log of who its group messages went to, the travel
+    desk's documents (rooming lists, transfer manifests, payment sheets and receipts) and
+    its webhooks' deliveries.
 
     Returns the record of what went, or None when nothing was left (running it again
     changes nothing and records nothing).
@@ -118,6 +120,8 @@ def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
         participants, fields = purge_personal_fields(programme=programme)
         batches = delete_import_batches(programme=programme)
         nominations, recipients = purge_nominations_and_messages(programme=programme)
+        # Webhook deliveries carry participants' names and e-mail addresses.
+        deliveries = delete_programme_deliveries(programme=programme)
         # The travel desk's papers name people with their flights, phones, rooms and pay.
         delete_jobs(programme.jobs.filter(kind__in=TRAVEL_DESK_KINDS))
         letters = delete_jobs(programme.jobs.filter(kind=Kind.VISA_LETTERS))
@@ -125,7 +129,7 @@ def purge_programme(*, programme: Programme) -> PersonalDataRemoval | None:
             # Files of earlier runs that no job points to any more.
             visa_folder = f"jobs/{programme.pk}/{Kind.VISA_LETTERS.value}"
             _delete_after_commit(files=[], folders=[visa_folder])
-        if not (participants or batches or letters or nominations or recipients):
+        if not (participants or batches or letters or nominations or recipients or deliveries):
             return None
         record = PersonalDataRemoval.objects.create(
             programme=programme,
@@ -206,7 +210,8 @@ def erase_participant(
 
     Side effects: those of anonymise_participant; deletes the certificate's file and, unless
     `keep_certificate`, revokes it; deletes the generated files that may show the person (see
-    files_showing); creates a PersonalDataRemoval and logs a line. Raises AlreadyErased.
+    files_showing) and the webhook deliveries about them; creates a PersonalDataRemoval and
+    logs a line. Raises AlreadyErased.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -216,6 +221,7 @@ def erase_participant(
         letters = files_showing(locked).filter(kind=Kind.VISA_LETTERS).count()
         deleted_files = delete_jobs(files_showing(locked))
         fields = anonymise_participant(participant=locked, now=now)
+        delete_participant_deliveries(programme_id=locked.programme_id, participant_id=locked.pk)
         certificate = Certificate.objects.filter(participant=locked).first()
         if certificate is not None:
             if certificate.file:

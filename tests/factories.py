@@ -615,3 +615,25 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     def programmes(self, create, extracted, **kwargs):
         if create and extracted:
             self.programmes.set(extracted)
+# Webhooks
+
+
+class WebhookFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Webhook"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    url = factory.Sequence(lambda n: f"https://hooks.example.org/tpbis/{n}")
+    events = factory.LazyFunction(lambda: ["participant.created"])
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.WebhookDelivery"
+
+    webhook = factory.SubFactory(WebhookFactory)
+    event = "participant.created"
+    payload = factory.LazyFunction(lambda: {"event": "participant.created", "data": {"id": 1}})
+    status = "failed"
+    attempts = 6
+    response_code = 500

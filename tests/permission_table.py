@@ -41,7 +41,15 @@ from participants.models import (
     NominationCall,
     Participant,
 )
-from programs.models import Announcement, ApiToken, Delegation, Programme, ProgrammeMembership
+from programs.models import (
+    Announcement,
+    ApiToken,
+    Delegation,
+    Programme,
+    ProgrammeMembership,
+    Webhook,
+    WebhookDelivery,
+)
 from reports.models import Certificate, GenerationJob, Quote, Signatory
 from visits.models import (
     Assignment,
@@ -80,6 +88,7 @@ from .factories import (
     TransferRunFactory,
     VehicleFactory,
     VisitGroupFactory,
+    WebhookDeliveryFactory,
 )
 
 LOGIN = "login"
@@ -184,6 +193,9 @@ class World:
     room_type: RoomType
     # REST API: a token of the organiser
     api_token: ApiToken
+    # Webhooks: one with a failed delivery
+    webhook: Webhook
+    webhook_delivery: WebhookDelivery
 
 
 def build_world(cast: dict, programme: Programme) -> World:
@@ -218,6 +230,7 @@ def build_world(cast: dict, programme: Programme) -> World:
     transfer_run = TransferRunFactory(programme=programme)
     # Delegate A has a room in the programme's hotel.
     room = RoomAssignmentFactory(room_type__hotel__programme=programme, participant=delegate_a)
+    webhook_delivery = WebhookDeliveryFactory(webhook__programme=programme)
     return World(
         programme=programme,
         delegate_a=delegate_a,
@@ -250,6 +263,8 @@ def build_world(cast: dict, programme: Programme) -> World:
         hotel=room.room_type.hotel,
         room_type=room.room_type,
         api_token=ApiTokenFactory(user=cast["organiser"], programmes=[programme]),
+        webhook=webhook_delivery.webhook,
+        webhook_delivery=webhook_delivery,
     )
 
 
@@ -689,6 +704,19 @@ PERMISSIONS: dict[str, dict] = {
     "accounts:api_token_revoke": {
         "args": lambda w: [w.api_token.pk],
         "post": {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN, "organiser": ALLOWED},
+    # Webhooks: the programme's organisers only.
+    "programs:webhooks": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "programs:webhook_edit": {
+        "args": slug_and("webhook"),
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "programs:webhook_delete": {"args": slug_and("webhook"), "post": may_post(MANAGERS)},
+    "programs:webhook_enable": {"args": slug_and("webhook"), "post": may_post(MANAGERS)},
+    "programs:webhook_ping": {"args": slug_and("webhook"), "post": may_post(MANAGERS)},
+    "programs:webhook_redeliver": {
+        "args": lambda w: [w.programme.slug, w.webhook.pk, w.webhook_delivery.pk],
+        "post": may_post(MANAGERS),
     },
 }
 

@@ -227,6 +227,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "participants.send_nomination_reminders",
         "schedule": 60 * 60,
     },
+    # Webhooks: deliveries that no worker took up (a broker that was down lost their tasks).
+    "sweep-webhook-deliveries": {
+        "task": "programs.sweep_webhook_deliveries",
+        "schedule": 5 * 60,
+    },
 }
 
 # Group messages: e-mails per minute per worker (Celery's rate limit syntax), retries of a
@@ -286,6 +291,18 @@ SPECTACULAR_SETTINGS = {
     # Every country field offers the same list: one enum for all.
     "ENUM_NAME_OVERRIDES": {"CountryEnum": "django_countries.countries"},
 }
+# Webhooks: seconds a receiver has to answer, attempts per delivery (the delay between them
+# doubles from WEBHOOKS_RETRY_DELAY seconds), deliveries in a row that fail every attempt before
+# the webhook is turned off, and how long a pending delivery may wait before the sweep sends it
+# again. Private, loopback and link-local addresses (and plain http) are for the tests only.
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=5.0)
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=6)
+WEBHOOKS_RETRY_DELAY = env.int("WEBHOOKS_RETRY_DELAY", default=60)
+WEBHOOKS_DISABLE_AFTER = env.int("WEBHOOKS_DISABLE_AFTER", default=5)
+WEBHOOKS_RESEND_AFTER = env.int("WEBHOOKS_RESEND_AFTER", default=30 * 60)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+if PRODUCTION and WEBHOOKS_ALLOW_PRIVATE_ADDRESSES:
+    raise ImproperlyConfigured("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES is for tests, not production.")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

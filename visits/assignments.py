@@ -29,6 +29,7 @@ from programs.subdivisions import region_name
 from .models import Assignment, Session, Vehicle, VisitGroup
 from .queries import attendance_annotations
 from .services import Conflict, booking_overlaps
+from .webhook_events import announce_attendance
 
 logger = logging.getLogger(__name__)
 
@@ -401,7 +402,8 @@ def record_attendance(*, assignment: Assignment, attended: bool | None, by) -> b
     ValidationError, recording nothing, for a mark on an item after the participant withdrew
     or declined (clearing a mark stays possible).
 
-    Side effects: saves the assignment's attendance with who recorded it and when.
+    Side effects: saves the assignment's attendance with who recorded it and when, and tells
+    the programme's webhooks.
     """
     # Checked only for someone who left: it saves fetching the item for everyone else.
     if attended is not None and assignment.participant.inactive_from is not None:
@@ -416,6 +418,7 @@ def record_attendance(*, assignment: Assignment, attended: bool | None, by) -> b
         assignment.attendance_recorded_at = timezone.now()
         assignment.attendance_recorded_by = _user_or_none(by)
     assignment.save(update_fields=["attended", "attendance_recorded_at", "attendance_recorded_by"])
+    announce_attendance(assignment.pk)
     return True
 
 
