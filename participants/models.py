@@ -32,6 +32,14 @@ from .allowance_models import (  # noqa: F401 (models of the app are registered 
     MealProvision,
 )
 from .choices import Category, Gender, display_name  # noqa: F401 (also used by callers)
+from .followup_models import (  # noqa: F401 (follow-up surveys, registered here too)
+    FollowUpAnswer,
+    FollowUpInvitation,
+    FollowUpQuestion,
+    FollowUpResponse,
+    FollowUpRound,
+    MilestoneProgress,
+)
 from .lodging_models import (  # noqa: F401 (accommodation, registered here too)
     Hotel,
     LodgingRule,

@@ -237,8 +237,9 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
 
     Side effects: saves the participant anonymised with `erased_at` set and a new badge code
     (the printed badge no longer scans); deletes their `PERSONAL_ROWS`, the invitation, the
-    daily reminder marks, possibly the account (see above) and, after commit, the photo file;
-    empties the reasons of the participant's status changes.
+    follow-up invitations and answers, the daily reminder marks, possibly the account (see
+    above) and, after commit, the photo file; empties the reasons of the participant's status
+    changes.
     """
     held = [
         name
@@ -267,6 +268,8 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     participant.save()
     participant.daily_reminders.all().delete()
     Invitation.objects.filter(participant=participant).delete()
+    # Follow-up answers tell of the person's work; their milestones go with the action plan.
+    participant.follow_up_invitations.all().delete()
     erase_nominations_and_messages(participant=participant)
     # Why someone withdrew may tell of their health or family: the date stays, the words go.
     participant.status_changes.exclude(reason="").update(reason="")

@@ -5,6 +5,7 @@ from . import (
     bulk_views,
     call_views,
     evaluation_views,
+    followup_views,
     invitation_views,
     lodging_views,
     message_views,
@@ -62,6 +63,31 @@ urlpatterns = [
     # Personal data: the delegate's privacy notice, the access log (privacy_views.py)
     path("me/privacy/", privacy_views.my_privacy, name="my_privacy"),
     path(f"{P}participants/access-log/", privacy_views.access_log, name="access_log"),
+    # Follow-up surveys after the programme (followup_views.py)
+    path("follow-up/<str:token>/", followup_views.followup_survey, name="followup_survey"),
+    path(f"{P}follow-up/", followup_views.followup_rounds, name="followup_rounds"),
+    path(
+        f"{P}follow-up/<int:pk>/edit/",
+        followup_views.followup_round_edit,
+        name="followup_round_edit",
+    ),
+    path(
+        f"{P}follow-up/<int:pk>/state/",
+        followup_views.followup_round_state,
+        name="followup_round_state",
+    ),
+    path(f"{P}follow-up/<int:pk>/", followup_views.followup_results, name="followup_results"),
+    path(
+        f"{P}follow-up/<int:pk>/export.xlsx",
+        followup_views.followup_export,
+        name="followup_export",
+    ),
+    path(f"{P}follow-up/questions/", followup_views.followup_questions, name="followup_questions"),
+    path(
+        f"{P}follow-up/questions/<int:question_id>/delete/",
+        followup_views.followup_question_delete,
+        name="followup_question_delete",
+    ),
     # Evaluation (evaluation_views.py)
     path("me/evaluation/", evaluation_views.evaluation, name="evaluation"),
     path(f"{P}evaluation/", evaluation_views.evaluation_results, name="evaluation_results"),

@@ -101,14 +101,17 @@ def other_language(language: str, content_language: str) -> str:
     return "en" if language == content_language else content_language
 
 
-def bilingual_headings(language: str, content_language: str) -> dict[str, dict[str, str]]:
-    """Each heading in `language`, with its translation beneath when a catalogue has one.
+def bilingual_headings(
+    language: str, content_language: str, texts: dict[str, Promise] = HEADINGS
+) -> dict[str, dict[str, str]]:
+    """Each heading (of `texts`) in `language`, with its translation beneath when a catalogue
+    has one.
 
     A language without a catalogue falls back to English: no second line then.
     """
     second = other_language(language, content_language)
     headings = {}
-    for key, text in HEADINGS.items():
+    for key, text in texts.items():
         with translation.override(language):
             main = str(text)
         with translation.override(second):
