@@ -63,18 +63,25 @@ def default_dates(programme: Programme, months_after: int) -> tuple[date, date]:
     return opens_on, opens_on + timedelta(days=DEFAULT_OPEN_DAYS)
 
 
-def eligible_filter(prefix: str = "") -> Q:
-    """Who may be asked and counted (see the module's docstring), as a filter on participants
-    (`prefix` "participant__" from invitations)."""
+def counted_filter(prefix: str = "") -> Q:
+    """Who may be counted and quoted: took part, not erased, accepted the privacy notice (a
+    filter on participants; `prefix` "participant__" from invitations)."""
     return Q(
         **{
             f"{prefix}status__in": ELIGIBLE_STATUSES,
             f"{prefix}erased_at__isnull": True,
             f"{prefix}privacy_consent_at__isnull": False,
-            f"{prefix}user__isnull": False,
-            f"{prefix}user__is_active": True,
         }
-    ) & ~Q(**{f"{prefix}user__email": ""})
+    )
+
+
+def eligible_filter(prefix: str = "") -> Q:
+    """Who may be asked (see the module's docstring): counted, with an account to sign in to."""
+    return (
+        counted_filter(prefix)
+        & Q(**{f"{prefix}user__isnull": False, f"{prefix}user__is_active": True})
+        & ~Q(**{f"{prefix}user__email": ""})
+    )
 
 
 def eligible_participants(programme: Programme) -> QuerySet[Participant]:
@@ -90,8 +97,9 @@ def may_answer(invitation: FollowUpInvitation) -> bool:
 
 
 def counted_invitations(round_: FollowUpRound) -> QuerySet[FollowUpInvitation]:
-    """The round's sent invitations of participants who may still be counted."""
-    return round_.invitations.filter(eligible_filter("participant__"), sent_at__isnull=False)
+    """The round's sent invitations of participants who may still be counted (an account closed
+    since does not take back what they answered)."""
+    return round_.invitations.filter(counted_filter("participant__"), sent_at__isnull=False)
 
 
 def local_today(programme: Programme, now: datetime) -> date:

@@ -1,6 +1,6 @@
 """What a follow-up round found: the summary page, the export, and the outcome report's figures.
 
-Only participants who may still be counted (`followup.eligible_filter`) appear anywhere here:
+Only participants who may still be counted (`followup.counted_filter`) appear anywhere here:
 someone who withdrew or was erased after answering leaves every figure. Quotes come only from
 responses whose author ticked "may be quoted".
 """
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from programs.numbers import percent
 
 from .evaluation import RATINGS, Bar, QuestionSummary, _bars
-from .followup import counted_invitations, eligible_filter, questions_of
+from .followup import counted_filter, counted_invitations, questions_of
 from .followup_models import (
     FollowUpAnswer,
     FollowUpQuestion,
@@ -31,7 +31,7 @@ STATUSES = MilestoneProgress.Status
 
 def counted_responses(round_: FollowUpRound) -> QuerySet[FollowUpResponse]:
     return FollowUpResponse.objects.filter(
-        eligible_filter("invitation__participant__"),
+        counted_filter("invitation__participant__"),
         invitation__round=round_,
         invitation__sent_at__isnull=False,
     )
