@@ -586,3 +586,21 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(ActionPlanFactory)
     title = factory.Sequence(lambda n: f"Milestone {n}")
     due_on = date(2024, 3, 1)
+
+
+class ActionPlanCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.ActionPlanComment"
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Write to the district office early."
+
+
+class AlumniListingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.AlumniListing"
+
+    participant = factory.SubFactory(ParticipantFactory, status="completed")
+    topics = "Children's reading"
+    share_contact = True
