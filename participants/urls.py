@@ -1,7 +1,9 @@
 from django.urls import path
 
 from . import (
+    action_plan_views,
     allowance_views,
+    alumni_views,
     bulk_views,
     call_views,
     evaluation_views,
@@ -202,4 +204,11 @@ urlpatterns = [
         lodging_views.room_unassign,
         name="room_unassign",
     ),
+    # After the programme: action plans (action_plan_views.py), alumni (alumni_views.py)
+    path("me/action-plan/", action_plan_views.my_action_plan, name="my_action_plan"),
+    path(f"{P}action-plans/", action_plan_views.action_plans, name="action_plans"),
+    path(f"{P}action-plans/<int:pk>/", action_plan_views.action_plan, name="action_plan"),
+    path("me/alumni/", alumni_views.my_alumni, name="my_alumni"),
+    path("alumni/", alumni_views.alumni_directory, name="alumni"),
+    path(f"{P}alumni/", alumni_views.programme_alumni, name="programme_alumni"),
 ]

@@ -644,3 +644,21 @@ class FollowUpResponseFactory(factory.django.DjangoModelFactory):
         model = FollowUpResponse
 
     invitation = factory.SubFactory(FollowUpInvitationFactory)
+
+
+class ActionPlanCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.ActionPlanComment"
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Write to the district office early."
+
+
+class AlumniListingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.AlumniListing"
+
+    participant = factory.SubFactory(ParticipantFactory, status="completed")
+    topics = "Children's reading"
+    share_contact = True

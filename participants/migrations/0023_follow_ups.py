@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0021_action_plans'),
+        ('participants', '0022_alumni'),
         ('programs', '0014_programme_pickup_window_minutes'),
     ]
 

@@ -73,9 +73,7 @@ def test_delegate_writes_a_plan_and_answers_the_follow_up_by_the_e_mailed_link(
     page.context.clear_cookies()
 
     # Months later: the round opens today and beat sends the invitation.
-    FollowUpRoundFactory(
-        programme=programme, opens_on=today, closes_on=today + timedelta(days=28)
-    )
+    FollowUpRoundFactory(programme=programme, opens_on=today, closes_on=today + timedelta(days=28))
     mail.outbox.clear()
     run_follow_ups(now=timezone.now(), base_url=live_server.url)
     (invitation,) = mail.outbox
