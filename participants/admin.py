@@ -7,6 +7,8 @@ from .models import (
     EvaluationAnswer,
     EvaluationQuestion,
     EvaluationResponse,
+    FollowUpInvitation,
+    FollowUpRound,
     Invitation,
     Participant,
     PersonalDataAccess,
@@ -104,3 +106,20 @@ class EvaluationResponseAdmin(admin.ModelAdmin):
 @admin.register(DailyReminder)
 class DailyReminderAdmin(admin.ModelAdmin):
     list_display = ["participant", "day", "sent_at"]
+
+
+# --- Follow-up surveys --------------------------------------------------------------------------
+
+
+@admin.register(FollowUpRound)
+class FollowUpRoundAdmin(admin.ModelAdmin):
+    list_display = ["programme", "months_after", "opens_on", "closes_on", "opened_at", "closed_at"]
+    list_filter = ["programme"]
+
+
+@admin.register(FollowUpInvitation)
+class FollowUpInvitationAdmin(admin.ModelAdmin):
+    list_display = ["participant", "round", "sent_at", "reminders_sent"]
+    # The token's hash is of no use to anyone reading the admin.
+    exclude = ["token_hash"]
+    list_select_related = ["participant", "round"]

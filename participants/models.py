@@ -31,7 +31,16 @@ from .allowance_models import (  # noqa: F401 (models of the app are registered 
     AllowanceRate,
     MealProvision,
 )
+from .alumni_models import AlumniListing  # noqa: F401 (the alumni directory, registered here too)
 from .choices import Category, Gender, display_name  # noqa: F401 (also used by callers)
+from .followup_models import (  # noqa: F401 (follow-up surveys, registered here too)
+    FollowUpAnswer,
+    FollowUpInvitation,
+    FollowUpQuestion,
+    FollowUpResponse,
+    FollowUpRound,
+    MilestoneProgress,
+)
 from .lodging_models import (  # noqa: F401 (accommodation, registered here too)
     Hotel,
     LodgingRule,
@@ -626,6 +635,8 @@ def participant_field_labels(names: list[str]) -> list[str]:
         legs=TravelLeg._meta.verbose_name_plural,
         allowance_payment=AllowancePayment._meta.verbose_name,
         room=RoomAssignment._meta.verbose_name,
+        action_plan=ActionPlan._meta.verbose_name,
+        alumni_listing=AlumniListing._meta.verbose_name,
     )
     return [str(known.get(name, name)) for name in names]
 

@@ -17,6 +17,12 @@
   stay, as they name no one.
 - Import batches lose their rows (whole uploaded rows, passports included) once saved, or a
   day after the upload when never saved.
+- Action plans (with their milestones and the team's comments) and alumni listings are the
+  programme's outcomes, kept with the participant's consent (a plan reaches reports only if
+  they agreed; a listing exists only because they joined): the purge keeps them, as follow-up
+  surveys ask about the milestones months later and the directory serves alumni for years.
+  The participant removes a listing by leaving the directory; an erasure deletes both
+  (`ERASED_ROWS`).
 
 The generated files (visa letters, certificates) belong to `reports`, whose `retention`
 module runs the whole purge and the whole erasure around these functions.
@@ -32,7 +38,9 @@ from django.utils import timezone
 from programs.models import Programme
 
 from .models import (
+    ActionPlan,
     AllowancePayment,
+    AlumniListing,
     ImportBatch,
     Invitation,
     MessageRecipient,
@@ -53,6 +61,13 @@ PERSONAL_ROWS: dict[str, type[Model]] = {
     "legs": TravelLeg,
     "allowance_payment": AllowancePayment,
     "room": RoomAssignment,
+}
+
+# Rows the person wrote or chose to keep after the programme: the purge leaves them (see the
+# module's docstring), an erasure deletes them with the person's other rows.
+ERASED_ROWS: dict[str, type[Model]] = {
+    "action_plan": ActionPlan,
+    "alumni_listing": AlumniListing,
 }
 
 # What the retention purge empties, and the value it leaves.
@@ -236,9 +251,10 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     the person's other programmes or roles.
 
     Side effects: saves the participant anonymised with `erased_at` set and a new badge code
-    (the printed badge no longer scans); deletes their `PERSONAL_ROWS`, the invitation, the
-    daily reminder marks, possibly the account (see above) and, after commit, the photo file;
-    empties the reasons of the participant's status changes.
+    (the printed badge no longer scans); deletes their `PERSONAL_ROWS` and `ERASED_ROWS` (action
+    plan with milestones and comments, alumni listing), the invitation, the follow-up
+    invitations and answers, the daily reminder marks, possibly the account (see above) and,
+    after commit, the photo file; empties the reasons of the participant's status changes.
     """
     held = [
         name
@@ -267,9 +283,15 @@ def anonymise_participant(*, participant: Participant, now: datetime) -> list[st
     participant.save()
     participant.daily_reminders.all().delete()
     Invitation.objects.filter(participant=participant).delete()
+    # Follow-up answers tell of the person's work; their milestones go with the action plan.
+    participant.follow_up_invitations.all().delete()
     erase_nominations_and_messages(participant=participant)
     # Why someone withdrew may tell of their health or family: the date stays, the words go.
     participant.status_changes.exclude(reason="").update(reason="")
     model_order = [field.name for field in Participant._meta.fields]
     held = sorted(set(held), key=model_order.index)
-    return held + delete_personal_rows(Participant.objects.filter(pk=participant.pk))[1]
+    held += delete_personal_rows(Participant.objects.filter(pk=participant.pk))[1]
+    for name, model in ERASED_ROWS.items():
+        if model.objects.filter(participant=participant).delete()[0]:
+            held.append(name)
+    return held

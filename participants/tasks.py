@@ -100,3 +100,17 @@ def send_nomination_reminders_task() -> int:
     if sent:
         logger.info("Sent %s nomination reminders", sent)
     return sent
+
+
+# --- Follow-up surveys (followup.py) ----------------------------------------------------------
+
+
+@shared_task(name="participants.run_follow_ups", acks_late=True)
+def run_follow_ups_task() -> dict[str, int]:
+    """Open due follow-up rounds, invite, remind, close (beat, hourly; idempotent)."""
+    from .followup import run_follow_ups
+
+    counts = run_follow_ups(now=timezone.now(), base_url=settings.SITE_URL)
+    if any(counts.values()):
+        logger.info("Follow-up surveys: %s", counts)
+    return counts

@@ -1,10 +1,13 @@
 from django.urls import path
 
 from . import (
+    action_plan_views,
     allowance_views,
+    alumni_views,
     bulk_views,
     call_views,
     evaluation_views,
+    followup_views,
     invitation_views,
     lodging_views,
     message_views,
@@ -62,6 +65,31 @@ urlpatterns = [
     # Personal data: the delegate's privacy notice, the access log (privacy_views.py)
     path("me/privacy/", privacy_views.my_privacy, name="my_privacy"),
     path(f"{P}participants/access-log/", privacy_views.access_log, name="access_log"),
+    # Follow-up surveys after the programme (followup_views.py)
+    path("follow-up/<str:token>/", followup_views.followup_survey, name="followup_survey"),
+    path(f"{P}follow-up/", followup_views.followup_rounds, name="followup_rounds"),
+    path(
+        f"{P}follow-up/<int:pk>/edit/",
+        followup_views.followup_round_edit,
+        name="followup_round_edit",
+    ),
+    path(
+        f"{P}follow-up/<int:pk>/state/",
+        followup_views.followup_round_state,
+        name="followup_round_state",
+    ),
+    path(f"{P}follow-up/<int:pk>/", followup_views.followup_results, name="followup_results"),
+    path(
+        f"{P}follow-up/<int:pk>/export.xlsx",
+        followup_views.followup_export,
+        name="followup_export",
+    ),
+    path(f"{P}follow-up/questions/", followup_views.followup_questions, name="followup_questions"),
+    path(
+        f"{P}follow-up/questions/<int:question_id>/delete/",
+        followup_views.followup_question_delete,
+        name="followup_question_delete",
+    ),
     # Evaluation (evaluation_views.py)
     path("me/evaluation/", evaluation_views.evaluation, name="evaluation"),
     path(f"{P}evaluation/", evaluation_views.evaluation_results, name="evaluation_results"),
@@ -176,4 +204,11 @@ urlpatterns = [
         lodging_views.room_unassign,
         name="room_unassign",
     ),
+    # After the programme: action plans (action_plan_views.py), alumni (alumni_views.py)
+    path("me/action-plan/", action_plan_views.my_action_plan, name="my_action_plan"),
+    path(f"{P}action-plans/", action_plan_views.action_plans, name="action_plans"),
+    path(f"{P}action-plans/<int:pk>/", action_plan_views.action_plan, name="action_plan"),
+    path("me/alumni/", alumni_views.my_alumni, name="my_alumni"),
+    path("alumni/", alumni_views.alumni_directory, name="alumni"),
+    path(f"{P}alumni/", alumni_views.programme_alumni, name="programme_alumni"),
 ]

@@ -12,6 +12,7 @@ from .images import reencode_image
 from .languages import DEFAULT_CONTENT_LANGUAGE, content_language_choices, label_local_fields
 from .models import Delegation, MemberCountry, Programme, ProgrammeMembership
 from .regions import Region, regions_of
+from .sdg import target_choices, target_order
 from .services import user_with_email
 from .timezones import time_zone_choices
 from .uploads import LOGO, with_limit
@@ -39,6 +40,25 @@ class LogoInput(forms.ClearableFileInput):
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         context["widget"]["logo_url"] = self.logo_url
+        return context
+
+
+class SdgTargetsInput(forms.CheckboxSelectMultiple):
+    """The 169 targets as checkboxes under their 17 goals, each goal folded away unless it
+    holds a chosen target: a long list stays short to scroll through on a phone."""
+
+    template_name = "programs/widgets/sdg_targets.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["goals"] = [
+            {
+                "title": group,
+                "options": options,
+                "chosen": sum(1 for option in options if option["selected"]),
+            }
+            for group, options, _index in context["widget"]["optgroups"]
+        ]
         return context
 
 
@@ -71,6 +91,7 @@ PROGRAMME_FIELDSETS = [
     (_("Invitations"), ["invitation_reminder_days"]),
     (_("Airport transfers"), ["pickup_window_minutes"]),
     (_("Visa support letters"), VISA_LETTER_FIELDS),
+    (_("Sustainable Development Goals"), ["sdg_targets"]),
 ]
 
 
@@ -91,6 +112,7 @@ class ProgrammeForm(forms.ModelForm):
         "cooperation_framework",
         "logo",
         "visa_funding_statement",
+        "sdg_targets",
     }
     LOCAL_LABELS = {
         "title_local": _("Title (%(language)s)"),
@@ -118,6 +140,16 @@ class ProgrammeForm(forms.ModelForm):
         min_value=0,
         max_value=720,
         help_text=Programme._meta.get_field("pickup_window_minutes").help_text,
+    )
+    sdg_targets = forms.MultipleChoiceField(
+        label=_("Targets the programme serves"),
+        required=False,
+        choices=target_choices,
+        widget=SdgTargetsInput,
+        help_text=_(
+            "Funders ask which targets a programme serves; the closing report lists them. "
+            "Library programmes often serve 4.6 (literacy) and 16.10 (access to information)."
+        ),
     )
     # A plain file field: reencode_image checks the content, so a renamed text file gets
     # the same message as any other non-image.
@@ -184,6 +216,9 @@ class ProgrammeForm(forms.ModelForm):
     def clean_pickup_window_minutes(self) -> int:
         value = self.cleaned_data.get("pickup_window_minutes")
         return self.instance.pickup_window_minutes if value is None else value
+
+    def clean_sdg_targets(self) -> list[str]:
+        return sorted(set(self.cleaned_data.get("sdg_targets") or []), key=target_order)
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")

@@ -19,6 +19,7 @@ from .privacy import (
     default_privacy_notice_en,
     default_privacy_notice_id,
 )
+from .sdg import Goal, goals_with_targets, targets
 from .subdivisions import region_name, validate_subdivision_of
 from .visa_wording import default_visa_funding_statement
 
@@ -49,6 +50,12 @@ def in_programme_language(item: Any, local: str, english: str) -> str:
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+def validate_sdg_targets(value: object) -> None:
+    known = targets()
+    if not isinstance(value, list) or any(code not in known for code in value):
+        raise ValidationError(_("Choose targets from the list of SDG targets."))
 
 
 class MemberCountry(models.Model):
@@ -216,6 +223,14 @@ class Programme(models.Model):
             "same airport are proposed one pick-up."
         ),
     )
+    # Codes of the Sustainable Development Goal targets the programme serves ("4.6", "16.10").
+    sdg_targets = models.JSONField(
+        _("SDG targets"),
+        default=list,
+        blank=True,
+        validators=[validate_sdg_targets],
+        help_text=_("The Sustainable Development Goal targets the programme serves."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
@@ -323,6 +338,11 @@ class Programme(models.Model):
     def personal_data_until(self) -> date:
         """The last day personal data is kept: the organisers' date, or 90 days after the end."""
         return self.personal_data_kept_until or self.end_date + PERSONAL_DATA_KEPT_FOR
+
+    @property
+    def sdg_goals(self) -> list[Goal]:
+        """The goals the programme serves, each with its chosen targets, in the UN's order."""
+        return goals_with_targets(self.sdg_targets)
 
     @property
     def duration_days(self) -> int:

@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from participants.action_plans import plans_for_reports
 from participants.allowances import allowance_rows, totals_by_category, totals_by_currency
 from participants.evaluation import EvaluationSummary, evaluation_summary
 from participants.models import Participant
@@ -69,6 +70,8 @@ HEADINGS: dict[str, Promise] = {
     "agenda": _("Agenda as held"),
     "site_visits": _("Site visits"),
     "closing": _("Closing remarks"),
+    "sdg": _("Sustainable Development Goals"),
+    "action_plans": _("Action plans"),
     "evaluation": _("Evaluation"),
     "documentation": _("Documentation"),
     "credits": _("Credits"),
@@ -101,14 +104,17 @@ def other_language(language: str, content_language: str) -> str:
     return "en" if language == content_language else content_language
 
 
-def bilingual_headings(language: str, content_language: str) -> dict[str, dict[str, str]]:
-    """Each heading in `language`, with its translation beneath when a catalogue has one.
+def bilingual_headings(
+    language: str, content_language: str, texts: dict[str, Promise] = HEADINGS
+) -> dict[str, dict[str, str]]:
+    """Each heading (of `texts`) in `language`, with its translation beneath when a catalogue
+    has one.
 
     A language without a catalogue falls back to English: no second line then.
     """
     second = other_language(language, content_language)
     headings = {}
-    for key, text in HEADINGS.items():
+    for key, text in texts.items():
         with translation.override(language):
             main = str(text)
         with translation.override(second):
@@ -575,6 +581,8 @@ def closing_report_context(programme: Programme, *, language: str) -> dict:
         "site_visits": visits,
         "closing_ceremony": ceremonies[-1] if ceremonies else None,
         "attendance_percent": percent(present, recorded),
+        # Submitted plans whose authors agreed and still take part (participants.action_plans).
+        "action_plans": plans_for_reports(programme),
         "evaluation": evaluation,
         "evaluation_sections": _evaluation_charts(evaluation),
         "photos": photos,

@@ -31,6 +31,7 @@ PARTS_COPIED = frozenset(
     {
         "programs.Delegation",
         "participants.EvaluationQuestion",
+        "participants.FollowUpQuestion",
         "visits.Session",
         "visits.VisitGroup",
         "visits.Vehicle",
@@ -67,6 +68,8 @@ PARTS_NOT_COPIED = frozenset(
         # with them, to be set again with the new programme's hotels.
         "participants.Hotel",
         "participants.LodgingRule",
+        # Follow-up surveys ask the original's participants, months after its dates.
+        "participants.FollowUpRound",
     }
 )
 CERTIFICATE_TEMPLATE_NOT_COPIED = frozenset({"programme"})

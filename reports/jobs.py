@@ -44,7 +44,7 @@ from django.db.models.functions import Coalesce, Greatest, Now
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 
-from participants.models import Hotel, Participant
+from participants.models import FollowUpRound, Hotel, Participant
 from programs.files import open_stored
 from programs.models import Delegation, Programme
 from visits.models import TransferRun, Vehicle
@@ -103,6 +103,7 @@ def start_job(
     delegation: Delegation | None = None,
     transfer_run: TransferRun | None = None,
     hotel: Hotel | None = None,
+    follow_up_round: FollowUpRound | None = None,
 ) -> GenerationJob:
     """The queued or running job of this kind and subject for the programme, or a new one.
 
@@ -120,6 +121,7 @@ def start_job(
             delegation=delegation,
             transfer_run=transfer_run,
             hotel=hotel,
+            follow_up_round=follow_up_round,
             status__in=PENDING,
         )
         job = pending.order_by("created_at").first()
@@ -134,6 +136,7 @@ def start_job(
             delegation=delegation,
             transfer_run=transfer_run,
             hotel=hotel,
+            follow_up_round=follow_up_round,
             started_by=by,
         )
         transaction.on_commit(lambda: send_job(job_id=job.pk))
@@ -450,6 +453,7 @@ def finish_job(*, job: GenerationJob) -> None:
             delegation_id=job.delegation_id,
             transfer_run_id=job.transfer_run_id,
             hotel_id=job.hotel_id,
+            follow_up_round_id=job.follow_up_round_id,
         )
         .exclude(pk=job.pk)
         .exclude(status__in=PENDING)
@@ -466,7 +470,7 @@ def finish_job(*, job: GenerationJob) -> None:
 
 
 def _with_archive(job: GenerationJob, kind: JobKind) -> bool:
-    # A job about one participant, vehicle, delegation, transfer run or hotel makes one
+    # A job about one participant, vehicle, delegation, transfer run, hotel or round makes one
     # document: its PDF is all there is.
     subject = (
         job.participant_id
@@ -474,6 +478,7 @@ def _with_archive(job: GenerationJob, kind: JobKind) -> bool:
         or job.delegation_id
         or job.transfer_run_id
         or job.hotel_id
+        or job.follow_up_round_id
     )
     return kind.archive and not subject
 

@@ -8,6 +8,7 @@ from .jobkind import JobKind
 from .manifest import MANIFEST_JOB
 from .models import GenerationJob
 from .nominations import NOMINATION_LIST_JOB, SELECTION_RECORD_JOB
+from .outcome import OUTCOME_REPORT_JOB
 from .overview import PROGRAMME_OVERVIEW_JOB
 from .rooming_list import ROOMING_LIST_JOB
 from .transfer_manifest import TRANSFER_MANIFEST_JOB
@@ -28,4 +29,5 @@ KINDS: dict[str, JobKind] = {
     Kind.ALLOWANCE_RECEIPT: ALLOWANCE_RECEIPT_JOB,
     Kind.TRANSFER_MANIFEST: TRANSFER_MANIFEST_JOB,
     Kind.ROOMING_LIST: ROOMING_LIST_JOB,
+    Kind.OUTCOME_REPORT: OUTCOME_REPORT_JOB,
 }

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Hotel, Participant
+from participants.models import FollowUpRound, Hotel, Participant
 from programs.models import Delegation, Programme
 from programs.numbers import percent
 from visits.models import TransferRun, Vehicle
@@ -197,7 +197,8 @@ class GenerationJob(models.Model):
 
     What a job is about within its programme is `participant` (one badge, one visa letter),
     `vehicle` (one manifest), `transfer_run` (one driver's manifest of an airport transfer),
-    `delegation` (one delegation's nomination list) or `hotel` (its rooming list); none for the
+    `delegation` (one delegation's nomination list), `hotel` (its rooming list) or
+    `follow_up_round` (its outcome report); none for the
     whole programme. How each kind is rendered lives in its own module (see `reports.kinds`);
     how a job runs, in `reports.jobs`.
     """
@@ -215,6 +216,7 @@ class GenerationJob(models.Model):
         ALLOWANCE_RECEIPT = "allowance_receipt", _("Allowance receipts")
         TRANSFER_MANIFEST = "transfer_manifest", _("Transfer manifest")
         ROOMING_LIST = "rooming_list", _("Rooming list")
+        OUTCOME_REPORT = "outcome_report", _("Outcome report")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -267,6 +269,14 @@ class GenerationJob(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("hotel"),
+    )
+    follow_up_round = models.ForeignKey(
+        FollowUpRound,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("follow-up round"),
     )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
@@ -323,7 +333,7 @@ class GenerationJob(models.Model):
     @property
     def subject_slug(self) -> str:
         """What the job is about, in file names: "", "-participant-12", "-vehicle-3",
-        "-delegation-5", "-transfer-7" or "-hotel-2"."""
+        "-delegation-5", "-transfer-7", "-hotel-2" or "-round-4"."""
         if self.participant_id:
             return f"-participant-{self.participant_id}"
         if self.vehicle_id:
@@ -334,6 +344,8 @@ class GenerationJob(models.Model):
             return f"-transfer-{self.transfer_run_id}"
         if self.hotel_id:
             return f"-hotel-{self.hotel_id}"
+        if self.follow_up_round_id:
+            return f"-round-{self.follow_up_round_id}"
         return ""
 
     def download_name(self, extension: str) -> str:

@@ -6,6 +6,7 @@ from . import (
     closing_views,
     edition_views,
     nomination_views,
+    outcome_views,
     retention_views,
     transfer_views,
     views,
@@ -34,6 +35,12 @@ urlpatterns = [
         f"{P}accommodation/hotels/<int:pk>/rooming-list/",
         views.rooming_list,
         name="rooming_list",
+    ),
+    # The outcome report of a closed follow-up round (outcome_views.py)
+    path(
+        f"{P}follow-up/<int:pk>/outcome-report/",
+        outcome_views.outcome_report,
+        name="outcome_report",
     ),
     # Certificates and their public verification (certificate_views.py)
     path(f"{P}certificates/", certificate_views.certificates, name="certificates"),

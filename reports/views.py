@@ -56,6 +56,8 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
     Kind.ALLOWANCE_RECEIPT: TEAM,
     # Sent to the hotel: a working paper of the whole team, like the manifests.
     Kind.ROOMING_LIST: TEAM,
+    # For partners and funders, like the closing report.
+    Kind.OUTCOME_REPORT: MANAGERS,
 }
 # Kinds about one delegation that its focal points may follow and download (not retry).
 FOCAL_POINT_KINDS = (Kind.NOMINATION_LIST,)
@@ -108,6 +110,7 @@ def job_for_user(
             "transfer_run",
             "delegation__country",
             "delegation__province",
+            "follow_up_round",
         )
         .filter(pk=job_id)
         .first()
@@ -254,6 +257,9 @@ def _subject_page(job: GenerationJob) -> tuple[str, str]:
         return label, reverse("reports:allowance_documents", args=[programme.slug])
     if job.kind == Kind.ROOMING_LIST:
         return job.hotel.name, reverse("reports:rooming_list", args=[programme.slug, job.hotel_id])
+    if job.kind == Kind.OUTCOME_REPORT:
+        url = reverse("reports:outcome_report", args=[programme.slug, job.follow_up_round_id])
+        return str(job.follow_up_round), url
     return programme.title, reverse("reports:jobs", args=[programme.slug])
 
 

@@ -7,6 +7,12 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from participants.action_plan_models import ActionPlan, Milestone
+from participants.followup_models import (
+    FollowUpInvitation,
+    FollowUpQuestion,
+    FollowUpResponse,
+    FollowUpRound,
+)
 from participants.invitations import hash_token
 from participants.lodging_models import Hotel, RoomAssignment, RoomType
 from participants.message_models import GroupMessage, MessageRecipient
@@ -637,3 +643,71 @@ class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
     status = "failed"
     attempts = 6
     response_code = 500
+# --- Follow-up surveys ------------------------------------------------------------------------
+
+
+class FollowUpRoundFactory(factory.django.DjangoModelFactory):
+    """Three months after the default programme (13–17 November 2023), open four weeks."""
+
+    class Meta:
+        model = FollowUpRound
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    months_after = 3
+    opens_on = date(2024, 2, 17)
+    closes_on = date(2024, 3, 16)
+
+
+class FollowUpQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpQuestion
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    text_en = factory.Sequence(lambda n: f"Follow-up question {n}?")
+    kind = FollowUpQuestion.Kind.RATING
+
+
+class SurveyedParticipantFactory(ParticipantFactory):
+    """A participant a follow-up survey asks: took part, accepted the privacy notice, has an
+    account with the same address."""
+
+    status = Participant.Status.COMPLETED
+    privacy_consent_at = factory.LazyFunction(timezone.now)
+    user = factory.SubFactory(UserFactory, email=factory.SelfAttribute("..email"))
+
+
+class FollowUpInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpInvitation
+
+    round = factory.SubFactory(FollowUpRoundFactory)
+    participant = factory.SubFactory(
+        SurveyedParticipantFactory, programme=factory.SelfAttribute("..round.programme")
+    )
+    sent_at = factory.LazyFunction(timezone.now)
+    last_sent_at = factory.SelfAttribute("sent_at")
+
+
+class FollowUpResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpResponse
+
+    invitation = factory.SubFactory(FollowUpInvitationFactory)
+
+
+class ActionPlanCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.ActionPlanComment"
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Write to the district office early."
+
+
+class AlumniListingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.AlumniListing"
+
+    participant = factory.SubFactory(ParticipantFactory, status="completed")
+    topics = "Children's reading"
+    share_contact = True

@@ -350,6 +350,39 @@ def nomination_profile_token(w: World) -> list:
     return [token]
 
 
+# --- Follow-up surveys: built on demand from the world, so that World needs no new fields ---
+
+
+def follow_up_round(w: World):
+    from .factories import FollowUpRoundFactory
+
+    round_ = w.programme.follow_up_rounds.first()
+    return round_ or FollowUpRoundFactory(programme=w.programme)
+
+
+def round_args(w: World) -> list:
+    return [w.programme.slug, follow_up_round(w).pk]
+
+
+def follow_up_question_args(w: World) -> list:
+    from .factories import FollowUpQuestionFactory
+
+    return [w.programme.slug, FollowUpQuestionFactory(programme=w.programme).pk]
+
+
+def follow_up_link(w: World) -> list:
+    """Delegate A's personal link to the survey."""
+    from participants.followup_models import FollowUpInvitation
+
+    w.programme.participants.filter(pk=w.delegate_a.pk).update(privacy_consent_at=w.job.created_at)
+    FollowUpInvitation.objects.get_or_create(
+        round=follow_up_round(w),
+        participant=w.delegate_a,
+        defaults={"token_hash": hash_token("follow-up-token"), "sent_at": w.job.created_at},
+    )
+    return ["follow-up-token"]
+
+
 PERMISSIONS: dict[str, dict] = {
     # The project's own pages
     "home": {"get": {**PUBLIC, "anonymous": LOGIN}},
@@ -704,6 +737,7 @@ PERMISSIONS: dict[str, dict] = {
     "accounts:api_token_revoke": {
         "args": lambda w: [w.api_token.pk],
         "post": {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN, "organiser": ALLOWED},
+    },
     # Webhooks: the programme's organisers only.
     "programs:webhooks": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
     "programs:webhook_edit": {
@@ -718,6 +752,32 @@ PERMISSIONS: dict[str, dict] = {
         "args": lambda w: [w.programme.slug, w.webhook.pk, w.webhook_delivery.pk],
         "post": may_post(MANAGERS),
     },
+    # Follow-up surveys after the programme. The personal link: anyone may see the sign-in
+    # page; signed in, only delegate A's own account reaches the survey.
+    "participants:followup_survey": {
+        "args": follow_up_link,
+        "get": {**dict.fromkeys(ROLES, 403), "anonymous": 200, "delegate": 200},
+        "post": {**dict.fromkeys(ROLES, 403), "anonymous": 200, "delegate": ALLOWED},
+    },
+    "participants:followup_rounds": {"args": slug, "get": MANAGERS, "post": may_post(MANAGERS)},
+    "participants:followup_round_edit": {
+        "args": round_args,
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:followup_round_state": {"args": round_args, "post": may_post(MANAGERS)},
+    "participants:followup_results": {"args": round_args, "get": TEAM},
+    "participants:followup_export": {"args": round_args, "get": MANAGERS},
+    "participants:followup_questions": {
+        "args": slug,
+        "get": MANAGERS,
+        "post": may_post(MANAGERS),
+    },
+    "participants:followup_question_delete": {
+        "args": follow_up_question_args,
+        "post": may_post(MANAGERS),
+    },
+    "reports:outcome_report": {"args": round_args, "get": MANAGERS, "post": may_post(MANAGERS)},
 }
 
 

@@ -232,7 +232,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.sweep_webhook_deliveries",
         "schedule": 5 * 60,
     },
+    # Follow-up surveys: rounds opened on their day, one invitation per participant and round,
+    # reminders, rounds closed after their last day (every step is recorded: a second run, or
+    # two at once, sends nothing twice).
+    "follow-up-surveys": {
+        "task": "participants.run_follow_ups",
+        "schedule": 60 * 60,
+    },
 }
+
+# Follow-up surveys: days between the invitation (or the last reminder) and a reminder, and
+# how many reminders a participant who has not answered gets at most.
+FOLLOW_UP_REMINDER_DAYS = env.int("FOLLOW_UP_REMINDER_DAYS", default=7)
+FOLLOW_UP_MAX_REMINDERS = env.int("FOLLOW_UP_MAX_REMINDERS", default=2)
 
 # Group messages: e-mails per minute per worker (Celery's rate limit syntax), retries of a
 # failed e-mail (the delay doubles from GROUP_MESSAGE_RETRY_DELAY seconds), and how long a row

@@ -21,8 +21,9 @@ from programs.services import (
 from visits.models import Assignment, Session, Site, Vehicle, VisitGroup
 from visits.withdrawals import replace_participant
 
-from . import allowances, colombo, data, jakarta_call, nominations, transfers, travel
+from . import allowances, colombo, data, jakarta_call, nominations, outcomes, transfers, travel
 from .accounts import demo_account
+from .follow_up import load_follow_up
 from .lodging import COLOMBO, JAKARTA, load_lodging
 from .visas import load_visas
 
@@ -49,7 +50,8 @@ def load_demo() -> Programme:
     organiser in the "Programme office" group; the closed call for nominations, its
     candidates and the focal-point accounts of the delegations (`nominations`); the
     international delegates' flights (`travel`) and their pick-ups at the airport (`transfers`);
-    then the sample programme (`load_colombo_sample`).
+    its SDG targets, action plans and alumni listings (`outcomes`); follow-up surveys after
+    the programme (`follow_up`); then the sample programme (`load_colombo_sample`).
     """
     programme, _ = Programme.objects.update_or_create(
         slug=data.PROGRAMME["slug"], defaults={**data.PROGRAMME, **data.PRACTICAL_INFORMATION}
@@ -138,6 +140,9 @@ def load_demo() -> Programme:
     allowances.load_allowances(programme, allowances.JAKARTA, paid_by=accounts["organiser"])
     transfers.load_airport_pickups(programme, transfers.JAKARTA_DRIVERS)
     load_lodging(programme, JAKARTA)
+    outcomes.load_outcomes(programme, organiser=accounts["organiser"])
+    # After the plans written above: participants without one get a small one there.
+    load_follow_up(programme)
     load_colombo_sample(accounts)
     return programme
 
