@@ -45,6 +45,7 @@ from reports.models import (
 )
 from visits.models import (
     Assignment,
+    AttendanceMark,
     ReleasedBooking,
     Session,
     SessionMaterial,
@@ -586,3 +587,15 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(ActionPlanFactory)
     title = factory.Sequence(lambda n: f"Milestone {n}")
     due_on = date(2024, 3, 1)
+
+
+class AttendanceMarkFactory(factory.django.DjangoModelFactory):
+    """A mark in a booking's history (the booking's own attendance is left as it is)."""
+
+    class Meta:
+        model = AttendanceMark
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    attended = True
+    marked_at = factory.LazyFunction(timezone.now)
+    source = AttendanceMark.Source.PAGE

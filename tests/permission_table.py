@@ -653,6 +653,9 @@ PERMISSIONS: dict[str, dict] = {
     "reports:selection_record_pdf": {"args": slug, "post": may_post(MANAGERS)},
     # reports: the allowance payment sheet and receipts (staff print them, organisers ask).
     "reports:allowance_documents": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
+    # visits: marks queued on a device while offline, sent by the attendance page's script
+    # (same access as the attendance page).
+    "visits:attendance_sync": {"args": item, "post": may_post(TEAM)},
 }
 
 
