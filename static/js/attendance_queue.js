@@ -309,6 +309,7 @@
         : box.dataset.waitingMany.replace("{count}", String(count));
       box.querySelector("[data-send]").hidden = offline || count === 0;
       box.classList.toggle("is-offline", offline);
+      box.classList.toggle("is-done", !offline && !failed && count === 0);
       box.hidden = !(offline || failed || count || message);
     }
 
