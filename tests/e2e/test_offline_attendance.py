@@ -102,6 +102,18 @@ def test_staff_ticks_two_people_offline_and_the_marks_are_sent_when_back_online(
     # Nothing is left in the device's queue.
     assert page.evaluate("localStorage.getItem('tpbis.attendance.marks')") == "[]"
 
+    # Online, a tick goes through the queue at once; the row shows both marks in its history.
+    chen_row = page.locator(f"#assignment-{chen.pk}")
+    chen_row.get_by_role("button", name="Present").click()
+    history = chen_row.locator("details.mark-history")
+    history.get_by_text("History: 2 marks").click()
+    assert [line.split(",")[0] for line in history.locator("li").all_inner_texts()] == [
+        "Absent",
+        "Present",
+    ]
+    assert page.locator("#attendance-counts").inner_text().split()[:2] == ["2", "present"]
+    shoot(page, f"attendance-history-{viewport}")
+
 
 def _badge_video(path, text: str) -> None:
     """A still video of the badge's QR code for Chromium's fake camera (Y4M, grey)."""
