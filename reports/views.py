@@ -25,6 +25,7 @@ from participants.access_log import record_personal_data_access
 from participants.queries import participant_list_queryset
 from programs.files import serve_stored_file
 from programs.models import FocalPoint, Programme
+from programs.offline import keep_offline
 from programs.permissions import ADMIN, MANAGERS, TEAM, get_programme_for_user
 
 from .badges import badge_holders
@@ -435,7 +436,7 @@ def manifest(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> HttpR
             "free_seats": vehicle.seats - len(passengers),
         }
 
-    return document_page(
+    response = document_page(
         request,
         programme,
         kind=Kind.MANIFEST,
@@ -444,6 +445,8 @@ def manifest(request: HttpRequest, slug: str, pk: int, vehicle_id: int) -> HttpR
         template="reports/manifest.html",
         context=context,
     )
+    # The driver's list stays at hand on the road, where the connection comes and goes.
+    return keep_offline(response) if request.method == "GET" else response
 
 
 def document_page(

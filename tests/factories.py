@@ -51,6 +51,7 @@ from reports.models import (
 )
 from visits.models import (
     Assignment,
+    AttendanceMark,
     ReleasedBooking,
     Session,
     SessionMaterial,
@@ -711,3 +712,13 @@ class AlumniListingFactory(factory.django.DjangoModelFactory):
     participant = factory.SubFactory(ParticipantFactory, status="completed")
     topics = "Children's reading"
     share_contact = True
+class AttendanceMarkFactory(factory.django.DjangoModelFactory):
+    """A mark in a booking's history (the booking's own attendance is left as it is)."""
+
+    class Meta:
+        model = AttendanceMark
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    attended = True
+    marked_at = factory.LazyFunction(timezone.now)
+    source = AttendanceMark.Source.PAGE

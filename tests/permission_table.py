@@ -778,6 +778,9 @@ PERMISSIONS: dict[str, dict] = {
         "post": may_post(MANAGERS),
     },
     "reports:outcome_report": {"args": round_args, "get": MANAGERS, "post": may_post(MANAGERS)},
+    # visits: marks queued on a device while offline, sent by the attendance page's script
+    # (same access as the attendance page).
+    "visits:attendance_sync": {"args": item, "post": may_post(TEAM)},
 }
 
 

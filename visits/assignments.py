@@ -6,16 +6,17 @@ two members of staff booking the last seat at the same moment cannot both get it
 
 import logging
 import string
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries as country_names
@@ -26,10 +27,10 @@ from programs.models import Programme
 from programs.numbers import percent
 from programs.subdivisions import region_name
 
-from .models import Assignment, Session, Vehicle, VisitGroup
+from .attendance_marks import refuse_attendance_after_leaving, save_mark
+from .models import Assignment, AttendanceMark, Session, Vehicle, VisitGroup
 from .queries import attendance_annotations
 from .services import Conflict, booking_overlaps
-from .webhook_events import announce_attendance
 
 logger = logging.getLogger(__name__)
 
@@ -376,50 +377,31 @@ def _by_participant_name() -> list:
 # Attendance.
 
 
-def refuse_attendance_after_leaving(participant: Participant, session: Session) -> None:
-    """Raise ValidationError when the item starts after the participant withdrew or declined."""
-    if not participant.has_left_by(session.starts_at):
-        return
-    day = session.programme.to_local(participant.inactive_from).date()
-    raise ValidationError(
-        _(
-            "%(name)s is “%(status)s” from %(day)s: attendance at later items is not "
-            "recorded. Nothing was recorded."
-        )
-        % {
-            "name": participant.display_name,
-            "status": participant.get_status_display(),
-            "day": date_format(day, "j F Y"),
-        },
-        code="inactive",
-    )
-
-
-def record_attendance(*, assignment: Assignment, attended: bool | None, by) -> bool:
+def record_attendance(
+    *,
+    assignment: Assignment,
+    attended: bool | None,
+    by,
+    marked_at: datetime | None = None,
+    key: uuid.UUID | str | None = None,
+    source: str = AttendanceMark.Source.PAGE,
+) -> bool:
     """Mark a booked participant present (True), absent (False) or not recorded (None).
 
-    Returns False, changing nothing, when the assignment already says so. Raises
-    ValidationError, recording nothing, for a mark on an item after the participant withdrew
-    or declined (clearing a mark stays possible).
-
-    Side effects: saves the assignment's attendance with who recorded it and when, and tells
-    the programme's webhooks.
+    `marked_at` is when the mark was made (now when not given) and `key` makes sending it again
+    harmless. Returns whether the booking's attendance changed: False when it already said so,
+    when a mark made later is already there, and for a key saved before. Raises and saves as
+    `visits.attendance_marks.save_mark` does.
     """
-    # Checked only for someone who left: it saves fetching the item for everyone else.
-    if attended is not None and assignment.participant.inactive_from is not None:
-        refuse_attendance_after_leaving(assignment.participant, assignment.session)
-    if assignment.attended is attended:
-        return False
-    assignment.attended = attended
-    if attended is None:
-        assignment.attendance_recorded_at = None
-        assignment.attendance_recorded_by = None
-    else:
-        assignment.attendance_recorded_at = timezone.now()
-        assignment.attendance_recorded_by = _user_or_none(by)
-    assignment.save(update_fields=["attended", "attendance_recorded_at", "attendance_recorded_by"])
-    announce_attendance(assignment.pk)
-    return True
+    outcome = save_mark(
+        assignment=assignment,
+        attended=attended,
+        by=_user_or_none(by),
+        marked_at=marked_at,
+        key=key,
+        source=source,
+    )
+    return outcome.changed
 
 
 @dataclass(frozen=True)
@@ -443,15 +425,12 @@ def badge_code_from_scan(text: str) -> str:
     return text
 
 
-def check_in_by_badge(*, session: Session, code: str, by) -> CheckIn:
-    """Mark present the participant whose badge was scanned at this agenda item.
+def booking_for_badge(*, session: Session, code: str) -> Assignment:
+    """The booking on this item of the participant whose badge was scanned.
 
-    Raises ValidationError, recording nothing, for a code of no participant of the item's
-    programme ("Unknown badge code"), for a participant who withdrew or declined before the
-    item and for a participant not booked on this item.
-    A repeated scan changes nothing and says so.
-
-    Side effects: saves the assignment's attendance with who recorded it and when.
+    Raises ValidationError for a code of no participant of the item's programme ("Unknown
+    badge code"), for a participant who withdrew or declined before the item and for a
+    participant not booked on this item.
     """
     code = badge_code_from_scan(code)
     participant = session.programme.participants.filter(badge_code=code).first() if code else None
@@ -469,9 +448,23 @@ def check_in_by_badge(*, session: Session, code: str, by) -> CheckIn:
             % {"name": participant.display_name},
             code="not_assigned",
         )
+    return assignment
+
+
+def check_in_by_badge(*, session: Session, code: str, by) -> CheckIn:
+    """Mark present the participant whose badge was scanned at this agenda item.
+
+    Raises ValidationError, recording nothing, for the codes `booking_for_badge` refuses.
+    A repeated scan changes nothing and says so.
+
+    Side effects: saves the assignment's attendance with who recorded it and when.
+    """
+    assignment = booking_for_badge(session=session, code=code)
     already = assignment.attended is True
     if not already:
-        record_attendance(assignment=assignment, attended=True, by=by)
+        record_attendance(
+            assignment=assignment, attended=True, by=by, source=AttendanceMark.Source.SCAN
+        )
     return CheckIn(assignment=assignment, already_present=already)
 
 

@@ -1,12 +1,15 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from participants.forms import EmailOncePerProgrammeMixin
 from participants.models import Participant
 from programs.models import MemberCountry, Programme
 
-from .assignments import MAX_GROUPS
+from .assignments import MAX_GROUPS, booking_for_badge
+from .attendance_marks import check_mark_time
 from .models import Assignment, Session, Vehicle, VisitGroup
 from .withdrawals import replaceable_by
 
@@ -142,6 +145,61 @@ class MarkForm(forms.Form):
     @property
     def attended(self) -> bool | None:
         return self.STATUSES[self.cleaned_data["status"]]
+
+
+class SyncMarkForm(forms.Form):
+    """One mark sent from a device's queue, as JSON: its key, the booking (by its id, or by the
+    badge code that was scanned), present (true), absent (false) or cleared (null), and when it
+    was made (ISO 8601 with the offset from UTC)."""
+
+    key = forms.UUIDField()
+    assignment = forms.IntegerField(required=False)
+    badge = forms.CharField(required=False, max_length=300)
+    attended = forms.NullBooleanField(required=False)
+    marked_at = forms.CharField(max_length=40)
+
+    def __init__(self, *args, session: Session, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def clean_attended(self) -> bool | None:
+        # JSON's own values only: a missing or misspelt value must not clear a mark.
+        value = self.data.get("attended", "")
+        if value is not True and value is not False and value is not None:
+            raise ValidationError(_("Give true (present), false (absent) or null (not recorded)."))
+        return value
+
+    def clean_marked_at(self):
+        try:
+            value = parse_datetime(self.cleaned_data["marked_at"])
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            raise ValidationError(
+                _("Give the time the mark was made as an ISO 8601 date and time with its offset.")
+            )
+        check_mark_time(value)
+        return value
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        assignment_id, badge = cleaned.get("assignment"), cleaned.get("badge")
+        if (assignment_id is None) == (not badge):
+            raise ValidationError(_("Give the booking or the badge code, one of the two."))
+        if badge:
+            try:
+                cleaned["booking"] = booking_for_badge(session=self.session, code=badge)
+            except ValidationError as error:
+                self.add_error("badge", error)
+            return cleaned
+        cleaned["booking"] = (
+            self.session.assignments.filter(pk=assignment_id)
+            .select_related("participant", "session__programme")
+            .first()
+        )
+        if cleaned["booking"] is None:
+            self.add_error("assignment", _("This participant is no longer booked on this item."))
+        return cleaned
 
 
 class ScanForm(forms.Form):

@@ -1,19 +1,23 @@
 """Booking participants on agenda items, and taking attendance at them."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from participants.models import Participant
 from participants.selection import reserve_offer_for
 from programs.models import Programme
+from programs.offline import keep_offline
 from programs.permissions import MANAGERS, TEAM, get_programme_for_user
 
 from .assignments import (
@@ -40,8 +44,10 @@ from .attendance_forms import (
     ReplacementChoiceForm,
     ScanForm,
     SplitForm,
+    SyncMarkForm,
 )
-from .models import Session
+from .attendance_marks import MarkOutcome, save_mark
+from .models import AttendanceMark, Session
 from .queries import bookable_participants
 from .views import is_htmx
 from .withdrawals import promote_next_reserve, replace_participant
@@ -225,50 +231,83 @@ def split_into_groups(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # Attendance.
 
 
-def _mark_url(programme: Programme, session: Session, group_id: int | None) -> str:
+def _mark_url(programme: Programme, session: Session, shown: "Shown") -> str:
     url = reverse("visits:attendance", args=[programme.slug, session.pk])
-    return f"{url}?group={group_id}" if group_id is not None else url
+    return f"{url}?{shown.query}" if shown.query else url
 
 
-def _group_filter(request: HttpRequest, session: Session) -> tuple[list, int | None]:
-    groups = list(session.groups.all())
-    try:
-        chosen = int(request.GET.get("group", ""))
-    except ValueError:
-        chosen = None
-    if chosen is not None and chosen not in {g.pk for g in groups}:
-        chosen = None
-    return groups, chosen
+class Shown:
+    """Which bookings the attendance list shows: everyone, one group or one vehicle's
+    passengers (the vehicle's manifest, ticked at the door of the bus)."""
+
+    def __init__(self, request: HttpRequest, session: Session) -> None:
+        self.groups = list(session.groups.all())
+        self.vehicles = list(session.vehicles.all())
+        self.group_id = self._chosen(request, "group", self.groups)
+        self.vehicle_id = None if self.group_id else self._chosen(request, "vehicle", self.vehicles)
+
+    @staticmethod
+    def _chosen(request: HttpRequest, name: str, children: list) -> int | None:
+        try:
+            chosen = int(request.GET.get(name, ""))
+        except ValueError:
+            return None
+        return chosen if chosen in {child.pk for child in children} else None
+
+    @property
+    def query(self) -> str:
+        if self.group_id is not None:
+            return f"group={self.group_id}"
+        return f"vehicle={self.vehicle_id}" if self.vehicle_id is not None else ""
+
+    def bookings(self, session: Session):
+        assignments = attendance_list(session, group_id=self.group_id)
+        if self.vehicle_id is not None:
+            assignments = assignments.filter(vehicle_id=self.vehicle_id)
+        return assignments
+
+    def counts(self, session: Session):
+        if self.vehicle_id is None:
+            return attendance_counts(session, group_id=self.group_id)
+        return count_attendance(session.assignments.filter(vehicle_id=self.vehicle_id))
 
 
 @login_required
 def attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The phone list of an item's bookings, with Present and Absent buttons on each row.
 
-    Queries: the item's groups, the bookings with their people, groups, vehicles and
-    recorders; counts are taken from the bookings (or one aggregate when filtered by group).
+    Kept on the device for use without a connection: its script queues the marks and sends
+    them to `attendance_sync` when the connection returns.
+
+    Queries: the item's groups and vehicles, the bookings with their people, groups, vehicles
+    and recorders, and their marks with who made them; counts are taken from the bookings.
     """
     programme = get_programme_for_user(request.user, slug, roles=TEAM)
     session = _item_or_404(programme, pk)
     if request.method == "POST":
         return _mark(request, programme, session)
 
-    groups, group_id = _group_filter(request, session)
-    assignments = list(attendance_list(session, group_id=group_id))
+    shown = Shown(request, session)
+    assignments = list(shown.bookings(session).prefetch_related(_MARKS))
     counts = count_attendance(assignments)
-    return render(
-        request,
-        "visits/attendance.html",
-        {
-            "programme": programme,
-            "session": session,
-            "assignments": assignments,
-            "counts": counts,
-            "groups": groups,
-            "group_id": group_id,
-            "mark_url": _mark_url(programme, session, group_id),
-        },
+    return keep_offline(
+        render(
+            request,
+            "visits/attendance.html",
+            {
+                "programme": programme,
+                "session": session,
+                "assignments": assignments,
+                "counts": counts,
+                "shown": shown,
+                "group_id": shown.group_id,
+                "mark_url": _mark_url(programme, session, shown),
+            },
+        )
     )
+
+
+_MARKS = Prefetch("marks", queryset=AttendanceMark.objects.select_related("by"))
 
 
 def _back_with_error(request: HttpRequest, back: str, text: str) -> HttpResponse:
@@ -281,8 +320,8 @@ def _back_with_error(request: HttpRequest, back: str, text: str) -> HttpResponse
 
 def _mark(request: HttpRequest, programme: Programme, session: Session) -> HttpResponse:
     form = MarkForm(request.POST, session=session)
-    _groups, group_id = _group_filter(request, session)
-    back = _mark_url(programme, session, group_id)
+    shown = Shown(request, session)
+    back = _mark_url(programme, session, shown)
     if not form.is_valid():
         return _back_with_error(
             request, back, " ".join(e for errors in form.errors.values() for e in errors)
@@ -300,8 +339,7 @@ def _mark(request: HttpRequest, programme: Programme, session: Session) -> HttpR
                 "programme": programme,
                 "session": session,
                 "assignment": assignment,
-                "counts": attendance_counts(session, group_id=group_id),
-                "group_id": group_id,
+                "counts": shown.counts(session),
                 "mark_url": back,
                 "oob": True,
             },
@@ -328,18 +366,132 @@ def attendance_scan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form = ScanForm()
     else:
         form = ScanForm()
-    return render(
-        request,
-        "visits/attendance_scan.html",
-        {
-            "programme": programme,
-            "session": session,
-            "form": form,
-            "check_in": check_in,
-            "error": error,
-            "counts": attendance_counts(session),
-        },
+    return keep_offline(
+        render(
+            request,
+            "visits/attendance_scan.html",
+            {
+                "programme": programme,
+                "session": session,
+                "form": form,
+                "check_in": check_in,
+                "error": error,
+                "counts": attendance_counts(session),
+                "people": _scan_people(session),
+            },
+        )
     )
+
+
+def _scan_people(session: Session) -> list[dict]:
+    """Who may be scanned at the item, for the page's script to name them without a
+    connection: one query."""
+    return [
+        {
+            "assignment": assignment.pk,
+            "badge": assignment.participant.badge_code,
+            "name": assignment.participant.full_name_latin or assignment.participant.full_name,
+            "native": assignment.participant.full_name
+            if assignment.participant.full_name_latin
+            and assignment.participant.full_name_latin != assignment.participant.full_name
+            else "",
+            "attended": assignment.attended,
+        }
+        for assignment in attendance_list(session)
+    ]
+
+
+# Marks sent from a device's queue.
+
+# A device sends its queue in batches of at most this many marks.
+MAX_SYNC_MARKS = 100
+
+
+@login_required
+@require_POST
+def attendance_sync(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
+    """Save the marks a device queued (JSON `{"marks": [...]}`, see `SyncMarkForm`) and answer
+    for each: "recorded", "unchanged", "superseded" (a mark made later decides), "duplicate"
+    (its key was received before: nothing new is saved) or "error" with the reasons."""
+    programme = get_programme_for_user(request.user, slug, roles=TEAM)
+    session = _item_or_404(programme, pk)
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        payload = None
+    marks = payload.get("marks") if isinstance(payload, dict) else None
+    if not isinstance(marks, list) or len(marks) > MAX_SYNC_MARKS:
+        return JsonResponse(
+            {
+                "error": _("Send a JSON object whose “marks” is a list of at most %(count)s marks.")
+                % {"count": MAX_SYNC_MARKS}
+            },
+            status=400,
+        )
+    return JsonResponse(
+        {"results": [_sync_mark(request, programme, session, data) for data in marks]}
+    )
+
+
+def _sync_mark(request: HttpRequest, programme: Programme, session: Session, data) -> dict:
+    if not isinstance(data, dict):
+        return _refused("", {"__all__": [_("A mark is a JSON object.")]})
+    key = str(data.get("key", ""))[:40]
+    form = SyncMarkForm(data, session=session)
+    if not form.is_valid():
+        return _refused(key, form.errors)
+    assignment = form.cleaned_data["booking"]
+    try:
+        outcome = save_mark(
+            assignment=assignment,
+            attended=form.cleaned_data["attended"],
+            by=request.user,
+            marked_at=form.cleaned_data["marked_at"],
+            key=form.cleaned_data["key"],
+            source=AttendanceMark.Source.OFFLINE_SYNC,
+        )
+    except ValidationError as error:
+        return _refused(key, {"__all__": error.messages})
+    status = _sync_status(outcome)
+    return {
+        "key": key,
+        "status": status,
+        "message": str(_SYNC_MESSAGES[status]),
+        "assignment": assignment.pk,
+        "name": assignment.participant.display_name,
+        "attended": assignment.attended,
+        "record": render_to_string(
+            "visits/attendance_record.html",
+            {"programme": programme, "assignment": assignment},
+            request=request,
+        ),
+    }
+
+
+def _sync_status(outcome: MarkOutcome) -> str:
+    if outcome.duplicate:
+        return "duplicate"
+    if not outcome.current:
+        return "superseded"
+    return "recorded" if outcome.changed else "unchanged"
+
+
+_SYNC_MESSAGES = {
+    "recorded": gettext_lazy("Recorded."),
+    "unchanged": gettext_lazy("Recorded; the attendance already said so."),
+    "superseded": gettext_lazy("Kept in the history; a mark made later decides."),
+    "duplicate": gettext_lazy("Received before; not counted again."),
+}
+
+
+def _refused(key: str, errors) -> dict:
+    messages_ = [str(message) for field_errors in errors.values() for message in field_errors]
+    return {
+        "key": key,
+        "status": "error",
+        "message": " ".join(messages_),
+        "errors": {field: [str(m) for m in field_errors] for field, field_errors in errors.items()},
+    }
 
 
 @login_required

@@ -418,5 +418,7 @@ class ReleasedBooking(models.Model):
         return f"{self.participant} – {self.session}"
 
 
-# Airport transfers live in their own module; imported here so that the app registers them.
+# Airport transfers and the history of attendance marks live in modules of their own; imported
+# here so that the app registers them.
+from .attendance_models import AttendanceMark  # noqa: E402, F401
 from .transfer_models import TransferPassenger, TransferRun  # noqa: E402, F401

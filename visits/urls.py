@@ -69,6 +69,7 @@ urlpatterns = [
     path(f"{ITEM}groups/split/", attendance_views.split_into_groups, name="split_groups"),
     path(f"{ITEM}attendance/", attendance_views.attendance, name="attendance"),
     path(f"{ITEM}attendance/scan/", attendance_views.attendance_scan, name="attendance_scan"),
+    path(f"{ITEM}attendance/sync/", attendance_views.attendance_sync, name="attendance_sync"),
     path(f"{PROGRAMME}attendance/", attendance_views.attendance_rates, name="attendance_rates"),
     path(f"{PROGRAMME}participants/<int:pk>/replace/", attendance_views.replace, name="replace"),
     # Selection: a withdrawn delegate's seat to the next reserve of the delegation

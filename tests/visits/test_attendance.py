@@ -218,7 +218,10 @@ def test_scan_page_has_an_autofocused_field_and_the_camera_script(programme, ite
     page = client_for(staff).get(_scan_url(item)).content.decode()
     assert 'name="code"' in page and "autofocus" in page
     assert "js/scan.js" in page
-    assert '<div class="scan-camera" id="scan-camera" hidden>' in page
+    assert (
+        '<div class="scan-camera" id="scan-camera" hidden data-decoder="/static/js/vendor/jsQR.js">'
+        in page
+    )
 
 
 # Rates.
@@ -334,10 +337,11 @@ def test_attendance_list_queries_are_constant(
 ):
     _crowd(programme, item, size)
     client = client_for(staff)
-    # Session and user; the programme and the staff member's role; the item; its groups; the
-    # bookings with people, countries, provinces, groups, vehicles and recorders; the site
-    # navigation's memberships and participations of the user.
-    with django_assert_num_queries(9):
+    # Session and user; the programme and the staff member's role; the item; its groups; its
+    # vehicles; the bookings with people, countries, provinces, groups, vehicles and recorders;
+    # their marks with who made them; the site navigation's memberships and participations of
+    # the user.
+    with django_assert_num_queries(11):
         response = client.get(_attendance_url(item))
     assert response.content.decode().count('class="attendance-row') == size
 
