@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0014_programme_pickup_window_minutes'),
+        ('programs', '0015_sdg_targets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0014_programme_pickup_window_minutes'),
+        ('programs', '0016_webhooks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
