@@ -31,6 +31,7 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 
+from participants.action_plan_models import ActionPlan
 from participants.invitations import hash_token
 from participants.lodging_models import Hotel, RoomType
 from participants.message_models import GroupMessage
@@ -286,6 +287,12 @@ def slug_and(attribute: str) -> Args:
 
 def item_and(attribute: str) -> Args:
     return lambda w: [w.programme.slug, w.item.pk, getattr(w, attribute).pk]
+
+
+def plan_of_delegate_a(w: World) -> list:
+    """Delegate A's participant id, with an action plan made for it if none exists yet."""
+    ActionPlan.objects.get_or_create(participant=w.delegate_a, defaults={"goal": "Goal"})
+    return [w.programme.slug, w.delegate_a.pk]
 
 
 def of_delegate_a(w: World) -> list:
@@ -781,6 +788,19 @@ PERMISSIONS: dict[str, dict] = {
     # visits: marks queued on a device while offline, sent by the attendance page's script
     # (same access as the attendance page).
     "visits:attendance_sync": {"args": item, "post": may_post(TEAM)},
+    # After the programme: action plans and the alumni directory. The team comments on delegate
+    # A's plan (made here if the world has none); each delegate writes and lists their own.
+    "participants:my_action_plan": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    "participants:action_plans": {"args": slug, "get": TEAM},
+    "participants:action_plan": {
+        "args": plan_of_delegate_a,
+        "get": TEAM,
+        "post": may_post(TEAM),
+    },
+    "participants:my_alumni": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    # Delegates who have not joined see how to join; people who took part in nothing get 404.
+    "participants:alumni": {"get": DELEGATES},
+    "participants:programme_alumni": {"args": slug, "get": TEAM},
 }
 
 

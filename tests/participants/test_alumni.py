@@ -169,3 +169,17 @@ def test_directory_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(7):
         response = client.get(DIRECTORY)
     assert len(response.context["page"]) == size + 1
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_programme_directory_runs_a_fixed_number_of_queries(
+    cast, programme, size, django_assert_max_num_queries
+):
+    AlumniListingFactory.create_batch(size, participant__programme=programme)
+    client = client_for(cast["organiser"])
+    url = reverse("participants:programme_alumni", args=[programme.slug])
+    # Queries: session, user, the programme, the membership, the count and the page of
+    # listings; the navigation's memberships and participations.
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert len(response.context["page"]) == size
