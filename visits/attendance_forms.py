@@ -183,6 +183,8 @@ class SyncMarkForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if "assignment" in self.errors or "badge" in self.errors:
+            return cleaned
         assignment_id, badge = cleaned.get("assignment"), cleaned.get("badge")
         if (assignment_id is None) == (not badge):
             raise ValidationError(_("Give the booking or the badge code, one of the two."))

@@ -169,7 +169,7 @@ BADGE = "e2e-badge-0001"
 
 @pytest.mark.parametrize("camera_browser", [BADGE], indirect=True)
 def test_the_camera_reads_a_badge_with_the_vendored_decoder(live_server, camera_browser):
-    item, (ana, _chen) = _item_with_two_bookings("scanner@example.org")
+    item, (ana, chen) = _item_with_two_bookings("scanner@example.org")
     ana.participant.badge_code = BADGE
     ana.participant.save()
     context = camera_browser.new_context(viewport=PHONE)
@@ -192,3 +192,17 @@ def test_the_camera_reads_a_badge_with_the_vendored_decoder(live_server, camera_
     shoot(page, "scan-camera-phone")
     mark = AttendanceMark.objects.get()
     assert (mark.assignment_id, mark.attended, mark.source) == (ana.pk, True, "offline-sync")
+
+    # Without a connection, a scan names the person from the list kept in the page and waits.
+    context.set_offline(True)
+    page.get_by_label("Badge code").fill(chen.participant.badge_code)
+    page.get_by_label("Badge code").press("Enter")
+    outcome.get_by_text("Chen Wei").wait_for()
+    assert outcome.locator(".meta").inner_text() == "Waiting to send"
+    assert page.locator("#mark-queue [data-count]").inner_text() == "One mark is waiting to send."
+    assert AttendanceMark.objects.count() == 1
+    shoot(page, "scan-offline-phone")
+    context.set_offline(False)
+    outcome.get_by_text("Recorded.").wait_for()
+    chen.refresh_from_db()
+    assert chen.attended is True

@@ -157,6 +157,15 @@ def test_a_scanned_badge_is_resolved_on_the_server(programme, item, booking, sta
             {"attended": ["Give true (present), false (absent) or null (not recorded)."]},
         ),
         (
+            # JSON's 1 is not true: only true, false and null say what a mark is.
+            {"attended": 1},
+            {"attended": ["Give true (present), false (absent) or null (not recorded)."]},
+        ),
+        (
+            {"assignment": "first"},
+            {"assignment": ["Enter a whole number."]},
+        ),
+        (
             {"marked_at": "yesterday"},
             {
                 "marked_at": [
