@@ -27,6 +27,7 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 
+from participants.action_plan_models import ActionPlan
 from participants.invitations import hash_token
 from participants.lodging_models import Hotel, RoomType
 from participants.message_models import GroupMessage
@@ -258,6 +259,12 @@ def slug_and(attribute: str) -> Args:
 
 def item_and(attribute: str) -> Args:
     return lambda w: [w.programme.slug, w.item.pk, getattr(w, attribute).pk]
+
+
+def plan_of_delegate_a(w: World) -> list:
+    """Delegate A's participant id, with an action plan made for it if none exists yet."""
+    ActionPlan.objects.get_or_create(participant=w.delegate_a, defaults={"goal": "Goal"})
+    return [w.programme.slug, w.delegate_a.pk]
 
 
 def of_delegate_a(w: World) -> list:
@@ -686,6 +693,19 @@ PERMISSIONS: dict[str, dict] = {
     "reports:selection_record_pdf": {"args": slug, "post": may_post(MANAGERS)},
     # reports: the allowance payment sheet and receipts (staff print them, organisers ask).
     "reports:allowance_documents": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
+    # After the programme: action plans and the alumni directory. The team comments on delegate
+    # A's plan (made here if the world has none); each delegate writes and lists their own.
+    "participants:my_action_plan": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    "participants:action_plans": {"args": slug, "get": TEAM},
+    "participants:action_plan": {
+        "args": plan_of_delegate_a,
+        "get": TEAM,
+        "post": may_post(TEAM),
+    },
+    "participants:my_alumni": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    # Delegates who have not joined see how to join; people who took part in nothing get 404.
+    "participants:alumni": {"get": DELEGATES},
+    "participants:programme_alumni": {"args": slug, "get": TEAM},
     # Follow-up surveys after the programme. The personal link: anyone may see the sign-in
     # page; signed in, only delegate A's own account reaches the survey.
     "participants:followup_survey": {

@@ -9,6 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from participants.models import (
+    ActionPlan,
+    ActionPlanComment,
+    AlumniListing,
+    Milestone,
     Nomination,
     NominationAnswer,
     NominationCall,
@@ -53,6 +57,10 @@ MODELS = [
     TravelLeg,
     TransferRun,
     TransferPassenger,
+    ActionPlan,
+    Milestone,
+    ActionPlanComment,
+    AlumniListing,
     get_user_model(),
 ]
 

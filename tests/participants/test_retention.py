@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from participants import imports
+from participants.action_plan_models import ActionPlan, ActionPlanComment, Milestone
 from participants.allowance_models import AllowancePayment
+from participants.alumni_models import AlumniListing
 from participants.models import ImportBatch, Invitation, Participant, StatusChange
 from participants.retention import (
     PERSONAL_ROWS,
@@ -27,9 +29,13 @@ from participants.tasks import clear_import_rows_task
 
 from ..conftest import client_for
 from ..factories import (
+    ActionPlanCommentFactory,
+    ActionPlanFactory,
+    AlumniListingFactory,
     ImportBatchFactory,
     InvitationFactory,
     MembershipFactory,
+    MilestoneFactory,
     ParticipantFactory,
     ProgrammeFactory,
     RoomAssignmentFactory,
@@ -318,3 +324,30 @@ def test_purge_and_erasure_delete_every_kind_of_personal_row(programme):
     # Another programme's rows stay.
     for row in rows[other.pk].values():
         assert type(row).objects.filter(pk=row.pk).exists()
+
+
+# --- Outcomes: action plans and alumni listings ------------------------------------------------
+
+
+def test_erasure_deletes_action_plan_and_alumni_listing_but_purge_keeps_them(programme):
+    erased = ParticipantFactory(programme=programme, status=Participant.Status.COMPLETED)
+    kept = ParticipantFactory(programme=programme, status=Participant.Status.COMPLETED)
+    for person in (erased, kept):
+        plan = ActionPlanFactory(participant=person)
+        MilestoneFactory(plan=plan)
+        ActionPlanCommentFactory(plan=plan)
+        AlumniListingFactory(participant=person)
+
+    held = anonymise_participant(participant=erased, now=NOW)
+    assert {"action_plan", "alumni_listing"} <= set(held)
+    assert not ActionPlan.objects.filter(participant=erased).exists()
+    assert not AlumniListing.objects.filter(participant=erased).exists()
+    assert not Milestone.objects.filter(plan__participant=erased).exists()
+    assert not ActionPlanComment.objects.filter(plan__participant=erased).exists()
+
+    # Outcomes kept with consent: the purge leaves plans, milestones, comments and listings.
+    purge_personal_fields(programme=programme)
+    assert ActionPlan.objects.filter(participant=kept).exists()
+    assert Milestone.objects.filter(plan__participant=kept).count() == 1
+    assert ActionPlanComment.objects.filter(plan__participant=kept).count() == 1
+    assert AlumniListing.objects.filter(participant=kept).exists()

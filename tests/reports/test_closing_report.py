@@ -28,12 +28,14 @@ from reports.models import ClosingReport, GenerationJob, Quote
 from reports.services import save_closing_report
 from tests.conftest import client_for
 from tests.factories import (
+    ActionPlanFactory,
     AssignmentFactory,
     ClosingReportFactory,
     ColomboProgrammeFactory,
     EvaluationAnswerFactory,
     EvaluationQuestionFactory,
     EvaluationResponseFactory,
+    MilestoneFactory,
     ParticipantFactory,
     ProgrammeFactory,
     QuoteFactory,
@@ -491,8 +493,8 @@ def test_report_context_runs_a_fixed_number_of_queries(
     # Queries: the report; the quotes; participants by category, gender, country and region;
     # the agenda with sites; its speakers; attendance per item; the evaluation's questions,
     # responses, eligible count, counted answers and texts; the photos; the annex rows; the
-    # withdrawn and declined.
-    with django_assert_max_num_queries(15):
+    # withdrawn and declined; the action plans shared and their milestones.
+    with django_assert_max_num_queries(17):
         context = closing_report_context(programme, language="en")
     assert len(context["annex_rows"]) == size
 
@@ -748,6 +750,8 @@ def test_running_header_names_the_section_each_page_starts_in(demo):
         "Agenda as held",
         "Site visits",
         "Closing remarks",
+        "Sustainable Development Goals",
+        "Action plans",
         "Evaluation",
         "Documentation",
         "Annex: list of participants",
@@ -808,3 +812,52 @@ def test_urdu_names_in_the_annex_are_set_in_noto_naskh_arabic(programme):
     data = render_closing_report(programme, language="en")
     assert "Ayesha Siddiqui" in pdf_text(data)
     assert_set_in_naskh(data)
+
+
+# --- Outcomes: SDG targets and action plans --------------------------------------------------
+
+
+def test_closing_report_lists_the_sdg_targets_under_their_goals(programme):
+    programme.sdg_targets = ["4.6", "16.10"]
+    programme.save()
+    text = pdf_text(render_closing_report(programme, language="en"))
+    assert "Sustainable Development Goals" in text
+    assert "Goal 4: Quality education" in text
+    assert "4.6 All youth and a substantial proportion of adults achieve literacy" in text
+    assert "16.10 Ensure public access to information" in text
+    assert "Goal 1:" not in text
+
+
+def test_closing_report_without_sdg_targets_says_so(programme):
+    text = pdf_text(render_closing_report(programme, language="en"))
+    assert "No Sustainable Development Goal targets were chosen." in text
+
+
+def test_closing_report_prints_only_plans_shared_by_participants_who_took_part(programme):
+    def plan(name, goal, **fields):
+        person = ParticipantFactory(
+            programme=programme,
+            full_name=name,
+            status=fields.pop("status", Participant.Status.COMPLETED),
+        )
+        return ActionPlanFactory(participant=person, goal=goal, **fields)
+
+    shared = plan("Ana Shared", "Open a reading corner in Hanoi")
+    MilestoneFactory(plan=shared, title="Librarians trained", due_on="2024-02-15")
+    plan("Ben Private", "Private goal", share_in_reports=False)
+    plan("Cai Draft", "Draft goal", submitted_at=None)
+    plan("Dewi Gone", "Withdrawn goal", status=Participant.Status.WITHDRAWN)
+    plan("Eko Declined", "Declined goal", status=Participant.Status.DECLINED)
+
+    text = pdf_text(render_closing_report(programme, language="en"))
+    assert "1 participant agreed to share their action plan." in text
+    assert "Goal: Open a reading corner in Hanoi" in text
+    assert "15 February 2024: Librarians trained" in text
+    for hidden in ("Private goal", "Draft goal", "Withdrawn goal", "Declined goal"):
+        assert hidden not in text
+
+
+def test_closing_report_without_shared_plans_says_so(programme):
+    ActionPlanFactory(participant__programme=programme, share_in_reports=False)
+    text = pdf_text(render_closing_report(programme, language="en"))
+    assert "No participant has shared an action plan." in text
