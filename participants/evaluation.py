@@ -18,6 +18,7 @@ from programs.models import Programme
 from programs.numbers import percent
 
 from .models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse, Participant
+from .questions import Question, QuestionKind
 
 RATINGS = (1, 2, 3, 4, 5)
 # Who is asked: participants who came (or were expected to) and have an account.
@@ -66,6 +67,23 @@ def answers_by_question(response: EvaluationResponse | None) -> dict[int, int | 
     }
 
 
+def answer_rows(
+    model: type, *, response, questions: dict[int, Question], answers: dict[int, int | str | None]
+) -> list:
+    """Unsaved `model` rows (evaluation or follow-up answers) of `response`, one per answered
+    question of `questions`: a rating in `rating`, anything else in `text`."""
+    rows = []
+    for question_id, value in answers.items():
+        question = questions.get(question_id)
+        if question is None or value in (None, ""):
+            continue
+        if question.kind == QuestionKind.RATING:
+            rows.append(model(response=response, question=question, rating=value))
+        else:
+            rows.append(model(response=response, question=question, text=value))
+    return rows
+
+
 def save_evaluation(
     *, participant: Participant, answers: dict[int, int | str | None]
 ) -> EvaluationResponse:
@@ -81,16 +99,9 @@ def save_evaluation(
         # Two submissions at once must not interleave their deletes and inserts.
         response = EvaluationResponse.objects.select_for_update().get(pk=response.pk)
         response.answers.all().delete()
-        rows = []
-        for question_id, value in answers.items():
-            question = questions.get(question_id)
-            if question is None or value in (None, ""):
-                continue
-            if question.kind == EvaluationQuestion.Kind.RATING:
-                rows.append(EvaluationAnswer(response=response, question=question, rating=value))
-            else:
-                rows.append(EvaluationAnswer(response=response, question=question, text=value))
-        EvaluationAnswer.objects.bulk_create(rows)
+        EvaluationAnswer.objects.bulk_create(
+            answer_rows(EvaluationAnswer, response=response, questions=questions, answers=answers)
+        )
         response.save(update_fields=["submitted_at"])
     return response
 
@@ -167,6 +178,55 @@ def _bars(counts: dict[Any, int], labels: list[Any]) -> list[Bar]:
     ]
 
 
+def summarise_answers(
+    questions: list[Question], answers: QuerySet, *, with_texts: bool = True
+) -> list[QuestionSummary]:
+    """Each question's count, average and distribution, from `answers` (rows with question,
+    rating and text: evaluation or follow-up answers), in two queries; free texts listed only
+    `with_texts`."""
+    counted: dict[int, dict[Any, int]] = defaultdict(dict)
+    for question_id, rating, text, n in (
+        answers.exclude(question__kind=QuestionKind.TEXT)
+        .values_list("question_id", "rating", "text")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counted[question_id][rating if rating is not None else text] = n
+    texts: dict[int, list[str]] = defaultdict(list)
+    # Sorted by text, not by submission, so that the order says nothing about who wrote what.
+    for question_id, text in (
+        answers.filter(question__kind=QuestionKind.TEXT)
+        .exclude(text="")
+        .order_by("text")
+        .values_list("question_id", "text")
+        if with_texts
+        else ()
+    ):
+        texts[question_id].append(text)
+
+    summaries = []
+    for question in questions:
+        counts = counted.get(question.pk, {})
+        summary = QuestionSummary(question=question)
+        if question.kind == QuestionKind.RATING:
+            summary.answered = sum(counts.values())
+            if summary.answered:
+                total = sum(rating * n for rating, n in counts.items())
+                summary.average = round(total / summary.answered, 2)
+            summary.bars = _bars(counts, list(RATINGS))
+        elif question.kind == QuestionKind.CHOICE:
+            summary.answered = sum(counts.values())
+            options = question.choice_list
+            # Answers to options the organisers have since removed are still counted.
+            options += sorted(str(value) for value in counts if value not in options)
+            summary.bars = _bars(counts, options)
+        else:
+            summary.texts = texts.get(question.pk, [])
+            summary.answered = len(summary.texts)
+        summaries.append(summary)
+    return summaries
+
+
 def evaluation_summary(programme: Programme) -> EvaluationSummary:
     """Counts, averages and distributions per question, without names: five queries.
 
@@ -179,44 +239,7 @@ def evaluation_summary(programme: Programme) -> EvaluationSummary:
         user__isnull=False, status__in=ELIGIBLE_STATUSES
     ).count()
     answers = EvaluationAnswer.objects.filter(question__programme=programme)
-    counted: dict[int, dict[Any, int]] = defaultdict(dict)
-    for question_id, rating, text, n in (
-        answers.exclude(question__kind=EvaluationQuestion.Kind.TEXT)
-        .values_list("question_id", "rating", "text")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        counted[question_id][rating if rating is not None else text] = n
-    texts: dict[int, list[str]] = defaultdict(list)
-    # Sorted by text, not by submission, so that the order says nothing about who wrote what.
-    for question_id, text in (
-        answers.filter(question__kind=EvaluationQuestion.Kind.TEXT)
-        .exclude(text="")
-        .order_by("text")
-        .values_list("question_id", "text")
-    ):
-        texts[question_id].append(text)
-
-    summaries = []
-    for question in questions:
-        counts = counted.get(question.pk, {})
-        summary = QuestionSummary(question=question)
-        if question.kind == EvaluationQuestion.Kind.RATING:
-            summary.answered = sum(counts.values())
-            if summary.answered:
-                total = sum(rating * n for rating, n in counts.items())
-                summary.average = round(total / summary.answered, 2)
-            summary.bars = _bars(counts, list(RATINGS))
-        elif question.kind == EvaluationQuestion.Kind.CHOICE:
-            summary.answered = sum(counts.values())
-            options = question.choice_list
-            # Answers to options the organisers have since removed are still counted.
-            options += sorted(str(value) for value in counts if value not in options)
-            summary.bars = _bars(counts, options)
-        else:
-            summary.texts = texts.get(question.pk, [])
-            summary.answered = len(summary.texts)
-        summaries.append(summary)
+    summaries = summarise_answers(questions, answers)
     return EvaluationSummary(responses=responses, eligible=eligible, questions=summaries)
 
 

@@ -30,7 +30,7 @@ from programs.mail import bilingual_message
 from programs.models import Programme
 
 from .action_plan_models import Milestone
-from .evaluation import ELIGIBLE_STATUSES
+from .evaluation import ELIGIBLE_STATUSES, answer_rows
 from .followup_models import (
     FollowUpAnswer,
     FollowUpInvitation,
@@ -317,16 +317,9 @@ def save_response(
             for pk, (status, note) in progress.items()
             if pk in milestones and status
         )
-        rows = []
-        for question_id, value in answers.items():
-            question = questions.get(question_id)
-            if question is None or value in (None, ""):
-                continue
-            if question.kind == FollowUpQuestion.Kind.RATING:
-                rows.append(FollowUpAnswer(response=response, question=question, rating=value))
-            else:
-                rows.append(FollowUpAnswer(response=response, question=question, text=value))
-        FollowUpAnswer.objects.bulk_create(rows)
+        FollowUpAnswer.objects.bulk_create(
+            answer_rows(FollowUpAnswer, response=response, questions=questions, answers=answers)
+        )
         response.story = story
         response.may_quote = may_quote
         response.save()

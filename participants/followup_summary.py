@@ -5,7 +5,6 @@ someone who withdrew or was erased after answering leaves every figure. Quotes c
 responses whose author ticked "may be quoted".
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,11 +14,10 @@ from django.utils.translation import gettext as _
 
 from programs.numbers import percent
 
-from .evaluation import RATINGS, Bar, QuestionSummary, _bars
+from .evaluation import Bar, QuestionSummary, summarise_answers
 from .followup import counted_filter, counted_invitations, questions_of
 from .followup_models import (
     FollowUpAnswer,
-    FollowUpQuestion,
     FollowUpResponse,
     FollowUpRound,
     MilestoneProgress,
@@ -99,44 +97,9 @@ def _milestone_bars(round_: FollowUpRound) -> tuple[list[StatusBar], int]:
 
 
 def _question_summaries(round_: FollowUpRound, *, with_texts: bool) -> list[QuestionSummary]:
-    questions = list(questions_of(round_.programme))
     answers = FollowUpAnswer.objects.filter(response__in=counted_responses(round_))
-    counted: dict[int, dict[Any, int]] = defaultdict(dict)
-    for question_id, rating, text, n in (
-        answers.exclude(question__kind=FollowUpQuestion.Kind.TEXT)
-        .values_list("question_id", "rating", "text")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        counted[question_id][rating if rating is not None else text] = n
-    texts: dict[int, list[str]] = defaultdict(list)
-    if with_texts:
-        # Sorted by text, so that the order says nothing about who wrote what.
-        for question_id, text in (
-            answers.filter(question__kind=FollowUpQuestion.Kind.TEXT)
-            .exclude(text="")
-            .order_by("text")
-            .values_list("question_id", "text")
-        ):
-            texts[question_id].append(text)
-    summaries = []
-    for question in questions:
-        counts = counted.get(question.pk, {})
-        summary = QuestionSummary(question=question, answered=sum(counts.values()))
-        if question.kind == FollowUpQuestion.Kind.RATING:
-            if summary.answered:
-                total = sum(rating * n for rating, n in counts.items())
-                summary.average = round(total / summary.answered, 2)
-            summary.bars = _bars(counts, list(RATINGS))
-        elif question.kind == FollowUpQuestion.Kind.CHOICE:
-            options = question.choice_list
-            options += sorted(str(value) for value in counts if value not in options)
-            summary.bars = _bars(counts, options)
-        else:
-            summary.texts = texts.get(question.pk, [])
-            summary.answered = len(summary.texts)
-        summaries.append(summary)
-    return summaries
+    questions = list(questions_of(round_.programme))
+    return summarise_answers(questions, answers, with_texts=with_texts)
 
 
 def follow_up_summary(round_: FollowUpRound, *, with_texts: bool = True) -> FollowUpSummary:

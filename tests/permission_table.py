@@ -759,6 +759,19 @@ PERMISSIONS: dict[str, dict] = {
         "args": lambda w: [w.programme.slug, w.webhook.pk, w.webhook_delivery.pk],
         "post": may_post(MANAGERS),
     },
+    # After the programme: action plans and the alumni directory. The team comments on delegate
+    # A's plan (made here if the world has none); each delegate writes and lists their own.
+    "participants:my_action_plan": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    "participants:action_plans": {"args": slug, "get": TEAM},
+    "participants:action_plan": {
+        "args": plan_of_delegate_a,
+        "get": TEAM,
+        "post": may_post(TEAM),
+    },
+    "participants:my_alumni": {"get": DELEGATES, "post": may_post(DELEGATES)},
+    # Delegates who have not joined see how to join; people who took part in nothing get 404.
+    "participants:alumni": {"get": DELEGATES},
+    "participants:programme_alumni": {"args": slug, "get": TEAM},
     # Follow-up surveys after the programme. The personal link: anyone may see the sign-in
     # page; signed in, only delegate A's own account reaches the survey.
     "participants:followup_survey": {
@@ -788,19 +801,6 @@ PERMISSIONS: dict[str, dict] = {
     # visits: marks queued on a device while offline, sent by the attendance page's script
     # (same access as the attendance page).
     "visits:attendance_sync": {"args": item, "post": may_post(TEAM)},
-    # After the programme: action plans and the alumni directory. The team comments on delegate
-    # A's plan (made here if the world has none); each delegate writes and lists their own.
-    "participants:my_action_plan": {"get": DELEGATES, "post": may_post(DELEGATES)},
-    "participants:action_plans": {"args": slug, "get": TEAM},
-    "participants:action_plan": {
-        "args": plan_of_delegate_a,
-        "get": TEAM,
-        "post": may_post(TEAM),
-    },
-    "participants:my_alumni": {"get": DELEGATES, "post": may_post(DELEGATES)},
-    # Delegates who have not joined see how to join; people who took part in nothing get 404.
-    "participants:alumni": {"get": DELEGATES},
-    "participants:programme_alumni": {"args": slug, "get": TEAM},
 }
 
 

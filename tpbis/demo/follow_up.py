@@ -1,15 +1,15 @@
-"""The Jakarta programme after it ended: action plans, a closed follow-up round three months on
-(February 2024) with its answers, and the six-month round, open (sent in May 2024, not yet
-answered: beat closes it after its last day).
+"""The Jakarta programme after it ended: a closed follow-up round three months on (February
+2024) with its answers, and the six-month round, open (sent in May 2024, not yet answered:
+beat closes it after its last day).
 
-Participants who have no action plan get a small one here (looked up by participant, so plans
-written elsewhere in the demo are kept). Every row is found by its natural key: loading twice
-changes nothing.
+Everyone who took part was asked; those with an action plan (`outcomes`, loaded before) say
+where its milestones stand, the others answer the programme's questions only. Every row is
+found by its natural key: loading twice changes nothing.
 """
 
 from datetime import date, datetime, time
 
-from participants.action_plan_models import ActionPlan, Milestone
+from participants.action_plan_models import Milestone
 from participants.followup_models import (
     FollowUpAnswer,
     FollowUpInvitation,
@@ -38,17 +38,8 @@ QUESTIONS = [
     ),
 ]
 
-# A plan for those who have none: its goal and its milestones (title, due day).
-PLAN_GOAL = "Bring one practice seen in Jakarta into my library"
-PLAN_ACTIVITIES = "Brief the director; train colleagues; try it for three months"
-PLAN_MILESTONES = [
-    ("Share the programme's lessons with colleagues", date(2023, 12, 15)),
-    ("Start a community reading activity", date(2024, 1, 31)),
-    ("Report the results to the director", date(2024, 3, 31)),
-]
-
 # Per participant, in the order of their e-mail addresses: the statuses of their milestones
-# in February 2024 (None: did not answer), and their quote with whether it may be published.
+# in February 2024 (None: did not answer, unless they have a plan to report on).
 PROGRESS = [
     ("reached", "reached", "in_progress"),
     ("reached", "in_progress", "not_started"),
@@ -75,24 +66,8 @@ def _moment(programme: Programme, day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=programme.tzinfo)
 
 
-def _plan_of(participant: Participant) -> ActionPlan:
-    plan, created = ActionPlan.objects.get_or_create(
-        participant=participant,
-        defaults={
-            "goal": PLAN_GOAL,
-            "activities": PLAN_ACTIVITIES,
-            "share_in_reports": True,
-            "submitted_at": _moment(participant.programme, date(2023, 11, 17), 15),
-        },
-    )
-    if created or not plan.milestones.exists():
-        for title, due_on in PLAN_MILESTONES:
-            Milestone.objects.get_or_create(plan=plan, title=title, defaults={"due_on": due_on})
-    return plan
-
-
 def load_follow_up(programme: Programme) -> None:
-    """The plans, the two rounds, their invitations and the three-month answers.
+    """The two rounds, their invitations and the three-month answers.
 
     Side effects: sets the privacy consent of the programme's participants who took part (as
     they gave it when accepting their invitation) where it is missing; creates the rows above.
@@ -120,7 +95,6 @@ def load_follow_up(programme: Programme) -> None:
         defaults={**SIX_MONTHS, "opened_at": _moment(programme, SIX_MONTHS["opens_on"], 8)},
     )
     for index, participant in enumerate(surveyed):
-        plan = _plan_of(participant)
         for round_ in (closed, open_round):
             sent = round_.opened_at
             FollowUpInvitation.objects.get_or_create(
@@ -128,7 +102,10 @@ def load_follow_up(programme: Programme) -> None:
                 participant=participant,
                 defaults={"sent_at": sent, "last_sent_at": sent},
             )
+        milestones = Milestone.objects.filter(plan__participant=participant)
         statuses = PROGRESS[index % len(PROGRESS)]
+        if statuses is None and milestones.exists():
+            statuses = PROGRESS[0]  # everyone with a plan answered
         if statuses is None:
             continue
         invitation = FollowUpInvitation.objects.get(round=closed, participant=participant)
@@ -136,9 +113,9 @@ def load_follow_up(programme: Programme) -> None:
         response, _created = FollowUpResponse.objects.get_or_create(
             invitation=invitation, defaults={"story": story, "may_quote": may_quote}
         )
-        # A plan written elsewhere may have more or fewer milestones: the first ones answer.
-        milestones = plan.milestones.order_by("due_on", "pk")
-        for milestone, status in zip(milestones, statuses, strict=False):
+        # Those without an action plan answer the questions only; a plan's first milestones
+        # take the statuses.
+        for milestone, status in zip(milestones.order_by("due_on", "pk"), statuses, strict=False):
             MilestoneProgress.objects.get_or_create(
                 response=response, milestone=milestone, defaults={"status": status}
             )
