@@ -34,6 +34,7 @@ from tests.factories import (
     WebhookFactory,
 )
 from tests.participants.test_import import preview_url, staged
+from tests.test_settings import PRODUCTION, read_settings, run
 from visits.assignments import record_attendance
 
 from .webhook_receiver import start_receiver
@@ -236,6 +237,14 @@ def test_delivery_refuses_a_private_address_when_the_setting_is_off(
     assert receiver.requests == []
     assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, None)
     assert delivery.error == "The address must start with https://."
+
+
+def test_private_addresses_are_refused_by_default_and_cannot_be_allowed_in_production():
+    allowed = "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES"
+    assert read_settings({}, allowed) == {allowed: "False"}
+    result = run(["manage.py", "check"], {**PRODUCTION, allowed: "true"})
+    assert result.returncode != 0
+    assert "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES is for tests, not production." in result.stderr
 
 
 # --- Retries, turning off --------------------------------------------------------------------
