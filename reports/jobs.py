@@ -401,7 +401,8 @@ def finish_job(*, job: GenerationJob) -> None:
 
     Side effects: stores the files under fixed names per kind, subject and language
     (overwriting an earlier job's), clears the file fields of earlier such jobs, removes their
-    item files and outputs, and sets the job done.
+    item files and outputs, and sets the job done; the programme's webhooks hear that it
+    finished (done or failed).
     """
     kind = job_kind(job.kind)
     try:

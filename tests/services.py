@@ -4,7 +4,10 @@ fail instead."""
 
 import os
 import runpy
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -159,3 +162,43 @@ def race(*, attempts, success: str) -> list[str]:
         thread.join(timeout=30)
     assert not any(thread.is_alive() for thread in threads)
     return outcomes
+
+
+# --- A real Celery worker --------------------------------------------------------------------
+
+
+def wait_for(condition, seconds: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"Timed out waiting for {what}. Worker log:\n{log.read_text()}")
+
+
+@contextmanager
+def celery_worker(test_settings, log: Path, environment: dict[str, str]) -> Iterator[str]:
+    """Start `celery worker` on a queue of its own against the test database, with
+    `environment` added to this process's; yields the queue, which tasks are then sent to."""
+    require_postgres_and_redis()
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    test_settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": test_settings.REDIS_URL,
+        "CELERY_QUEUE": queue,
+        **environment,
+    }
+    command = [sys.executable, "-m", "celery", "-A", "tpbis", "worker", "--pool", "solo"]
+    command += ["--queues", queue, "--without-gossip", "--without-mingle", "--loglevel", "INFO"]
+    with open(log, "w") as log_file:
+        worker = subprocess.Popen(
+            command, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR
+        )
+    try:
+        wait_for(lambda: "ready." in log.read_text(), 60, "the worker to start", log)
+        yield queue
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)

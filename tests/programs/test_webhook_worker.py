@@ -1,18 +1,11 @@
 """Webhook deliveries through a real Celery worker (its own process, Redis, PostgreSQL):
 signed requests to a receiver on 127.0.0.1, retries after a growing delay, turning off."""
 
-import os
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
-
 import pytest
 
 from programs.webhooks import emit, verify_signature
 from tests.factories import ProgrammeFactory, WebhookFactory
-from tests.services import database_url, require_postgres_and_redis
+from tests.services import celery_worker, wait_for
 
 from .webhook_receiver import start_receiver
 
@@ -21,43 +14,18 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def worker(settings, tmp_path):
-    """`celery worker` on a queue of its own, allowed to call 127.0.0.1, retrying after 1 s."""
-    require_postgres_and_redis()
+    """A worker allowed to call 127.0.0.1, three attempts 1 s then 2 s apart, turning a webhook
+    off after two failed deliveries; yields its log."""
     settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue
     log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_QUEUE": queue,
+    environment = {
         "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "1",
         "WEBHOOKS_RETRY_DELAY": "1",
         "WEBHOOKS_MAX_ATTEMPTS": "3",
         "WEBHOOKS_DISABLE_AFTER": "2",
     }
-    command = [sys.executable, "-m", "celery", "-A", "tpbis", "worker", "--pool", "solo"]
-    command += ["--queues", queue, "--without-gossip", "--without-mingle", "--loglevel", "INFO"]
-    with open(log, "w") as log_file:
-        process = subprocess.Popen(
-            command, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR
-        )
-    try:
-        _wait_for(lambda: "ready." in log.read_text(), 60, "the worker to start", log)
+    with celery_worker(settings, log, environment):
         yield log
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def _wait_for(condition, seconds: float, what: str, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"Timed out waiting for {what}. Worker log:\n{log.read_text()}")
 
 
 def test_the_worker_delivers_signed_events_and_turns_a_failing_webhook_off(worker):
@@ -75,7 +43,7 @@ def test_the_worker_delivers_signed_events_and_turns_a_failing_webhook_off(worke
             broken.refresh_from_db()
             return not broken.active
 
-        _wait_for(turned_off, 60, "the failing webhook to be turned off", worker)
+        wait_for(turned_off, 60, "the failing webhook to be turned off", worker)
     finally:
         good_server.shutdown()
         failing_server.shutdown()

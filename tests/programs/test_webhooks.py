@@ -33,6 +33,8 @@ from tests.factories import (
     WebhookDeliveryFactory,
     WebhookFactory,
 )
+from tests.participants.test_import import preview_url, staged
+from tests.test_settings import PRODUCTION, read_settings, run
 from visits.assignments import record_attendance
 
 from .webhook_receiver import start_receiver
@@ -235,6 +237,14 @@ def test_delivery_refuses_a_private_address_when_the_setting_is_off(
     assert receiver.requests == []
     assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, None)
     assert delivery.error == "The address must start with https://."
+
+
+def test_private_addresses_are_refused_by_default_and_cannot_be_allowed_in_production():
+    allowed = "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES"
+    assert read_settings({}, allowed) == {allowed: "False"}
+    result = run(["manage.py", "check"], {**PRODUCTION, allowed: "true"})
+    assert result.returncode != 0
+    assert "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES is for tests, not production." in result.stderr
 
 
 # --- Retries, turning off --------------------------------------------------------------------
@@ -485,3 +495,35 @@ def test_list_and_webhook_pages_run_a_fixed_number_of_queries(
             reverse("programs:webhook_edit", args=[programme.slug, webhooks[0].pk])
         )
     assert len(response.context["deliveries"]) == count
+
+
+def test_an_import_announces_new_changed_and_moved_participants(
+    programme, organiser, receiver, django_capture_on_commit_callbacks
+):
+    events = ["participant.created", "participant.updated", "participant.status_changed"]
+    webhook = WebhookFactory(programme=programme, url=receiver.url, events=events)
+    existing = ParticipantFactory(programme=programme, email="lan@example.org")
+    header = ["Category", "Full name (as in passport)", "E-mail", "Status"]
+    rows = [
+        {
+            "Category": "international",
+            "Full name (as in passport)": "Nguyễn Thị Lan",
+            "E-mail": "lan@example.org",
+            "Status": "confirmed",
+        },
+        {"Category": "observer", "Full name (as in passport)": "New Person", "E-mail": "n@x.org"},
+    ]
+    client = client_for(organiser)
+    batch = staged(client, programme, rows, header=header)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(preview_url(programme, batch))
+
+    new = programme.participants.get(email="n@x.org")
+    assert [(r.headers["Tpbis-Event"], r.json["data"]["id"]) for r in receiver.requests] == [
+        ("participant.created", new.pk),
+        ("participant.updated", existing.pk),
+        ("participant.status_changed", existing.pk),
+    ]
+    moved = receiver.requests[2].json["data"]
+    assert (moved["from_status"], moved["to_status"]) == ("invited", "confirmed")
+    assert all(_verified(request, webhook.secret) for request in receiver.requests)

@@ -1,12 +1,6 @@
 """A real Celery worker, in its own process, consuming from Redis and writing to PostgreSQL."""
 
 import io
-import os
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -25,7 +19,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
-from tests.services import database_url, require_postgres_and_redis
+from tests.services import celery_worker, wait_for
 
 from .test_documents import pdf_text
 
@@ -36,38 +30,8 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def worker_queue(settings, tmp_path, file_storage):
     """Start `celery worker` on a queue of its own against the test database, keeping files
     where the test does (on disk, then in a bucket)."""
-    require_postgres_and_redis()
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue
-    log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_QUEUE": queue,
-        **file_storage.environment,
-    }
-    command = [sys.executable, "-m", "celery", "-A", "tpbis", "worker", "--pool", "solo"]
-    command += ["--queues", queue, "--without-gossip", "--without-mingle", "--loglevel", "INFO"]
-    with open(log, "w") as log_file:
-        worker = subprocess.Popen(
-            command, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR
-        )
-    try:
-        _wait_for(lambda: "ready." in log.read_text(), 60, "the worker to start", log)
+    with celery_worker(settings, tmp_path / "worker.log", file_storage.environment) as queue:
         yield queue
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-
-
-def _wait_for(condition, seconds: float, what: str, log: Path):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"Timed out waiting for {what}. Worker log:\n{log.read_text()}")
 
 
 def test_real_worker_renders_the_overview_pdf(worker_queue, file_storage, tmp_path):
@@ -83,7 +47,7 @@ def test_real_worker_renders_the_overview_pdf(worker_queue, file_storage, tmp_pa
         document.refresh_from_db()
         return document.status in {GenerationJob.Status.DONE, GenerationJob.Status.FAILED}
 
-    _wait_for(finished, 60, "the document", tmp_path / "worker.log")
+    wait_for(finished, 60, "the document", tmp_path / "worker.log")
     assert document.status == GenerationJob.Status.DONE, document.error
     log = (tmp_path / "worker.log").read_text()
     assert "reports.render_job_items[" in log and "succeeded" in log
@@ -127,7 +91,7 @@ def test_real_worker_embeds_the_logo_read_through_the_storage(worker_queue, file
         job.refresh_from_db()
         return job.status in {GenerationJob.Status.DONE, GenerationJob.Status.FAILED}
 
-    _wait_for(finished, 60, "the certificates", tmp_path / "worker.log")
+    wait_for(finished, 60, "the certificates", tmp_path / "worker.log")
     assert job.status == GenerationJob.Status.DONE, job.error
     response = client_for(admin).get(reverse("reports:job_combined", args=[job.pk]))
     [page] = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages

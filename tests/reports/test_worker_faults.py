@@ -33,7 +33,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
-from tests.services import FileStorage, database_url, require_postgres_and_redis
+from tests.services import FileStorage, database_url, require_postgres_and_redis, wait_for
 from tpbis.celery import app as celery_app
 from visits.models import Assignment
 
@@ -73,15 +73,6 @@ app.worker_main(sys.argv[1:])
 def _faults_broker_url() -> str:
     parts = urlsplit(settings.REDIS_URL)
     return urlunsplit(parts._replace(path=f"/{FAULTS_REDIS_DB}"))
-
-
-def _wait_for(condition, seconds: float, what: str, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"Timed out waiting for {what}. Worker log:\n{log.read_text()}")
 
 
 @contextmanager
@@ -130,7 +121,7 @@ class Workers:
                 command, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR
             )
         self.processes.append(process)
-        _wait_for(lambda: "ready." in log.read_text(), 90, "the worker to start", log)
+        wait_for(lambda: "ready." in log.read_text(), 90, "the worker to start", log)
         return process, log
 
     def stop(self) -> None:
@@ -234,7 +225,7 @@ def test_batch_of_30_certificates_completes_once_each(workers):
 
     job = start_job(programme=programme, kind="certificates", language="en", by=admin)
 
-    _wait_for(_finished(job), 240, "the batch", log)
+    wait_for(_finished(job), 240, "the batch", log)
     assert (job.status, job.total, job.done, job.error) == ("done", 30, 30, "")
     _assert_exactly_one_certificate_each(programme, participants, job, workers.file_storage)
     assert "reports.render_job_items[" in log.read_text()
@@ -256,7 +247,7 @@ def test_worker_killed_mid_batch_then_replaced_completes_every_certificate_once(
         taken = sum("reports.render_job_items[" in line and "received" in line for line in lines)
         return job.done == CERTIFICATES_PER_CHUNK and taken == 2
 
-    _wait_for(mid_chunk, 240, "the middle of the second chunk", first_log)
+    wait_for(mid_chunk, 240, "the middle of the second chunk", first_log)
     os.kill(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
     job.refresh_from_db()
@@ -271,7 +262,7 @@ def test_worker_killed_mid_batch_then_replaced_completes_every_certificate_once(
     assert len(codes_before) == count  # every code is issued before rendering starts
 
     _second, second_log = workers.start()
-    _wait_for(_finished(job), 240, "the batch to complete after the restart", second_log)
+    wait_for(_finished(job), 240, "the batch to complete after the restart", second_log)
 
     assert (job.status, job.total, job.done, job.error) == ("done", count, count, "")
     codes_after = dict(
@@ -302,6 +293,6 @@ def test_broker_down_then_back_the_sweep_sends_the_job(workers):
     _process, log = workers.start()
     assert sweep_queued_jobs() == 1
 
-    _wait_for(_finished(job), 240, "the swept job", log)
+    wait_for(_finished(job), 240, "the swept job", log)
     assert (job.status, job.done) == ("done", 3)
     _assert_exactly_one_certificate_each(programme, participants, job, workers.file_storage)
