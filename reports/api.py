@@ -370,6 +370,7 @@ class JobStartSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=settings.LANGUAGES)
 
     subject = ""
+    subject_not_found = ""
 
     @staticmethod
     def subjects(programme: Programme) -> QuerySet:
@@ -379,9 +380,7 @@ class JobStartSerializer(serializers.Serializer):
         if self.subject and data.get(self.subject) is not None:
             found = self.subjects(self.context["programme"]).filter(pk=data[self.subject]).first()
             if found is None:
-                raise exceptions.NotFound(
-                    _("There is no such %(subject)s in this programme.") % {"subject": self.subject}
-                )
+                raise exceptions.NotFound(self.subject_not_found)
             data[self.subject] = found
         return data
 
@@ -402,6 +401,7 @@ class BadgesStartSerializer(JobStartSerializer):
         help_text=_("The one active participant whose badge is made; none for everyone's."),
     )
     subject = "participant"
+    subject_not_found = _("No active participant of this programme has this id.")
     subjects = staticmethod(badge_holders)
 
 
@@ -409,6 +409,7 @@ class ManifestStartSerializer(JobStartSerializer):
     kind = _kind_field(Kind.MANIFEST)
     vehicle = serializers.IntegerField(help_text=_("The vehicle."))
     subject = "vehicle"
+    subject_not_found = _("No vehicle of this programme has this id.")
 
     @staticmethod
     def subjects(programme: Programme) -> QuerySet:
@@ -419,6 +420,7 @@ class RoomingListStartSerializer(JobStartSerializer):
     kind = _kind_field(Kind.ROOMING_LIST)
     hotel = serializers.IntegerField(help_text=_("The hotel."))
     subject = "hotel"
+    subject_not_found = _("No hotel of this programme has this id.")
 
     @staticmethod
     def subjects(programme: Programme) -> QuerySet:
