@@ -20,10 +20,11 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -32,11 +33,17 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from participants.models import Participant
-from programs.api_support import ApiCursorPagination, may_see_passports
+from programs.api_schema import ApiAutoSchema
+from programs.api_support import (
+    ApiCursorPagination,
+    ProgrammeChildMixin,
+    may_see_passports,
+    token_allows,
+)
 from programs.files import serve_stored_file
 from programs.models import Programme
-from programs.permissions import MANAGERS, TEAM, get_programme_for_user
-from visits.api import SLUG, LocalDateTimeField, require_token_scope
+from programs.permissions import MANAGERS, TEAM
+from visits.api import SLUG, LocalDateTimeField, StrictBooleanFilter
 from visits.models import Vehicle
 
 from .badges import badge_holders
@@ -98,7 +105,11 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 
 class CertificateFilter(django_filters.FilterSet):
-    valid = django_filters.BooleanFilter(field_name="revoked_at", lookup_expr="isnull")
+    valid = StrictBooleanFilter(
+        field_name="revoked_at",
+        lookup_expr="isnull",
+        help_text=_("True: the valid certificates only; false: the revoked ones."),
+    )
     participant = django_filters.NumberFilter(field_name="participant_id")
 
     class Meta:
@@ -141,33 +152,25 @@ class _FileDownload:
         examples=[OpenApiExample("Certificate", value=CERTIFICATE_EXAMPLE, response_only=True)],
     ),
 )
-class CertificateViewSet(_FileDownload, viewsets.ReadOnlyModelViewSet):
+@extend_schema(tags=["certificates"])
+class CertificateViewSet(_FileDownload, ProgrammeChildMixin, viewsets.ReadOnlyModelViewSet):
+    """A programme's certificates, for its organisers."""
+
+    read_roles = write_roles = MANAGERS
+    lookup_value_regex = "[^/]+"
     serializer_class = CertificateSerializer
     filterset_class = CertificateFilter
     pagination_class = ApiCursorPagination
     lookup_field = "code"
     queryset = Certificate.objects.none()  # for the schema: get_queryset builds the real one
 
-    def programme(self) -> Programme:
-        if not hasattr(self, "_programme"):
-            self._programme = get_programme_for_user(
-                self.request.user, self.kwargs["slug"], roles=MANAGERS
-            )
-            require_token_scope(self.request, self._programme, write=False)
-        return self._programme
-
     def get_queryset(self) -> QuerySet[Certificate]:
         if getattr(self, "swagger_fake_view", False):
             return Certificate.objects.none()
-        return Certificate.objects.filter(participant__programme=self.programme()).select_related(
+        programme = self.get_programme()
+        return Certificate.objects.filter(participant__programme=programme).select_related(
             "participant"
         )
-
-    def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
-        if not getattr(self, "swagger_fake_view", False) and "slug" in self.kwargs:
-            context["programme"] = self.programme()
-        return context
 
     @extend_schema(
         summary=_("The PDF of one certificate"),
@@ -175,7 +178,7 @@ class CertificateViewSet(_FileDownload, viewsets.ReadOnlyModelViewSet):
         responses={(200, "application/pdf"): PDF_RESPONSE},
     )
     @action(detail=True, methods=["get"], filterset_class=None)
-    def file(self, request: Request, slug: str, code: str) -> FileResponse:
+    def file(self, request: Request, programme_slug: str, code: str) -> FileResponse:
         certificate = self.get_object()
         return serve_stored_file(
             certificate.file,
@@ -279,11 +282,15 @@ VERIFICATION_EXAMPLE = {
         ],
     )
 )
+@extend_schema(tags=["certificates"])
 class VerificationViewSet(viewsets.GenericViewSet):
+    """The public verification of a certificate code."""
+
     serializer_class = VerificationSerializer
     permission_classes = [AllowAny]
     throttle_classes = [VerificationRateThrottle]
     lookup_field = "code"
+    lookup_value_regex = "[^/]+"
     pagination_class = None
     filter_backends = []
 
@@ -356,62 +363,84 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class JobStartSerializer(serializers.Serializer):
+    """What starting a job takes: its kind and language, and for some kinds what it is about
+    (`subject`, looked up among the programme's own: another programme's id is not found)."""
+
     kind = serializers.ChoiceField(choices=[(kind.value, kind.label) for kind in API_KINDS])
     language = serializers.ChoiceField(choices=settings.LANGUAGES)
+
+    subject = ""
+    subject_not_found = ""
+
+    @staticmethod
+    def subjects(programme: Programme) -> QuerySet:
+        raise NotImplementedError
+
+    def validate(self, data: dict) -> dict:
+        if self.subject and data.get(self.subject) is not None:
+            found = self.subjects(self.context["programme"]).filter(pk=data[self.subject]).first()
+            if found is None:
+                raise exceptions.NotFound(self.subject_not_found)
+            data[self.subject] = found
+        return data
+
+
+def _kind_field(*kinds: str) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=[(kind, Kind(kind).label) for kind in kinds])
+
+
+class ProgrammeDocumentStartSerializer(JobStartSerializer):
+    kind = _kind_field(Kind.CERTIFICATES, Kind.CLOSING_REPORT, Kind.PROGRAMME_OVERVIEW)
+
+
+class BadgesStartSerializer(JobStartSerializer):
+    kind = _kind_field(Kind.BADGES)
     participant = serializers.IntegerField(
         required=False,
         allow_null=True,
-        help_text=_("Badges only: the one active participant whose badge is made."),
+        help_text=_("The one active participant whose badge is made; none for everyone's."),
     )
-    vehicle = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        help_text=_("Passenger manifest only (required): the vehicle."),
-    )
-    hotel = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        help_text=_("Rooming list only (required): the hotel."),
-    )
+    subject = "participant"
+    subject_not_found = _("No active participant of this programme has this id.")
+    subjects = staticmethod(badge_holders)
 
-    # Which subject each kind takes, and whether it must be given.
-    SUBJECTS = {
-        Kind.BADGES: ("participant", False),
-        Kind.MANIFEST: ("vehicle", True),
-        Kind.ROOMING_LIST: ("hotel", True),
-    }
 
-    def validate(self, data: dict) -> dict:
-        """The subject's object, looked up among the programme's own (another programme's id
-        is a field error, not a leak)."""
-        programme: Programme = self.context["programme"]
-        wanted, required = self.SUBJECTS.get(data["kind"], (None, False))
-        errors = {}
-        for field in ("participant", "vehicle", "hotel"):
-            value = data.pop(field, None)
-            if field != wanted:
-                if value is not None:
-                    errors[field] = [_("Not used for this kind of file.")]
-                continue
-            if value is None:
-                if required:
-                    errors[field] = [_("This field is required.")]
-                continue
-            found = self._subjects(programme, field).filter(pk=value).first()
-            if found is None:
-                errors[field] = [_("Not found in this programme.")]
-            data[field] = found
-        if errors:
-            raise serializers.ValidationError(errors)
-        return data
+class ManifestStartSerializer(JobStartSerializer):
+    kind = _kind_field(Kind.MANIFEST)
+    vehicle = serializers.IntegerField(help_text=_("The vehicle."))
+    subject = "vehicle"
+    subject_not_found = _("No vehicle of this programme has this id.")
 
     @staticmethod
-    def _subjects(programme: Programme, field: str) -> QuerySet:
-        if field == "participant":
-            return badge_holders(programme)
-        if field == "vehicle":
-            return Vehicle.objects.filter(session__programme=programme)
+    def subjects(programme: Programme) -> QuerySet:
+        return Vehicle.objects.filter(session__programme=programme)
+
+
+class RoomingListStartSerializer(JobStartSerializer):
+    kind = _kind_field(Kind.ROOMING_LIST)
+    hotel = serializers.IntegerField(help_text=_("The hotel."))
+    subject = "hotel"
+    subject_not_found = _("No hotel of this programme has this id.")
+
+    @staticmethod
+    def subjects(programme: Programme) -> QuerySet:
         return programme.hotels.all()
+
+
+START_SERIALIZERS: dict[str, type[JobStartSerializer]] = {
+    Kind.CERTIFICATES: ProgrammeDocumentStartSerializer,
+    Kind.CLOSING_REPORT: ProgrammeDocumentStartSerializer,
+    Kind.PROGRAMME_OVERVIEW: ProgrammeDocumentStartSerializer,
+    Kind.BADGES: BadgesStartSerializer,
+    Kind.MANIFEST: ManifestStartSerializer,
+    Kind.ROOMING_LIST: RoomingListStartSerializer,
+}
+# The request body in the schema: one shape per kind.
+JOB_START_REQUEST = PolymorphicProxySerializer(
+    component_name="JobStart",
+    serializers={kind.value: serializer for kind, serializer in START_SERIALIZERS.items()},
+    resource_type_field_name="kind",
+)
 
 
 JOB_EXAMPLE = {
@@ -437,6 +466,21 @@ JOB_EXAMPLE = {
     },
 }
 JOB_EXAMPLES = [OpenApiExample("Certificates, done", value=JOB_EXAMPLE, response_only=True)]
+
+
+class RequiredBodySchema(ApiAutoSchema):
+    """The schema of an operation whose body is always needed (spectacular leaves a body of
+    several shapes optional)."""
+
+    def _get_request_body(self, direction: str = "request"):
+        body = super()._get_request_body(direction)
+        if body:
+            body["required"] = True
+        return body
+
+
+class JobPagination(ApiCursorPagination):
+    ordering = "-created_at"  # newest first, as on the generated files page
 
 
 class JobFilter(django_filters.FilterSet):
@@ -466,7 +510,7 @@ class JobFilter(django_filters.FilterSet):
             "rooming lists the programme team's. Needs a token that may write."
         ),
         parameters=[SLUG],
-        request=JobStartSerializer,
+        request=JOB_START_REQUEST,
         responses={202: JobSerializer},
         examples=[
             OpenApiExample(
@@ -483,33 +527,33 @@ class JobFilter(django_filters.FilterSet):
         ],
     ),
 )
-class ProgrammeJobViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+@extend_schema(tags=["generated files"])
+class ProgrammeJobViewSet(
+    ProgrammeChildMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """A programme's generated files: the jobs that make them, and starting new ones."""
+
+    # As on the generated files page; staff start badges and manifests (see START_ROLES).
+    read_roles = MANAGERS
+    write_roles = TEAM
+    schema = RequiredBodySchema()
     serializer_class = JobSerializer
     filterset_class = JobFilter
-    pagination_class = type("JobPagination", (ApiCursorPagination,), {"ordering": "-created_at"})
+    pagination_class = JobPagination
     queryset = GenerationJob.objects.none()  # for the schema: get_queryset builds the real one
-
-    def programme(self, *, roles, write: bool = False) -> Programme:
-        programme = get_programme_for_user(self.request.user, self.kwargs["slug"], roles=roles)
-        require_token_scope(self.request, programme, write=write)
-        return programme
 
     def get_queryset(self) -> QuerySet[GenerationJob]:
         if getattr(self, "swagger_fake_view", False):
             return GenerationJob.objects.none()
-        programme = self.programme(roles=MANAGERS)
-        self.programme_shown = programme
+        programme = self.get_programme()
         return programme.jobs.filter(kind__in=kinds_visible_to(programme.user_role))
 
-    def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
-        if hasattr(self, "programme_shown"):
-            context["programme"] = self.programme_shown
-        return context
-
-    def create(self, request: Request, slug: str) -> Response:
-        programme = self.programme(roles=TEAM, write=True)
-        form = JobStartSerializer(data=request.data, context={"programme": programme})
+    def create(self, request: Request, programme_slug: str) -> Response:
+        programme = self.get_programme()
+        kind = request.data.get("kind") if isinstance(request.data, dict) else None
+        form = START_SERIALIZERS.get(kind if isinstance(kind, str) else "", JobStartSerializer)(
+            data=request.data, context={"programme": programme}
+        )
         form.is_valid(raise_exception=True)
         kind = form.validated_data["kind"]
         if programme.user_role not in START_ROLES[kind]:
@@ -531,15 +575,23 @@ class ProgrammeJobViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewse
         examples=JOB_EXAMPLES,
     ),
 )
+@extend_schema(tags=["generated files"])
 class JobViewSet(_FileDownload, viewsets.GenericViewSet):
+    """One generated file's job: its progress, then its files."""
+
     serializer_class = JobSerializer
     queryset = GenerationJob.objects.none()  # jobs are found through `job_for_user`
     pagination_class = None
     filter_backends = []
 
+    lookup_value_regex = "[^/]+"
+
     def job(self, pk: UUID) -> GenerationJob:
+        """The job for the roles its kind admits (`job_for_user`, as on the pages); 404 as for
+        outsiders when the request's token does not reach its programme."""
         job = job_for_user(self.request.user, pk)
-        require_token_scope(self.request, job.programme, write=False)
+        if not token_allows(self.request, job.programme, write=False):
+            raise Http404
         return job
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -569,11 +621,11 @@ class JobViewSet(_FileDownload, viewsets.GenericViewSet):
             ): OpenApiResponse(OpenApiTypes.BINARY),
         },
     )
-    @action(
-        detail=True, methods=["get"], url_path=r"files/(?P<output>archive|combined|spreadsheet)"
-    )
+    @action(detail=True, methods=["get"], url_path=r"files/(?P<output>[^/]+)")
     def file(self, request: Request, pk: str, output: str) -> FileResponse:
         job_id = _uuid(pk)
+        if output not in OUTPUTS:
+            raise Http404
         try:
             job = self.job(job_id)
         except PermissionDenied:

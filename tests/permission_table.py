@@ -816,13 +816,8 @@ PROGRAMME_OFFICE = {
 
 
 # API: agenda items, bookings and attendance, certificates and their verification, generated
-# files. Requests without credentials get 401 (an API asks for them, it does not redirect).
-def api_outcomes(outcomes: dict) -> dict:
-    return {**outcomes, "anonymous": 401}
-
-
-# Both delegates take part: each reads their own agenda (delegate B's is empty).
-API_AGENDA_READERS = api_outcomes({**TEAM, "delegate": 200, "delegate_b": 200})
+# files. Both delegates take part: each reads their own agenda (delegate B's is empty).
+API_AGENDA_READERS = {**API_TEAM, "delegate": 200, "delegate_b": 200}
 PERMISSIONS.update(
     {
         "api:item-list": {"args": slug, "get": API_AGENDA_READERS},
@@ -830,31 +825,31 @@ PERMISSIONS.update(
         "api:item-detail": {"args": item, "get": {**API_AGENDA_READERS, "delegate_b": 404}},
         "api:item-attendance": {
             "args": item,
-            "get": api_outcomes(TEAM),
-            "post": may_post(api_outcomes(TEAM)),
+            "get": API_TEAM,
+            "post": may_post(API_TEAM),
         },
-        "api:booking-list": {"args": item, "get": api_outcomes(TEAM)},
-        "api:booking-detail": {"args": item_and("assignment"), "get": api_outcomes(TEAM)},
-        "api:certificate-list": {"args": slug, "get": api_outcomes(MANAGERS)},
+        "api:booking-list": {"args": item, "get": API_TEAM},
+        "api:booking-detail": {"args": item_and("assignment"), "get": API_TEAM},
+        "api:certificate-list": {"args": slug, "get": API_MANAGERS},
         "api:certificate-detail": {
             "args": lambda w: [w.programme.slug, w.certificate.code],
-            "get": api_outcomes(MANAGERS),
+            "get": API_MANAGERS,
         },
         "api:certificate-file": {
             "args": lambda w: [w.programme.slug, w.certificate.code],
-            "get": api_outcomes(MANAGERS),
+            "get": API_MANAGERS,
         },
         "api:verification-detail": {"args": lambda w: [w.certificate.code], "get": PUBLIC},
         # Staff start badges and manifests, so their (empty) request passes the access checks.
         "api:programme-job-list": {
             "args": slug,
-            "get": api_outcomes(MANAGERS),
-            "post": may_post(api_outcomes(TEAM)),
+            "get": API_MANAGERS,
+            "post": may_post(API_TEAM),
         },
-        "api:job-detail": {"args": lambda w: [w.job.pk], "get": api_outcomes(MANAGERS)},
+        "api:job-detail": {"args": lambda w: [w.job.pk], "get": API_MANAGERS},
         "api:job-file": {
             "args": lambda w: [w.job.pk, "combined"],
-            "get": api_outcomes({**MANAGERS, "staff": 404}),
+            "get": {**API_MANAGERS, "staff": 404},
         },
     }
 )

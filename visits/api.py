@@ -28,9 +28,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from participants.models import Participant
-from programs.api_support import ApiCursorPagination, token_allows
+from programs.api_support import ApiCursorPagination, ProgrammeChildMixin, token_allows
 from programs.models import Programme
-from programs.permissions import TEAM, get_programme_for_user
+from programs.permissions import TEAM
 
 from .assignments import attendance_counts, record_attendance
 from .models import Assignment, Session, Site
@@ -168,14 +168,30 @@ class AttendanceCountsSerializer(serializers.Serializer):
 # --- Filters ---------------------------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.TypedChoiceFilter):
+    """ "true" or "false" and nothing else: django-filter's BooleanFilter lets any other value
+    through, unfiltered."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            choices=[("true", "true"), ("false", "false")],
+            coerce=lambda value: value == "true",
+            **kwargs,
+        )
+
+
 class AgendaItemFilter(django_filters.FilterSet):
     day = django_filters.DateFilter(
         field_name="local_day", help_text=_("The day in the programme's time zone.")
     )
     kind = django_filters.ChoiceFilter(choices=Session.Kind.choices)
     site = django_filters.NumberFilter(field_name="site_id")
-    cancelled = django_filters.BooleanFilter(
-        field_name="cancelled_at", lookup_expr="isnull", exclude=True
+    cancelled = StrictBooleanFilter(
+        field_name="cancelled_at",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text=_("True: the cancelled items only; false: the others."),
     )
 
     class Meta:
@@ -213,7 +229,9 @@ class BookingFilter(django_filters.FilterSet):
 
 # --- Views -----------------------------------------------------------------------------------
 
-SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description=_("The programme's slug."))
+SLUG = OpenApiParameter(
+    "programme_slug", str, OpenApiParameter.PATH, description=_("The programme's slug.")
+)
 ITEM = OpenApiParameter(
     "item_pk", int, OpenApiParameter.PATH, description=_("The agenda item's id.")
 )
@@ -282,28 +300,8 @@ ATTENDANCE_REFUSED = OpenApiExample(
 )
 
 
-def require_token_scope(request: Request, programme: Programme, *, write: bool) -> None:
-    """404 when the request's token does not reach the programme (as for outsiders), 403 when
-    it reaches it but may not change data there."""
-    if not token_allows(request, programme, write=False):
-        raise Http404
-    if write and not token_allows(request, programme, write=True):
-        raise exceptions.PermissionDenied
-
-
-class _TeamProgramme:
-    """The programme of the URL for its team (404 for outsiders, 403 for other roles), within
-    the token's scope; loaded once per request."""
-
-    _programme: Programme | None = None
-
-    def team_programme(self, *, write: bool = False) -> Programme:
-        if self._programme is None:
-            self._programme = get_programme_for_user(
-                self.request.user, self.kwargs["slug"], roles=TEAM
-            )
-        require_token_scope(self.request, self._programme, write=write)
-        return self._programme
+class AgendaPagination(ApiCursorPagination):
+    ordering = ("starts_at", "pk")  # the agenda's order
 
 
 @extend_schema_view(
@@ -322,18 +320,29 @@ class _TeamProgramme:
         examples=[OpenApiExample("Site visit", value=ITEM_EXAMPLE, response_only=True)],
     ),
 )
-class AgendaItemViewSet(_TeamProgramme, viewsets.ReadOnlyModelViewSet):
+@extend_schema(tags=["agenda"])
+class AgendaItemViewSet(ProgrammeChildMixin, viewsets.ReadOnlyModelViewSet):
+    """A programme's agenda items, as its team and its delegates see them; their attendance
+    for the team."""
+
+    read_roles = write_roles = TEAM
+    # Any text up to the next slash: a malformed id gets the API's 404, not the site's page.
+    lookup_value_regex = "[^/]+"
+    # Delegates read their own agenda's items (see `reader`).
+    actions_without_programme_check = ("list", "retrieve")
     serializer_class = AgendaItemSerializer
     filterset_class = AgendaItemFilter
-    pagination_class = type(
-        "AgendaPagination", (ApiCursorPagination,), {"ordering": ("starts_at", "pk")}
-    )
+    pagination_class = AgendaPagination
     queryset = Session.objects.none()  # for the schema: get_queryset builds the real one
 
     def reader(self) -> tuple[Programme, Participant | None]:
+        """The programme and, for a delegate, their own record; 404 as for outsiders when the
+        request's token does not reach the programme."""
         if not hasattr(self, "_reader"):
-            self._reader = get_agenda_reader(self.request, self.kwargs["slug"])
-            require_token_scope(self.request, self._reader[0], write=False)
+            programme, participant = get_agenda_reader(self.request, self.kwargs["programme_slug"])
+            if not token_allows(self.request, programme, write=False):
+                raise Http404
+            self._reader = programme, participant
         return self._reader
 
     def get_queryset(self) -> QuerySet[Session]:
@@ -352,14 +361,20 @@ class AgendaItemViewSet(_TeamProgramme, viewsets.ReadOnlyModelViewSet):
         return items.annotate(booked=Count("assignments"))
 
     def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
-        if not getattr(self, "swagger_fake_view", False) and "slug" in self.kwargs:
-            context["programme"] = self.reader()[0]
-        return context
+        if getattr(self, "swagger_fake_view", False):
+            return super().get_serializer_context()
+        # Not the mixin's: a delegate reaches the programme through their own record.
+        return {
+            "request": self.request,
+            "format_kwarg": self.format_kwarg,
+            "view": self,
+            "programme": self.reader()[0],
+        }
 
     @extend_schema(
         methods=["GET"],
         summary=_("Attendance counts of an agenda item"),
+        description=_("Present, absent and not yet recorded among the item's bookings."),
         parameters=[SLUG],
         responses=AttendanceCountsSerializer,
         examples=[OpenApiExample("Counts", value=COUNTS_EXAMPLE, response_only=True)],
@@ -381,8 +396,8 @@ class AgendaItemViewSet(_TeamProgramme, viewsets.ReadOnlyModelViewSet):
         ],
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
-    def attendance(self, request: Request, slug: str, pk: str) -> Response:
-        programme = self.team_programme(write=request.method == "POST")
+    def attendance(self, request: Request, programme_slug: str, pk: str) -> Response:
+        programme = self.get_programme()
         item = item_or_404(programme, pk)
         if request.method == "GET":
             return Response(AttendanceCountsSerializer(attendance_counts(item)).data)
@@ -390,7 +405,7 @@ class AgendaItemViewSet(_TeamProgramme, viewsets.ReadOnlyModelViewSet):
         form.is_valid(raise_exception=True)
         booking = _bookings(item).filter(pk=form.validated_data["booking"]).first()
         if booking is None:
-            raise exceptions.ValidationError({"booking": [_("No such booking on this item.")]})
+            raise exceptions.NotFound(_("No such booking on this item."))
         return _record(booking, form.validated_data["attended"], request, programme)
 
 
@@ -443,35 +458,31 @@ def _record(booking: Assignment, attended: bool | None, request: Request, progra
         ],
     ),
 )
+@extend_schema(tags=["agenda"])
 class BookingViewSet(
-    _TeamProgramme,
+    ProgrammeChildMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """The bookings on an agenda item, for the programme's team."""
+
+    read_roles = write_roles = TEAM
+    lookup_value_regex = "[^/]+"
     serializer_class = BookingSerializer
     filterset_class = BookingFilter
     pagination_class = ApiCursorPagination
     http_method_names = ["get", "patch", "head", "options"]
     queryset = Assignment.objects.none()  # for the schema: get_queryset builds the real one
 
-    def item(self, *, write: bool = False) -> Session:
-        return item_or_404(self.team_programme(write=write), self.kwargs["item_pk"])
-
     def get_queryset(self) -> QuerySet[Assignment]:
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
-        return _bookings(self.item(write=self.request.method == "PATCH"))
-
-    def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
-        if not getattr(self, "swagger_fake_view", False) and "slug" in self.kwargs:
-            context["programme"] = self.team_programme()
-        return context
+        return _bookings(item_or_404(self.get_programme(), self.kwargs["item_pk"]))
 
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         booking = self.get_object()
         change = AttendanceChangeSerializer(data=request.data)
         change.is_valid(raise_exception=True)
-        return _record(booking, change.validated_data["attended"], request, self.team_programme())
+        return _record(booking, change.validated_data["attended"], request, self.get_programme())

@@ -93,8 +93,10 @@ def test_certificates_list_for_organisers(cast, programme, certificates):
 
 
 def test_certificates_filter_valid(cast, programme, certificates):
-    response = session_client(cast["admin"]).get(certificates_url(programme), {"valid": "false"})
+    client = session_client(cast["admin"])
+    response = client.get(certificates_url(programme), {"valid": "false"})
     assert [row["code"] for row in response.json()["results"]] == [certificates["revoked"].code]
+    assert client.get(certificates_url(programme), {"valid": "null"}).status_code == 400
 
 
 @pytest.mark.parametrize(
@@ -167,7 +169,7 @@ def test_verify_erased_holder_has_no_name(programme, certificates):
     assert (body["name"], body["name_latin"], body["erased"]) == ("", "", True)
 
 
-@pytest.mark.parametrize("code", ["TPB-0000-0000-0000", "not-a-code"])
+@pytest.mark.parametrize("code", ["TPB-0000-0000-0000", "not-a-code", "dotted.code"])
 def test_verify_unknown_code_is_404_in_the_error_format(db, code):
     response = session_client(None).get(verify_url(code))
     assert response.status_code == 404
@@ -224,9 +226,15 @@ def test_job_of_a_programme_outside_the_token_is_404(cast, programme, done_job):
     assert client.get(file_url(done_job, "combined")).status_code == 404
 
 
-def test_job_unknown_id_is_404(cast):
+def test_job_unknown_id_or_file_is_404(cast, done_job):
     client = session_client(cast["admin"])
-    assert client.get(reverse("api:job-detail", args=["not-a-uuid"])).status_code == 404
+    for url in (
+        reverse("api:job-detail", args=["not-a-uuid"]),
+        reverse("api:job-detail", args=["0.5"]),
+        reverse("api:job-file", args=[done_job.pk, "everything"]),
+    ):
+        response = client.get(url)
+        assert (response.status_code, response.json()["code"]) == (404, "not_found"), url
 
 
 def test_job_file_download(cast, programme, done_job):
@@ -324,7 +332,8 @@ def test_start_manifest_needs_a_vehicle_of_the_programme(
         {"kind": "manifest", "language": "en", "vehicle": VehicleFactory().pk},
     )
     assert (missing.status_code, list(missing.json()["fields"])) == (400, ["vehicle"])
-    assert (elsewhere.status_code, list(elsewhere.json()["fields"])) == (400, ["vehicle"])
+    assert (elsewhere.status_code, elsewhere.json()["code"]) == (404, "not_found")
+    assert not programme.jobs.exists()
     vehicle = VehicleFactory(session=SessionFactory(programme=programme, kind="site_visit"))
     with django_capture_on_commit_callbacks(execute=False):
         response = post_json(
@@ -336,14 +345,30 @@ def test_start_manifest_needs_a_vehicle_of_the_programme(
     assert programme.jobs.get().vehicle == vehicle
 
 
-def test_start_refuses_a_subject_the_kind_does_not_take(cast, programme):
+def test_start_ignores_a_subject_the_kind_does_not_take(
+    cast, programme, django_capture_on_commit_callbacks
+):
     client = token_client(cast["admin"], programme, write=True)
-    response = post_json(
-        client,
-        jobs_url(programme),
-        {"kind": "closing_report", "language": "en", "hotel": HotelFactory(programme=programme).pk},
-    )
-    assert (response.status_code, list(response.json()["fields"])) == (400, ["hotel"])
+    with django_capture_on_commit_callbacks(execute=False):
+        response = post_json(
+            client,
+            jobs_url(programme),
+            {
+                "kind": "closing_report",
+                "language": "en",
+                "hotel": HotelFactory(programme=programme).pk,
+            },
+        )
+    assert response.status_code == 202
+    job = programme.jobs.get()
+    assert (job.kind, job.hotel) == (Kind.CLOSING_REPORT, None)
+
+
+@pytest.mark.parametrize("body", [{"kind": ["badges"], "language": "en"}, ["badges"], {}])
+def test_start_malformed_body_is_a_field_error(cast, programme, body):
+    client = token_client(cast["admin"], programme, write=True)
+    response = post_json(client, jobs_url(programme), body)
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
     assert not programme.jobs.exists()
 
 

@@ -1,17 +1,16 @@
-"""Personal tokens and JSON requests for the API tests."""
+"""Clients for the API tests: with a personal token, or signed in with the session."""
 
 from django.test import Client
 
-from programs.api_token_models import ApiToken
+from ..factories import ApiTokenFactory
 
 
 def token_client(user, *programmes, write: bool = False, passports: bool = False) -> Client:
     """A client that sends a new token of `user` reaching `programmes` (and nothing else)."""
-    token = ApiToken(user=user, name="Tests", can_write=write, can_see_passports=passports)
-    secret = token.set_new_secret()
-    token.save()
-    token.programmes.set(programmes)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    token = ApiTokenFactory(
+        user=user, programmes=list(programmes), can_write=write, can_see_passports=passports
+    )
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token.secret}")
 
 
 def session_client(user) -> Client:
