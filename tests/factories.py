@@ -622,6 +622,8 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     def programmes(self, create, extracted, **kwargs):
         if create and extracted:
             self.programmes.set(extracted)
+
+
 # Webhooks
 
 
@@ -644,6 +646,8 @@ class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
     status = "failed"
     attempts = 6
     response_code = 500
+
+
 # --- Follow-up surveys ------------------------------------------------------------------------
 
 
@@ -712,6 +716,8 @@ class AlumniListingFactory(factory.django.DjangoModelFactory):
     participant = factory.SubFactory(ParticipantFactory, status="completed")
     topics = "Children's reading"
     share_contact = True
+
+
 class AttendanceMarkFactory(factory.django.DjangoModelFactory):
     """A mark in a booking's history (the booking's own attendance is left as it is)."""
 
