@@ -653,6 +653,11 @@ PERMISSIONS: dict[str, dict] = {
     "reports:selection_record_pdf": {"args": slug, "post": may_post(MANAGERS)},
     # reports: the allowance payment sheet and receipts (staff print them, organisers ask).
     "reports:allowance_documents": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
+    # The installable app (tpbis/pwa.py) and the delegate's badge kept for use offline.
+    "manifest": {"get": PUBLIC},
+    "service_worker": {"get": PUBLIC},
+    "offline": {"get": PUBLIC},
+    "reports:my_badge": {"get": DELEGATES},
 }
 
 
