@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from participants.access import get_participation_for_user
 from programs.confirmation import confirmation_page
 from programs.files import serve_stored_file
+from programs.offline import keep_offline
 from programs.permissions import ADMIN, MANAGERS, get_programme_for_user
 
 from .certificate_forms import (
@@ -289,17 +290,22 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_certificate(request: HttpRequest) -> HttpResponse:
-    """The signed-in delegate's own certificate (`?programme=` picks among their programmes)."""
+    """The signed-in delegate's own certificate (`?programme=` picks among their programmes).
+
+    The PDF, or the page saying why there is none, is kept on the device for use offline.
+    """
     participant = get_participation_for_user(request)
     certificate = Certificate.objects.filter(participant=participant).first()
     if certificate and certificate.is_valid and certificate.file:
-        return _file_response(certificate.file, f"certificate-{certificate.code}.pdf")
-    return render(
-        request,
-        "reports/certificate_missing.html",
-        {
-            "participant": participant,
-            "programme": participant.programme,
-            "certificate": certificate,
-        },
+        return keep_offline(_file_response(certificate.file, f"certificate-{certificate.code}.pdf"))
+    return keep_offline(
+        render(
+            request,
+            "reports/certificate_missing.html",
+            {
+                "participant": participant,
+                "programme": participant.programme,
+                "certificate": certificate,
+            },
+        )
     )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     allowance_views,
+    badge_views,
     certificate_views,
     closing_views,
     edition_views,
@@ -72,6 +73,7 @@ urlpatterns = [
     path("verify/", certificate_views.verify_lookup, name="verify_lookup"),
     path("verify/<str:code>/", certificate_views.verify, name="verify"),
     path("me/certificate/", certificate_views.my_certificate, name="my_certificate"),
+    path("me/badge/", badge_views.my_badge, name="my_badge"),
     # Closing report, visa letters and the delegate's agenda (closing_views.py)
     path(f"{P}closing-report/", closing_views.closing_report, name="closing_report"),
     path(

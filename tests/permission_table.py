@@ -801,6 +801,11 @@ PERMISSIONS: dict[str, dict] = {
     # visits: marks queued on a device while offline, sent by the attendance page's script
     # (same access as the attendance page).
     "visits:attendance_sync": {"args": item, "post": may_post(TEAM)},
+    # The installable app (tpbis/pwa.py) and the delegate's badge kept for use offline.
+    "manifest": {"get": PUBLIC},
+    "service_worker": {"get": PUBLIC},
+    "offline": {"get": PUBLIC},
+    "reports:my_badge": {"get": DELEGATES},
 }
 
 

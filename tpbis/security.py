@@ -9,8 +9,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from programs.offline import OFFLINE_HEADER
 from programs.uploads import LARGEST_UPLOAD_BYTES, MB, megabytes
 
 # Room for the other fields of a form that carries the largest file.
@@ -44,6 +45,11 @@ class PrivacyHeadersMiddleware:
     a signed-in user are cheap to make again. Anonymous pages (sign-in, certificate
     verification, the token-authenticated calendar feed with its ETag) keep their own caching.
 
+    Pages kept for offline use (`programs.offline.keep_offline`) are stored on the device by the
+    service worker anyway: they are sent `private, no-cache`, so the browser asks whether they
+    changed instead of downloading them again. Signing out clears every copy on the device
+    (`Clear-Site-Data`): pages, stored files and anything else the site kept in the browser.
+
     Only the pages named in PERMISSIONS_POLICY_CAMERA_URL_NAMES (badge scanning) may use the
     camera.
     """
@@ -59,8 +65,12 @@ class PrivacyHeadersMiddleware:
         response.setdefault("Permissions-Policy", self.policies[camera])
         user = getattr(request, "user", None)
         private = (user is not None and user.is_authenticated) or is_download(response)
-        if private and "no-store" not in response.get("Cache-Control", ""):
+        if response.get(OFFLINE_HEADER) == "keep" and response.status_code == 200:
+            patch_cache_control(response, private=True, no_cache=True, max_age=0)
+        elif private and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
+        if match and match.view_name == "account_logout" and request.method == "POST":
+            response["Clear-Site-Data"] = '"cache", "storage"'
         return response
 
 

@@ -68,12 +68,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and data leave compressed (static files are compressed by WhiteNoise).
+    "tpbis.light_pages.CompressTextMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tpbis.light_pages.RevalidateKeptPagesMiddleware",
     "tpbis.security.PrivacyHeadersMiddleware",
     "tpbis.security.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -29,6 +29,7 @@ from participants.access import get_participation_for_user, programme_query
 from participants.models import Participant
 from participants.roles import get_roles
 from programs.models import Programme
+from programs.offline import keep_offline
 from programs.timezones import time_zone_choices
 
 from .agenda_page import agenda_page
@@ -88,7 +89,7 @@ def my_agenda(request: HttpRequest) -> HttpResponse:
     programme = participant.programme
     home_tz = participant.home_time_zone if show_home else ""
     agenda = agenda_page(participant, now=timezone.now(), home_tz=_zone(home_tz))
-    return render(
+    response = render(
         request,
         "visits/delegate/my_agenda.html",
         {
@@ -107,6 +108,8 @@ def my_agenda(request: HttpRequest) -> HttpResponse:
             "home_query": programme_query(request, participant, tz="home"),
         },
     )
+    # Kept on the device for use offline; not a page with a form's errors.
+    return keep_offline(response) if request.method == "GET" else response
 
 
 def _zone(name: str) -> tzinfo | None:
@@ -255,15 +258,17 @@ def programme_info(request: HttpRequest) -> HttpResponse:
     announcements = programme.announcements.filter(published_at__lte=timezone.now()).order_by(
         "-published_at", "-pk"
     )
-    return render(
-        request,
-        "visits/delegate/programme_info.html",
-        {
-            "participant": participant,
-            "programme": programme,
-            "participations": get_roles(request).participations,
-            "sections": _practical_sections(programme),
-            "announcements": announcements,
-            "query": programme_query(request, participant),
-        },
+    return keep_offline(
+        render(
+            request,
+            "visits/delegate/programme_info.html",
+            {
+                "participant": participant,
+                "programme": programme,
+                "participations": get_roles(request).participations,
+                "sections": _practical_sections(programme),
+                "announcements": announcements,
+                "query": programme_query(request, participant),
+            },
+        )
     )
