@@ -14,17 +14,16 @@ from programs.services import issue_api_token
 
 from .forms import ApiTokenForm
 
-
 # The new secret waits here between the POST and the page that shows it, then is dropped:
 # reloading that page shows it no more and makes no second token.
-NEW_SECRET = "api_token_secret"
+NEW_SECRET_KEY = "api_token_secret"  # noqa: S105 (a session key, not a secret)
 
 
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        _token, request.session[NEW_SECRET] = issue_api_token(
+        _token, request.session[NEW_SECRET_KEY] = issue_api_token(
             user=request.user,
             name=form.cleaned_data["name"],
             programmes=form.cleaned_data["programmes"],
@@ -38,7 +37,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         "accounts/api_tokens.html",
         {
             "form": form,
-            "secret": request.session.pop(NEW_SECRET, None),
+            "secret": request.session.pop(NEW_SECRET_KEY, None),
             "tokens": tokens,
             "docs_url": reverse("api_docs"),
         },
