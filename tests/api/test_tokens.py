@@ -180,6 +180,7 @@ def test_new_token_is_shown_once(programme):
     response = client.post(
         reverse("accounts:api_tokens"),
         {"name": "Registration sync", "programmes": [programme.pk], "can_write": "on"},
+        follow=True,
     )
     token = ApiToken.objects.get(user=user)
     page = response.content.decode()
@@ -191,6 +192,8 @@ def test_new_token_is_shown_once(programme):
         True,
         False,
     )
+    # Shown once: not on the next visit, nor in the session.
+    assert "api_token_secret" not in client.session
     later = client.get(reverse("accounts:api_tokens")).content.decode()
     assert secret not in later
     assert f"<code>{token.prefix}…</code>" in later
