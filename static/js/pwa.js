@@ -2,6 +2,20 @@
 // copy, says when that copy was last updated; the copy is replaced once the network is back.
 "use strict";
 (function () {
+  // Signing out clears what the site kept on the device (Clear-Site-Data), attendance marks
+  // still waiting to be sent included (static/js/attendance_queue.js): ask first.
+  document.addEventListener("submit", (event) => {
+    const warning = event.target.dataset && event.target.dataset.unsentMarksWarning;
+    if (!warning) return;
+    let waiting = [];
+    try {
+      waiting = JSON.parse(window.localStorage.getItem("tpbis.attendance.marks") || "[]");
+    } catch (error) {
+      return;
+    }
+    if (waiting.length && !window.confirm(warning)) event.preventDefault();
+  });
+
   if (!("serviceWorker" in navigator)) return;
   const script = document.currentScript;
   const copyTime = document.documentElement.dataset.offlineCopy;

@@ -115,6 +115,38 @@ def test_staff_ticks_two_people_offline_and_the_marks_are_sent_when_back_online(
     shoot(page, f"attendance-history-{viewport}")
 
 
+def test_signing_out_with_marks_waiting_asks_first(live_server, browser):
+    """Signing out clears the device's storage, queue included: a confirmation comes first."""
+    item, (ana, _chen) = _item_with_two_bookings("staff.signout@example.org")
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    log_in(page, live_server, "staff.signout@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/programmes/{item.programme.slug}/items/{item.pk}/attendance/")
+    context.set_offline(True)
+    page.locator(f"#assignment-{ana.pk}").get_by_role("button", name="Present").click()
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.get_by_role("button", name="Sign out").click()
+    assert questions and "have not been sent yet" in questions[0]
+    # Still signed in, the mark still waiting.
+    assert len(json.loads(page.evaluate("localStorage.getItem('tpbis.attendance.marks')"))) == 1
+    assert page.get_by_role("button", name="Sign out").is_visible()
+
+    context.set_offline(False)
+    page.locator("#mark-queue").get_by_text("Every mark has been sent.").wait_for()
+    # Nothing waiting: no question.
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("link", name="Sign in").wait_for()
+    assert len(questions) == 1
+    assert AttendanceMark.objects.filter(assignment=ana).count() == 1
+
+
 def _badge_video(path, text: str) -> None:
     """A still video of the badge's QR code for Chromium's fake camera (Y4M, grey)."""
     width, height = 640, 480
