@@ -32,6 +32,7 @@ HEADINGS: dict[str, Promise] = {
     "genders": gettext_lazy("By gender"),
     "questions": gettext_lazy("The programme's questions"),
     "quotes": gettext_lazy("In their own words"),
+    "sdg": gettext_lazy("Sustainable Development Goals"),
 }
 
 

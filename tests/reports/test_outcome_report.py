@@ -154,3 +154,25 @@ def test_no_outcome_report_while_the_round_is_open(
         response = client_for(organiser).post(url, {"language": "en"}, follow=True)
     assert "The outcome report is made once the round is closed." in response.content.decode()
     assert GenerationJob.objects.count() == 0
+
+
+def test_outcome_report_lists_the_programmes_sdg_targets(
+    programme, organiser, closed_round, django_capture_on_commit_callbacks
+):
+    programme.sdg_targets = ["4.6", "16.10"]
+    programme.save(update_fields=["sdg_targets"])
+    job = generate(client_for(organiser), closed_round, django_capture_on_commit_callbacks)
+    assert job.status == GenerationJob.Status.DONE, job.error
+    text = " ".join(pdf_text(job.combined.read()).split())
+    assert "SUSTAINABLE DEVELOPMENT GOALS" in text.upper()
+    assert "Goal 4: Quality education" in text
+    assert "4.6" in text and "16.10" in text
+    assert "Goal 5" not in text
+
+
+def test_outcome_report_without_sdg_targets_has_no_such_section(
+    programme, organiser, closed_round, django_capture_on_commit_callbacks
+):
+    job = generate(client_for(organiser), closed_round, django_capture_on_commit_callbacks)
+    text = pdf_text(job.combined.read())
+    assert "Sustainable Development Goals" not in " ".join(text.split())
