@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("tpbis.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    # Swagger UI sets one style in its markup; that page alone may (it shows no data).
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api_schema")
+        ),
+        name="api_docs",
+    ),
     path("programmes/", include("programs.urls")),
     path("", include("participants.urls")),
     path("", include("visits.urls")),
