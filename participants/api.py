@@ -210,6 +210,7 @@ PARTICIPANT_EXAMPLE = {
         ],
     ),
 )
+@extend_schema(tags=["participants"])
 class ParticipantViewSet(
     ProgrammeChildMixin,
     mixins.ListModelMixin,

@@ -226,6 +226,7 @@ DELEGATION_EXAMPLE = {
         examples=[OpenApiExample("More seats", value={"seats": 3}, request_only=True)],
     ),
 )
+@extend_schema(tags=["delegations"])
 class DelegationViewSet(
     ProgrammeChildMixin,
     mixins.ListModelMixin,

@@ -15,10 +15,6 @@ A row is a dict:
 Outcomes: an HTTP status, or `LOGIN` for a redirect to the sign-in page. Outsiders get 404 (they
 must not learn that a programme exists); members without the right role get 403.
 
-The REST API (`api:` names) answers as the pages do, in JSON, with one difference: a request
-without credentials gets 401 (a program cannot follow a redirect to a sign-in form), never
-`LOGIN`. The table signs the cast in with the session; tokens narrow access further (tests/api).
-
 Django's admin and language switch and allauth's account pages are left out (see
 `EXCLUDED_NAMESPACES` and `EXCLUDED_MODULES`): they are the libraries' own, with their own tests.
 Every other URL name needs a row: tests/test_permissions.py fails for a name without one, and
@@ -137,9 +133,11 @@ SITE_EDITORS = {
 }
 
 
-# The API: the same roles, and 401 without credentials.
+# The REST API (`api:` names): the pages' roles, and 401 without credentials (a program does not
+# follow a redirect to a sign-in form). Tokens only narrow access (tests/api).
 API_TEAM = {**TEAM, "anonymous": 401}
 API_MANAGERS = {**MANAGERS, "anonymous": 401}
+SIGNED_IN = {**PUBLIC, "anonymous": LOGIN}
 
 
 def may_post(outcomes: dict) -> dict:
@@ -666,11 +664,10 @@ PERMISSIONS: dict[str, dict] = {
     "reports:selection_record_pdf": {"args": slug, "post": may_post(MANAGERS)},
     # reports: the allowance payment sheet and receipts (staff print them, organisers ask).
     "reports:allowance_documents": {"args": slug, "get": TEAM, "post": may_post(MANAGERS)},
-    # REST API: the schema and its docs page are public (they describe, and hold no data).
+    # REST API. The schema and its docs hold no data: public.
     "api_schema": {"get": PUBLIC},
     "api_docs": {"get": PUBLIC},
-    # Everyone lists the programmes they work on (none for delegates); the programme office
-    # creates them (admins here).
+    # Each user lists the programmes they work on; the programme office (admins here) adds.
     "api:programme-list": {
         "get": {**PUBLIC, "anonymous": 401},
         "post": {**dict.fromkeys(ROLES, 403), "anonymous": 401, "admin": ALLOWED},
@@ -681,11 +678,8 @@ PERMISSIONS: dict[str, dict] = {
     "api:participant-list": {"args": slug, "get": API_TEAM, "post": may_post(API_MANAGERS)},
     # A delegate reads their own record (delegate B does not see A's).
     "api:participant-detail": {"args": of_delegate_a, "get": {**API_TEAM, "delegate": 200}},
-    # Personal API tokens: every account manages its own; another's token is not found.
-    "accounts:api_tokens": {
-        "get": {**PUBLIC, "anonymous": LOGIN},
-        "post": {**dict.fromkeys(ROLES, ALLOWED), "anonymous": LOGIN},
-    },
+    # API tokens: each account manages its own; another's is not found.
+    "accounts:api_tokens": {"get": SIGNED_IN, "post": may_post(SIGNED_IN)},
     "accounts:api_token_revoke": {
         "args": lambda w: [w.api_token.pk],
         "post": {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN, "organiser": ALLOWED},
@@ -701,6 +695,7 @@ PROGRAMME_OFFICE = {
         "get": {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN},
         "post": {**dict.fromkeys(ROLES, ALLOWED), "anonymous": LOGIN},
     },
+    "api:programme-list": {"post": {**dict.fromkeys(ROLES, ALLOWED), "anonymous": 401}},
 }
 
 

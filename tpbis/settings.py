@@ -268,6 +268,8 @@ REST_FRAMEWORK = {
         "api_anonymous": env.str("API_ANONYMOUS_RATE_LIMIT", default="60/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # The client's address for the anonymous rate limit: as for sign-in (TRUSTED_PROXY_COUNT).
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "TPBIS API",

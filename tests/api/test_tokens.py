@@ -2,8 +2,10 @@
 
 import hashlib
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -180,6 +182,7 @@ def test_new_token_is_shown_once(programme):
     response = client.post(
         reverse("accounts:api_tokens"),
         {"name": "Registration sync", "programmes": [programme.pk], "can_write": "on"},
+        follow=True,
     )
     token = ApiToken.objects.get(user=user)
     page = response.content.decode()
@@ -191,6 +194,8 @@ def test_new_token_is_shown_once(programme):
         True,
         False,
     )
+    # Shown once: not on the next visit, nor in the session.
+    assert "api_token_secret" not in client.session
     later = client.get(reverse("accounts:api_tokens")).content.decode()
     assert secret not in later
     assert f"<code>{token.prefix}…</code>" in later
@@ -242,3 +247,20 @@ def test_nobody_revokes_another_users_token(programme):
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_command_prints_a_new_token_for_the_accounts_programmes(programme):
+    user = MembershipFactory(programme=programme).user
+    ProgrammeFactory()  # not the user's: left out
+    out = StringIO()
+    call_command("createapitoken", user.email.upper(), "--write", stdout=out)
+    secret = out.getvalue().strip()
+    token = ApiToken.objects.get(user=user)
+    assert token.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert (list(token.programmes.all()), token.can_write, token.can_see_passports) == (
+        [programme],
+        True,
+        False,
+    )
+    with pytest.raises(CommandError, match="has no role in: elsewhere"):
+        call_command("createapitoken", user.email, "--programme", "elsewhere")

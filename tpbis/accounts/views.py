@@ -14,26 +14,34 @@ from programs.services import issue_api_token
 
 from .forms import ApiTokenForm
 
+# The new secret waits here between the POST and the page that shows it, then is dropped:
+# reloading that page shows it no more and makes no second token.
+NEW_SECRET_KEY = "api_token_secret"  # noqa: S105 (a session key, not a secret)
+
 
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None, user=request.user)
-    secret = None
     if request.method == "POST" and form.is_valid():
-        token, secret = issue_api_token(
+        _token, request.session[NEW_SECRET_KEY] = issue_api_token(
             user=request.user,
             name=form.cleaned_data["name"],
             programmes=form.cleaned_data["programmes"],
             can_write=form.cleaned_data["can_write"],
             can_see_passports=form.cleaned_data["can_see_passports"],
         )
-        form = ApiTokenForm(user=request.user)
+        return redirect("accounts:api_tokens")
     tokens = request.user.api_tokens.prefetch_related("programmes")
     response = render(
         request,
         "accounts/api_tokens.html",
-        {"form": form, "secret": secret, "tokens": tokens, "docs_url": reverse("api_docs")},
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        {
+            "form": form,
+            "secret": request.session.pop(NEW_SECRET_KEY, None),
+            "tokens": tokens,
+            "docs_url": reverse("api_docs"),
+        },
+        status=400 if form.is_bound else 200,
     )
     # The page may show a secret: no copy kept by the browser or a proxy.
     response["Cache-Control"] = "no-store"
