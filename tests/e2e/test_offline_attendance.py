@@ -2,9 +2,9 @@
 are sent when the connection returns; the camera reads a badge's QR code with the vendored
 decoder where the browser has no BarcodeDetector.
 
-Reloading the page without a connection needs the service worker, which is not exercised here:
-these tests queue marks on a page opened while online. Screenshots land in
-artifacts/screenshots/ to be looked at.
+Most tests queue marks on a page opened while online; the last reopens the page without a
+connection from the service worker's copy. Screenshots land in artifacts/screenshots/ to be
+looked at.
 """
 
 import json
@@ -238,3 +238,51 @@ def test_the_camera_reads_a_badge_with_the_vendored_decoder(live_server, camera_
     outcome.get_by_text("Recorded.").wait_for()
     chen.refresh_from_db()
     assert chen.attended is True
+
+
+STORED_PATHS = """async () => {
+  const cache = await caches.open("tpbis-pages");
+  return (await cache.keys()).map((request) => new URL(request.url).pathname);
+}"""
+
+
+def test_attendance_page_reopens_offline_and_its_ticks_are_sent_later(live_server, browser):
+    """The service worker keeps the attendance page: reloaded without a connection, it still
+    takes ticks, which go once the connection is back."""
+    item, (ana, _chen) = _item_with_two_bookings("staff.reload@example.org")
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    log_in(page, live_server, "staff.reload@example.org", PASSWORD)
+    path = f"/programmes/{item.programme.slug}/items/{item.pk}/attendance/"
+    page.goto(f"{live_server.url}{path}")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # The first visit may have come before the worker took control: a second one is stored.
+    page.reload()
+    for _ in range(50):
+        if path in page.evaluate(STORED_PATHS):
+            break
+        page.wait_for_timeout(200)
+    assert path in page.evaluate(STORED_PATHS)
+
+    context.set_offline(True)
+    page.reload()
+    assert page.get_by_role("status").filter(has_text="Offline copy").is_visible()
+    page.locator(f"#assignment-{ana.pk}").get_by_role("button", name="Present").click()
+    assert page.locator(f"#assignment-{ana.pk} .pending").inner_text() == "Waiting to send"
+    assert AttendanceMark.objects.count() == 0
+    shoot(page, "attendance-reopened-offline-phone")
+
+    # Back online, the copy is replaced by the page as it is now (static/js/pwa.js), and the
+    # queue is sent from whichever of the two pages gets there first: once.
+    context.set_offline(False)
+    for _ in range(100):
+        if AttendanceMark.objects.exists():
+            break
+        page.wait_for_timeout(200)
+    page.wait_for_load_state()
+    recorded = page.locator(f"#assignment-{ana.pk} .recorded")
+    recorded.wait_for()
+    assert recorded.inner_text().startswith("Present,")
+    assert page.evaluate("localStorage.getItem('tpbis.attendance.marks')") == "[]"
+    mark = AttendanceMark.objects.get()
+    assert (mark.assignment_id, mark.attended, mark.source) == (ana.pk, True, "offline-sync")
