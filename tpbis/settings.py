@@ -294,8 +294,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "TPBIS API",
     "DESCRIPTION": (
-        "Programmes, delegations and participants of international knowledge-sharing "
-        "programmes, with the same access as the pages. Authenticate with a personal token "
+        "Programmes, delegations, participants, the agenda with its bookings and attendance, "
+        "certificates and generated files of international knowledge-sharing programmes, "
+        "with the same access as the pages. Authenticate with a personal token "
         "(`Authorization: Bearer tpbis_…`) made on the account's API tokens page."
     ),
     "VERSION": "1",
