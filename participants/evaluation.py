@@ -134,11 +134,6 @@ def move_question(*, question: EvaluationQuestion, offset: int) -> None:
         EvaluationQuestion.objects.bulk_update([first, second], ["position"])
 
 
-def next_position(programme: Programme) -> int:
-    last = programme.evaluation_questions.order_by("-position").values_list("position").first()
-    return (last[0] if last else 0) + 1
-
-
 @dataclass
 class Bar:
     label: str

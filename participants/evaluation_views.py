@@ -25,19 +25,12 @@ from .evaluation import (
     evaluation_table,
     may_take_part,
     move_question,
-    next_position,
     questions_of,
     save_evaluation,
 )
 from .evaluation_forms import EvaluationForm, EvaluationQuestionForm
 from .models import EvaluationQuestion, EvaluationResponse
-from .question_views import (
-    delete_question,
-    question_being_edited,
-    question_of,
-    questions_page,
-    save_question,
-)
+from .question_views import delete_question, edit_questions, question_of
 from .roles import get_roles
 from .spreadsheets import csv_bytes, xlsx_bytes
 
@@ -115,33 +108,14 @@ def _question_of(programme: Programme, question_id: str | int | None) -> Evaluat
 def evaluation_questions(request: HttpRequest, slug: str) -> HttpResponse:
     """List, add, edit (`?edit=<id>`) and reorder the questions."""
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
-    back = redirect("participants:evaluation_questions", slug=programme.slug)
-    editing = None
-    if request.method == "POST" and request.POST.get("move") in ("up", "down"):
-        question = _question_of(programme, request.POST.get("question"))
-        move_question(question=question, offset=-1 if request.POST["move"] == "up" else 1)
-        return back
-    editing = question_being_edited(request, programme.evaluation_questions.all())
-
-    # The form writes onto `editing`: keep its place for when the position is left empty.
-    position = editing.position if editing else None
-    form = EvaluationQuestionForm(
-        request.POST if request.method == "POST" else None, instance=editing, programme=programme
-    )
-    if request.method == "POST" and form.is_valid():
-        question = form.save(commit=False)
-        question.programme = programme
-        if form.cleaned_data.get("position") is None:
-            question.position = position if position is not None else next_position(programme)
-        save_question(request, question, editing=editing is not None)
-        return back
-    return questions_page(
+    return edit_questions(
         request,
-        "participants/evaluation_questions.html",
+        programme,
         questions=questions_of(programme),
-        form=form,
-        editing=editing,
-        programme=programme,
+        form_class=EvaluationQuestionForm,
+        template="participants/evaluation_questions.html",
+        list_url_name="participants:evaluation_questions",
+        move=move_question,
     )
 
 

@@ -30,13 +30,7 @@ from .followup import (
 from .followup_forms import FollowUpForm, FollowUpQuestionForm, FollowUpRoundForm, initial_for
 from .followup_models import FollowUpQuestion, FollowUpResponse, FollowUpRound
 from .followup_summary import follow_up_summary, follow_up_table
-from .question_views import (
-    delete_question,
-    question_being_edited,
-    question_of,
-    questions_page,
-    save_question,
-)
+from .question_views import delete_question, edit_questions, question_of
 from .spreadsheets import xlsx_bytes
 
 MESSAGE_TEMPLATE = "participants/followup_message.html"
@@ -242,27 +236,13 @@ def followup_questions(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's own questions, asked in every round: list, add, edit (the position
     field orders them)."""
     programme = get_programme_for_user(request.user, slug, roles=MANAGERS)
-    back = redirect("participants:followup_questions", slug=programme.slug)
-    editing = question_being_edited(request, programme.follow_up_questions.all())
-    position = editing.position if editing else None
-    form = FollowUpQuestionForm(
-        request.POST if request.method == "POST" else None, instance=editing, programme=programme
-    )
-    if request.method == "POST" and form.is_valid():
-        question = form.save(commit=False)
-        question.programme = programme
-        if form.cleaned_data.get("position") is None:
-            last = programme.follow_up_questions.order_by("-position").first()
-            question.position = position or (last.position + 1 if last else 1)
-        save_question(request, question, editing=editing is not None)
-        return back
-    return questions_page(
+    return edit_questions(
         request,
-        "participants/followup_questions.html",
+        programme,
         questions=questions_of(programme),
-        form=form,
-        editing=editing,
-        programme=programme,
+        form_class=FollowUpQuestionForm,
+        template="participants/followup_questions.html",
+        list_url_name="participants:followup_questions",
     )
 
 

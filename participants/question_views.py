@@ -1,5 +1,8 @@
-"""What the views of a call's questions and of the evaluation questions share: finding the
-question being edited, saving one, listing them, and deleting one with its answers."""
+"""What the views of a call's questions, the evaluation questions and the follow-up questions
+share: finding the question being edited, saving one, listing them with the form that adds or
+edits one, and deleting one with its answers."""
+
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -59,6 +62,47 @@ def questions_page(
             "form": form,
             "editing": editing,
         },
+    )
+
+
+def edit_questions(
+    request: HttpRequest,
+    programme,
+    *,
+    questions: QuerySet,
+    form_class: type[forms.ModelForm],
+    template: str,
+    list_url_name: str,
+    move: Callable[..., None] | None = None,
+) -> HttpResponse:
+    """List, add and edit (`?edit=<id>`) a programme's questions, in `questions`' order;
+    with `move`, also move one up or down (`move=up|down`).
+
+    Side effects: saves the question posted, or moves it.
+    """
+    back = redirect(list_url_name, slug=programme.slug)
+    if move and request.method == "POST" and request.POST.get("move") in ("up", "down"):
+        question = question_of(questions, request.POST.get("question"))
+        move(question=question, offset=-1 if request.POST["move"] == "up" else 1)
+        return back
+    editing = question_being_edited(request, questions)
+    # The form writes onto `editing`: keep its place for when the position is left empty.
+    position = editing.position if editing else None
+    form = form_class(
+        request.POST if request.method == "POST" else None, instance=editing, programme=programme
+    )
+    if request.method == "POST" and form.is_valid():
+        question = form.save(commit=False)
+        question.programme = programme
+        if form.cleaned_data.get("position") is None:
+            if position is None:
+                last = questions.order_by("-position").values_list("position", flat=True).first()
+                position = (last or 0) + 1
+            question.position = position
+        save_question(request, question, editing=editing is not None)
+        return back
+    return questions_page(
+        request, template, questions=questions, form=form, editing=editing, programme=programme
     )
 
 
