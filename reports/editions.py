@@ -70,6 +70,8 @@ PARTS_NOT_COPIED = frozenset(
         "participants.LodgingRule",
         # Follow-up surveys ask the original's participants, months after its dates.
         "participants.FollowUpRound",
+        # Webhooks carry a secret shared with one receiving system: registered again on purpose.
+        "programs.Webhook",
     }
 )
 CERTIFICATE_TEMPLATE_NOT_COPIED = frozenset({"programme"})

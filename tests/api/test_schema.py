@@ -84,6 +84,11 @@ def test_every_operation_conforms_to_the_schema(case, world):
     if "id" in (case.path_parameters or {}):
         kind = "delegation" if "/delegations/" in case.path else "participant"
         case.path_parameters["id"] = world[kind]
+    # The WSGI transport offers gzip like a browser but does not unpack it: ask for plain bodies.
     case.call_and_validate(
-        headers={"Authorization": f"Bearer {world['token'].secret}"}, checks=CHECKS
+        headers={
+            "Authorization": f"Bearer {world['token'].secret}",
+            "Accept-Encoding": "identity",
+        },
+        checks=CHECKS,
     )

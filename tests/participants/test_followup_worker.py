@@ -9,7 +9,8 @@ from django.utils import timezone
 from participants.followup_models import FollowUpInvitation
 from participants.tasks import run_follow_ups_task
 from tests.factories import FollowUpRoundFactory, ProgrammeFactory, SurveyedParticipantFactory
-from tests.reports.test_worker import _wait_for, worker_queue  # noqa: F401 (a fixture)
+from tests.reports.test_worker import worker_queue  # noqa: F401 (a fixture)
+from tests.services import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +28,7 @@ def test_beat_firing_twice_sends_each_participant_one_survey(worker_queue, tmp_p
     run_follow_ups_task.delay()
     run_follow_ups_task.delay()
     log = tmp_path / "worker.log"
-    _wait_for(
+    wait_for(
         lambda: log.read_text().count("participants.run_follow_ups[") >= 4, 60, "both runs", log
     )
     time.sleep(0.5)
