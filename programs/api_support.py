@@ -18,8 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import exceptions, serializers
 
-# A module, not its function: DRF's views import this module while they load (the settings).
-from rest_framework import views as drf_views
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -171,7 +169,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
-    response = drf_views.exception_handler(exc, context)
+    # Imported here: DRF's views read the settings that name this module while they load, so
+    # importing them at the top makes a cycle whenever this module is the first to be loaded.
+    from rest_framework.views import exception_handler
+
+    response = exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
