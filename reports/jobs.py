@@ -211,9 +211,10 @@ def _load(job_id) -> GenerationJob | None:
 
 def _fail(job: GenerationJob, error: str) -> None:
     logger.error("Job %s failed: %s", job.pk, error)
+    # Two chunks may fail at once: the first failure is the job's, and is announced once.
     failed = (
         GenerationJob.objects.filter(pk=job.pk)
-        .exclude(status=Status.DONE)
+        .exclude(status__in=(Status.DONE, Status.FAILED))
         .update(status=Status.FAILED, error=error[:2000], finished_at=Now())
     )
     if failed:

@@ -23,7 +23,7 @@ from programs.webhooks import (
     verify_signature,
 )
 from reports.certificates import issue_certificates, revoke_certificate
-from reports.jobs import start_job
+from reports.jobs import _fail, start_job
 from reports.models import GenerationJob
 from tests.conftest import client_for
 from tests.factories import (
@@ -527,3 +527,21 @@ def test_an_import_announces_new_changed_and_moved_participants(
     moved = receiver.requests[2].json["data"]
     assert (moved["from_status"], moved["to_status"]) == ("invited", "confirmed")
     assert all(_verified(request, webhook.secret) for request in receiver.requests)
+
+
+def test_a_job_that_fails_twice_is_announced_once(
+    programme, receiver, django_capture_on_commit_callbacks
+):
+    """Two chunks failing at once: one job.finished, with the first failure's reason."""
+    WebhookFactory(programme=programme, url=receiver.url, events=["job.finished"])
+    job = GenerationJob.objects.create(
+        programme=programme, kind=GenerationJob.Kind.BADGES, status=GenerationJob.Status.RUNNING
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _fail(job, "The first chunk failed.")
+        _fail(job, "The second chunk failed.")
+
+    job.refresh_from_db()
+    assert (job.status, job.error) == (GenerationJob.Status.FAILED, "The first chunk failed.")
+    assert receiver.events() == ["job.finished"]
+    assert receiver.requests[0].json["data"]["error"] == "The first chunk failed."
